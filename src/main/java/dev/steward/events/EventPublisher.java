@@ -1,0 +1,43 @@
+package dev.steward.events;
+
+import dev.steward.platform.Redis;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * After a change commits, publishes its event on the workspace's Redis channel, from where every instance's
+ * {@link EventBus} hands it to its local listeners (the console's live views). Only committed changes get here.
+ */
+@ApplicationScoped
+public class EventPublisher {
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class.getName());
+    static final String CHANNEL_PREFIX = "steward:events:";
+
+    @Inject
+    Redis redis;
+
+    void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) LifecycleChange change) {
+        String message = Json.createObjectBuilder()
+                .add("id", change.eventId().toString())
+                .add("occurred", change.occurred().toString())
+                .add("event", change.eventName())
+                .add("resource", EventJson.resource(change))
+                .add("related", Json.createArrayBuilder())
+                .add("payload", EventJson.payloadOf(change))
+                .add("received", Instant.now().toString())
+                .addNull("follows")
+                .build().toString();
+        try {
+            redis.pool().publish(CHANNEL_PREFIX + change.workspaceId(), message);
+        } catch (RuntimeException e) {
+            // the event is stored; only live delivery is lost while Redis is away
+            LOG.log(Level.WARNING, "Could not publish " + change.eventName() + " to Redis: " + e.getMessage());
+        }
+    }
+}

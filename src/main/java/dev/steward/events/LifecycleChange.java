@@ -1,0 +1,53 @@
+package dev.steward.events;
+
+import jakarta.json.JsonValue;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A created, updated or deleted object, fired as a CDI event by the service that made the change, inside its
+ * transaction. Observers in the same transaction record the event and the audit record; others act after commit.
+ *
+ * @param namespace {@code prefect} for kinds Prefect's API knows (variable, flow, ...), {@code steward} for ours
+ * @param payload   what the event carries (Prefect's shape for its kinds); {@code before}/{@code after} go to audit
+ */
+public record LifecycleChange(UUID eventId, Instant occurred, UUID workspaceId, String namespace, String kind,
+                              Action action, UUID objectId, String objectName, JsonValue before, JsonValue after,
+                              JsonValue payload) {
+
+    public enum Action {
+        CREATED, UPDATED, DELETED;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public static LifecycleChange created(UUID workspaceId, String namespace, String kind, UUID id, String name,
+                                          JsonValue after, JsonValue payload) {
+        return new LifecycleChange(UUID.randomUUID(), Instant.now(), workspaceId, namespace, kind, Action.CREATED, id,
+                name, JsonValue.NULL, after, payload);
+    }
+
+    public static LifecycleChange updated(UUID workspaceId, String namespace, String kind, UUID id, String name,
+                                          JsonValue before, JsonValue after, JsonValue payload) {
+        return new LifecycleChange(UUID.randomUUID(), Instant.now(), workspaceId, namespace, kind, Action.UPDATED, id,
+                name, before, after, payload);
+    }
+
+    public static LifecycleChange deleted(UUID workspaceId, String namespace, String kind, UUID id, String name,
+                                          JsonValue before, JsonValue payload) {
+        return new LifecycleChange(UUID.randomUUID(), Instant.now(), workspaceId, namespace, kind, Action.DELETED, id,
+                name, before, JsonValue.NULL, payload);
+    }
+
+    /** e.g. {@code prefect.variable.created} */
+    public String eventName() {
+        return namespace + "." + kind + "." + action.wireName();
+    }
+
+    /** e.g. {@code prefect.variable.0b6e…} */
+    public String resourceId() {
+        return namespace + "." + kind + "." + objectId;
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Events in Prefect's schema: the lifecycle event every created, updated and deleted object emits, the event store
+ * (written in the same transaction as the change, an outbox: a rolled-back change emits nothing), delivery after
+ * commit to other instances through Redis pub/sub and to local listeners such as the console, and the read API.
+ */
+package dev.steward.events;

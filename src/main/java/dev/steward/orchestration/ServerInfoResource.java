@@ -1,0 +1,44 @@
+package dev.steward.orchestration;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
+
+/**
+ * What a Prefect client asks a server before it works: the server version it compares majors with, health, and the
+ * CSRF token endpoint, whose 422 "CSRF protection is disabled." switches CSRF off in the client (API keys need none).
+ */
+@Path("/workspaces/{workspace}")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class ServerInfoResource {
+    @Inject
+    @ConfigProperty(name = "steward.prefect.server-version", defaultValue = "3.9.1")
+    String prefectVersion;
+
+    @GET
+    @Path("admin/version")
+    public JsonValue version() {
+        return Json.createValue(prefectVersion);
+    }
+
+    @GET
+    @Path("health")
+    public JsonValue health() {
+        return JsonValue.TRUE;
+    }
+
+    @GET
+    @Path("csrf-token")
+    public Response csrfToken() {
+        return Response.status(422).entity(Json.createObjectBuilder()
+                .add("detail", "CSRF protection is disabled.").build()).build();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.steward.platform;
+
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.core.Response.Status;
+
+/**
+ * An answer other than success, with Prefect's body shape {"detail": ...}. Thrown by services and resources and
+ * turned into a response by {@link ErrorMappers}; the transaction it leaves is rolled back, so it changes nothing.
+ */
+public class ApiException extends RuntimeException {
+    private final int status;
+    private final JsonValue detail;
+
+    public ApiException(int status, String detail) {
+        this(status, jakarta.json.Json.createValue(detail));
+    }
+
+    public ApiException(int status, JsonValue detail) {
+        super(detail.toString(), null, false, false);
+        this.status = status;
+        this.detail = detail;
+    }
+
+    public int status() { return status; }
+    public JsonValue detail() { return detail; }
+
+    public static ApiException notFound(String what) {
+        return new ApiException(Status.NOT_FOUND.getStatusCode(), what + " not found");
+    }
+
+    public static ApiException conflict(String detail) {
+        return new ApiException(Status.CONFLICT.getStatusCode(), detail);
+    }
+
+    public static ApiException forbidden(String detail) {
+        return new ApiException(Status.FORBIDDEN.getStatusCode(), detail);
+    }
+
+    /** A 422 in FastAPI's shape: detail is a list of {loc, msg, type}, so Prefect's client prints it as it would. */
+    public static ApiException invalid(String location, String message) {
+        var loc = jakarta.json.Json.createArrayBuilder().add("body");
+        if (location != null && !location.isEmpty()) {
+            for (String part : location.split("\\.")) loc.add(part);
+        }
+        var error = jakarta.json.Json.createObjectBuilder()
+                .add("loc", loc)
+                .add("msg", message)
+                .add("type", "value_error");
+        return new ApiException(422, jakarta.json.Json.createArrayBuilder().add(error).build());
+    }
+}

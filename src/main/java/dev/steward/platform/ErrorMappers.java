@@ -1,0 +1,84 @@
+package dev.steward.platform;
+
+import jakarta.json.Json;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Every error leaves the API as JSON {"detail": ...}; never the container's HTML page. */
+public final class ErrorMappers {
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class.getName());
+
+    private ErrorMappers() {}
+
+    public static Response response(int status, jakarta.json.JsonValue detail) {
+        var body = Json.createObjectBuilder().add("detail", detail);
+        if (detail.getValueType() == jakarta.json.JsonValue.ValueType.ARRAY) {
+            // field-level validation errors: also Prefect's own names for them, which its client prints
+            body.add("exception_message", "Invalid request received.").add("exception_detail", detail);
+        }
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body.build().toString())
+                .build();
+    }
+
+    public static Response response(int status, String detail) {
+        return response(status, Json.createValue(detail));
+    }
+
+    @Provider
+    public static class ApiExceptionMapper implements ExceptionMapper<ApiException> {
+        @Override
+        public Response toResponse(ApiException e) {
+            return response(e.status(), e.detail());
+        }
+    }
+
+    /** Routing errors of JAX-RS itself: unknown path (404), wrong method (405), unsupported media type (415). */
+    @Provider
+    public static class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            if (status >= 500) {
+                return unexpected(e);
+            }
+            String reason = e.getResponse().getStatusInfo().getReasonPhrase();
+            return response(status, reason == null || reason.isBlank() ? "Request failed" : reason);
+        }
+    }
+
+    /** A 5xx is a bug: log it with a reference the caller can quote, and say nothing about the internals. */
+    @Provider
+    public static class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
+        @Override
+        public Response toResponse(Throwable e) {
+            ApiException api = findCause(e, ApiException.class);
+            if (api != null) {
+                return response(api.status(), api.detail());
+            }
+            return unexpected(e);
+        }
+    }
+
+    static Response unexpected(Throwable e) {
+        String reference = UUID.randomUUID().toString();
+        LOG.log(Level.SEVERE, "Unexpected error, reference " + reference, e);
+        return response(500, "Internal server error, reference " + reference);
+    }
+
+    /** EJB and JTA interceptors wrap exceptions thrown inside a transaction; look through the chain. */
+    public static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) return type.cast(t);
+            if (t.getCause() == t) break;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.steward.security;
+
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.inject.Inject;
+import jakarta.security.enterprise.identitystore.openid.OpenIdContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The caller and origin of the current HTTP request, whichever way it authenticated: the mechanism leaves a
+ * {@link Caller} for API requests; a console user is read from the OIDC login (roles from the container, workspace
+ * groups from the access token).
+ */
+@RequestScoped
+public class CurrentCaller {
+    @Inject
+    HttpServletRequest request;
+
+    @Inject
+    Instance<OpenIdContext> openId;
+
+    /** Who made the request; {@link Caller#SYSTEM} outside a request (background work). */
+    public static Caller get() {
+        try {
+            return CDI.current().select(CurrentCaller.class).get().caller();
+        } catch (ContextNotActiveException | IllegalStateException e) {
+            return Caller.SYSTEM;
+        }
+    }
+
+    /** The request's origin, or null values outside a request. */
+    public static Origin origin() {
+        try {
+            CurrentCaller current = CDI.current().select(CurrentCaller.class).get();
+            return new Origin(current.request.getRemoteAddr(), current.request.getHeader("User-Agent"));
+        } catch (ContextNotActiveException | IllegalStateException e) {
+            return new Origin(null, null);
+        }
+    }
+
+    public record Origin(String ip, String userAgent) {}
+
+    public Caller caller() {
+        Caller caller = Caller.of(request);
+        if (caller != null) return caller;
+        if (request.getUserPrincipal() == null) return Caller.SYSTEM;
+        Set<String> roles = new HashSet<>();
+        if (request.isUserInRole(Caller.USER_ROLE)) roles.add(Caller.USER_ROLE);
+        if (request.isUserInRole(Caller.PLATFORM_ADMIN_ROLE)) roles.add(Caller.PLATFORM_ADMIN_ROLE);
+        caller = Caller.user(request.getUserPrincipal().getName(), roles, workspaceGroups());
+        request.setAttribute(Caller.REQUEST_ATTRIBUTE, caller);
+        return caller;
+    }
+
+    private Set<String> workspaceGroups() {
+        try {
+            OpenIdContext context = openId.get();
+            List<String> groups = context.getAccessToken().getJwtClaims()
+                    .getArrayStringClaim(StewardAuthMechanism.WORKSPACE_GROUPS_CLAIM);
+            return groups == null ? Set.of() : Set.copyOf(groups);
+        } catch (RuntimeException e) {
+            return Set.of();
+        }
+    }
+}

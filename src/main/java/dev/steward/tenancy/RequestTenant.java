@@ -1,0 +1,31 @@
+package dev.steward.tenancy;
+
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.inject.spi.CDI;
+import java.util.UUID;
+
+/** The workspace of the current REST request and the caller's role in it; set once by {@link WorkspaceTenantFilter}. */
+@RequestScoped
+public class RequestTenant {
+    private Workspace workspace;
+    private Role role;
+
+    public void set(Workspace workspace, Role role) {
+        this.workspace = workspace;
+        this.role = role;
+    }
+
+    public Workspace workspace() { return workspace; }
+    public Role role() { return role; }
+
+    /** For callers outside CDI (Hibernate's resolver): null when no request context is active or none was set. */
+    static UUID currentWorkspaceIdOrNull() {
+        try {
+            Workspace ws = CDI.current().select(RequestTenant.class).get().workspace;
+            return ws == null ? null : ws.getId();
+        } catch (ContextNotActiveException | IllegalStateException e) {
+            return null;
+        }
+    }
+}

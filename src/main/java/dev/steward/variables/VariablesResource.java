@@ -1,0 +1,147 @@
+package dev.steward.variables;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
+import dev.steward.tenancy.MinRole;
+import dev.steward.tenancy.Role;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
+
+/** Prefect 3's variables API under a workspace: /api/workspaces/{workspace}/variables/... */
+@Path("/workspaces/{workspace}/variables")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class VariablesResource {
+    private static final List<String> CREATE_FIELDS = List.of("name", "value", "tags");
+
+    @Inject
+    VariableService variables;
+
+    @POST
+    @MinRole(Role.DEVELOPER)
+    public Response create(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(CREATE_FIELDS);
+        String name = body.requiredString("name");
+        if (!body.has("value")) throw ApiException.invalid("value", "Field required");
+        List<String> tags = body.optionalStrings("tags").orElse(List.of());
+        Variable v = variables.create(name, body.raw("value"), tags);
+        return Response.status(201).entity(VariableService.describe(v)).build();
+    }
+
+    @POST
+    @Path("filter")
+    public JsonValue filter(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("offset", "limit", "sort", "variables"));
+        int limit = limit(body);
+        int offset = body.integer("offset", 0, 0, Integer.MAX_VALUE);
+        VariableSort sort = body.enumValue("sort", VariableSort.class, VariableSort.NAME_ASC);
+        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        variables.list(new VariableService.Page(body.object("variables").json(), sort, offset, limit))
+                .forEach(v -> out.add(VariableService.describe(v)));
+        return out.build();
+    }
+
+    @POST
+    @Path("count")
+    public long count(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("variables"));
+        return variables.count(body.object("variables").json());
+    }
+
+    @GET
+    @Path("{id}")
+    public JsonObject read(@PathParam("id") String id) {
+        return VariableService.describe(variables.get(uuid(id)));
+    }
+
+    @GET
+    @Path("name/{name}")
+    public JsonObject readByName(@PathParam("name") String name) {
+        return VariableService.describe(variables.getByName(name));
+    }
+
+    @PATCH
+    @Path("{id}")
+    @MinRole(Role.DEVELOPER)
+    public Response update(@PathParam("id") String id, String text) {
+        VariableService.Update update = update(Body.parse(text));
+        variables.update(variables.get(uuid(id)), update);
+        return Response.noContent().build();
+    }
+
+    @PATCH
+    @Path("name/{name}")
+    @MinRole(Role.DEVELOPER)
+    public Response updateByName(@PathParam("name") String name, String text) {
+        VariableService.Update update = update(Body.parse(text));
+        variables.update(variables.getByName(name), update);
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    @MinRole(Role.DEVELOPER)
+    public Response delete(@PathParam("id") String id) {
+        variables.delete(variables.get(uuid(id)));
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("name/{name}")
+    @MinRole(Role.DEVELOPER)
+    public Response deleteByName(@PathParam("name") String name) {
+        variables.delete(variables.getByName(name));
+        return Response.noContent().build();
+    }
+
+    private static VariableService.Update update(Body body) {
+        body.rejectUnknown(CREATE_FIELDS);
+        return new VariableService.Update(
+                body.optionalString("name").orElse(null),
+                body.has("value") ? body.raw("value") : null,
+                body.optionalStrings("tags").orElse(null));
+    }
+
+    /** Prefect's limit rule, with its wording: at most 200, at least 0, null meaning the default. */
+    static int limit(Body body) {
+        if (!body.has("limit") || body.json().isNull("limit")) return VariableService.MAX_PAGE;
+        JsonValue v = body.json().get("limit");
+        if (!(v instanceof jakarta.json.JsonNumber n) || !n.isIntegral()) {
+            throw ApiException.invalid("limit", "Input should be a valid integer");
+        }
+        long limit = n.longValue();
+        if (limit > VariableService.MAX_PAGE) {
+            throw new ApiException(422, "Invalid limit: must be less than or equal to " + VariableService.MAX_PAGE + ".");
+        }
+        if (limit < 0) throw new ApiException(422, "Invalid limit: must be greater than or equal to 0.");
+        return (int) limit;
+    }
+
+    /** Ids that are not UUIDs name no variable. */
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(404, "Variable not found.");
+        }
+    }
+}
