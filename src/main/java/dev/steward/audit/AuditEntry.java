@@ -21,6 +21,11 @@ public record AuditEntry(UUID workspaceId, Instant occurred, String actorKind, S
 
     public static final String GENESIS = "0".repeat(64);
 
+    /** PostgreSQL keeps microseconds: hash what will be stored and read back. */
+    public AuditEntry {
+        occurred = occurred.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
     public JsonObject canonical(long seq) {
         JsonObjectBuilder b = Json.createObjectBuilder()
                 .add("workspace_id", workspaceId.toString())

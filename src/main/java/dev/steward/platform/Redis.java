@@ -16,6 +16,13 @@ public class Redis {
 
     private volatile RedisClient pool;
 
+    /** For code outside the container (tests, tools): a client for the given redis:// URL. */
+    public static Redis at(String url) {
+        Redis redis = new Redis();
+        redis.url = url;
+        return redis;
+    }
+
     public RedisClient pool() {
         RedisClient p = pool;
         if (p == null) {
@@ -31,8 +38,11 @@ public class Redis {
         return URI.create(url);
     }
 
+    /** Closes the pool; the next use opens a new one (after a Redis restart, say). */
     @PreDestroy
-    void close() {
-        if (pool != null) pool.close();
+    public void close() {
+        RedisClient p = pool;
+        pool = null;
+        if (p != null) p.close();
     }
 }

@@ -1,0 +1,42 @@
+package dev.steward.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonArray;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BodyTest {
+    @Test
+    void malformedJsonIsA422NamingTheProblem() {
+        ApiException e = assertThrows(ApiException.class, () -> Body.parse("{\"name\": "));
+        assertEquals(422, e.status());
+        assertTrue(e.detail().toString().contains("Malformed JSON"), e.detail().toString());
+    }
+
+    @Test
+    void aBodyThatIsNotAnObjectIsRejected() {
+        assertEquals(422, assertThrows(ApiException.class, () -> Body.parse("[1,2]")).status());
+    }
+
+    @Test
+    void wrongTypesNameTheField() {
+        Body body = Body.parse("{\"name\": 5, \"tags\": [\"a\", 3], \"limit\": 1.5}");
+        ApiException name = assertThrows(ApiException.class, () -> body.requiredString("name"));
+        assertEquals("[\"body\",\"name\"]", ((JsonArray) name.detail()).getJsonObject(0).get("loc").toString());
+        ApiException tag = assertThrows(ApiException.class, () -> body.optionalStrings("tags"));
+        assertEquals("[\"body\",\"tags\",\"1\"]", ((JsonArray) tag.detail()).getJsonObject(0).get("loc").toString());
+        assertThrows(ApiException.class, () -> body.integer("limit", 10, 0, 100));
+    }
+
+    @Test
+    void rangesAndUnknownFields() {
+        Body body = Body.parse("{\"limit\": 500, \"extra\": true}");
+        ApiException range = assertThrows(ApiException.class, () -> body.integer("limit", 10, 0, 200));
+        assertTrue(range.detail().toString().contains("less than or equal to 200"));
+        assertThrows(ApiException.class, () -> body.rejectUnknown(List.of("limit")));
+        assertEquals(10, Body.parse("").integer("limit", 10, 0, 200));
+    }
+}

@@ -1,0 +1,2 @@
+/** Test support: the real PostgreSQL and Redis that unit and component tests run against. */
+package dev.steward.testing;
