@@ -48,10 +48,6 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["PREFECT_HOME"] = _temp_home
     # Never let the client fall back to a local ephemeral server.
     os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "false")
-    # Wide, plain console output so the CLI never wraps or colours what we parse.
-    os.environ["COLUMNS"] = "500"
-    os.environ["NO_COLOR"] = "1"
-    os.environ.setdefault("PREFECT_CLI_COLORS", "false")
 
     log_path = os.environ.get("STEWARD_IT_HTTP_LOG")
     if log_path:
@@ -123,23 +119,49 @@ def _prefect_executable() -> str:
     return str(exe)
 
 
-@pytest.fixture(scope="session")
-def prefect_cli() -> Callable[..., CliResult]:
-    """Run the real `prefect` CLI of this virtualenv; returns a CliResult."""
-    exe = _prefect_executable()
+class PrefectCli:
+    """Runs the real `prefect` CLI of this virtualenv in subprocesses."""
 
-    def run(*args: str, timeout: float = 120) -> CliResult:
-        proc = subprocess.run(
-            [exe, *args],
+    def __init__(self, exe: str, timeout: float = 120) -> None:
+        self.exe = exe
+        self.timeout = timeout
+
+    def _popen(self, args: tuple[str, ...]) -> subprocess.Popen:
+        return subprocess.Popen(
+            [self.exe, *args],
             stdin=subprocess.DEVNULL,  # non-interactive: `unset` does not prompt
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
-            env=dict(os.environ),
+            # Wide, plain console output: the CLI must not wrap or colour what we parse.
+            env=dict(os.environ, COLUMNS="500", NO_COLOR="1", PREFECT_CLI_COLORS="false"),
         )
-        return CliResult(list(args), proc.returncode, proc.stdout, proc.stderr)
 
-    return run
+    def _finish(self, args: tuple[str, ...], proc: subprocess.Popen) -> CliResult:
+        try:
+            stdout, stderr = proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            stdout, stderr = proc.communicate()
+            stderr += f"\n[killed after {self.timeout}s]"
+        return CliResult(list(args), proc.returncode, stdout, stderr)
+
+    def __call__(self, *args: str) -> CliResult:
+        return self._finish(args, self._popen(args))
+
+    def many(self, *commands: tuple[str, ...]) -> list[CliResult]:
+        """Run independent commands concurrently (CLI start-up dominates their time)."""
+        width = max(2, os.cpu_count() or 2)
+        results: list[CliResult] = []
+        for start in range(0, len(commands), width):
+            batch = [(args, self._popen(args)) for args in commands[start:start + width]]
+            results += [self._finish(args, proc) for args, proc in batch]
+        return results
+
+
+@pytest.fixture(scope="session")
+def prefect_cli() -> PrefectCli:
+    return PrefectCli(_prefect_executable())
 
 
 # ------------------------------------------------------- names and cleanup
