@@ -36,14 +36,18 @@ public class CurrentCaller {
     /** The request's origin, or null values outside a request. */
     public static Origin origin() {
         try {
-            CurrentCaller current = CDI.current().select(CurrentCaller.class).get();
-            return new Origin(current.request.getRemoteAddr(), current.request.getHeader("User-Agent"));
+            // through a method: the CDI proxy's own fields are unset, only the contextual instance has the request
+            return CDI.current().select(CurrentCaller.class).get().requestOrigin();
         } catch (ContextNotActiveException | IllegalStateException e) {
             return new Origin(null, null);
         }
     }
 
     public record Origin(String ip, String userAgent) {}
+
+    public Origin requestOrigin() {
+        return new Origin(request.getRemoteAddr(), request.getHeader("User-Agent"));
+    }
 
     public Caller caller() {
         Caller caller = Caller.of(request);

@@ -68,6 +68,9 @@ public class StewardAuthMechanism implements HttpAuthenticationMechanism {
     public AuthenticationStatus validateRequest(HttpServletRequest req, HttpServletResponse resp, HttpMessageContext ctx)
             throws AuthenticationException {
         String path = req.getRequestURI().substring(req.getContextPath().length());
+        if (isOperations(path)) {
+            return ctx.doNothing(); // health, metrics and OpenAPI: for monitoring, no login
+        }
         if (!path.equals("/api") && !path.startsWith("/api/")) {
             AuthenticationStatus status = oidc.validateRequest(req, resp, ctx);
             if (ctx.getRequest() != req) {
@@ -144,6 +147,13 @@ public class StewardAuthMechanism implements HttpAuthenticationMechanism {
         req.setAttribute(Caller.REQUEST_ATTRIBUTE, caller);
         authType(ctx, "MP-JWT");
         return status;
+    }
+
+    private static boolean isOperations(String path) {
+        for (String root : new String[] {"/health", "/metrics", "/openapi"}) {
+            if (path.equals(root) || path.startsWith(root + "/")) return true;
+        }
+        return false;
     }
 
     /** A multi-valued claim as strings, whichever representation the JWT library chose for it. */

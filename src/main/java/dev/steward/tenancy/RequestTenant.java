@@ -22,7 +22,8 @@ public class RequestTenant {
     /** For callers outside CDI (Hibernate's resolver): null when no request context is active or none was set. */
     static UUID currentWorkspaceIdOrNull() {
         try {
-            Workspace ws = CDI.current().select(RequestTenant.class).get().workspace;
+            // through the proxy's method: a field read on a CDI client proxy sees the proxy's own (empty) state
+            Workspace ws = CDI.current().select(RequestTenant.class).get().workspace();
             return ws == null ? null : ws.getId();
         } catch (ContextNotActiveException | IllegalStateException e) {
             return null;

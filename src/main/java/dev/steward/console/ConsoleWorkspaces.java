@@ -1,0 +1,124 @@
+package dev.steward.console;
+
+import com.vaadin.flow.server.VaadinRequest;
+import com.vaadin.flow.server.VaadinSession;
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Transactions;
+import dev.steward.security.Caller;
+import dev.steward.security.CurrentCaller;
+import dev.steward.tenancy.Role;
+import dev.steward.tenancy.TenantContext;
+import dev.steward.tenancy.Workspace;
+import dev.steward.tenancy.WorkspaceService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The console's way into a workspace: who the user is, which workspaces the user may open, which one is selected in
+ * this browser session, and {@link #call}, through which every service call for the selected workspace runs.
+ */
+@ApplicationScoped
+public class ConsoleWorkspaces {
+    private static final String USER_KEY = ConsoleWorkspaces.class.getName() + ".user";
+    private static final String SELECTED_KEY = ConsoleWorkspaces.class.getName() + ".selected";
+
+    @Inject
+    WorkspaceService workspaces;
+
+    @Inject
+    Transactions tx;
+
+    /**
+     * The logged-in Keycloak user. Inside an HTTP request (every user action: client-to-server messages go over XHR)
+     * it is read fresh from the request and remembered in the session; outside one (a pushed refresh) the remembered
+     * one is used. Anything but a user (an API key, or the system caller that {@code CurrentCaller} reports when no
+     * one is logged in) is never accepted by the console.
+     */
+    public Optional<Caller> caller() {
+        VaadinSession session = VaadinSession.getCurrent();
+        if (VaadinRequest.getCurrent() != null) {
+            Caller caller = CurrentCaller.get();
+            if (caller == null || caller.kind() != Caller.Kind.USER) {
+                return Optional.empty();
+            }
+            if (session != null) session.setAttribute(USER_KEY, ConsoleUser.of(caller));
+            return Optional.of(caller);
+        }
+        if (session == null) return Optional.empty();
+        return Optional.ofNullable((ConsoleUser) session.getAttribute(USER_KEY)).map(ConsoleUser::toCaller);
+    }
+
+    /** The workspaces the user may open, with the role in each, ordered by slug. */
+    public List<WorkspaceChoice> choices() {
+        Optional<Caller> caller = caller();
+        if (caller.isEmpty()) return List.of();
+        return tx.inNew(() -> workspaces.visibleTo(caller.get()).entrySet().stream()
+                .map(e -> WorkspaceChoice.of(e.getKey(), e.getValue()))
+                .toList());
+    }
+
+    /**
+     * Re-reads the selection against a fresh list of choices: the remembered workspace (with the role as it is now)
+     * while the user may still open it, else the first one, else none.
+     */
+    public Optional<WorkspaceChoice> restore(List<WorkspaceChoice> choices) {
+        Optional<WorkspaceChoice> remembered = remembered();
+        Optional<WorkspaceChoice> current = remembered
+                .flatMap(r -> choices.stream().filter(c -> c.id().equals(r.id())).findFirst())
+                .or(() -> choices.stream().findFirst());
+        remember(current.orElse(null));
+        return current;
+    }
+
+    /** The workspace selected in this browser session, choosing the first one the user may open if none is yet. */
+    public Optional<WorkspaceChoice> current() {
+        Optional<WorkspaceChoice> remembered = remembered();
+        return remembered.isPresent() ? remembered : restore(choices());
+    }
+
+    public void select(WorkspaceChoice choice) {
+        remember(choice);
+    }
+
+    /**
+     * Runs service work for a workspace: checks that the user has at least {@code needed} there (a workspace the user
+     * may not open is "not found", as in the API), then runs the work with the workspace as Hibernate's tenant, in a
+     * transaction of its own that starts after the tenant is set. Errors arrive as {@link ApiException} (possibly
+     * wrapped: see {@link Problems}).
+     */
+    public <T> T call(WorkspaceChoice workspace, Role needed, Supplier<T> work) {
+        Caller caller = caller().orElseThrow(() -> new ApiException(401, "Not logged in"));
+        return TenantContext.supplyAs(workspace.id(), () -> tx.inNew(() -> {
+            Workspace ws = workspaces.find(workspace.id().toString())
+                    .orElseThrow(() -> ApiException.notFound("Workspace"));
+            Role role = workspaces.roleOf(caller, ws).orElseThrow(() -> ApiException.notFound("Workspace"));
+            if (!role.atLeast(needed)) {
+                throw ApiException.forbidden("This needs the " + needed.wireName()
+                        + " role in the workspace; you have " + role.wireName());
+            }
+            return work.get();
+        }));
+    }
+
+    /** {@link #call} for work without a result. */
+    public void run(WorkspaceChoice workspace, Role needed, Runnable work) {
+        call(workspace, needed, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    private Optional<WorkspaceChoice> remembered() {
+        VaadinSession session = VaadinSession.getCurrent();
+        return session == null ? Optional.empty()
+                : Optional.ofNullable((WorkspaceChoice) session.getAttribute(SELECTED_KEY));
+    }
+
+    private void remember(WorkspaceChoice choice) {
+        VaadinSession session = VaadinSession.getCurrent();
+        if (session != null) session.setAttribute(SELECTED_KEY, choice);
+    }
+}
