@@ -36,7 +36,8 @@ create table variable (
     id uuid primary key,
     workspace_id uuid not null references workspace (id) on delete cascade,
     name varchar(255) not null,
-    value jsonb not null,
+    -- the JSON text as the client sent it (compact): jsonb would rewrite numbers such as 1.5e300
+    value text not null,
     tags text[] not null default '{}',
     created timestamptz not null,
     updated timestamptz not null,

@@ -38,6 +38,15 @@ public class ApiException extends RuntimeException {
 
     /** A 422 in FastAPI's shape: detail is a list of {loc, msg, type}, so Prefect's client prints it as it would. */
     public static ApiException invalid(String location, String message) {
+        return invalid(location, message, "value_error");
+    }
+
+    /** A required field that is absent, as FastAPI reports it. */
+    public static ApiException missing(String location) {
+        return invalid(location, "Field required", "missing");
+    }
+
+    private static ApiException invalid(String location, String message, String type) {
         var loc = jakarta.json.Json.createArrayBuilder().add("body");
         if (location != null && !location.isEmpty()) {
             for (String part : location.split("\\.")) loc.add(part);
@@ -45,7 +54,7 @@ public class ApiException extends RuntimeException {
         var error = jakarta.json.Json.createObjectBuilder()
                 .add("loc", loc)
                 .add("msg", message)
-                .add("type", "value_error");
+                .add("type", type);
         return new ApiException(422, jakarta.json.Json.createArrayBuilder().add(error).build());
     }
 }

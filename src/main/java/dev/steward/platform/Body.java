@@ -58,7 +58,7 @@ public final class Body {
     }
 
     public String requiredString(String field) {
-        return optionalString(field).orElseThrow(() -> ApiException.invalid(at(field), "Field required"));
+        return optionalString(field).orElseThrow(() -> ApiException.missing(at(field)));
     }
 
     public Optional<String> optionalString(String field) {

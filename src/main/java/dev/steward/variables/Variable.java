@@ -8,12 +8,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.hibernate.annotations.ColumnTransformer;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.TenantId;
 import org.hibernate.type.SqlTypes;
 
-/** A named JSON value with tags, partitioned by workspace; the value is kept as jsonb. */
+/** A named JSON value with tags, partitioned by workspace. */
 @Entity
 @Table(name = "variable")
 public class Variable {
@@ -27,9 +26,8 @@ public class Variable {
     @Column(nullable = false)
     private String name;
 
-    /** JSON text; "null" for a null value. */
-    @ColumnTransformer(write = "?::jsonb")
-    @Column(nullable = false, columnDefinition = "jsonb")
+    /** Compact JSON text; "null" for a null value. */
+    @Column(nullable = false, columnDefinition = "text")
     private String value;
 
     @JdbcTypeCode(SqlTypes.ARRAY)

@@ -39,7 +39,7 @@ public class VariablesResource {
         Body body = Body.parse(text);
         body.rejectUnknown(CREATE_FIELDS);
         String name = body.requiredString("name");
-        if (!body.has("value")) throw ApiException.invalid("value", "Field required");
+        if (!body.has("value")) throw ApiException.missing("value");
         List<String> tags = body.optionalStrings("tags").orElse(List.of());
         Variable v = variables.create(name, body.raw("value"), tags);
         return Response.status(201).entity(VariableService.describe(v)).build();

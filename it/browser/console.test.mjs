@@ -1,0 +1,177 @@
+// The console in real Chromium: Keycloak's own login page, then variables (create, validation, edit, live update from
+// the REST API, filter, delete with confirmation), API keys (secret shown once, revoke), and a viewer's read-only view.
+// Screenshots go to it/screenshots/. Exits non-zero on the first failed check.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const base = process.env.STEWARD_URL;
+const workspace = process.env.STEWARD_WORKSPACE || 'default';
+const apiKey = process.env.STEWARD_API_KEY;
+assert.ok(base && apiKey, 'STEWARD_URL and STEWARD_API_KEY are required');
+const shots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+const run = String(Date.now() % 1_000_000);
+const name = `console_${run}`;
+const live = `rest_${run}`;
+const t0 = Date.now();
+const log = (...a) => console.log(`[browser ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+/** Visible rows of a Vaadin grid as "cell|cell|…" lines (hidden rows keep stale text). */
+async function rows(page, selector) {
+  return page.evaluate((sel) => {
+    const grid = document.querySelector(sel);
+    if (!grid) return '';
+    return [...grid.shadowRoot.querySelectorAll('tbody#items tr')].filter((r) => !r.hidden)
+      .map((r) => [...r.querySelectorAll('td')]
+        .map((td) => td.querySelector('slot')?.assignedElements()[0]?.textContent ?? '').join('|'))
+      .join('\n');
+  }, selector);
+}
+
+async function waitRows(page, selector, predicate, what) {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const text = await rows(page, selector);
+    if (predicate(text)) return text;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`timed out waiting for ${what}; grid shows:\n${await rows(page, selector)}`);
+}
+
+async function rest(method, route, body) {
+  const r = await fetch(`${base}/api/workspaces/${workspace}${route}`, {
+    method,
+    headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, text: await r.text() };
+}
+
+/** Logs in on Keycloak's own page and lands on the console with the given workspace selected. */
+async function login(user, password) {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 850 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`[${user} pageerror]`, e.message));
+  await page.goto(`${base}/`);
+  await page.waitForSelector('#kc-login', { timeout: 60_000 });
+  assert.ok(page.url().includes('/realms/steward/'), `redirected to Keycloak, at ${page.url()}`);
+  await page.fill('#username', user);
+  await page.fill('#password', password);
+  await page.click('#kc-login');
+  await page.waitForSelector('#current-user', { timeout: 60_000 });
+  assert.equal((await page.locator('#current-user').textContent()).trim(), user);
+  const selected = await page.locator('#workspace-switcher input').inputValue();
+  if (!selected.includes(`(${workspace})`)) {
+    await page.click('#workspace-switcher input');
+    await page.fill('#workspace-switcher input', workspace);
+    await page.locator('vaadin-combo-box-item', { hasText: `(${workspace})` }).first().click();
+    await page.waitForFunction((ws) => document.querySelector('#workspace-switcher input')?.value.includes(`(${ws})`), workspace);
+  }
+  await page.waitForSelector('#variables-grid');
+  return page;
+}
+
+// --- alice, owner of the workspace --------------------------------------------------------------------------------
+const alice = await login('alice', 'alice');
+log('alice logged in, workspace', await alice.locator('#workspace-switcher input').inputValue());
+await alice.screenshot({ path: `${shots}/01-logged-in.png` });
+
+// create
+await alice.click('#new-variable');
+await alice.fill('#variable-name input', name);
+await alice.fill('#variable-value textarea', 'hello world');
+await alice.fill('#variable-tags input', 'team-a, nightly');
+await alice.screenshot({ path: `${shots}/02-create-dialog.png` });
+await alice.click('#save-variable');
+await waitRows(alice, '#variables-grid', (t) => t.includes(name) && t.includes('"hello world"'), 'the created variable');
+assert.equal((await rest('GET', `/variables/name/${name}`)).status, 200, 'the console wrote through the same service');
+log('created', name);
+
+// validation messages from the service, on the field
+await alice.click('#new-variable');
+await alice.fill('#variable-name input', 'Bad Name');
+await alice.fill('#variable-value textarea', '1');
+await alice.click('#save-variable');
+await alice.waitForSelector('#variable-name[invalid]');
+assert.match(await alice.locator('#variable-name [slot=error-message]').textContent(), /lowercase letters/);
+await alice.screenshot({ path: `${shots}/03-validation.png` });
+await alice.fill('#variable-name input', name);
+await alice.click('#save-variable');
+await alice.waitForFunction(() => document.querySelector('#variable-name [slot=error-message]')?.textContent.includes('already exists'));
+await alice.click('#cancel-variable');
+log('validation messages shown');
+
+// edit
+await alice.click(`#edit-variable-${name}`);
+await alice.fill('#variable-value textarea', '{"retries": 3, "queue": "fast"}');
+await alice.click('#save-variable');
+await waitRows(alice, '#variables-grid', (t) => t.includes('{"retries":3,"queue":"fast"}') || t.includes('{"queue":"fast","retries":3}'), 'the edited value');
+assert.equal(JSON.parse((await rest('GET', `/variables/name/${name}`)).text).value.retries, 3);
+log('edited');
+
+// live update: a change through the REST API appears without a reload
+assert.equal((await rest('POST', '/variables/', { name: live, value: 42, tags: ['rest'] })).status, 201);
+await waitRows(alice, '#variables-grid', (t) => t.includes(live), 'the variable created through the REST API');
+assert.equal((await rest('PATCH', `/variables/name/${live}`, { value: 43 })).status, 204);
+await waitRows(alice, '#variables-grid', (t) => t.split('\n').some((r) => r.startsWith(`${live}|43`)), 'the REST update');
+log('live updates from the REST API arrived');
+await alice.screenshot({ path: `${shots}/04-live-update.png` });
+
+// filter
+await alice.fill('#variables-filter input', 'CONSOLE_');
+await waitRows(alice, '#variables-grid', (t) => t.includes(name) && !t.includes(live), 'the filtered grid');
+await alice.fill('#variables-filter input', '');
+await waitRows(alice, '#variables-grid', (t) => t.includes(live), 'the unfiltered grid');
+
+// delete with confirmation
+await alice.click(`#delete-variable-${name}`);
+await alice.getByRole('button', { name: 'Delete', exact: true }).waitFor();
+await alice.screenshot({ path: `${shots}/05-delete-confirm.png` });
+await alice.getByRole('button', { name: 'Delete', exact: true }).click();
+await waitRows(alice, '#variables-grid', (t) => !t.includes(name), 'the deleted variable gone');
+assert.equal((await rest('GET', `/variables/name/${name}`)).status, 404);
+await rest('DELETE', `/variables/name/${live}`);
+await waitRows(alice, '#variables-grid', (t) => !t.includes(live), 'the REST delete');
+log('deleted');
+
+// API keys: the secret is shown once and works; revocation is immediate
+await alice.goto(`${base}/api-keys`);
+await alice.waitForSelector('#api-keys-grid');
+await alice.click('#new-api-key');
+await alice.fill('#api-key-name input', `console-key-${run}`);
+await alice.click('#save-api-key');
+await alice.waitForSelector('#new-api-key-secret');
+const secret = (await alice.locator('#new-api-key-secret').textContent()).trim();
+assert.match(secret, /^stw_[a-z0-9]{12}_[A-Za-z0-9]{32}$/);
+await alice.screenshot({ path: `${shots}/06-api-key-once.png` });
+const count = (key) => fetch(`${base}/api/workspaces/${workspace}/variables/count`, {
+  method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: '{}' });
+assert.equal((await count(secret)).status, 200, 'the new key works');
+await alice.click('#close-api-key-secret');
+await waitRows(alice, '#api-keys-grid', (t) => t.includes(`console-key-${run}`), 'the new key in the list');
+await alice.locator('#new-api-key-secret').waitFor({ state: 'detached', timeout: 10_000 }); // shown once, then gone
+const prefix = secret.split('_').slice(0, 2).join('_');
+await alice.click(`#revoke-api-key-${prefix}`);
+await alice.getByRole('button', { name: 'Revoke', exact: true }).click();
+await alice.waitForFunction(() => !document.querySelector('vaadin-confirm-dialog-overlay'));
+assert.equal((await count(secret)).status, 401, 'a revoked key is refused at once');
+await alice.screenshot({ path: `${shots}/07-api-keys.png` });
+log('API key issued once and revoked');
+
+// --- bob, viewer: reads, may not write ------------------------------------------------------------------------------
+const bob = await login('bob', 'bob');
+assert.equal(await bob.locator('#new-variable').isVisible(), false, 'a viewer has no "New variable"');
+await bob.screenshot({ path: `${shots}/08-viewer.png` });
+await bob.goto(`${base}/api-keys`);
+await bob.waitForSelector('#api-keys-denied');
+log('viewer is read-only');
+
+await browser.close();
+log('all console checks passed');

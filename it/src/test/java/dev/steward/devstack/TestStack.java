@@ -1,0 +1,74 @@
+package dev.steward.devstack;
+
+/**
+ * The one stack of an integration-test JVM. Failsafe runs every {@code *IT} class in the same JVM: the first
+ * {@link #get()} starts the stack under {@code target/it/} (free ports, empty database, freshly imported realm,
+ * 30-120 s), later calls return it at once, and a shutdown hook stops it when the JVM ends.
+ *
+ * <pre>{@code
+ * TestStack stack = TestStack.get();
+ * String url = stack.appUrl() + "/api/admin/workspaces";
+ * String token = stack.accessToken("alice");    // realm users: alice (steward-admin, owner of default), bob (viewer)
+ * }</pre>
+ *
+ * If the start fails, every later {@code get()} fails at once with the same cause instead of trying again.
+ */
+public final class TestStack {
+    private static TestStack instance;
+    private static RuntimeException startFailure;
+
+    private final Stack stack;
+    private final KeycloakTokens tokens;
+
+    private TestStack(Stack stack) {
+        this.stack = stack;
+        this.tokens = new KeycloakTokens(stack.endpoints());
+    }
+
+    public static synchronized TestStack get() {
+        if (startFailure != null) {
+            throw new IllegalStateException("The test stack failed to start earlier: " + startFailure.getMessage(),
+                    startFailure);
+        }
+        if (instance == null) {
+            DevstackConfig config = DevstackConfig.load();
+            Stack stack = Stack.builder(Stack.Mode.TEST, config.basedir().resolve("target/it")).config(config).build();
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "test-stack-stop"));
+            try {
+                stack.start();
+            } catch (RuntimeException e) {
+                startFailure = e;
+                throw e;
+            }
+            instance = new TestStack(stack);
+        }
+        return instance;
+    }
+
+    public Endpoints endpoints() {
+        return stack.endpoints();
+    }
+
+    /** e.g. {@code http://127.0.0.1:21080}, no trailing slash. */
+    public String appUrl() {
+        return stack.endpoints().appUrl();
+    }
+
+    public KeycloakTokens tokens() {
+        return tokens;
+    }
+
+    /** An access token of a realm user whose password equals the user name (alice, bob). */
+    public String accessToken(String user) {
+        return tokens.accessToken(user, user);
+    }
+
+    public String accessToken(String user, String password) {
+        return tokens.accessToken(user, password);
+    }
+
+    /** The underlying stack, e.g. for {@link Stack#logDir()} or {@link Stack#rssKb()}. */
+    public Stack stack() {
+        return stack;
+    }
+}
