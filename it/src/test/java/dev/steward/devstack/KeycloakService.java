@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * Keycloak from the distribution zip, in dev mode ({@code start-dev}, its own H2 file database under {@code data/}).
- * The unpacked folder is kept: Keycloak's first start builds an optimized runtime into it (~75 s), later starts
- * take 20-35 s as long as the build-time options below never change.
+ * The unpacked folder is kept: Keycloak's first start builds an optimized runtime into it (1-3 minutes on two busy
+ * cores), later starts take 20-45 s as long as the build-time options below ({@code --health-enabled}) never change.
+ * Realm users: alice / alice (steward-admin, owner of workspace default), bob / bob (viewer).
  */
 final class KeycloakService {
     static final String REALM = "steward";

@@ -25,7 +25,7 @@ public class ApiKeySecretDialog extends Dialog {
         Paragraph hint = new Paragraph("Copy this key now and keep it somewhere safe. It is shown only once: "
                 + "Steward keeps only a hash of it and cannot show it again.");
         hint.setId("new-api-key-hint");
-        Paragraph usage = new Paragraph("Use it as PREFECT_API_KEY, or send it as \"Authorization: Bearer <key>\".");
+        Paragraph usage = new Paragraph("For the Prefect client set PREFECT_API_AUTH_STRING=<key>; other clients send \"Authorization: Bearer <key>\".");
         usage.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
         add(hint, createSecretBox(), usage);
         configureFooter();
