@@ -1,69 +1,34 @@
 package dev.steward.events;
 
-import dev.steward.platform.ApiException;
-import dev.steward.platform.Body;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
-/**
- * Prefect's EventFilter, translated to JPQL over the workspace's events (the tenant filter is Hibernate's). Supported:
- * occurred {since, until}, event {prefix, exclude_prefix, name, exclude_name}, resource {id, id_prefix},
- * id {id}, order; other parts are answered with a 422 rather than silently ignored.
- */
+/** {@link EventCriteria} as JPQL over the workspace's stored events (Hibernate adds the tenant condition). */
 public final class EventQuery {
-    private static final List<String> SUPPORTED = List.of("occurred", "event", "resource", "id", "order");
-
-    private final StringBuilder where = new StringBuilder("1 = 1");
+    private final StringBuilder where = new StringBuilder("e.occurred >= :since and e.occurred <= :until");
     private final Map<String, Object> params = new LinkedHashMap<>();
     private final boolean ascending;
 
-    private EventQuery(Body filter) {
-        filter.rejectUnknown(SUPPORTED);
-        Body occurred = filter.object("occurred");
-        Instant since = occurred.optionalInstant("since")
-                .orElse(LocalDate.now(ZoneOffset.UTC).atStartOfDay().toInstant(ZoneOffset.UTC).minusSeconds(180L * 86400));
-        Instant until = occurred.optionalInstant("until").orElse(Instant.now());
-        condition("e.occurred >= :since", "since", since);
-        condition("e.occurred <= :until", "until", until);
-
-        Body event = filter.object("event");
-        event.optionalStrings("name").ifPresent(names -> condition("e.name in :names", "names", names));
-        event.optionalStrings("exclude_name").ifPresent(names -> condition("e.name not in :xnames", "xnames", names));
-        event.optionalStrings("prefix").ifPresent(prefixes -> anyPrefix("e.name", "prefix", prefixes, false));
-        event.optionalStrings("exclude_prefix").ifPresent(prefixes -> anyPrefix("e.name", "xprefix", prefixes, true));
-
-        Body resource = filter.object("resource");
-        resource.optionalStrings("id").ifPresent(ids -> condition("e.resourceId in :rids", "rids", ids));
-        resource.optionalStrings("id_prefix").ifPresent(prefixes -> anyPrefix("e.resourceId", "rprefix", prefixes, false));
-
-        filter.object("id").optionalStrings("id").ifPresent(ids -> {
-            List<UUID> uuids = new ArrayList<>();
-            for (String id : ids) {
-                try {
-                    uuids.add(UUID.fromString(id));
-                } catch (IllegalArgumentException e) {
-                    throw ApiException.invalid("filter.id.id", "Input should be a valid UUID");
-                }
-            }
-            condition("e.id in :ids", "ids", uuids);
-        });
-        String order = filter.optionalString("order").orElse("DESC");
-        if (!order.equals("ASC") && !order.equals("DESC")) {
-            throw ApiException.invalid("filter.order", "Input should be 'ASC' or 'DESC'");
+    public EventQuery(EventCriteria c) {
+        params.put("since", c.since);
+        params.put("until", c.until);
+        if (!c.names.isEmpty()) condition("e.name in :names", "names", c.names);
+        if (!c.excludeNames.isEmpty()) condition("e.name not in :xnames", "xnames", c.excludeNames);
+        anyPrefix("e.name", "prefix", c.prefixes, false);
+        anyPrefix("e.name", "xprefix", c.excludePrefixes, true);
+        if (!c.resourceIds.isEmpty()) condition("e.resourceId in :rids", "rids", c.resourceIds);
+        anyPrefix("e.resourceId", "rprefix", c.resourceIdPrefixes, false);
+        int n = 0;
+        for (Map.Entry<String, List<String>> label : c.labels.entrySet()) {
+            labelCondition("l" + n++, label.getKey(), label.getValue());
         }
-        ascending = order.equals("ASC");
-    }
-
-    public static EventQuery of(Body filter) {
-        return new EventQuery(filter);
+        if (c.related) where.append(" and 1 = 0"); // lifecycle events carry no related resources
+        if (!c.ids.isEmpty()) condition("e.id in :ids", "ids", c.ids);
+        ascending = c.ascending;
     }
 
     private void condition(String jpql, String name, Object value) {
@@ -77,9 +42,34 @@ public final class EventQuery {
         for (int i = 0; i < prefixes.size(); i++) {
             String p = name + i;
             parts.add(field + " like :" + p + " escape '\\'");
-            params.put(p, prefixes.get(i).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            params.put(p, likePrefix(prefixes.get(i)));
         }
         where.append(exclude ? " and not (" : " and (").append(String.join(" or ", parts)).append(")");
+    }
+
+    /** One resource label: any positive value (exact or "prefix*") and none of the "!negated" ones. */
+    private void labelCondition(String name, String label, List<String> patterns) {
+        String value = "function('jsonb_extract_path_text', e.resource, :" + name + "k)";
+        params.put(name + "k", label);
+        List<String> positive = new ArrayList<>();
+        int i = 0;
+        for (String pattern : patterns) {
+            boolean negated = pattern.startsWith("!");
+            String p = negated ? pattern.substring(1) : pattern;
+            String param = name + "v" + i++;
+            String test = p.endsWith("*") ? value + " like :" + param + " escape '\\'" : value + " = :" + param;
+            params.put(param, p.endsWith("*") ? likePrefix(p.substring(0, p.length() - 1)) : p);
+            if (negated) {
+                where.append(" and (").append(value).append(" is null or not (").append(test).append("))");
+            } else {
+                positive.add(test);
+            }
+        }
+        if (!positive.isEmpty()) where.append(" and (").append(String.join(" or ", positive)).append(")");
+    }
+
+    private static String likePrefix(String prefix) {
+        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
     public List<StoredEvent> page(EntityManager em, int offset, int limit) {

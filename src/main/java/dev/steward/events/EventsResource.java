@@ -7,9 +7,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -31,15 +29,14 @@ import java.util.List;
 public class EventsResource {
     private static final int MAX_LIMIT = 50;
 
-    @PersistenceContext(unitName = "steward")
-    EntityManager em;
+    @Inject
+    EventStore store;
 
     @Context
     UriInfo uri;
 
     @POST
     @Path("filter")
-    @Transactional
     public JsonObject filter(String text) {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("filter", "limit"));
@@ -50,7 +47,6 @@ public class EventsResource {
 
     @GET
     @Path("filter/next")
-    @Transactional
     public JsonObject next(@QueryParam("page-token") String token) {
         JsonObject state;
         try {
@@ -66,11 +62,11 @@ public class EventsResource {
     }
 
     private JsonObject page(JsonObject filterJson, int limit, int offset) {
-        EventQuery query = EventQuery.of(Body.parse(filterJson.toString()));
-        List<StoredEvent> events = query.page(em, offset, limit);
-        long total = query.count(em);
+        EventStore.Page page = store.find(EventCriteria.parse(Body.parse(filterJson.toString())), offset, limit);
+        List<JsonObject> events = page.events();
+        long total = page.total();
         JsonArrayBuilder items = Json.createArrayBuilder();
-        events.forEach(e -> items.add(EventJson.of(e)));
+        events.forEach(items::add);
         JsonObjectBuilder out = Json.createObjectBuilder().add("events", items).add("total", total);
         if (offset + events.size() < total && limit > 0) {
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(Json.createObjectBuilder()

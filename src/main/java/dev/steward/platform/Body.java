@@ -135,9 +135,12 @@ public final class Body {
         }
     }
 
+    /** Rejects fields not in {@code allowed}; an unknown field sent as null is as good as absent. */
     public void rejectUnknown(List<String> allowed) {
-        for (String key : json.keySet()) {
-            if (!allowed.contains(key)) throw ApiException.invalid(at(key), "Extra inputs are not permitted");
+        for (var entry : json.entrySet()) {
+            if (!allowed.contains(entry.getKey()) && entry.getValue().getValueType() != JsonValue.ValueType.NULL) {
+                throw ApiException.invalid(at(entry.getKey()), "Extra inputs are not permitted");
+            }
         }
     }
 }

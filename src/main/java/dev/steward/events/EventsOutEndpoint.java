@@ -1,0 +1,141 @@
+package dev.steward.events;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
+import dev.steward.platform.Json;
+import dev.steward.security.Caller;
+import dev.steward.tenancy.ApiKey;
+import dev.steward.tenancy.ApiKeyService;
+import dev.steward.tenancy.TenantContext;
+import dev.steward.tenancy.Workspace;
+import dev.steward.tenancy.WorkspaceService;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Prefect's events stream, {@code WS /events/out}: subprotocol {@code prefect}; the first frame authenticates
+ * ({@code {"type":"auth","token":<API key>}} → {@code {"type":"auth_success"}}, else close 1008); the second sets the
+ * filter ({@code {"type":"filter","filter":…,"backfill":true}}, a bad one closes with 1002). Then the stream sends
+ * {@code {"type":"event","event":…}}: first the stored matching events of the last 15 minutes in order (backfill),
+ * then committed events live, without duplicates. The HTTP upgrade itself is not authenticated (a WebSocket client
+ * sends its credentials in the first frame).
+ */
+@ServerEndpoint(value = "/api/workspaces/{workspace}/events/out", subprotocols = {"prefect"})
+public class EventsOutEndpoint {
+    private static final Logger LOG = Logger.getLogger(EventsOutEndpoint.class.getName());
+    static final Duration MAX_BACKFILL = Duration.ofMinutes(15);
+    static final int BACKFILL_LIMIT = 1000;
+
+    @Inject
+    ApiKeyService apiKeys;
+
+    @Inject
+    WorkspaceService workspaces;
+
+    @Inject
+    EventStore store;
+
+    @Inject
+    EventBus bus;
+
+    private Workspace workspace;
+    private EventSubscription subscription;
+
+    @OnOpen
+    public void open(Session session, @PathParam("workspace") String slugOrId) {
+        session.setMaxIdleTimeout(0);
+        session.getUserProperties().put("workspace", slugOrId);
+    }
+
+    @OnMessage
+    public void message(String text, Session session) throws IOException {
+        JsonObject frame;
+        try {
+            frame = Json.parseObject(text);
+        } catch (IllegalArgumentException e) {
+            close(session, CloseCodes.PROTOCOL_ERROR, "Invalid JSON");
+            return;
+        }
+        if (workspace == null) {
+            authenticate(frame, session);
+        } else if (subscription == null) {
+            subscribe(frame, session);
+        }
+        // later frames carry nothing for this stream
+    }
+
+    private void authenticate(JsonObject frame, Session session) throws IOException {
+        if (!"auth".equals(frame.getString("type", null))) {
+            close(session, CloseCodes.VIOLATED_POLICY, "Expected 'auth' message");
+            return;
+        }
+        String slugOrId = (String) session.getUserProperties().get("workspace");
+        Optional<ApiKey> key = apiKeys.authenticate(frame.getString("token", null));
+        Optional<Workspace> ws = key.flatMap(k -> workspaces.find(slugOrId)
+                .filter(w -> workspaces.roleOf(Caller.apiKey(k.getId(), k.getPrefix(), k.getWorkspaceId(), k.getRole()), w).isPresent()));
+        if (ws.isEmpty()) {
+            close(session, CloseCodes.VIOLATED_POLICY, "Invalid token");
+            return;
+        }
+        workspace = ws.get();
+        session.getBasicRemote().sendText("{\"type\":\"auth_success\"}");
+    }
+
+    private void subscribe(JsonObject frame, Session session) throws IOException {
+        if (!"filter".equals(frame.getString("type", null))) {
+            close(session, CloseCodes.PROTOCOL_ERROR, "Expected 'filter' message");
+            return;
+        }
+        EventCriteria criteria;
+        try {
+            criteria = EventCriteria.parse(Body.parse(frame.getJsonObject("filter") == null ? "{}" : frame.getJsonObject("filter").toString()));
+        } catch (ApiException | ClassCastException e) {
+            close(session, CloseCodes.PROTOCOL_ERROR, "Invalid filter: " + (e instanceof ApiException a ? a.detail() : e.getMessage()));
+            return;
+        }
+        criteria.clampSince(MAX_BACKFILL);
+        criteria.orderAscending();
+        boolean backfill = frame.getBoolean("backfill", true);
+        subscription = new EventSubscription(session, criteria, bus);
+        // subscribe first so that nothing committed during the backfill is missed, then backfill
+        subscription.listenTo(bus, workspace.getId());
+        if (backfill) {
+            List<JsonObject> stored = TenantContext.supplyAs(workspace.getId(),
+                    () -> store.find(criteria, 0, BACKFILL_LIMIT).events());
+            subscription.backfill(stored);
+        } else {
+            subscription.backfill(List.of());
+        }
+    }
+
+    @OnClose
+    public void closed(Session session, CloseReason reason) {
+        if (subscription != null) subscription.close();
+    }
+
+    @OnError
+    public void error(Session session, Throwable error) {
+        LOG.log(Level.FINE, "events/out connection error", error);
+        if (subscription != null) subscription.close();
+    }
+
+    private static void close(Session session, CloseCodes code, String reason) throws IOException {
+        // a close reason is limited to 123 bytes by the protocol
+        session.close(new CloseReason(code, reason.length() > 120 ? reason.substring(0, 120) : reason));
+    }
+}
