@@ -142,6 +142,29 @@ class VariablesApiIT {
     }
 
     @Test
+    void membershipsGrantRolesToKeycloakUsers() {
+        String ws = Workspaces.create("members");
+        String base = TestStack.get().appUrl() + "/api/workspaces/" + ws;
+        Api bob = Api.bearer(base, TestStack.get().accessToken("bob"));
+        bob.post("/variables/count", "{}").expect(404); // not a member: the workspace does not exist for bob
+        Workspaces.admin().put("/workspaces/" + ws + "/members/bob", "{\"role\":\"developer\"}").expect(200);
+        bob.post("/variables/", "{\"name\":\"bobs\",\"value\":1}").expect(201);
+        Workspaces.admin().put("/workspaces/" + ws + "/members/bob", "{\"role\":\"viewer\"}").expect(200);
+        bob.post("/variables/", "{\"name\":\"bobs2\",\"value\":1}").expect(403);
+        JsonObject member = Workspaces.admin().get("/workspaces/" + ws + "/members").expect(200).array().getJsonObject(0);
+        assertEquals("bob", member.getString("username"));
+        assertEquals("viewer", member.getString("role"));
+        // bob, a viewer, may not manage members; an unknown role is a 422
+        Api.bearer(TestStack.get().appUrl() + "/api/admin", TestStack.get().accessToken("bob"))
+                .put("/workspaces/" + ws + "/members/mallory", "{\"role\":\"owner\"}").expect(403);
+        Workspaces.admin().put("/workspaces/" + ws + "/members/carol", "{\"role\":\"emperor\"}").expect(422);
+        Workspaces.admin().delete("/workspaces/" + ws + "/members/bob").expect(204);
+        bob.post("/variables/count", "{}").expect(404);
+        String audit = Workspaces.api(ws, Workspaces.issueKey(ws, "admin")).get("/audit").expect(200).body();
+        assertTrue(audit.contains("steward.member.created") && audit.contains("steward.member.deleted"), audit);
+    }
+
+    @Test
     void workspacesAreIsolated() {
         JsonObject secret = apiA.post("/variables/", "{\"name\":\"a_secret\",\"value\":\"only A\"}").expect(201).object();
         String id = secret.getString("id");

@@ -1,8 +1,6 @@
 package dev.steward.console.apikeys;
 
-import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
@@ -12,18 +10,16 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
-import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.shared.Registration;
 import dev.steward.console.ConsoleWorkspaces;
 import dev.steward.console.Formats;
 import dev.steward.console.LiveUpdates;
 import dev.steward.console.MainLayout;
 import dev.steward.console.Problems;
 import dev.steward.console.StewardAppShell;
-import dev.steward.console.WorkspaceAware;
 import dev.steward.console.WorkspaceChoice;
+import dev.steward.console.WorkspaceView;
 import dev.steward.platform.ApiException;
 import dev.steward.security.Caller;
 import dev.steward.tenancy.ApiKeyService;
@@ -41,26 +37,24 @@ import java.util.List;
 @Route(value = "api-keys", layout = MainLayout.class)
 @PageTitle(StewardAppShell.TITLE)
 @PermitAll
-public class ApiKeysView extends VerticalLayout implements WorkspaceAware {
+public class ApiKeysView extends WorkspaceView {
     static final String EVENT_PREFIX = "steward.api-key.";
     static final Role NEEDED = Role.ADMIN;
 
     private final ConsoleWorkspaces workspaces;
     private final ApiKeyService apiKeys;
-    private final LiveUpdates liveUpdates;
 
     private final Grid<ApiKeyRow> grid = new Grid<>();
     private final Button newKey = new Button("New API key");
     private final Span denied = new Span();
 
     private WorkspaceChoice workspace;
-    private Registration liveRegistration;
 
     @Inject
     public ApiKeysView(ConsoleWorkspaces workspaces, ApiKeyService apiKeys, LiveUpdates liveUpdates) {
+        super(workspaces, liveUpdates, EVENT_PREFIX);
         this.workspaces = workspaces;
         this.apiKeys = apiKeys;
-        this.liveUpdates = liveUpdates;
         addClassName("api-keys-view");
         setSizeFull();
         configureGrid();
@@ -121,7 +115,8 @@ public class ApiKeysView extends VerticalLayout implements WorkspaceAware {
 
     // --- data -----------------------------------------------------------------------------------------------------
 
-    private void refresh() {
+    @Override
+    protected void refresh() {
         WorkspaceChoice ws = workspace;
         if (ws == null || !ws.role().atLeast(NEEDED)) {
             grid.setItems(List.of());
@@ -197,8 +192,7 @@ public class ApiKeysView extends VerticalLayout implements WorkspaceAware {
     // --- workspace and live updates -------------------------------------------------------------------------------
 
     @Override
-    public void workspaceChanged(WorkspaceChoice choice) {
-        unsubscribe();
+    protected boolean show(WorkspaceChoice choice) {
         workspace = choice;
         boolean allowed = choice != null && choice.role().atLeast(NEEDED);
         newKey.setVisible(allowed);
@@ -209,27 +203,6 @@ public class ApiKeysView extends VerticalLayout implements WorkspaceAware {
                 : "Managing API keys needs the admin role in " + choice.slug() + "; you are a "
                         + choice.role().wireName() + ".");
         refresh();
-        if (allowed) {
-            getUI().ifPresent(ui -> liveRegistration = liveUpdates.subscribe(ui, choice.id(), EVENT_PREFIX, this::refresh));
-        }
-    }
-
-    @Override
-    protected void onAttach(AttachEvent attachEvent) {
-        super.onAttach(attachEvent);
-        workspaceChanged(workspaces.current().orElse(null));
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detachEvent) {
-        unsubscribe();
-        super.onDetach(detachEvent);
-    }
-
-    private void unsubscribe() {
-        if (liveRegistration != null) {
-            liveRegistration.remove();
-            liveRegistration = null;
-        }
+        return allowed;
     }
 }

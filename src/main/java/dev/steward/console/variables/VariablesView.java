@@ -1,8 +1,6 @@
 package dev.steward.console.variables;
 
-import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
@@ -13,22 +11,20 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
-import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.Query;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteAlias;
-import com.vaadin.flow.shared.Registration;
 import dev.steward.console.ConsoleWorkspaces;
 import dev.steward.console.Formats;
 import dev.steward.console.LiveUpdates;
 import dev.steward.console.MainLayout;
 import dev.steward.console.Problems;
 import dev.steward.console.StewardAppShell;
-import dev.steward.console.WorkspaceAware;
 import dev.steward.console.WorkspaceChoice;
+import dev.steward.console.WorkspaceView;
 import dev.steward.platform.ApiException;
 import dev.steward.tenancy.Role;
 import dev.steward.variables.VariableService;
@@ -50,12 +46,11 @@ import java.util.stream.Stream;
 @RouteAlias(value = "", layout = MainLayout.class)
 @PageTitle(StewardAppShell.TITLE)
 @PermitAll
-public class VariablesView extends VerticalLayout implements WorkspaceAware {
+public class VariablesView extends WorkspaceView {
     static final String EVENT_PREFIX = "prefect.variable.";
 
     private final ConsoleWorkspaces workspaces;
     private final VariableService variables;
-    private final LiveUpdates liveUpdates;
 
     private final Grid<VariableRow> grid = new Grid<>();
     private final TextField filter = new TextField();
@@ -66,13 +61,12 @@ public class VariablesView extends VerticalLayout implements WorkspaceAware {
     private Grid.Column<VariableRow> actions;
 
     private WorkspaceChoice workspace;
-    private Registration liveRegistration;
 
     @Inject
     public VariablesView(ConsoleWorkspaces workspaces, VariableService variables, LiveUpdates liveUpdates) {
+        super(workspaces, liveUpdates, EVENT_PREFIX);
         this.workspaces = workspaces;
         this.variables = variables;
-        this.liveUpdates = liveUpdates;
         addClassName("variables-view");
         setSizeFull();
         configureGrid();
@@ -188,7 +182,8 @@ public class VariablesView extends VerticalLayout implements WorkspaceAware {
         getUI().ifPresent(ui -> ui.access(() -> Problems.error(message)));
     }
 
-    private void refresh() {
+    @Override
+    protected void refresh() {
         grid.getDataProvider().refreshAll();
     }
 
@@ -257,8 +252,7 @@ public class VariablesView extends VerticalLayout implements WorkspaceAware {
     // --- workspace and live updates -------------------------------------------------------------------------------
 
     @Override
-    public void workspaceChanged(WorkspaceChoice choice) {
-        unsubscribe();
+    protected boolean show(WorkspaceChoice choice) {
         workspace = choice;
         boolean open = choice != null;
         boolean canEdit = open && choice.role().atLeast(Role.DEVELOPER);
@@ -271,27 +265,6 @@ public class VariablesView extends VerticalLayout implements WorkspaceAware {
         readOnly.setText(open ? "You are a " + choice.role().wireName() + " in " + choice.slug()
                 + ": you can read variables but not change them." : "");
         refresh();
-        if (open) {
-            getUI().ifPresent(ui -> liveRegistration = liveUpdates.subscribe(ui, choice.id(), EVENT_PREFIX, this::refresh));
-        }
-    }
-
-    @Override
-    protected void onAttach(AttachEvent attachEvent) {
-        super.onAttach(attachEvent);
-        workspaceChanged(workspaces.current().orElse(null));
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detachEvent) {
-        unsubscribe();
-        super.onDetach(detachEvent);
-    }
-
-    private void unsubscribe() {
-        if (liveRegistration != null) {
-            liveRegistration.remove();
-            liveRegistration = null;
-        }
+        return open;
     }
 }
