@@ -23,8 +23,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class VariableService {
-    public static final int MAX_PAGE = 200;
-
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 

@@ -2,6 +2,7 @@ package dev.steward.variables;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Paging;
 import dev.steward.tenancy.MinRole;
 import dev.steward.tenancy.Role;
 import jakarta.enterprise.context.RequestScoped;
@@ -50,7 +51,7 @@ public class VariablesResource {
     public JsonValue filter(String text) {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("offset", "limit", "sort", "variables"));
-        int limit = limit(body);
+        int limit = Paging.limit(body);
         int offset = body.integer("offset", 0, 0, Integer.MAX_VALUE);
         VariableSort sort = body.enumValue("sort", VariableSort.class, VariableSort.NAME_ASC);
         JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
@@ -119,21 +120,6 @@ public class VariablesResource {
                 body.optionalString("name").orElse(null),
                 body.has("value") ? body.raw("value") : null,
                 body.optionalStrings("tags").orElse(null));
-    }
-
-    /** Prefect's limit rule, with its wording: at most 200, at least 0, null meaning the default. */
-    static int limit(Body body) {
-        if (!body.has("limit") || body.json().isNull("limit")) return VariableService.MAX_PAGE;
-        JsonValue v = body.json().get("limit");
-        if (!(v instanceof jakarta.json.JsonNumber n) || !n.isIntegral()) {
-            throw ApiException.invalid("limit", "Input should be a valid integer");
-        }
-        long limit = n.longValue();
-        if (limit > VariableService.MAX_PAGE) {
-            throw new ApiException(422, "Invalid limit: must be less than or equal to " + VariableService.MAX_PAGE + ".");
-        }
-        if (limit < 0) throw new ApiException(422, "Invalid limit: must be greater than or equal to 0.");
-        return (int) limit;
     }
 
     /** Ids that are not UUIDs name no variable. */

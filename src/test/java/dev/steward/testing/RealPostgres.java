@@ -2,6 +2,7 @@ package dev.steward.testing;
 
 import dev.steward.audit.AuditRecord;
 import dev.steward.events.StoredEvent;
+import dev.steward.orchestration.Flow;
 import dev.steward.platform.SchemaMigrator;
 import dev.steward.tenancy.ApiKey;
 import dev.steward.tenancy.Member;
@@ -51,6 +52,7 @@ public final class RealPostgres {
                     .addAnnotatedClass(Member.class)
                     .addAnnotatedClass(ApiKey.class)
                     .addAnnotatedClass(Variable.class)
+                    .addAnnotatedClass(Flow.class)
                     .addAnnotatedClass(StoredEvent.class)
                     .addAnnotatedClass(AuditRecord.class);
             cfg.getProperties().put("hibernate.connection.datasource", dataSource());

@@ -1,0 +1,120 @@
+package dev.steward.orchestration;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
+import dev.steward.platform.Paging;
+import dev.steward.tenancy.MinRole;
+import dev.steward.tenancy.Role;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
+
+/** Prefect 3's flows API under a workspace: /api/workspaces/{workspace}/flows/... */
+@Path("/workspaces/{workspace}/flows")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class FlowsResource {
+    /** Filters on related objects that Prefect accepts here and Steward does not apply yet. */
+    private static final List<String> FILTER_FIELDS = List.of("offset", "limit", "sort", "flows", "flow_runs",
+            "task_runs", "deployments", "work_pools");
+
+    @Inject
+    FlowService flows;
+
+    /** Upsert by name: 201 when created, 200 with the existing flow otherwise. */
+    @POST
+    @MinRole(Role.DEVELOPER)
+    public Response create(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("name", "tags", "labels"));
+        String name = body.requiredString("name");
+        List<String> tags = body.optionalStrings("tags").orElse(List.of());
+        JsonObject labels = body.object("labels").json();
+        FlowService.Upserted result = flows.upsert(name, tags, labels);
+        return Response.status(result.created() ? 201 : 200).entity(FlowService.describe(result.flow())).build();
+    }
+
+    @POST
+    @Path("filter")
+    public JsonValue filter(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(FILTER_FIELDS);
+        rejectRelatedFilters(body);
+        int limit = Paging.limit(body);
+        int offset = body.integer("offset", 0, 0, Integer.MAX_VALUE);
+        FlowSort sort = body.enumValue("sort", FlowSort.class, FlowSort.NAME_ASC);
+        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        flows.list(body.object("flows").json(), sort, offset, limit).forEach(f -> out.add(FlowService.describe(f)));
+        return out.build();
+    }
+
+    @POST
+    @Path("count")
+    public long count(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("flows", "flow_runs", "task_runs", "deployments", "work_pools"));
+        rejectRelatedFilters(body);
+        return flows.count(body.object("flows").json());
+    }
+
+    @GET
+    @Path("{id}")
+    public JsonObject read(@PathParam("id") String id) {
+        return FlowService.describe(flows.get(uuid(id)));
+    }
+
+    @GET
+    @Path("name/{name}")
+    public JsonObject readByName(@PathParam("name") String name) {
+        return FlowService.describe(flows.getByName(name));
+    }
+
+    @PATCH
+    @Path("{id}")
+    @MinRole(Role.DEVELOPER)
+    public Response update(@PathParam("id") String id, String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("tags"));
+        flows.updateTags(uuid(id), body.optionalStrings("tags").orElse(List.of()));
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    @MinRole(Role.DEVELOPER)
+    public Response delete(@PathParam("id") String id) {
+        flows.delete(uuid(id));
+        return Response.noContent().build();
+    }
+
+    private static void rejectRelatedFilters(Body body) {
+        for (String related : List.of("flow_runs", "task_runs", "deployments", "work_pools")) {
+            if (body.has(related) && !body.json().isNull(related)) {
+                throw ApiException.invalid(related, "Filtering flows by " + related + " is not supported yet");
+            }
+        }
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(404, "Flow not found");
+        }
+    }
+}

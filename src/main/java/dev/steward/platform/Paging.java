@@ -1,0 +1,25 @@
+package dev.steward.platform;
+
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonValue;
+
+/** Prefect's page size rule for filter endpoints: at most 200, at least 0, absent or null meaning 200. */
+public final class Paging {
+    public static final int MAX_LIMIT = 200;
+
+    private Paging() {}
+
+    public static int limit(Body body) {
+        if (!body.has("limit") || body.json().isNull("limit")) return MAX_LIMIT;
+        JsonValue v = body.json().get("limit");
+        if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
+            throw ApiException.invalid("limit", "Input should be a valid integer");
+        }
+        long limit = n.longValue();
+        if (limit > MAX_LIMIT) {
+            throw new ApiException(422, "Invalid limit: must be less than or equal to " + MAX_LIMIT + ".");
+        }
+        if (limit < 0) throw new ApiException(422, "Invalid limit: must be greater than or equal to 0.");
+        return (int) limit;
+    }
+}
