@@ -33,11 +33,19 @@ public class EventPublisher {
                 .add("received", Instant.now().toString())
                 .addNull("follows")
                 .build().toString();
+        publish(change.workspaceId(), change.eventName(), message);
+    }
+
+    void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvent event) {
+        publish(event.workspaceId(), event.name(), event.toJson(Instant.now()).toString());
+    }
+
+    private void publish(java.util.UUID workspaceId, String name, String message) {
         try {
-            redis.pool().publish(CHANNEL_PREFIX + change.workspaceId(), message);
+            redis.pool().publish(CHANNEL_PREFIX + workspaceId, message);
         } catch (RuntimeException e) {
             // the event is stored; only live delivery is lost while Redis is away
-            LOG.log(Level.WARNING, "Could not publish " + change.eventName() + " to Redis: " + e.getMessage());
+            LOG.log(Level.WARNING, "Could not publish " + name + " to Redis: " + e.getMessage());
         }
     }
 }

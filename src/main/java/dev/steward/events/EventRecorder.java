@@ -21,4 +21,10 @@ public class EventRecorder {
                 change.resourceId(), EventJson.resource(change).toString(), "[]",
                 EventJson.payloadOf(change).toString(), null));
     }
+
+    void record(@Observes RunEvent event) {
+        em.persist(new StoredEvent(event.id(), event.occurred(), Instant.now(), event.name(),
+                event.resource().getString("prefect.resource.id", ""), event.resource().toString(),
+                event.related().toString(), event.payload().toString(), event.follows()));
+    }
 }

@@ -3,12 +3,8 @@ package dev.steward.events;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
-import dev.steward.security.Caller;
-import dev.steward.tenancy.ApiKey;
-import dev.steward.tenancy.ApiKeyService;
 import dev.steward.tenancy.TenantContext;
 import dev.steward.tenancy.Workspace;
-import dev.steward.tenancy.WorkspaceService;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
@@ -42,10 +38,7 @@ public class EventsOutEndpoint {
     static final int BACKFILL_LIMIT = 1000;
 
     @Inject
-    ApiKeyService apiKeys;
-
-    @Inject
-    WorkspaceService workspaces;
+    WebSocketAuth auth;
 
     @Inject
     EventStore store;
@@ -84,10 +77,7 @@ public class EventsOutEndpoint {
             close(session, CloseCodes.VIOLATED_POLICY, "Expected 'auth' message");
             return;
         }
-        String slugOrId = (String) session.getUserProperties().get("workspace");
-        Optional<ApiKey> key = apiKeys.authenticate(frame.getString("token", null));
-        Optional<Workspace> ws = key.flatMap(k -> workspaces.find(slugOrId)
-                .filter(w -> workspaces.roleOf(Caller.apiKey(k.getId(), k.getPrefix(), k.getWorkspaceId(), k.getRole()), w).isPresent()));
+        Optional<Workspace> ws = auth.authenticate((String) session.getUserProperties().get("workspace"), frame);
         if (ws.isEmpty()) {
             close(session, CloseCodes.VIOLATED_POLICY, "Invalid token");
             return;

@@ -29,6 +29,13 @@ public class ServerInfoResource {
         return Json.createValue(prefectVersion);
     }
 
+    /** Where results go by default: no result storage block is configured (results stay with the client). */
+    @GET
+    @Path("admin/storage")
+    public JsonValue storage() {
+        return Json.createObjectBuilder().addNull("default_result_storage_block_id").build();
+    }
+
     @GET
     @Path("health")
     public JsonValue health() {

@@ -53,6 +53,11 @@ public final class RealPostgres {
                     .addAnnotatedClass(ApiKey.class)
                     .addAnnotatedClass(Variable.class)
                     .addAnnotatedClass(Flow.class)
+                    .addAnnotatedClass(dev.steward.orchestration.FlowRun.class)
+                    .addAnnotatedClass(dev.steward.orchestration.FlowRunState.class)
+                    .addAnnotatedClass(dev.steward.orchestration.TaskRun.class)
+                    .addAnnotatedClass(dev.steward.orchestration.TaskRunState.class)
+                    .addAnnotatedClass(dev.steward.orchestration.LogEntry.class)
                     .addAnnotatedClass(StoredEvent.class)
                     .addAnnotatedClass(AuditRecord.class);
             cfg.getProperties().put("hibernate.connection.datasource", dataSource());

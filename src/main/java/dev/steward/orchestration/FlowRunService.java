@@ -1,0 +1,187 @@
+package dev.steward.orchestration;
+
+import dev.steward.events.RunEvent;
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Flow runs of the current workspace: creation, reads, and state changes through {@link FlowRunRules}. A state change
+ * locks the run's row, so concurrent proposals for one run are decided one after the other.
+ */
+@ApplicationScoped
+public class FlowRunService {
+    @PersistenceContext(unitName = "steward")
+    EntityManager em;
+
+    @Inject
+    Event<RunEvent> events;
+
+    /** The created (or, for a known idempotency key, existing) run. */
+    public record Created(FlowRun run, boolean created) {}
+
+    /** Prefect's OrchestrationResult and whether a new state was written (201) or not (200). */
+    public record Orchestrated(JsonObject result, boolean newState) {}
+
+    @Transactional
+    public Created create(Body body) {
+        body.rejectUnknown(List.of("state", "name", "flow_id", "flow_version", "parameters", "context",
+                "parent_task_run_id", "infrastructure_document_id", "empirical_policy", "tags", "labels",
+                "idempotency_key", "deployment_id", "work_pool_name", "work_queue_name", "job_variables", "created_by"));
+        UUID flowId = uuid(body.requiredString("flow_id"), "flow_id");
+        Flow flow = Optional.ofNullable(em.find(Flow.class, flowId)).orElseThrow(() -> new ApiException(404, "Flow not found"));
+        String idempotencyKey = body.optionalString("idempotency_key").orElse(null);
+        if (idempotencyKey != null) {
+            Optional<FlowRun> existing = em.createQuery(
+                            "select r from FlowRun r where r.flowId = :f and r.idempotencyKey = :k", FlowRun.class)
+                    .setParameter("f", flowId).setParameter("k", idempotencyKey).getResultStream().findFirst();
+            if (existing.isPresent()) return new Created(existing.get(), false);
+        }
+        Instant now = Instant.now();
+        UUID id = UUID.randomUUID();
+        List<String> tags = body.optionalStrings("tags").orElse(List.of());
+        String name = body.optionalString("name").orElse(RunNames.random());
+        Body stateBody = body.has("state") && !body.json().isNull("state") ? body.object("state")
+                : Body.parse("{\"type\":\"PENDING\"}");
+        JsonObject state = RunJson.newState(stateBody, "state", id, null, now);
+        JsonObject labels = Json.createObjectBuilder(body.object("labels").json()).add("prefect.flow.id", flowId.toString()).build();
+        JsonObjectBuilder doc = Json.createObjectBuilder()
+                .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
+                .add("name", name).add("flow_id", flowId.toString()).add("state_id", state.getString("id"))
+                .add("deployment_id", body.raw("deployment_id")).add("deployment_version", JsonValue.NULL)
+                .add("work_queue_id", JsonValue.NULL).add("work_queue_name", body.raw("work_queue_name"))
+                .add("flow_version", body.raw("flow_version"))
+                .add("parameters", body.object("parameters").json()).add("idempotency_key", body.raw("idempotency_key"))
+                .add("context", body.object("context").json())
+                .add("empirical_policy", empiricalPolicy(body.object("empirical_policy").json()))
+                .add("tags", dev.steward.platform.Json.strings(tags)).add("labels", labels)
+                .add("parent_task_run_id", body.raw("parent_task_run_id"))
+                .add("state_type", state.getString("type")).add("state_name", state.getString("name"))
+                .add("run_count", 0)
+                .add("expected_start_time", expectedStart(state, now).toString())
+                .add("next_scheduled_start_time", JsonValue.NULL)
+                .add("start_time", JsonValue.NULL).add("end_time", JsonValue.NULL)
+                .add("total_run_time", 0.0).add("estimated_run_time", 0.0).add("estimated_start_time_delta", 0.0)
+                .add("auto_scheduled", false).add("infrastructure_document_id", body.raw("infrastructure_document_id"))
+                .add("infrastructure_pid", JsonValue.NULL).add("created_by", JsonValue.NULL)
+                .add("work_pool_id", JsonValue.NULL).add("work_pool_name", body.raw("work_pool_name"))
+                .add("state", state).add("job_variables", body.object("job_variables").json());
+        FlowRun run = new FlowRun(id, flowId, name, idempotencyKey, tags, now);
+        run.store(doc.build(), now);
+        em.persist(run);
+        em.persist(new FlowRunState(id, state));
+        em.flush();
+        emitStateEvent(run, flow, null, state);
+        return new Created(run, true);
+    }
+
+    @Transactional
+    public FlowRun get(UUID id) {
+        return Optional.ofNullable(em.find(FlowRun.class, id)).orElseThrow(FlowRunService::notFound);
+    }
+
+    /** Proposes a state: the rules decide, an accepted state is stored with the run's timing brought up to date. */
+    @Transactional
+    public Orchestrated setState(UUID id, Body body) {
+        body.rejectUnknown(List.of("state", "force"));
+        if (!body.has("state")) throw ApiException.missing("state");
+        boolean force = body.json().get("force") == JsonValue.TRUE;
+        FlowRun run = Optional.ofNullable(em.find(FlowRun.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(FlowRunService::notFound);
+        Instant now = Instant.now();
+        JsonObject doc = dev.steward.platform.Json.parseObject(run.getBody());
+        JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
+        JsonObject proposed = RunJson.newState(body.object("state"), "state", id, null, now);
+        FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now);
+        if (decision.status() != FlowRunRules.Status.ACCEPT) {
+            return new Orchestrated(decision.result(current), false);
+        }
+        JsonObject accepted = decision.state();
+        JsonObject updated = FlowRunRules.applyTiming(doc, current, accepted, now);
+        run.store(updated, now);
+        em.persist(new FlowRunState(id, accepted));
+        em.flush();
+        Flow flow = em.find(Flow.class, run.getFlowId());
+        emitStateEvent(run, flow, current, accepted);
+        return new Orchestrated(decision.result(accepted), true);
+    }
+
+    /** Prefect's prefect.flow-run.&lt;State name&gt; event, as InstrumentFlowRunStateTransitions emits it. */
+    private void emitStateEvent(FlowRun run, Flow flow, JsonObject from, JsonObject to) {
+        JsonObjectBuilder resource = Json.createObjectBuilder()
+                .add("prefect.resource.id", "prefect.flow-run." + run.getId())
+                .add("prefect.resource.name", run.getName())
+                .add("prefect.state-message", to.get("message") instanceof JsonString m ? m.getString() : "")
+                .add("prefect.state-name", to.getString("name"))
+                .add("prefect.state-timestamp", to.getString("timestamp"))
+                .add("prefect.state-type", to.getString("type"));
+        JsonArray related = flow == null ? JsonValue.EMPTY_JSON_ARRAY : Json.createArrayBuilder().add(Json.createObjectBuilder()
+                .add("prefect.resource.id", "prefect.flow." + flow.getId())
+                .add("prefect.resource.role", "flow")
+                .add("prefect.resource.name", flow.getName())).build();
+        JsonObject payload = Json.createObjectBuilder()
+                .add("intended", Json.createObjectBuilder()
+                        .add("from", from == null ? JsonValue.NULL : Json.createValue(from.getString("type")))
+                        .add("to", to.getString("type")))
+                .add("initial_state", from == null ? JsonValue.NULL : summary(from))
+                .add("validated_state", summary(to))
+                .build();
+        events.fire(new RunEvent(run.getWorkspaceId(), UUID.fromString(to.getString("id")),
+                RunJson.instant(to, "timestamp"), "prefect.flow-run." + to.getString("name"), resource.build(), related,
+                payload, null));
+    }
+
+    private static JsonObject summary(JsonObject state) {
+        return Json.createObjectBuilder()
+                .add("type", state.getString("type")).add("name", state.getString("name"))
+                .add("message", state.getOrDefault("message", JsonValue.NULL))
+                .add("state_details", state.getJsonObject("state_details"))
+                .build();
+    }
+
+    private static JsonObject empiricalPolicy(JsonObject given) {
+        JsonObjectBuilder p = Json.createObjectBuilder()
+                .add("max_retries", 0).add("retry_delay_seconds", 0.0).add("retries", 0).add("retry_delay", 0)
+                .add("pause_keys", JsonValue.EMPTY_JSON_ARRAY).add("resuming", false).add("retry_type", JsonValue.NULL);
+        given.forEach(p::add);
+        return p.build();
+    }
+
+    private static Instant expectedStart(JsonObject state, Instant now) {
+        Instant scheduled = RunJson.instant(state.getJsonObject("state_details"), "scheduled_time");
+        return scheduled != null ? scheduled : RunJson.instant(state, "timestamp");
+    }
+
+    static UUID uuid(String text, String at) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(at, "Input should be a valid UUID");
+        }
+    }
+
+    static ApiException notFound() {
+        return new ApiException(404, "Flow run not found");
+    }
+
+    static double number(JsonObject o, String key) {
+        return o.get(key) instanceof JsonNumber n ? n.doubleValue() : 0.0;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.steward.orchestration;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
+import dev.steward.platform.Json;
+import dev.steward.platform.Paging;
+import dev.steward.tenancy.MinRole;
+import dev.steward.tenancy.Role;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
+
+/** Prefect 3's flow runs API under a workspace (create, read, set_state, filter, count). */
+@Path("/workspaces/{workspace}/flow_runs")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class FlowRunsResource {
+    private static final List<String> FILTER_FIELDS = List.of("flows", "flow_runs", "task_runs", "deployments",
+            "work_pools", "work_pool_queues", "work_queues", "sort", "limit", "offset");
+
+    @Inject
+    FlowRunService runs;
+
+    @PersistenceContext(unitName = "steward")
+    EntityManager em;
+
+    @POST
+    @MinRole(Role.DEVELOPER)
+    public Response create(String text) {
+        FlowRunService.Created created = runs.create(Body.parse(text));
+        return Response.status(created.created() ? 201 : 200).entity(Json.parseObject(created.run().getBody())).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public JsonObject read(@PathParam("id") String id) {
+        return Json.parseObject(runs.get(uuid(id)).getBody());
+    }
+
+    @POST
+    @Path("{id}/set_state")
+    @MinRole(Role.DEVELOPER)
+    public Response setState(@PathParam("id") String id, String text) {
+        FlowRunService.Orchestrated result = runs.setState(uuid(id), Body.parse(text));
+        return Response.status(result.newState() ? 201 : 200).entity(result.result()).build();
+    }
+
+    @POST
+    @Path("filter")
+    @Transactional
+    public JsonValue filter(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(FILTER_FIELDS);
+        String order = RunQuery.order(body.optionalString("sort").orElse("ID_DESC"));
+        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        RunQuery.flowRuns(body).page(em, FlowRun.class, order, body.integer("offset", 0, 0, Integer.MAX_VALUE), Paging.limit(body))
+                .forEach(r -> out.add(Json.parseObject(r.getBody())));
+        return out.build();
+    }
+
+    @POST
+    @Path("count")
+    @Transactional
+    public long count(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(FILTER_FIELDS);
+        return RunQuery.flowRuns(body).count(em);
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw FlowRunService.notFound();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.steward.orchestration;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
+import dev.steward.platform.Paging;
+import dev.steward.tenancy.MinRole;
+import dev.steward.tenancy.Role;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Prefect's logs API: batches from clients ({@code POST /logs/}) and reading them back ({@code POST /logs/filter}). */
+@Path("/workspaces/{workspace}/logs")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class LogsResource {
+    @PersistenceContext(unitName = "steward")
+    EntityManager em;
+
+    @POST
+    @MinRole(Role.DEVELOPER)
+    @Transactional
+    public Response create(String text) {
+        JsonValue parsed;
+        try {
+            parsed = dev.steward.platform.Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("", "Malformed JSON");
+        }
+        if (!(parsed instanceof JsonArray batch)) throw ApiException.invalid("", "Input should be a valid list");
+        Instant now = Instant.now();
+        for (int index = 0; index < batch.size(); index++) {
+            int i = index;
+            if (!(batch.get(i) instanceof JsonObject o)) throw ApiException.invalid(String.valueOf(i), "Input should be a valid dictionary");
+            Body log = Body.parse(o.toString());
+            em.persist(new LogEntry(optionalUuid(log, "flow_run_id", i), optionalUuid(log, "task_run_id", i),
+                    log.requiredString("name"), log.integer("level", 20, 0, 100), log.requiredString("message"),
+                    log.optionalInstant("timestamp").orElseThrow(() -> ApiException.missing(i + ".timestamp")), now));
+        }
+        return Response.status(201).entity("null").build();
+    }
+
+    @POST
+    @Path("filter")
+    @Transactional
+    public JsonValue filter(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("logs", "limit", "offset", "sort"));
+        Body logs = body.object("logs");
+        logs.rejectUnknown(List.of("operator", "flow_run_id", "task_run_id", "level"));
+        List<String> conditions = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        logs.object("flow_run_id").optionalStrings("any_").ifPresent(ids -> {
+            conditions.add("l.flowRunId in ?" + (values.size() + 1));
+            values.add(uuids(ids));
+        });
+        logs.object("task_run_id").optionalStrings("any_").ifPresent(ids -> {
+            conditions.add("l.taskRunId in ?" + (values.size() + 1));
+            values.add(uuids(ids));
+        });
+        Body level = logs.object("level");
+        if (level.has("ge_")) {
+            conditions.add("l.level >= ?" + (values.size() + 1));
+            values.add(level.integer("ge_", 0, 0, 100));
+        }
+        if (level.has("le_")) {
+            conditions.add("l.level <= ?" + (values.size() + 1));
+            values.add(level.integer("le_", 100, 0, 100));
+        }
+        String sort = body.optionalString("sort").orElse("TIMESTAMP_ASC");
+        String order = switch (sort) {
+            case "TIMESTAMP_ASC" -> "l.timestamp asc, l.id";
+            case "TIMESTAMP_DESC" -> "l.timestamp desc, l.id";
+            default -> throw ApiException.invalid("sort", "Input should be 'TIMESTAMP_ASC' or 'TIMESTAMP_DESC'");
+        };
+        TypedQuery<LogEntry> q = em.createQuery("select l from LogEntry l"
+                + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions)) + " order by " + order, LogEntry.class);
+        for (int i = 0; i < values.size(); i++) q.setParameter(i + 1, values.get(i));
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        q.setFirstResult(body.integer("offset", 0, 0, Integer.MAX_VALUE)).setMaxResults(Paging.limit(body)).getResultList()
+                .forEach(l -> out.add(describe(l)));
+        return out.build();
+    }
+
+    static JsonObject describe(LogEntry l) {
+        return Json.createObjectBuilder()
+                .add("id", l.getId().toString())
+                .add("created", l.getCreated().toString())
+                .add("updated", l.getCreated().toString())
+                .add("name", l.getName())
+                .add("level", l.getLevel())
+                .add("message", l.getMessage())
+                .add("timestamp", l.getTimestamp().toString())
+                .add("flow_run_id", l.getFlowRunId() == null ? JsonValue.NULL : Json.createValue(l.getFlowRunId().toString()))
+                .add("task_run_id", l.getTaskRunId() == null ? JsonValue.NULL : Json.createValue(l.getTaskRunId().toString()))
+                .build();
+    }
+
+    private static UUID optionalUuid(Body body, String field, int index) {
+        return body.optionalString(field).map(s -> {
+            try {
+                return UUID.fromString(s);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid(index + "." + field, "Input should be a valid UUID");
+            }
+        }).orElse(null);
+    }
+
+    private static List<UUID> uuids(List<String> ids) {
+        List<UUID> out = new ArrayList<>();
+        for (String id : ids) {
+            try {
+                out.add(UUID.fromString(id));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("logs", "Input should be a valid UUID");
+            }
+        }
+        return out;
+    }
+}

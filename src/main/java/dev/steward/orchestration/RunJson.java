@@ -1,0 +1,96 @@
+package dev.steward.orchestration;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+/** Prefect's State and run JSON: defaults, state types, timestamps. */
+final class RunJson {
+    static final Set<String> STATE_TYPES = Set.of("SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED",
+            "CRASHED", "PAUSED", "CANCELLING");
+    static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "CANCELLED", "CRASHED");
+
+    /** StateDetails with Prefect's defaults, in Prefect's field order. */
+    private static final List<String> DETAIL_FIELDS = List.of("flow_run_id", "task_run_id", "child_flow_run_id",
+            "scheduled_time", "cache_key", "cache_expiration", "deferred", "untrackable_result", "pause_timeout",
+            "pause_reschedule", "pause_key", "run_input_keyset", "refresh_cache", "retriable", "transition_id",
+            "task_parameters_id", "traceparent", "deployment_concurrency_lease_id");
+
+    private RunJson() {}
+
+    static Instant instant(JsonObject o, String key) {
+        JsonValue v = o.get(key);
+        if (!(v instanceof JsonString s)) return null;
+        return parseInstant(s.getString());
+    }
+
+    static Instant parseInstant(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return Instant.parse(text);
+        }
+    }
+
+    /**
+     * A proposed state (from a request body) made into a stored one: validated type, a name (the type's, capitalised,
+     * when absent), a new id and timestamp, and state_details with defaults and the run ids filled in.
+     */
+    static JsonObject newState(Body proposed, String at, UUID flowRunId, UUID taskRunId, Instant now) {
+        String type = proposed.optionalString("type").orElseThrow(() -> ApiException.missing(at + ".type"));
+        if (!STATE_TYPES.contains(type)) {
+            throw ApiException.invalid(at + ".type", "Input should be one of " + STATE_TYPES);
+        }
+        String name = proposed.optionalString("name").orElse(defaultName(type));
+        JsonObject given = proposed.object("state_details").json();
+        JsonObjectBuilder details = Json.createObjectBuilder();
+        for (String field : DETAIL_FIELDS) {
+            JsonValue v = given.get(field);
+            if (v == null) v = switch (field) {
+                case "deferred", "untrackable_result", "pause_reschedule" -> JsonValue.FALSE;
+                default -> JsonValue.NULL;
+            };
+            details.add(field, v);
+        }
+        if (flowRunId != null) details.add("flow_run_id", flowRunId.toString());
+        if (taskRunId != null) details.add("task_run_id", taskRunId.toString());
+        JsonValue message = proposed.json().getOrDefault("message", JsonValue.NULL);
+        JsonValue data = proposed.json().getOrDefault("data", JsonValue.NULL);
+        return Json.createObjectBuilder()
+                .add("id", UUID.randomUUID().toString())
+                .add("type", type)
+                .add("name", name)
+                .add("timestamp", now.toString())
+                .add("message", message)
+                .add("data", data)
+                .add("state_details", details)
+                .build();
+    }
+
+    static String defaultName(String type) {
+        return type.charAt(0) + type.substring(1).toLowerCase(Locale.ROOT);
+    }
+
+    static double seconds(Instant from, Instant to) {
+        return java.time.Duration.between(from, to).toNanos() / 1e9;
+    }
+
+    static String text(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    static JsonValue value(Instant t) {
+        return t == null ? JsonValue.NULL : Json.createValue(t.toString());
+    }
+}

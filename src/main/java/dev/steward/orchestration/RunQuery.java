@@ -1,0 +1,145 @@
+package dev.steward.orchestration;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Prefect's run filters as JPQL over {@link FlowRun} or {@link TaskRun} (alias {@code r}). Supported so far:
+ * flow_runs {id.any_, name.any_, state.type.any_ / not_any_, state.name.any_ / not_any_, tags.all_};
+ * task_runs {id.any_, flow_run_id.any_, state.type.any_}; flows {id.any_, name.any_}. Other parts get a 422.
+ */
+final class RunQuery {
+    private final String entity;
+    private final List<String> conditions = new ArrayList<>();
+    private final Map<String, Object> params = new LinkedHashMap<>();
+    private int n;
+
+    private RunQuery(String entity) {
+        this.entity = entity;
+    }
+
+    static RunQuery flowRuns(Body body) {
+        RunQuery q = new RunQuery("FlowRun");
+        q.unsupported(body, List.of("task_runs", "deployments", "work_pools", "work_pool_queues", "work_queues"));
+        Body runs = body.object("flow_runs");
+        runs.rejectUnknown(List.of("operator", "id", "name", "state", "tags"));
+        q.any(runs.object("id"), "r.id", true);
+        q.any(runs.object("name"), "r.name", false);
+        Body state = runs.object("state");
+        state.rejectUnknown(List.of("operator", "type", "name"));
+        q.anyAndNot(state.object("type"), "r.stateType");
+        q.anyAndNot(state.object("name"), "r.stateName");
+        runs.object("tags").optionalStrings("all_").ifPresent(tags -> tags.forEach(t -> q.add("array_contains(r.tags, %s)", t)));
+        q.flows(body.object("flows"));
+        return q;
+    }
+
+    static RunQuery taskRuns(Body body) {
+        RunQuery q = new RunQuery("TaskRun");
+        q.unsupported(body, List.of("deployments", "work_pools", "work_pool_queues", "work_queues"));
+        Body runs = body.object("task_runs");
+        runs.rejectUnknown(List.of("operator", "id", "flow_run_id", "state"));
+        q.any(runs.object("id"), "r.id", true);
+        q.any(runs.object("flow_run_id"), "r.flowRunId", true);
+        q.anyAndNot(runs.object("state").object("type"), "r.stateType");
+        Body flowRuns = body.object("flow_runs");
+        flowRuns.rejectUnknown(List.of("operator", "id"));
+        q.any(flowRuns.object("id"), "r.flowRunId", true);
+        return q;
+    }
+
+    private void flows(Body flows) {
+        flows.rejectUnknown(List.of("operator", "id", "name"));
+        List<String> sub = new ArrayList<>();
+        flows.object("id").optionalStrings("any_").ifPresent(ids -> sub.add("f.id in " + param(uuids(ids))));
+        flows.object("name").optionalStrings("any_").ifPresent(names -> sub.add("f.name in " + param(names)));
+        if (!sub.isEmpty()) conditions.add("r.flowId in (select f.id from Flow f where " + String.join(" and ", sub) + ")");
+    }
+
+    private void unsupported(Body body, List<String> fields) {
+        for (String f : fields) {
+            if (body.has(f) && !body.json().isNull(f)) throw ApiException.invalid(f, "Filtering by " + f + " is not supported yet");
+        }
+    }
+
+    private void any(Body filter, String field, boolean isUuid) {
+        filter.optionalStrings("any_").ifPresent(values -> conditions.add(field + " in " + param(isUuid ? uuids(values) : values)));
+    }
+
+    private void anyAndNot(Body filter, String field) {
+        filter.optionalStrings("any_").ifPresent(values -> conditions.add(field + " in " + param(values)));
+        filter.optionalStrings("not_any_").ifPresent(values -> conditions.add(field + " not in " + param(values)));
+    }
+
+    private void add(String template, Object value) {
+        conditions.add(String.format(template, param(value)));
+    }
+
+    private String param(Object value) {
+        String name = "p" + n++;
+        params.put(name, value);
+        return ":" + name;
+    }
+
+    private static List<UUID> uuids(List<String> ids) {
+        List<UUID> out = new ArrayList<>();
+        for (String id : ids) {
+            try {
+                out.add(UUID.fromString(id));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("id", "Input should be a valid UUID");
+            }
+        }
+        return out;
+    }
+
+    private String where() {
+        return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+    }
+
+    <T> List<T> page(EntityManager em, Class<T> type, String orderBy, int offset, int limit) {
+        TypedQuery<T> q = em.createQuery("select r from " + entity + " r" + where() + " order by " + orderBy, type);
+        params.forEach(q::setParameter);
+        return q.setFirstResult(offset).setMaxResults(limit).getResultList();
+    }
+
+    long count(EntityManager em) {
+        TypedQuery<Long> q = em.createQuery("select count(r) from " + entity + " r" + where(), Long.class);
+        params.forEach(q::setParameter);
+        return q.getSingleResult();
+    }
+
+    /** Prefect's TaskRunSort names, in JPQL (a task run's creation stands in for its expected start). */
+    static String taskOrder(String sort) {
+        return switch (sort) {
+            case "ID_DESC" -> "r.id desc";
+            case "EXPECTED_START_TIME_ASC" -> "r.created asc, r.id";
+            case "EXPECTED_START_TIME_DESC" -> "r.created desc, r.id";
+            case "NAME_ASC" -> "r.name asc, r.id";
+            case "NAME_DESC" -> "r.name desc, r.id";
+            default -> throw ApiException.invalid("sort", "Unknown sort " + sort);
+        };
+    }
+
+    /** Prefect's FlowRunSort names, in JPQL. */
+    static String order(String sort) {
+        return switch (sort) {
+            case "ID_DESC" -> "r.id desc";
+            case "START_TIME_ASC" -> "r.startTime asc nulls last, r.id";
+            case "START_TIME_DESC" -> "r.startTime desc nulls last, r.id";
+            case "EXPECTED_START_TIME_ASC" -> "r.expectedStartTime asc, r.id";
+            case "EXPECTED_START_TIME_DESC" -> "r.expectedStartTime desc, r.id";
+            case "END_TIME_DESC" -> "r.endTime desc nulls last, r.id";
+            case "NAME_ASC" -> "r.name asc, r.id";
+            case "NAME_DESC" -> "r.name desc, r.id";
+            default -> throw ApiException.invalid("sort", "Unknown sort " + sort);
+        };
+    }
+}

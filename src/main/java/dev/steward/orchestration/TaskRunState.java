@@ -1,0 +1,21 @@
+package dev.steward.orchestration;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import java.util.UUID;
+
+/** A state in a task run's history. */
+@Entity
+@Table(name = "task_run_state")
+public class TaskRunState extends RunState {
+    @Column(name = "task_run_id", nullable = false)
+    private UUID taskRunId;
+
+    protected TaskRunState() {}
+
+    TaskRunState(UUID taskRunId, jakarta.json.JsonObject state) {
+        super(state);
+        this.taskRunId = taskRunId;
+    }
+}

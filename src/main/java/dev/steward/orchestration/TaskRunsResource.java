@@ -1,0 +1,72 @@
+package dev.steward.orchestration;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
+import dev.steward.platform.Json;
+import dev.steward.platform.Paging;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reading task runs (recorded from the client's events): by id, filter, count. */
+@Path("/workspaces/{workspace}/task_runs")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class TaskRunsResource {
+    private static final List<String> FILTER_FIELDS = List.of("flows", "flow_runs", "task_runs", "deployments",
+            "work_pools", "work_pool_queues", "work_queues", "sort", "limit", "offset");
+
+    @PersistenceContext(unitName = "steward")
+    EntityManager em;
+
+    @GET
+    @Path("{id}")
+    @Transactional
+    public JsonObject read(@PathParam("id") String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(404, "Task not found");
+        }
+        return Optional.ofNullable(em.find(TaskRun.class, uuid)).map(r -> Json.parseObject(r.getBody()))
+                .orElseThrow(() -> new ApiException(404, "Task not found"));
+    }
+
+    @POST
+    @Path("filter")
+    @Transactional
+    public JsonValue filter(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(FILTER_FIELDS);
+        String order = RunQuery.taskOrder(body.optionalString("sort").orElse("ID_DESC"));
+        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        RunQuery.taskRuns(body).page(em, TaskRun.class, order, body.integer("offset", 0, 0, Integer.MAX_VALUE), Paging.limit(body))
+                .forEach(r -> out.add(Json.parseObject(r.getBody())));
+        return out.build();
+    }
+
+    @POST
+    @Path("count")
+    @Transactional
+    public long count(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(FILTER_FIELDS);
+        return RunQuery.taskRuns(body).count(em);
+    }
+}
