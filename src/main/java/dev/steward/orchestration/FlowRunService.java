@@ -34,6 +34,9 @@ public class FlowRunService {
     @Inject
     Event<RunEvent> events;
 
+    @Inject
+    TaskRunService taskRuns;
+
     /** The created (or, for a known idempotency key, existing) run. */
     public record Created(FlowRun run, boolean created) {}
 
@@ -117,6 +120,9 @@ public class FlowRunService {
         JsonObject updated = FlowRunRules.applyTiming(doc, current, accepted, now);
         run.store(updated, now);
         em.persist(new FlowRunState(id, accepted));
+        if (updated.get("parent_task_run_id") instanceof JsonString parent) {
+            taskRuns.mirrorSubflowState(UUID.fromString(parent.getString()), id, accepted, now);
+        }
         em.flush();
         Flow flow = em.find(Flow.class, run.getFlowId());
         emitStateEvent(run, flow, current, accepted);

@@ -37,6 +37,9 @@ public class FlowRunsResource {
     @Inject
     FlowRunService runs;
 
+    @Inject
+    RunGraph graph;
+
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
@@ -51,6 +54,12 @@ public class FlowRunsResource {
     @Path("{id}")
     public JsonObject read(@PathParam("id") String id) {
         return Json.parseObject(runs.get(uuid(id)).getBody());
+    }
+
+    @GET
+    @Path("{id}/graph-v2")
+    public JsonObject graph(@PathParam("id") String id) {
+        return graph.of(uuid(id));
     }
 
     @POST

@@ -12,7 +12,8 @@ import java.util.UUID;
 
 /**
  * Prefect's run filters as JPQL over {@link FlowRun} or {@link TaskRun} (alias {@code r}). Supported so far:
- * flow_runs {id.any_, name.any_, state.type.any_ / not_any_, state.name.any_ / not_any_, tags.all_};
+ * flow_runs {id.any_, name.any_, state.type.any_ / not_any_, state.name.any_ / not_any_, tags.all_,
+ * parent_task_run_id.any_ / is_null_};
  * task_runs {id.any_, flow_run_id.any_, state.type.any_}; flows {id.any_, name.any_}. Other parts get a 422.
  */
 final class RunQuery {
@@ -29,8 +30,13 @@ final class RunQuery {
         RunQuery q = new RunQuery("FlowRun");
         q.unsupported(body, List.of("task_runs", "deployments", "work_pools", "work_pool_queues", "work_queues"));
         Body runs = body.object("flow_runs");
-        runs.rejectUnknown(List.of("operator", "id", "name", "state", "tags"));
+        runs.rejectUnknown(List.of("operator", "id", "name", "state", "tags", "parent_task_run_id"));
         q.any(runs.object("id"), "r.id", true);
+        Body parent = runs.object("parent_task_run_id");
+        String parentField = "function('jsonb_extract_path_text', r.body, 'parent_task_run_id')";
+        parent.optionalStrings("any_").ifPresent(ids -> q.conditions.add(parentField + " in " + q.param(ids)));
+        if (parent.json().get("is_null_") == jakarta.json.JsonValue.TRUE) q.conditions.add(parentField + " is null");
+        if (parent.json().get("is_null_") == jakarta.json.JsonValue.FALSE) q.conditions.add(parentField + " is not null");
         q.any(runs.object("name"), "r.name", false);
         Body state = runs.object("state");
         state.rejectUnknown(List.of("operator", "type", "name"));

@@ -12,6 +12,8 @@ public class TaskRunState extends RunState {
     @Column(name = "task_run_id", nullable = false)
     private UUID taskRunId;
 
+    public UUID getTaskRunId() { return taskRunId; }
+
     protected TaskRunState() {}
 
     TaskRunState(UUID taskRunId, jakarta.json.JsonObject state) {

@@ -4,7 +4,10 @@ import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
+import dev.steward.tenancy.MinRole;
+import dev.steward.tenancy.Role;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -18,11 +21,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Reading task runs (recorded from the client's events): by id, filter, count. */
+/** Task runs: recorded from the client's events, or created over HTTP for subflows; reads, filter, count, set_state. */
 @Path("/workspaces/{workspace}/task_runs")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -33,6 +37,31 @@ public class TaskRunsResource {
 
     @PersistenceContext(unitName = "steward")
     EntityManager em;
+
+    @Inject
+    TaskRunService taskRuns;
+
+    /** Task runs the client creates over HTTP (subflow placeholders): 201 when new, 200 when it exists. */
+    @POST
+    @MinRole(Role.DEVELOPER)
+    public Response create(String text) {
+        TaskRunService.Created created = taskRuns.create(Body.parse(text));
+        return Response.status(created.created() ? 201 : 200).entity(Json.parseObject(created.run().getBody())).build();
+    }
+
+    @POST
+    @Path("{id}/set_state")
+    @MinRole(Role.DEVELOPER)
+    public Response setState(@PathParam("id") String id, String text) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(404, "Task run not found");
+        }
+        FlowRunService.Orchestrated result = taskRuns.setState(uuid, Body.parse(text));
+        return Response.status(result.newState() ? 201 : 200).entity(result.result()).build();
+    }
 
     @GET
     @Path("{id}")

@@ -1,0 +1,57 @@
+package dev.steward.orchestration;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Json;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.UUID;
+
+/** A run's state history, oldest first: {@code GET /flow_run_states/?flow_run_id=} and {@code /task_run_states/}. */
+@Path("/workspaces/{workspace}")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class RunStatesResource {
+    @PersistenceContext(unitName = "steward")
+    EntityManager em;
+
+    @GET
+    @Path("flow_run_states")
+    @Transactional
+    public JsonValue flowRunStates(@QueryParam("flow_run_id") String flowRunId) {
+        return history(em.createQuery("select s from FlowRunState s where s.flowRunId = :id order by s.timestamp, s.id",
+                FlowRunState.class).setParameter("id", uuid(flowRunId, "flow_run_id")).getResultList());
+    }
+
+    @GET
+    @Path("task_run_states")
+    @Transactional
+    public JsonValue taskRunStates(@QueryParam("task_run_id") String taskRunId) {
+        return history(em.createQuery("select s from TaskRunState s where s.taskRunId = :id order by s.timestamp, s.id",
+                TaskRunState.class).setParameter("id", uuid(taskRunId, "task_run_id")).getResultList());
+    }
+
+    private static JsonValue history(List<? extends RunState> states) {
+        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        states.forEach(s -> out.add(Json.parseObject(s.getBody())));
+        return out.build();
+    }
+
+    private static UUID uuid(String text, String name) {
+        if (text == null) throw ApiException.invalid(name, "Field required");
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(name, "Input should be a valid UUID");
+        }
+    }
+}

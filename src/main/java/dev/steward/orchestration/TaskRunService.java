@@ -1,0 +1,125 @@
+package dev.steward.orchestration;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
+import dev.steward.platform.Json;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Task runs the client creates over HTTP (subflow placeholders, deferred tasks) and their server-orchestrated state
+ * changes; task runs from events are written by {@link TaskRunRecorder}. Creation is idempotent on
+ * (flow run, task_key, dynamic_key), as in Prefect.
+ */
+@ApplicationScoped
+public class TaskRunService {
+    @PersistenceContext(unitName = "steward")
+    EntityManager em;
+
+    public record Created(TaskRun run, boolean created) {}
+
+    @Transactional
+    public Created create(Body body) {
+        body.rejectUnknown(List.of("id", "name", "flow_run_id", "task_key", "dynamic_key", "cache_key",
+                "cache_expiration", "task_version", "empirical_policy", "tags", "labels", "task_inputs", "state",
+                "created", "updated"));
+        String taskKey = body.requiredString("task_key");
+        String dynamicKey = body.requiredString("dynamic_key");
+        UUID flowRunId = body.optionalString("flow_run_id").map(s -> FlowRunService.uuid(s, "flow_run_id")).orElse(null);
+        if (flowRunId != null && em.find(FlowRun.class, flowRunId) == null) {
+            throw new ApiException(404, "Flow run not found");
+        }
+        Optional<TaskRun> existing = existing(flowRunId, taskKey, dynamicKey);
+        if (existing.isPresent()) return new Created(existing.get(), false);
+        Instant now = Instant.now();
+        UUID id = body.optionalString("id").map(s -> FlowRunService.uuid(s, "id")).orElse(UUID.randomUUID());
+        Body stateBody = body.has("state") && !body.json().isNull("state") ? body.object("state")
+                : Body.parse("{\"type\":\"PENDING\"}");
+        JsonObject state = RunJson.newState(stateBody, "state", flowRunId, id, now);
+        JsonObjectBuilder doc = jakarta.json.Json.createObjectBuilder()
+                .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
+                .add("name", body.optionalString("name").orElse(taskKey))
+                .add("flow_run_id", flowRunId == null ? JsonValue.NULL : jakarta.json.Json.createValue(flowRunId.toString()))
+                .add("task_key", taskKey).add("dynamic_key", dynamicKey)
+                .add("cache_key", body.raw("cache_key")).add("cache_expiration", body.raw("cache_expiration"))
+                .add("task_version", body.raw("task_version"))
+                .add("empirical_policy", body.object("empirical_policy").json())
+                .add("tags", Json.strings(body.optionalStrings("tags").orElse(List.of())))
+                .add("labels", body.object("labels").json()).add("task_inputs", body.object("task_inputs").json())
+                .add("state_id", state.getString("id")).add("state_type", state.getString("type"))
+                .add("state_name", state.getString("name")).add("run_count", 0).add("flow_run_run_count", 0)
+                .add("expected_start_time", now.toString()).add("next_scheduled_start_time", JsonValue.NULL)
+                .add("start_time", JsonValue.NULL).add("end_time", JsonValue.NULL).add("total_run_time", 0.0)
+                .add("estimated_run_time", 0.0).add("estimated_start_time_delta", 0.0).add("state", state);
+        TaskRun run = new TaskRun(id, now);
+        run.store(doc.build(), now, now);
+        em.persist(run);
+        em.persist(new TaskRunState(id, state));
+        return new Created(run, true);
+    }
+
+    /** The same rules and timing as flow runs ({@link FlowRunRules}); accepted states join the history. */
+    @Transactional
+    public FlowRunService.Orchestrated setState(UUID id, Body body) {
+        body.rejectUnknown(List.of("state", "force"));
+        if (!body.has("state")) throw ApiException.missing("state");
+        boolean force = body.json().get("force") == JsonValue.TRUE;
+        TaskRun run = Optional.ofNullable(em.find(TaskRun.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(() -> new ApiException(404, "Task run not found"));
+        Instant now = Instant.now();
+        JsonObject doc = Json.parseObject(run.getBody());
+        JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
+        JsonObject proposed = RunJson.newState(body.object("state"), "state", run.getFlowRunId(), id, now);
+        FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now);
+        if (decision.status() != FlowRunRules.Status.ACCEPT) {
+            return new FlowRunService.Orchestrated(decision.result(current), false);
+        }
+        JsonObject accepted = decision.state();
+        run.store(FlowRunRules.applyTiming(doc, current, accepted, now), now, now);
+        em.persist(new TaskRunState(id, accepted));
+        return new FlowRunService.Orchestrated(decision.result(accepted), true);
+    }
+
+    /**
+     * A subflow's state, copied onto its placeholder task run in the parent flow run (Prefect's
+     * UpdateSubflowParentTask): the parent sees the subflow running, completed or failed.
+     */
+    public void mirrorSubflowState(UUID taskRunId, UUID childFlowRunId, JsonObject flowState, Instant now) {
+        TaskRun run = em.find(TaskRun.class, taskRunId, LockModeType.PESSIMISTIC_WRITE);
+        if (run == null) return;
+        JsonObject details = jakarta.json.Json.createObjectBuilder(flowState.getJsonObject("state_details"))
+                .add("task_run_id", taskRunId.toString())
+                .add("flow_run_id", run.getFlowRunId() == null ? JsonValue.NULL : jakarta.json.Json.createValue(run.getFlowRunId().toString()))
+                .add("child_flow_run_id", childFlowRunId.toString())
+                .build();
+        JsonObject state = jakarta.json.Json.createObjectBuilder(flowState)
+                .add("id", UUID.randomUUID().toString())
+                .add("state_details", details)
+                .build();
+        JsonObject doc = Json.parseObject(run.getBody());
+        JsonObject current = doc.get("state") instanceof JsonObject c ? c : null;
+        run.store(FlowRunRules.applyTiming(doc, current, state, now), RunJson.instant(state, "timestamp"), now);
+        em.persist(new TaskRunState(taskRunId, state));
+    }
+
+    private Optional<TaskRun> existing(UUID flowRunId, String taskKey, String dynamicKey) {
+        @SuppressWarnings("unchecked")
+        List<UUID> ids = em.createNativeQuery("select id from task_run where workspace_id = ?1 and flow_run_id "
+                        + (flowRunId == null ? "is null" : "= ?2") + " and body->>'task_key' = ?3 and body->>'dynamic_key' = ?4")
+                .setParameter(1, em.unwrap(org.hibernate.Session.class).getTenantIdentifierValue())
+                .setParameter(2, flowRunId)
+                .setParameter(3, taskKey).setParameter(4, dynamicKey)
+                .getResultList();
+        return ids.stream().findFirst().map(i -> em.find(TaskRun.class, i));
+    }
+}
