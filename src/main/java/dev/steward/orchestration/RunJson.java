@@ -86,10 +86,6 @@ final class RunJson {
         return java.time.Duration.between(from, to).toNanos() / 1e9;
     }
 
-    static String text(Instant t) {
-        return t == null ? null : t.toString();
-    }
-
     static JsonValue value(Instant t) {
         return t == null ? JsonValue.NULL : Json.createValue(t.toString());
     }

@@ -51,6 +51,13 @@ final class ExternalProcess {
         return process.pid();
     }
 
+    /** SIGKILL, as a crash would end it: no shutdown hooks, nothing flushed. */
+    void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        waitFor(process.toHandle(), System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -98,6 +98,13 @@ final class PayaraService {
         return logText().contains("Payara Micro URLs");
     }
 
+    /** Kills Payara Micro with SIGKILL (for crash tests); {@link #launch} may start it again. */
+    synchronized void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
     synchronized void stop() {
         stopped = true;
         if (process != null) {

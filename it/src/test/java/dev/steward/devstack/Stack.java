@@ -114,6 +114,16 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
+     * Kills the app server with SIGKILL, as a crash would, then starts it again on the same port against the same
+     * PostgreSQL and Redis: what the server had committed must still be there.
+     */
+    public void crashAndRestartApp() {
+        progress.say("Killing Payara Micro (SIGKILL) to simulate a crash");
+        payara.kill();
+        startPayara();
+    }
+
+    /**
      * Stops in reverse order: Payara (the app first, so it does not log lost connections), Keycloak, Redis,
      * PostgreSQL. Safe to call more than once.
      */
