@@ -13,14 +13,16 @@ import java.util.Set;
  * The orchestration rules for flow runs that Steward applies so far, after Prefect's core policy: duplicate
  * transitions (same transition_id) are rejected; a terminal run aborts further proposals; a run that is already
  * pending, running or cancelling cannot go back to PENDING; a proposal before a SCHEDULED run's time waits; a PENDING
- * state copies the scheduled time. {@code force} skips them all. The rest of Prefect's chain (retries, pausing,
- * deployment concurrency, cancelling without infrastructure) is still to come.
+ * state copies the scheduled time; a run that fails with retries left is scheduled again (AwaitingRetry).
+ * {@code force} skips them all. The rest of Prefect's chain (pausing, deployment concurrency, cancelling without
+ * infrastructure) is still to come.
  */
 final class FlowRunRules {
     enum Status { ACCEPT, REJECT, WAIT, ABORT }
 
     private static final Set<String> NO_RETURN_TO_PENDING = Set.of("PENDING", "RUNNING", "CANCELLING", "CANCELLED");
 
+    /** @param state the state to write: the proposal (ACCEPT), a replacement (a retry's REJECT), or null (nothing) */
     record Decision(Status status, JsonObject state, String reason, double delaySeconds) {
         /** Prefect's OrchestrationResult: {state, status, details}. */
         JsonObject result(JsonObject shownState) {
@@ -37,7 +39,7 @@ final class FlowRunRules {
 
     private FlowRunRules() {}
 
-    static Decision decide(JsonObject current, JsonObject proposed, boolean force, Instant now) {
+    static Decision decide(JsonObject current, JsonObject proposed, boolean force, Instant now, JsonObject run) {
         if (force || current == null) return accept(proposed);
         String from = current.getString("type");
         String to = proposed.getString("type");
@@ -64,7 +66,34 @@ final class FlowRunRules {
                 return accept(Json.createObjectBuilder(proposed).add("state_details", details).build());
             }
         }
+        if (from.equals("RUNNING") && to.equals("FAILED")) {
+            Decision retry = retry(proposed, run, now);
+            if (retry != null) return retry;
+        }
         return accept(proposed);
+    }
+
+    /**
+     * RetryFailedFlows: a run that fails with retries left is not failed but scheduled again (AwaitingRetry, after
+     * the retry delay); the answer is a REJECT carrying that new state, which is written.
+     */
+    private static Decision retry(JsonObject proposed, JsonObject run, Instant now) {
+        JsonObject policy = run.get("empirical_policy") instanceof JsonObject p ? p : JsonValue.EMPTY_JSON_OBJECT;
+        if (!(policy.get("retries") instanceof jakarta.json.JsonNumber retries)) return null;
+        if (run.getInt("run_count", 0) > retries.intValue()) return null;
+        double delay = policy.get("retry_delay") instanceof jakarta.json.JsonNumber d ? d.doubleValue() : 0;
+        Instant scheduled = now.plusMillis((long) (delay * 1000));
+        JsonObject details = Json.createObjectBuilder(proposed.getJsonObject("state_details"))
+                .add("scheduled_time", scheduled.toString())
+                .add("transition_id", JsonValue.NULL)
+                .build();
+        JsonObject awaitingRetry = Json.createObjectBuilder(proposed)
+                .add("id", java.util.UUID.randomUUID().toString())
+                .add("type", "SCHEDULED")
+                .add("name", "AwaitingRetry")
+                .add("state_details", details)
+                .build();
+        return new Decision(Status.REJECT, awaitingRetry, "Retrying", 0);
     }
 
     private static Decision accept(JsonObject state) {

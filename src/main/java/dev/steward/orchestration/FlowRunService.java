@@ -112,12 +112,17 @@ public class FlowRunService {
         JsonObject doc = dev.steward.platform.Json.parseObject(run.getBody());
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
         JsonObject proposed = RunJson.newState(body.object("state"), "state", id, null, now);
-        FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now);
-        if (decision.status() != FlowRunRules.Status.ACCEPT) {
+        FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now, doc);
+        if (decision.state() == null) {
             return new Orchestrated(decision.result(current), false);
         }
         JsonObject accepted = decision.state();
         JsonObject updated = FlowRunRules.applyTiming(doc, current, accepted, now);
+        if ("AwaitingRetry".equals(accepted.getString("name"))) {
+            JsonObject policy = Json.createObjectBuilder(updated.getJsonObject("empirical_policy"))
+                    .add("retry_type", "in_process").add("resuming", false).add("pause_keys", JsonValue.EMPTY_JSON_ARRAY).build();
+            updated = Json.createObjectBuilder(updated).add("empirical_policy", policy).build();
+        }
         run.store(updated, now);
         em.persist(new FlowRunState(id, accepted));
         if (updated.get("parent_task_run_id") instanceof JsonString parent) {

@@ -80,8 +80,8 @@ public class TaskRunService {
         JsonObject doc = Json.parseObject(run.getBody());
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
         JsonObject proposed = RunJson.newState(body.object("state"), "state", run.getFlowRunId(), id, now);
-        FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now);
-        if (decision.status() != FlowRunRules.Status.ACCEPT) {
+        FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now, doc);
+        if (decision.state() == null) {
             return new FlowRunService.Orchestrated(decision.result(current), false);
         }
         JsonObject accepted = decision.state();
