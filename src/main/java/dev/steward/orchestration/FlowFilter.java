@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Prefect's FlowFilter as JPQL: id {any_}, name {any_, like_}, tags {all_, any_, is_null_}, joined by the filter's
@@ -26,7 +25,7 @@ final class FlowFilter {
         operator = junction(filter, "flows.operator");
         Body id = filter.object("id");
         id.rejectUnknown(List.of("any_"));
-        id.optionalStrings("any_").ifPresent(ids -> add("f.id in :ids", "ids", uuids(ids)));
+        id.optionalStrings("any_").ifPresent(ids -> add("f.id in :ids", "ids", Body.uuids(ids, "flows.id.any_")));
         Body name = filter.object("name");
         name.rejectUnknown(List.of("any_", "like_"));
         name.optionalStrings("any_").ifPresent(names -> add("f.name in :names", "names", names));
@@ -69,17 +68,6 @@ final class FlowFilter {
         params.put(name, value);
     }
 
-    private static List<UUID> uuids(List<String> ids) {
-        List<UUID> out = new ArrayList<>();
-        for (String id : ids) {
-            try {
-                out.add(UUID.fromString(id));
-            } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("flows.id.any_", "Input should be a valid UUID");
-            }
-        }
-        return out;
-    }
 
     private String where() {
         return conditions.isEmpty() ? "" : " where " + String.join(" " + operator + " ", conditions);

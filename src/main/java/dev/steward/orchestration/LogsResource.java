@@ -70,11 +70,11 @@ public class LogsResource {
         List<Object> values = new ArrayList<>();
         logs.object("flow_run_id").optionalStrings("any_").ifPresent(ids -> {
             conditions.add("l.flowRunId in ?" + (values.size() + 1));
-            values.add(uuids(ids));
+            values.add(Body.uuids(ids, "logs"));
         });
         logs.object("task_run_id").optionalStrings("any_").ifPresent(ids -> {
             conditions.add("l.taskRunId in ?" + (values.size() + 1));
-            values.add(uuids(ids));
+            values.add(Body.uuids(ids, "logs"));
         });
         Body level = logs.object("level");
         if (level.has("ge_")) {
@@ -124,15 +124,4 @@ public class LogsResource {
         }).orElse(null);
     }
 
-    private static List<UUID> uuids(List<String> ids) {
-        List<UUID> out = new ArrayList<>();
-        for (String id : ids) {
-            try {
-                out.add(UUID.fromString(id));
-            } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("logs", "Input should be a valid UUID");
-            }
-        }
-        return out;
-    }
 }

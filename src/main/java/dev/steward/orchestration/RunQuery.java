@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Prefect's run filters as JPQL over {@link FlowRun} or {@link TaskRun} (alias {@code r}). Supported so far:
@@ -64,7 +63,7 @@ final class RunQuery {
     private void flows(Body flows) {
         flows.rejectUnknown(List.of("operator", "id", "name"));
         List<String> sub = new ArrayList<>();
-        flows.object("id").optionalStrings("any_").ifPresent(ids -> sub.add("f.id in " + param(uuids(ids))));
+        flows.object("id").optionalStrings("any_").ifPresent(ids -> sub.add("f.id in " + param(Body.uuids(ids, "flows.id.any_"))));
         flows.object("name").optionalStrings("any_").ifPresent(names -> sub.add("f.name in " + param(names)));
         if (!sub.isEmpty()) conditions.add("r.flowId in (select f.id from Flow f where " + String.join(" and ", sub) + ")");
     }
@@ -76,7 +75,7 @@ final class RunQuery {
     }
 
     private void any(Body filter, String field, boolean isUuid) {
-        filter.optionalStrings("any_").ifPresent(values -> conditions.add(field + " in " + param(isUuid ? uuids(values) : values)));
+        filter.optionalStrings("any_").ifPresent(values -> conditions.add(field + " in " + param(isUuid ? Body.uuids(values, field) : values)));
     }
 
     private void anyAndNot(Body filter, String field) {
@@ -94,17 +93,6 @@ final class RunQuery {
         return ":" + name;
     }
 
-    private static List<UUID> uuids(List<String> ids) {
-        List<UUID> out = new ArrayList<>();
-        for (String id : ids) {
-            try {
-                out.add(UUID.fromString(id));
-            } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("id", "Input should be a valid UUID");
-            }
-        }
-        return out;
-    }
 
     private String where() {
         return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);

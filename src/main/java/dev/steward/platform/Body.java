@@ -114,6 +114,19 @@ public final class Body {
         });
     }
 
+    /** UUIDs given as strings; a malformed one is a 422 at {@code location}. */
+    public static List<java.util.UUID> uuids(List<String> values, String location) {
+        List<java.util.UUID> out = new ArrayList<>(values.size());
+        for (String value : values) {
+            try {
+                out.add(java.util.UUID.fromString(value));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid(location, "Input should be a valid UUID");
+            }
+        }
+        return out;
+    }
+
     /** A nested object as a Body (absent or null reads as {}). */
     public Body object(String field) {
         JsonValue v = present(field);

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Prefect's VariableFilter as JPQL: id {any_}, name {any_, like_}, tags {all_, is_null_}, joined by the filter's
@@ -24,7 +23,7 @@ final class VariableFilter {
         operator = junction(filter);
         Body id = filter.object("id");
         id.rejectUnknown(List.of("any_"));
-        id.optionalStrings("any_").ifPresent(ids -> add("v.id in :ids", "ids", uuids(ids)));
+        id.optionalStrings("any_").ifPresent(ids -> add("v.id in :ids", "ids", Body.uuids(ids, "variables.id.any_")));
         Body name = filter.object("name");
         name.rejectUnknown(List.of("any_", "like_"));
         name.optionalStrings("any_").ifPresent(names -> add("v.name in :names", "names", names));
@@ -65,17 +64,6 @@ final class VariableFilter {
         params.put(name, value);
     }
 
-    private static List<UUID> uuids(List<String> ids) {
-        List<UUID> out = new ArrayList<>();
-        for (String id : ids) {
-            try {
-                out.add(UUID.fromString(id));
-            } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("variables.id.any_", "Input should be a valid UUID");
-            }
-        }
-        return out;
-    }
 
     String where() {
         return conditions.isEmpty() ? "" : " where " + String.join(" " + operator + " ", conditions);
