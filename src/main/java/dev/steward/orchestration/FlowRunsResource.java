@@ -3,12 +3,10 @@ package dev.steward.orchestration;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
-import dev.steward.platform.Paging;
 import dev.steward.tenancy.MinRole;
 import dev.steward.tenancy.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
@@ -77,10 +75,7 @@ public class FlowRunsResource {
         Body body = Body.parse(text);
         body.rejectUnknown(FILTER_FIELDS);
         String order = RunQuery.order(body.optionalString("sort").orElse("ID_DESC"));
-        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
-        RunQuery.flowRuns(body).page(em, FlowRun.class, order, body.integer("offset", 0, 0, Integer.MAX_VALUE), Paging.limit(body))
-                .forEach(r -> out.add(Json.parseObject(r.getBody())));
-        return out.build();
+        return RunQuery.flowRuns(body).pageAsJson(em, FlowRun.class, order, body, FlowRun::getBody);
     }
 
     @POST

@@ -2,12 +2,17 @@ package dev.steward.orchestration;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Paging;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Prefect's run filters as JPQL over {@link FlowRun} or {@link TaskRun} (alias {@code r}). Supported so far:
@@ -102,6 +107,14 @@ final class RunQuery {
         TypedQuery<T> q = em.createQuery("select r from " + entity + " r" + where() + " order by " + orderBy, type);
         params.forEach(q::setParameter);
         return q.setFirstResult(offset).setMaxResults(limit).getResultList();
+    }
+
+    /** The page the body asks for (offset, limit), each run as the JSON document it keeps. */
+    <T> JsonArray pageAsJson(EntityManager em, Class<T> type, String orderBy, Body body, Function<T, String> document) {
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        page(em, type, orderBy, body.integer("offset", 0, 0, Integer.MAX_VALUE), Paging.limit(body))
+                .forEach(run -> out.add(dev.steward.platform.Json.parseObject(document.apply(run))));
+        return out.build();
     }
 
     long count(EntityManager em) {

@@ -3,12 +3,10 @@ package dev.steward.orchestration;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
-import dev.steward.platform.Paging;
 import dev.steward.tenancy.MinRole;
 import dev.steward.tenancy.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
@@ -84,10 +82,7 @@ public class TaskRunsResource {
         Body body = Body.parse(text);
         body.rejectUnknown(FILTER_FIELDS);
         String order = RunQuery.taskOrder(body.optionalString("sort").orElse("ID_DESC"));
-        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
-        RunQuery.taskRuns(body).page(em, TaskRun.class, order, body.integer("offset", 0, 0, Integer.MAX_VALUE), Paging.limit(body))
-                .forEach(r -> out.add(Json.parseObject(r.getBody())));
-        return out.build();
+        return RunQuery.taskRuns(body).pageAsJson(em, TaskRun.class, order, body, TaskRun::getBody);
     }
 
     @POST
