@@ -1,5 +1,6 @@
 package dev.steward.events;
 
+import dev.steward.platform.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -10,25 +11,50 @@ import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import org.hibernate.Session;
 
 /**
- * Takes events sent by clients: checks Prefect's required fields and fires them as {@link RunEvent}s, committed;
- * an event id already stored is taken once only.
+ * Takes the events clients send: checks Prefect's required fields, then stores a batch in one transaction with one
+ * statement, skipping ids already stored (a client re-sends what it has not seen confirmed; taking it twice would
+ * double-count), and fires the new ones as {@link IngestedEvents} in that transaction.
  */
 @ApplicationScoped
 public class EventIntake {
+    private static final String INSERT_NEW = """
+            insert into event (id, workspace_id, occurred, received, event, resource_id, resource, related, payload, follows)
+            select e.id::uuid, ?, e.occurred::timestamptz, ?, e.event, e.resource_id, e.resource::jsonb, e.related::jsonb,
+                   e.payload::jsonb, e.follows::uuid
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 as e(id, occurred, event, resource_id, resource, related, payload, follows)
+            on conflict (id) do nothing
+            returning id""";
+
     @Inject
-    Event<RunEvent> events;
+    Event<IngestedEvents> ingested;
 
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
-    /** @throws IllegalArgumentException when a required field is missing or malformed */
-    @Transactional
-    public void accept(UUID workspaceId, JsonObject event) {
+    /**
+     * An event frame as Prefect's schema has it.
+     *
+     * @throws IllegalArgumentException when it is not JSON or a required field is missing or malformed
+     */
+    public static RunEvent parse(UUID workspaceId, String text) {
+        JsonObject event = Json.parseObject(text);
         String name = string(event, "event");
         JsonObject resource = event.get("resource") instanceof JsonObject r ? r : null;
         if (resource == null || !(resource.get("prefect.resource.id") instanceof JsonString rid) || rid.getString().isEmpty()) {
@@ -37,12 +63,60 @@ public class EventIntake {
         JsonArray related = event.get("related") instanceof JsonArray a ? a : JsonValue.EMPTY_JSON_ARRAY;
         JsonObject payload = event.get("payload") instanceof JsonObject p ? p : JsonValue.EMPTY_JSON_OBJECT;
         UUID id = UUID.fromString(string(event, "id"));
-        if (em.find(StoredEvent.class, id) != null) {
-            return; // a client re-sends what it has not seen confirmed: taking it twice would double-count
+        Instant occurred;
+        try {
+            occurred = OffsetDateTime.parse(string(event, "occurred")).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("occurred is not a date-time");
         }
-        Instant occurred = OffsetDateTime.parse(string(event, "occurred")).toInstant();
         UUID follows = event.get("follows") instanceof JsonString f ? UUID.fromString(f.getString()) : null;
-        events.fire(new RunEvent(workspaceId, id, occurred, name, resource, related, payload, follows));
+        return new RunEvent(workspaceId, id, occurred, name, resource, related, payload, follows);
+    }
+
+    /** Stores the events not stored before; returns how many were new. */
+    @Transactional
+    public int store(UUID workspaceId, List<RunEvent> events) {
+        if (events.isEmpty()) return 0;
+        Instant received = Instant.now();
+        List<RunEvent> fresh = em.unwrap(Session.class)
+                .doReturningWork(connection -> insertNew(connection, workspaceId, events, received));
+        if (!fresh.isEmpty()) ingested.fire(new IngestedEvents(workspaceId, fresh, received));
+        return fresh.size();
+    }
+
+    private static List<RunEvent> insertNew(Connection connection, UUID workspaceId, List<RunEvent> events,
+                                            Instant received) throws SQLException {
+        int n = events.size();
+        String[][] columns = new String[8][n];
+        for (int i = 0; i < n; i++) {
+            RunEvent e = events.get(i);
+            columns[0][i] = e.id().toString();
+            columns[1][i] = e.occurred().toString();
+            columns[2][i] = e.name();
+            columns[3][i] = e.resource().getString("prefect.resource.id");
+            columns[4][i] = e.resource().toString();
+            columns[5][i] = e.related().toString();
+            columns[6][i] = e.payload().toString();
+            columns[7][i] = e.follows() == null ? null : e.follows().toString();
+        }
+        List<UUID> inserted = new ArrayList<>(n);
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_NEW)) {
+            insert.setObject(1, workspaceId);
+            insert.setTimestamp(2, Timestamp.from(received));
+            for (int c = 0; c < columns.length; c++) {
+                insert.setArray(3 + c, connection.createArrayOf("text", columns[c]));
+            }
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) inserted.add(rs.getObject(1, UUID.class));
+            }
+        }
+        // in arrival order; an id sent twice in one batch counts once
+        List<RunEvent> fresh = new ArrayList<>(inserted.size());
+        Set<UUID> isNew = new HashSet<>(inserted);
+        for (RunEvent e : events) {
+            if (isNew.remove(e.id())) fresh.add(e);
+        }
+        return fresh;
     }
 
     private static String string(JsonObject o, String key) {

@@ -1,78 +1,169 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.Body;
+import dev.steward.events.IngestedEvents;
 import dev.steward.events.RunEvent;
+import dev.steward.platform.Body;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.json.Json;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import org.hibernate.Session;
 
 /**
  * Turns the task-run events a Prefect client sends ({@code prefect.task-run.<State>}) into task runs and their state
  * histories, as Prefect's task_run_recorder does: the task run's id is in the resource id, its flow run is the related
  * resource with role flow-run, the state is the payload's validated_state with the event's id and time. Idempotent
- * (a state is stored once per event id) and order-independent: the newest state by timestamp is the current one,
- * whatever order the events arrive in. Observes {@link RunEvent}, so it runs in the transaction that stores the event.
+ * (only events not stored before reach it) and order-independent: the newest state by timestamp is the current one,
+ * whatever order the events arrive in. Works a whole ingest batch with two statements, in the transaction that stores
+ * the events.
  */
 @ApplicationScoped
 public class TaskRunRecorder {
     static final String PREFIX = "prefect.task-run.";
 
+    /**
+     * A newer state replaces the run's document; an older one leaves it (its state only joins the history). The
+     * document keeps the created time of the first event. A task run of another workspace is never touched.
+     */
+    private static final String UPSERT_RUNS = """
+            insert into task_run as r (id, workspace_id, flow_run_id, name, state_type, state_timestamp, created, updated, body)
+            select t.id::uuid, ?, t.flow_run_id::uuid, t.name, t.state_type, t.state_timestamp::timestamptz, ?, ?, t.body::jsonb
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 as t(id, flow_run_id, name, state_type, state_timestamp, body)
+            on conflict (id) do update
+            set flow_run_id = excluded.flow_run_id, name = excluded.name, state_type = excluded.state_type,
+                state_timestamp = excluded.state_timestamp, updated = excluded.updated,
+                body = excluded.body || jsonb_build_object('created', r.body -> 'created')
+            where r.workspace_id = excluded.workspace_id
+              and (r.state_timestamp is null or excluded.state_timestamp >= r.state_timestamp)""";
+
+    private static final String INSERT_STATES = """
+            insert into task_run_state (id, workspace_id, task_run_id, type, name, timestamp, body)
+            select s.id::uuid, ?, s.task_run_id::uuid, s.type, s.name, s.timestamp::timestamptz, s.body::jsonb
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 as s(id, task_run_id, type, name, timestamp, body)
+            join task_run r on r.id = s.task_run_id::uuid and r.workspace_id = ?
+            on conflict (id) do nothing""";
+
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
-    void onEvent(@Observes RunEvent event) {
-        if (event.name().startsWith(PREFIX)) record(event.toJson(Instant.now()));
+    private record Recorded(UUID taskRunId, Instant occurred, JsonObject state, JsonObject run) {}
+
+    void record(@Observes IngestedEvents batch) {
+        Instant now = batch.received();
+        List<Recorded> states = new ArrayList<>();
+        // the newest state of each task run in the batch; sorted by id so that concurrent batches lock rows in one order
+        Map<UUID, Recorded> newest = new TreeMap<>();
+        for (RunEvent event : batch.events()) {
+            Recorded r = recorded(event, now);
+            if (r == null) continue;
+            states.add(r);
+            Recorded before = newest.get(r.taskRunId());
+            if (before == null || !r.occurred().isBefore(before.occurred())) newest.put(r.taskRunId(), r);
+        }
+        if (states.isEmpty()) return;
+        em.unwrap(Session.class).doWork(c -> {
+            upsertRuns(c, batch.workspaceId(), newest.values(), now);
+            insertStates(c, batch.workspaceId(), states);
+        });
     }
 
-    void record(JsonObject event) {
-        String resourceId = event.getJsonObject("resource").getString("prefect.resource.id", "");
-        if (!resourceId.startsWith(PREFIX)) return;
+    private static Recorded recorded(RunEvent event, Instant now) {
+        String resourceId = event.resource().getString("prefect.resource.id", "");
+        if (!event.name().startsWith(PREFIX) || !resourceId.startsWith(PREFIX)) return null;
         UUID taskRunId;
         try {
             taskRunId = UUID.fromString(resourceId.substring(PREFIX.length()));
         } catch (IllegalArgumentException e) {
-            return; // not a task run we can key
+            return null; // not a task run we can key
         }
-        JsonObject payload = event.getJsonObject("payload");
-        JsonObject validated = payload == null ? null : payload.get("validated_state") instanceof JsonObject v ? v : null;
-        JsonObject taskRun = payload == null ? null : payload.get("task_run") instanceof JsonObject t ? t : null;
-        if (validated == null || taskRun == null) return;
+        JsonObject validated = event.payload().get("validated_state") instanceof JsonObject v ? v : null;
+        JsonObject taskRun = event.payload().get("task_run") instanceof JsonObject t ? t : null;
+        if (validated == null || taskRun == null) return null;
         UUID flowRunId = flowRunOf(event);
-        UUID stateId = UUID.fromString(event.getString("id"));
-        Instant occurred = RunJson.parseInstant(event.getString("occurred"));
-        Instant now = Instant.now();
-
-        JsonObject proposed = Json.createObjectBuilder(validated).build();
-        JsonObject state = Json.createObjectBuilder(RunJson.newState(Body.parse(proposed.toString()), "validated_state",
-                        flowRunId, taskRunId, occurred))
-                .add("id", stateId.toString())
-                .build();
-
-        TaskRun run = em.find(TaskRun.class, taskRunId, LockModeType.PESSIMISTIC_WRITE);
-        if (run == null) {
-            run = new TaskRun(taskRunId, now);
-            run.store(document(taskRun, taskRunId, flowRunId, state, now, now), occurred, now);
-            em.persist(run);
-        } else if (run.getStateTimestamp() == null || !occurred.isBefore(run.getStateTimestamp())) {
-            run.store(document(taskRun, taskRunId, flowRunId, state, run.getCreated(), now), occurred, now);
+        JsonObject state;
+        try {
+            state = Json.createObjectBuilder(RunJson.newState(Body.of(validated), "validated_state", flowRunId,
+                            taskRunId, event.occurred()))
+                    .add("id", event.id().toString())
+                    .build();
+        } catch (RuntimeException e) {
+            return null; // a state Prefect's schema would not validate either
         }
-        if (em.find(TaskRunState.class, stateId) == null) {
-            em.persist(new TaskRunState(taskRunId, state));
+        return new Recorded(taskRunId, event.occurred(), state, document(taskRun, taskRunId, flowRunId, state, now));
+    }
+
+    private static void upsertRuns(Connection c, UUID workspaceId, Iterable<Recorded> runs, Instant now) throws SQLException {
+        Columns t = new Columns(6);
+        for (Recorded r : runs) {
+            JsonValue flowRun = r.run().get("flow_run_id");
+            t.add(r.taskRunId().toString(), flowRun instanceof jakarta.json.JsonString s ? s.getString() : null,
+                    r.run().getString("name", ""), r.state().getString("type"), r.occurred().toString(),
+                    r.run().toString());
+        }
+        try (PreparedStatement upsert = c.prepareStatement(UPSERT_RUNS)) {
+            upsert.setObject(1, workspaceId);
+            upsert.setTimestamp(2, Timestamp.from(now));
+            upsert.setTimestamp(3, Timestamp.from(now));
+            t.bind(c, upsert, 4);
+            upsert.executeUpdate();
         }
     }
 
-    private static UUID flowRunOf(JsonObject event) {
-        JsonValue related = event.get("related");
-        if (related == null || related.getValueType() != JsonValue.ValueType.ARRAY) return null;
-        for (JsonValue r : related.asJsonArray()) {
+    private static void insertStates(Connection c, UUID workspaceId, List<Recorded> states) throws SQLException {
+        Columns s = new Columns(6);
+        for (Recorded r : states) {
+            s.add(r.state().getString("id"), r.taskRunId().toString(), r.state().getString("type"),
+                    r.state().getString("name"), r.occurred().toString(), r.state().toString());
+        }
+        try (PreparedStatement insert = c.prepareStatement(INSERT_STATES)) {
+            insert.setObject(1, workspaceId);
+            int next = s.bind(c, insert, 2);
+            insert.setObject(next, workspaceId);
+            insert.executeUpdate();
+        }
+    }
+
+    /** Column-wise text arrays for an {@code unnest(...)} insert: one statement for the whole batch. */
+    private static final class Columns {
+        private final List<List<String>> columns = new ArrayList<>();
+
+        Columns(int count) {
+            for (int i = 0; i < count; i++) columns.add(new ArrayList<>());
+        }
+
+        void add(String... values) {
+            for (int i = 0; i < values.length; i++) columns.get(i).add(values[i]);
+        }
+
+        /** Binds the columns from parameter {@code first} on; returns the next parameter index. */
+        int bind(Connection c, PreparedStatement statement, int first) throws SQLException {
+            int index = first;
+            for (List<String> column : columns) {
+                statement.setArray(index++, c.createArrayOf("text", column.toArray(String[]::new)));
+            }
+            return index;
+        }
+    }
+
+    private static UUID flowRunOf(RunEvent event) {
+        for (JsonValue r : event.related()) {
             if (r instanceof JsonObject o && "flow-run".equals(o.getString("prefect.resource.role", null))) {
                 String id = o.getString("prefect.resource.id", "");
                 try {
@@ -85,11 +176,10 @@ public class TaskRunRecorder {
         return null;
     }
 
-    /** Prefect's TaskRun object from the event's task_run and state. */
-    private static JsonObject document(JsonObject taskRun, UUID id, UUID flowRunId, JsonObject state, Instant created,
-                                       Instant now) {
+    /** Prefect's TaskRun object from the event's task_run and state; created is kept from the stored run, if any. */
+    private static JsonObject document(JsonObject taskRun, UUID id, UUID flowRunId, JsonObject state, Instant now) {
         JsonObjectBuilder b = Json.createObjectBuilder()
-                .add("id", id.toString()).add("created", created.toString()).add("updated", now.toString())
+                .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
                 .add("name", "").add("flow_run_id", flowRunId == null ? JsonValue.NULL : Json.createValue(flowRunId.toString()))
                 .add("task_key", "").add("dynamic_key", "").add("cache_key", JsonValue.NULL)
                 .add("cache_expiration", JsonValue.NULL).add("task_version", JsonValue.NULL)
@@ -99,11 +189,11 @@ public class TaskRunRecorder {
                 .add("next_scheduled_start_time", JsonValue.NULL).add("start_time", JsonValue.NULL)
                 .add("end_time", JsonValue.NULL).add("total_run_time", 0.0);
         taskRun.forEach((k, v) -> {
-            if (!k.equals("id") && !k.equals("state") && !k.equals("flow_run_id")) b.add(k, v);
+            if (!k.equals("id") && !k.equals("state") && !k.equals("flow_run_id") && !k.equals("created")) b.add(k, v);
         });
         Instant start = RunJson.instant(taskRun, "start_time");
         Instant expected = RunJson.instant(taskRun, "expected_start_time");
-        double total = taskRun.get("total_run_time") instanceof jakarta.json.JsonNumber n ? n.doubleValue() : 0.0;
+        double total = taskRun.get("total_run_time") instanceof JsonNumber n ? n.doubleValue() : 0.0;
         return b.add("state_id", state.getString("id"))
                 .add("state_type", state.getString("type"))
                 .add("state_name", state.getString("name"))

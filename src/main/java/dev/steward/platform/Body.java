@@ -25,6 +25,11 @@ public final class Body {
         this.path = path;
     }
 
+    /** A JSON object already parsed (an event's payload, say). */
+    public static Body of(JsonObject json) {
+        return new Body(json, "");
+    }
+
     /** Parses raw request text; an empty body reads as {}. */
     public static Body parse(String text) {
         if (text == null || text.isBlank()) {

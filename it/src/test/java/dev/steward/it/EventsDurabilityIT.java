@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The guarantee of {@code WS /events/in}: an event is committed before the next frame on its connection is read, so
- * once the server has answered a ping sent after a batch of events (the same check Prefect's client makes every 700
+ * The guarantee of {@code WS /events/in}: the server answers a ping only after every event sent before it is
+ * committed, so once a ping sent after a batch of events is answered (the same check Prefect's client makes every 700
  * events), a crash loses none of them. Proven with SIGKILL of the app server and a restart.
  */
 class EventsDurabilityIT {
@@ -46,7 +46,7 @@ class EventsDurabilityIT {
                 w.request(1);
                 return null;
             }
-        }).join();
+        }).get(60, TimeUnit.SECONDS);
         socket.sendText("{\"type\":\"auth\",\"token\":\"" + key + "\"}", true).join();
         authenticated.get(20, TimeUnit.SECONDS);
         for (int i = 0; i < TASKS; i++) {
