@@ -17,9 +17,12 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
@@ -56,8 +59,16 @@ public class FlowRunsResource {
 
     @GET
     @Path("{id}/graph-v2")
-    public JsonObject graph(@PathParam("id") String id) {
-        return graph.of(uuid(id));
+    public Response graph(@PathParam("id") String id, @QueryParam("since") String since) {
+        Instant from = null;
+        if (since != null && !since.isBlank()) {
+            try {
+                from = RunJson.parseInstant(since);
+            } catch (DateTimeParseException e) {
+                throw ApiException.invalidQuery("since", "Input should be a valid datetime");
+            }
+        }
+        return Response.ok(graph.of(uuid(id), from), MediaType.APPLICATION_JSON).build();
     }
 
     @POST

@@ -1,109 +1,192 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.Json;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonGenerator;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
+import org.hibernate.Session;
 
 /**
  * Prefect's run graph ({@code graph-v2}): the flow run's task runs and subflow runs as nodes, with edges from the
  * task inputs, and the flow run's state history. Unlike Prefect's, task runs that are pending or not yet started are
- * included (the client reports them as soon as they are submitted), and there is no node limit. The whole graph
- * is served on every call (Prefect's {@code since} for incremental reads is accepted and not yet used).
+ * included (the client reports them as soon as they are submitted), and there is no node limit where Prefect refuses
+ * more than 10,000: PostgreSQL hands over only the fields a node needs (the upstream ids come out of task_inputs
+ * there), and the response is streamed, so a graph of 50,000 nodes costs a few megabytes of memory, not a document
+ * tree. {@code since} keeps, as in Prefect, the nodes that have not ended or ended at or after it.
  */
 @ApplicationScoped
 public class RunGraph {
+    private static final String TASK_NODES = """
+            select t.id, t.name, t.state_type, t.body ->> 'start_time', t.body ->> 'end_time',
+                   array(select distinct i ->> 'id'
+                         from jsonb_each(case when jsonb_typeof(t.body -> 'task_inputs') = 'object'
+                                              then t.body -> 'task_inputs' else '{}' end) as e(name, inputs),
+                              jsonb_array_elements(case when jsonb_typeof(e.inputs) = 'array'
+                                                        then e.inputs else '[]' end) as i
+                         where i ->> 'id' is not null) as upstream
+            from task_run t
+            where t.workspace_id = ? and t.flow_run_id = ?
+            order by t.created, t.id""";
+
+    /** Subflow runs: flow runs whose parent task run (their placeholder) belongs to this run. */
+    private static final String SUBFLOWS = """
+            select f.body ->> 'parent_task_run_id', f.id, f.name, f.state_type, f.body ->> 'start_time', f.body ->> 'end_time'
+            from flow_run f
+            where f.workspace_id = ? and f.body ->> 'parent_task_run_id' in
+                  (select t.id::text from task_run t where t.workspace_id = ? and t.flow_run_id = ?)""";
+
+    private static final String STATES = """
+            select id, timestamp, type, name from flow_run_state where workspace_id = ? and flow_run_id = ?
+            order by timestamp, id""";
+
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
+    private record Node(String id, String kind, String nodeId, String label, String stateType, String start, String end,
+                        List<String> parents, List<String> children) {}
+
+    private record State(String id, Instant timestamp, String type, String name) {}
+
+    /** Everything the graph shows, read in one transaction; written out afterwards by the returned stream. */
     @Transactional
-    public JsonObject of(UUID flowRunId) {
+    public StreamingOutput of(UUID flowRunId, Instant since) {
         FlowRun run = em.find(FlowRun.class, flowRunId);
         if (run == null) throw FlowRunService.notFound();
-        JsonObject runDoc = Json.parseObject(run.getBody());
-        List<TaskRun> tasks = em.createQuery("select t from TaskRun t where t.flowRunId = :id order by t.created, t.id",
-                TaskRun.class).setParameter("id", flowRunId).getResultList();
-        Map<String, JsonObject> docs = new LinkedHashMap<>();
-        tasks.forEach(t -> docs.put(t.getId().toString(), Json.parseObject(t.getBody())));
-        // subflow runs: flow runs whose parent task run (their placeholder) belongs to this run
-        Map<String, JsonObject> subflowByTask = new LinkedHashMap<>();
-        if (!docs.isEmpty()) {
-            em.createQuery("select r from FlowRun r where function('jsonb_extract_path_text', r.body, 'parent_task_run_id') in :ids",
-                            FlowRun.class)
-                    .setParameter("ids", new ArrayList<>(docs.keySet())).getResultList()
-                    .forEach(child -> {
-                        JsonObject childDoc = Json.parseObject(child.getBody());
-                        subflowByTask.put(childDoc.getString("parent_task_run_id"), childDoc);
-                    });
-        }
-        Map<String, Set<String>> parents = new LinkedHashMap<>();
-        Map<String, Set<String>> children = new LinkedHashMap<>();
-        docs.keySet().forEach(id -> {
-            parents.put(id, new LinkedHashSet<>());
-            children.put(id, new LinkedHashSet<>());
+        UUID workspaceId = run.getWorkspaceId();
+        jakarta.json.JsonObject runDoc = dev.steward.platform.Json.parseObject(run.getBody());
+        String start = runDoc.isNull("start_time") ? null : runDoc.getString("start_time", null);
+        String end = runDoc.isNull("end_time") ? null : runDoc.getString("end_time", null);
+        Map<String, Node> nodes = new LinkedHashMap<>();
+        List<State> states = new ArrayList<>();
+        em.unwrap(Session.class).doWork(c -> {
+            readTaskNodes(c, workspaceId, flowRunId, nodes);
+            readSubflows(c, workspaceId, flowRunId, nodes);
+            readStates(c, workspaceId, flowRunId, states);
         });
-        docs.forEach((id, doc) -> {
-            JsonObject inputs = doc.get("task_inputs") instanceof JsonObject o ? o : JsonValue.EMPTY_JSON_OBJECT;
-            inputs.values().forEach(list -> {
-                if (list.getValueType() != JsonValue.ValueType.ARRAY) return;
-                list.asJsonArray().forEach(input -> {
-                    if (input instanceof JsonObject in && in.get("id") instanceof jakarta.json.JsonString up
-                            && docs.containsKey(up.getString()) && !up.getString().equals(id)) {
-                        parents.get(id).add(up.getString());
-                        children.get(up.getString()).add(id);
-                    }
-                });
-            });
-        });
-        JsonArrayBuilder nodes = jakarta.json.Json.createArrayBuilder();
-        JsonArrayBuilder roots = jakarta.json.Json.createArrayBuilder();
-        docs.forEach((id, doc) -> {
-            JsonObject subflow = subflowByTask.get(id);
-            JsonObject shown = subflow != null ? subflow : doc;
-            JsonObjectBuilder node = jakarta.json.Json.createObjectBuilder()
-                    .add("kind", subflow != null ? "flow-run" : "task-run")
-                    .add("id", subflow != null ? subflow.getString("id") : id)
-                    .add("label", shown.getString("name", ""))
-                    .add("state_type", shown.getOrDefault("state_type", JsonValue.NULL))
-                    .add("start_time", shown.getOrDefault("start_time", JsonValue.NULL))
-                    .add("end_time", shown.getOrDefault("end_time", JsonValue.NULL))
-                    .add("parents", refs(parents.get(id)))
-                    .add("children", refs(children.get(id)))
-                    .add("encapsulating", JsonValue.EMPTY_JSON_ARRAY)
-                    .add("artifacts", JsonValue.EMPTY_JSON_ARRAY);
-            nodes.add(jakarta.json.Json.createArrayBuilder().add(id).add(node));
-            if (parents.get(id).isEmpty()) roots.add(id);
-        });
-        JsonArrayBuilder states = jakarta.json.Json.createArrayBuilder();
-        em.createQuery("select s from FlowRunState s where s.flowRunId = :id order by s.timestamp, s.id", FlowRunState.class)
-                .setParameter("id", flowRunId).getResultList().forEach(s -> states.add(jakarta.json.Json.createObjectBuilder()
-                        .add("id", s.getId().toString()).add("timestamp", s.getTimestamp().toString())
-                        .add("type", s.getType()).add("name", Json.parseObject(s.getBody()).getString("name"))));
-        return jakarta.json.Json.createObjectBuilder()
-                .add("start_time", runDoc.getOrDefault("start_time", JsonValue.NULL))
-                .add("end_time", runDoc.getOrDefault("end_time", JsonValue.NULL))
-                .add("root_node_ids", roots)
-                .add("nodes", nodes)
-                .add("artifacts", JsonValue.EMPTY_JSON_ARRAY)
-                .add("states", states)
-                .build();
+        return out -> write(out, start, end, nodes, states, since);
     }
 
-    private static JsonArrayBuilder refs(Set<String> ids) {
-        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
-        new ArrayList<>(ids).forEach(id -> out.add(jakarta.json.Json.createObjectBuilder().add("id", id)));
-        return out;
+    private static void readTaskNodes(Connection c, UUID workspaceId, UUID flowRunId, Map<String, Node> nodes)
+            throws SQLException {
+        Map<String, String[]> upstream = new HashMap<>();
+        try (PreparedStatement q = c.prepareStatement(TASK_NODES)) {
+            q.setObject(1, workspaceId);
+            q.setObject(2, flowRunId);
+            q.setFetchSize(5_000);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    nodes.put(id, new Node(id, "task-run", id, rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), new ArrayList<>(0), new ArrayList<>(0)));
+                    Array ups = rs.getArray(6);
+                    upstream.put(id, (String[]) ups.getArray());
+                }
+            }
+        }
+        // edges only between nodes of this graph
+        nodes.forEach((id, node) -> {
+            for (String up : upstream.get(id)) {
+                Node parent = nodes.get(up);
+                if (parent == null || up.equals(id)) continue;
+                node.parents().add(up);
+                parent.children().add(id);
+            }
+        });
+    }
+
+    private static void readSubflows(Connection c, UUID workspaceId, UUID flowRunId, Map<String, Node> nodes)
+            throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(SUBFLOWS)) {
+            q.setObject(1, workspaceId);
+            q.setObject(2, workspaceId);
+            q.setObject(3, flowRunId);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    Node placeholder = nodes.get(rs.getString(1));
+                    if (placeholder == null) continue;
+                    nodes.put(placeholder.id(), new Node(placeholder.id(), "flow-run", rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), placeholder.parents(), placeholder.children()));
+                }
+            }
+        }
+    }
+
+    private static void readStates(Connection c, UUID workspaceId, UUID flowRunId, List<State> states) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(STATES)) {
+            q.setObject(1, workspaceId);
+            q.setObject(2, flowRunId);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp at = rs.getTimestamp(2);
+                    states.add(new State(rs.getString(1), at.toInstant(), rs.getString(3), rs.getString(4)));
+                }
+            }
+        }
+    }
+
+    private static void write(java.io.OutputStream out, String start, String end, Map<String, Node> nodes,
+                              List<State> states, Instant since) {
+        try (JsonGenerator g = jakarta.json.Json.createGenerator(out)) {
+            g.writeStartObject();
+            writeOptional(g, "start_time", start);
+            writeOptional(g, "end_time", end);
+            g.writeStartArray("root_node_ids");
+            for (Node n : nodes.values()) {
+                if (n.parents().isEmpty() && shown(n, since)) g.write(n.id());
+            }
+            g.writeEnd();
+            g.writeStartArray("nodes");
+            for (Node n : nodes.values()) {
+                if (!shown(n, since)) continue;
+                g.writeStartArray().write(n.id()).writeStartObject()
+                        .write("kind", n.kind()).write("id", n.nodeId()).write("label", n.label() == null ? "" : n.label());
+                writeOptional(g, "state_type", n.stateType());
+                writeOptional(g, "start_time", n.start());
+                writeOptional(g, "end_time", n.end());
+                refs(g, "parents", n.parents());
+                refs(g, "children", n.children());
+                g.writeStartArray("encapsulating").writeEnd().writeStartArray("artifacts").writeEnd();
+                g.writeEnd().writeEnd();
+            }
+            g.writeEnd();
+            g.writeStartArray("artifacts").writeEnd();
+            g.writeStartArray("states");
+            for (State s : states) {
+                g.writeStartObject().write("id", s.id()).write("timestamp", s.timestamp().toString())
+                        .write("type", s.type()).write("name", s.name()).writeEnd();
+            }
+            g.writeEnd();
+            g.writeEnd();
+        }
+    }
+
+    /** Prefect's {@code since}: a node that has not ended, or ended at or after it. */
+    private static boolean shown(Node n, Instant since) {
+        return since == null || n.end() == null || !RunJson.parseInstant(n.end()).isBefore(since);
+    }
+
+    private static void writeOptional(JsonGenerator g, String name, String value) {
+        if (value == null) g.writeNull(name); else g.write(name, value);
+    }
+
+    private static void refs(JsonGenerator g, String name, List<String> ids) {
+        g.writeStartArray(name);
+        for (String id : ids) g.writeStartObject().write("id", id).writeEnd();
+        g.writeEnd();
     }
 }

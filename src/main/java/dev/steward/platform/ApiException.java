@@ -46,8 +46,17 @@ public class ApiException extends RuntimeException {
         return invalid(location, "Field required", "missing");
     }
 
+    /** A query parameter FastAPI would refuse: loc is ["query", name]. */
+    public static ApiException invalidQuery(String name, String message) {
+        return invalid("query", name, message, "value_error");
+    }
+
     private static ApiException invalid(String location, String message, String type) {
-        var loc = jakarta.json.Json.createArrayBuilder().add("body");
+        return invalid("body", location, message, type);
+    }
+
+    private static ApiException invalid(String root, String location, String message, String type) {
+        var loc = jakarta.json.Json.createArrayBuilder().add(root);
         if (location != null && !location.isEmpty()) {
             for (String part : location.split("\\.")) loc.add(part);
         }
