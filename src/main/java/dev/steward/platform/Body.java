@@ -105,6 +105,29 @@ public final class Body {
         return (int) value;
     }
 
+    public Optional<Boolean> optionalBoolean(String field) {
+        JsonValue v = present(field);
+        if (v == null) return Optional.empty();
+        if (v == JsonValue.TRUE) return Optional.of(true);
+        if (v == JsonValue.FALSE) return Optional.of(false);
+        throw ApiException.invalid(at(field), "Input should be a valid boolean");
+    }
+
+    /** A JSON number (integral or not) within [min, max]; absent or null gives {@code defaultValue}. */
+    public double number(String field, double defaultValue, double min, double max) {
+        JsonValue v = present(field);
+        if (v == null) return defaultValue;
+        if (!(v instanceof JsonNumber n)) throw ApiException.invalid(at(field), "Input should be a valid number");
+        double value = n.doubleValue();
+        if (value < min) throw ApiException.invalid(at(field), "Input should be greater than or equal to " + plain(min));
+        if (value > max) throw ApiException.invalid(at(field), "Input should be less than or equal to " + plain(max));
+        return value;
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
     public Optional<Instant> optionalInstant(String field) {
         return optionalString(field).map(s -> {
             try {

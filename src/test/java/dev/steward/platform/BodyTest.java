@@ -39,4 +39,17 @@ class BodyTest {
         assertThrows(ApiException.class, () -> body.rejectUnknown(List.of("limit")));
         assertEquals(10, Body.parse("").integer("limit", 10, 0, 200));
     }
+
+    @Test
+    void numbersAndBooleans() {
+        Body body = Body.parse("{\"ttl\": 0.5, \"whole\": 60, \"flag\": false, \"word\": \"yes\"}");
+        assertEquals(60.0, body.number("whole", 300, 1, 86400));
+        assertEquals(300.0, body.number("absent", 300, 1, 86400));
+        ApiException low = assertThrows(ApiException.class, () -> body.number("ttl", 300, 60, 86400));
+        assertTrue(low.detail().toString().contains("greater than or equal to 60"), low.detail().toString());
+        assertThrows(ApiException.class, () -> body.number("word", 0, 0, 1));
+        assertEquals(false, body.optionalBoolean("flag").orElseThrow());
+        assertTrue(body.optionalBoolean("absent").isEmpty());
+        assertThrows(ApiException.class, () -> body.optionalBoolean("word"));
+    }
 }

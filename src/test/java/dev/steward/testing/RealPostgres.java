@@ -58,6 +58,8 @@ public final class RealPostgres {
                     .addAnnotatedClass(dev.steward.orchestration.TaskRun.class)
                     .addAnnotatedClass(dev.steward.orchestration.TaskRunState.class)
                     .addAnnotatedClass(dev.steward.orchestration.LogEntry.class)
+                    .addAnnotatedClass(dev.steward.concurrency.ConcurrencyLimit.class)
+                    .addAnnotatedClass(dev.steward.concurrency.ConcurrencyLease.class)
                     .addAnnotatedClass(StoredEvent.class)
                     .addAnnotatedClass(AuditRecord.class);
             cfg.getProperties().put("hibernate.connection.datasource", dataSource());

@@ -32,7 +32,11 @@ public final class TestStack {
         }
         if (instance == null) {
             DevstackConfig config = DevstackConfig.load();
-            Stack stack = Stack.builder(Stack.Mode.TEST, config.basedir().resolve("target/it")).config(config).build();
+            Stack stack = Stack.builder(Stack.Mode.TEST, config.basedir().resolve("target/it")).config(config)
+                    // concurrency leases as short as 1 s, swept every second: expiry is watched without waiting minutes
+                    .appEnv("STEWARD_CONCURRENCY_LEASE_MIN_SECONDS", "1")
+                    .appEnv("STEWARD_CONCURRENCY_LEASE_SWEEP_SECONDS", "1")
+                    .build();
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "test-stack-stop"));
             try {
                 stack.start();

@@ -1,0 +1,92 @@
+package dev.steward.concurrency;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
+import dev.steward.platform.ErrorMappers;
+import dev.steward.platform.Paging;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/** Request fields and answers shared by the v2 and v1 slot endpoints. */
+final class SlotAnswers {
+    private SlotAnswers() {}
+
+    /** {@code names}: required, at least one. */
+    static List<String> names(Body body) {
+        List<String> names = body.optionalStrings("names").orElseThrow(() -> ApiException.missing("names"));
+        if (names.isEmpty()) {
+            throw ApiException.invalid("names", "List should have at least 1 item after validation, not 0");
+        }
+        return names;
+    }
+
+    /** {@code slots}: a required integer above 0. */
+    static int slots(Body body) {
+        int slots = requiredInt(body, "slots", Integer.MIN_VALUE);
+        if (slots <= 0) throw ApiException.invalid("slots", "Input should be greater than 0");
+        return slots;
+    }
+
+    /** A required integer of at least {@code min}; null is a wrong type, as for pydantic. */
+    static int requiredInt(Body body, String field, int min) {
+        if (!body.has(field)) throw ApiException.missing(field);
+        if (body.json().isNull(field)) throw ApiException.invalid(field, "Input should be a valid integer");
+        return body.integer(field, 0, min, Integer.MAX_VALUE);
+    }
+
+    static UUID uuid(Body body, String field) {
+        return Body.uuids(List.of(body.requiredString(field)), field).get(0);
+    }
+
+    /** A filter's page (Prefect's limit and offset in the body), each limit in {@code shape}. */
+    static JsonArray page(Body body, BiFunction<Integer, Integer, List<ConcurrencyLimit>> list,
+                          Function<ConcurrencyLimit, JsonObject> shape) {
+        int limit = Paging.limit(body);
+        int offset = body.integer("offset", 0, 0, Integer.MAX_VALUE);
+        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        list.apply(offset, limit).forEach(l -> out.add(shape.apply(l)));
+        return out.build();
+    }
+
+    /** Prefect's MinimalConcurrencyLimitResponse list: id, name, limit. */
+    static JsonArray minimal(List<ConcurrencyLimit> limits, Function<ConcurrencyLimit, String> name) {
+        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        for (ConcurrencyLimit l : limits) {
+            out.add(jakarta.json.Json.createObjectBuilder()
+                    .add("id", l.getId().toString())
+                    .add("name", name.apply(l))
+                    .add("limit", l.getLimit()));
+        }
+        return out.build();
+    }
+
+    /** 423 Locked, with the suggested delay in Retry-After (seconds, fractional as Prefect sends it). */
+    static Response locked(Slots.Denied denied) {
+        Response r = ErrorMappers.response(423, denied.detail());
+        if (denied.retryAfterSeconds() == null) return r;
+        return Response.fromResponse(r)
+                .header("Retry-After", String.format(Locale.ROOT, "%.3f", denied.retryAfterSeconds()))
+                .build();
+    }
+
+    /** A path parameter that must be a UUID, answered as FastAPI answers a bad one. */
+    static UUID pathUuid(String value, String name) {
+        try {
+            if (value.length() == 36) return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            // fall through
+        }
+        var error = jakarta.json.Json.createObjectBuilder()
+                .add("loc", jakarta.json.Json.createArrayBuilder().add("path").add(name))
+                .add("msg", "Input should be a valid UUID")
+                .add("type", "uuid_parsing");
+        throw new ApiException(422, jakarta.json.Json.createArrayBuilder().add(error).build());
+    }
+}
