@@ -211,6 +211,9 @@ async def run_ingest(t: Target, n_events: int, connections: int, checkpoint_ever
             raise BenchError(f"{t.label}: {before} task_run_state rows exist before sending")
         for _ in range(connections):
             sockets.append(await open_events_socket(t))
+        # the client offers permessage-deflate (websockets' default); whether the server takes it changes the
+        # client's cost per event a lot, so it is reported
+        extensions = sockets[0][1].response.headers.get("Sec-WebSocket-Extensions") or "none"
 
         t0 = time.perf_counter()
         senders = [asyncio.create_task(send_events(ws, msgs, checkpoint_every))
@@ -262,7 +265,7 @@ async def run_ingest(t: Target, n_events: int, connections: int, checkpoint_ever
         "events_per_s": (sent if complete else recorded) / elapsed,
         "send_s": (send_done - t0) if send_done else None,
         "send_events_per_s": (sent / (send_done - t0)) if send_done else None,
-        "polls": polls, "flow_run_id": str(flow_run_id),
+        "polls": polls, "flow_run_id": str(flow_run_id), "websocket_extensions": extensions,
         "_event_ids": event_ids,
     }
 
@@ -371,7 +374,6 @@ def fmt_num(v: float | None, digits: int = 0) -> str:
 
 def report(targets: list[Target], args) -> str:
     lines: list[str] = []
-    w = 30
     runs = args.runs
     lines.append(f"Orchestration benchmark: medians of {runs} run(s) per server; each run's figure in brackets")
     lines.append(f"  ingest     {args.events // 3 * 3:,} task-run state events per run ({args.events // 3:,} task runs x "
@@ -383,47 +385,50 @@ def report(targets: list[Target], args) -> str:
 
     def cell(values: list[float | None], digits: int) -> str:
         m = med([v for v in values if v is not None])
-        each = " ".join(fmt_num(v, digits) for v in values)
-        return f"{fmt_num(m, digits)} [{each}]"
+        if len(values) == 1:
+            return fmt_num(m, digits)
+        return f"{fmt_num(m, digits)} [{' '.join(fmt_num(v, digits) for v in values)}]"
 
     cols = [t.label for t in targets]
     ratio = None
     by_name = {t.name: t for t in targets}
     if "steward" in by_name and "prefect" in by_name:
         ratio = (by_name["steward"], by_name["prefect"])
-    header = f"{'':{w}}" + "".join(f"{c:<34}" for c in cols) + ("Steward/Prefect" if ratio else "")
-    lines.append(header)
+    table: list[list[str]] = [[""] + cols + (["Steward/Prefect"] if ratio else [])]
 
-    def row(label: str, getter, digits: int, ratio_kind: str | None):
+    def row(label: str, rows_of: list[list[dict]], getter, digits: int, ratio_kind: str | None = None):
         vals = [[getter(r) for r in rows] for rows in rows_of]
-        s = f"{label:<{w}}" + "".join(f"{cell(v, digits):<34}" for v in vals)
-        if ratio and ratio_kind:
-            st = med([x for x in vals[cols.index(ratio[0].label)] if x is not None])
-            pr = med([x for x in vals[cols.index(ratio[1].label)] if x is not None])
-            if ratio_kind == "higher":
-                r = st / pr if pr else math.nan
-                s += f"{fmt_num(r, 2)}x"
-            else:
-                r = pr / st if st else math.nan
-                s += f"{fmt_num(r, 2)}x (Prefect/Steward)"
-        lines.append(s.rstrip())
+        cells = [label] + [cell(v, digits) for v in vals]
+        if ratio:
+            text = ""
+            if ratio_kind:
+                st = med([x for x in vals[targets.index(ratio[0])] if x is not None])
+                pr = med([x for x in vals[targets.index(ratio[1])] if x is not None])
+                if ratio_kind == "higher":
+                    text = f"{fmt_num(st / pr if pr else math.nan, 2)}x"
+                else:
+                    text = f"{fmt_num(pr / st if st else math.nan, 2)}x (Prefect/Steward)"
+            cells.append(text)
+        table.append(cells)
 
-    rows_of = [t.ingest for t in targets]
-    row("events recorded/s", lambda r: r["events_per_s"], 0, "higher")
-    row("  client send rate, events/s", lambda r: r["send_events_per_s"], 0, None)
-    row("  seconds to record all", lambda r: r["elapsed_s"], 2, None)
+    ingest = [t.ingest for t in targets]
+    row("events recorded/s", ingest, lambda r: r["events_per_s"], 0, "higher")
+    row("  client send rate, events/s", ingest, lambda r: r["send_events_per_s"], 0)
+    row("  seconds to record all", ingest, lambda r: r["elapsed_s"], 2)
+    row(f"  in events table after {args.settle:g} s, %", ingest,
+        lambda r: (100.0 * r["events_rows"] / r["events"]) if r.get("events_rows") is not None else None, 1)
+    set_state = [t.set_state for t in targets]
+    row("set_state p50, ms", set_state, lambda r: r["p50_ms"], 1, "lower")
+    row("set_state p99, ms", set_state, lambda r: r["p99_ms"], 1, "lower")
+    row("  max, ms", set_state, lambda r: r["max_ms"], 1)
+    row("  achieved rate, req/s", set_state, lambda r: r["achieved_rate"], 0)
+    row("  errors", set_state, lambda r: r["errors"], 0)
+    row("  client dispatch lag p99, ms", set_state, lambda r: r["dispatch_lag_p99_ms"], 1)
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for r in table:
+        lines.append("   ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
     incomplete = [(t.label, i + 1, r) for t in targets for i, r in enumerate(t.ingest) if not r["complete"]]
-    rows_of = [t.set_state for t in targets]
-    row("set_state p50, ms", lambda r: r["p50_ms"], 1, "lower")
-    row("set_state p99, ms", lambda r: r["p99_ms"], 1, "lower")
-    row("  max, ms", lambda r: r["max_ms"], 1, None)
-    row("  achieved rate, req/s", lambda r: r["achieved_rate"], 0, None)
-    row("  errors", lambda r: r["errors"], 0, None)
-    row("  client dispatch lag p99, ms", lambda r: r["dispatch_lag_p99_ms"], 1, None)
-    rows_of = [t.ingest for t in targets]
-    row("events table rows / sent, %", lambda r: (100.0 * r["events_rows"] / r["events"])
-        if r.get("events_rows") is not None else None, 1, None)
-
     for label, i, r in incomplete:
         lines.append(f"  ! {label} run {i}: only {r['recorded']:,} of {r['events']:,} task_run_state rows after "
                      f"{r['elapsed_s']:.0f} s (--ingest-timeout); its figure is recorded/elapsed")
@@ -433,6 +438,10 @@ def report(targets: list[Target], args) -> str:
                 lines.append(f"  ! {t.label} set_state run {i + 1}: {r['errors']} error(s), e.g. "
                              f"{r['error_samples'][0]}")
 
+    for t in targets:
+        ext = sorted({r.get("websocket_extensions", "?") for r in t.ingest})
+        lines.append(f"  {t.label}: /events/in WebSocket extensions negotiated: {', '.join(ext)}")
+
     lines.append("")
     lines.append("Goals (medians)")
     for t in targets:
@@ -441,8 +450,13 @@ def report(targets: list[Target], args) -> str:
         ev = med([r["events_per_s"] for r in t.ingest])
         p99 = med([r["p99_ms"] for r in t.set_state])
         lines.append(f"  >= 10,000 task-run state events/s recorded     {fmt_num(ev)}/s: {'met' if ev >= 10000 else 'not met'}")
-        lines.append(f"  set_state p99 < 25 ms at {args.rate:g} req/s              {fmt_num(p99, 1)} ms: "
-                     f"{'met' if p99 < 25 and args.rate >= 200 else 'not met' if p99 >= 25 else 'met at this rate'}")
+        rate_ok = args.rate >= 200 and all(r["errors"] == 0 and r["achieved_rate"] >= 0.95 * args.rate
+                                           for r in t.set_state)
+        verdict = "met" if p99 < 25 and rate_ok else "not met"
+        if p99 < 25 and not rate_ok:
+            verdict += " (the rate was below 200 req/s, not reached, or had errors)"
+        lines.append(f"  set_state p99 < 25 ms at 200 req/s              {fmt_num(p99, 1)} ms at {args.rate:g}/s: "
+                     f"{verdict}")
         if ratio:
             pr_ev = med([r["events_per_s"] for r in ratio[1].ingest])
             pr_p99 = med([r["p99_ms"] for r in ratio[1].set_state])
@@ -479,6 +493,8 @@ async def one_round(targets: list[Target], args, events: int, duration: float, t
         await asyncio.sleep(args.settle)
         ids = res.pop("_event_ids")
         res["events_rows"] = await count_events(t, ids)
+        # the flow run ends, as the client's flow engine would end it (not timed)
+        await set_state_checked(t, uuid.UUID(res["flow_run_id"]), ce.completed_body(uuid.UUID(res["flow_run_id"])))
         log(f"{t.label}: {res['events_rows']:,} of {res['events']:,} events in table {t.events_table} "
             f"after {args.settle:g} s")
         if keep:
