@@ -220,7 +220,7 @@ DRIVER_HOME="$(mktemp -d -t bench-driver-home.XXXXXX)"
 {
   echo "Steward $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+changes') at $STEWARD_API"
   [[ -n "$PREFECT_PID" ]] && echo "Prefect's server $PREFECT_VERSION at $PREFECT_API (database $PREFECT_DB)"
-  echo "PostgreSQL $PG_HOST:$PG_PORT (databases $PG_DB and $PREFECT_DB); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) at start; $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "PostgreSQL $PG_HOST:$PG_PORT (database $PG_DB$([[ -n "$PREFECT_PID" ]] && echo " and $PREFECT_DB")); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) at start; $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } | tee "$REPORT"
 set +e
 (
