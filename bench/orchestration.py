@@ -204,6 +204,7 @@ async def run_ingest(t: Target, n_events: int, connections: int, checkpoint_ever
 
     db = await asyncpg.connect(t.dsn)
     sockets = []
+    senders: list[asyncio.Task] = []
     try:
         count_sql = "select count(*) from task_run_state where task_run_id = any($1::uuid[])"
         before = await db.fetchval(count_sql, task_run_ids)
@@ -246,10 +247,13 @@ async def run_ingest(t: Target, n_events: int, connections: int, checkpoint_ever
         if t_end is None:
             recorded = await db.fetchval(count_sql, task_run_ids)
         done, pending = await asyncio.wait(senders, timeout=max(1.0, deadline - time.perf_counter()))
-        for s in pending:
-            s.cancel()
+        for s in done:
+            if s.exception() is not None:
+                raise BenchError(f"{t.label}: sending over /events/in failed: {s.exception()!r}")
         send_done = max(s.result() for s in done) if done and not pending else None
     finally:
+        for s in senders:
+            s.cancel()
         for connect, ws in sockets:
             try:
                 await connect.__aexit__(None, None, None)
