@@ -11,6 +11,8 @@
 #
 # Extra arguments go to pytest (e.g. -k unset, -x, -v). Exits with pytest's exit code
 # (2 when the virtualenv cannot be set up).
+#
+#   run.sh --venv-only   only creates/updates the virtualenv and prints its path (used by bench/)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -54,6 +56,11 @@ if [[ "$want_hash" != "$have_hash" ]]; then
   log "virtualenv ready in $((SECONDS - start))s"
 else
   log "using virtualenv $VENV (requirements unchanged)"
+fi
+
+if [[ "${1:-}" == "--venv-only" ]]; then
+  echo "$VENV"
+  exit 0
 fi
 
 [[ -n "${PREFECT_API_URL:-}" ]] || log "warning: PREFECT_API_URL is not set; pytest will stop with a usage error"

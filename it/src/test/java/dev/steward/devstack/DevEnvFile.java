@@ -45,6 +45,10 @@ final class DevEnvFile {
             vars.put("PREFECT_API_AUTH_STRING", apiKey);
             vars.put("PREFECT_API_KEY", apiKey);
         }
+        // the app's own settings' names; for tools that read the database directly (bench/orchestration.sh)
+        vars.put("STEWARD_DB_URL", e.jdbcUrl());
+        vars.put("STEWARD_DB_USER", e.dbUser());
+        vars.put("STEWARD_DB_PASSWORD", e.dbPassword());
         StringBuilder text = new StringBuilder(
                 "# Written by bin/steward dev on every start. Use: . .steward/dev.env\n");
         vars.forEach((name, value) -> text.append("export ").append(name).append("='")
