@@ -46,7 +46,7 @@ public class AuditResource {
     }
 
     public static JsonObject line(AuditRecord r) {
-        return jakarta.json.Json.createObjectBuilder(r.entry().canonical(r.getSeq()))
+        return dev.steward.platform.Json.createObjectBuilder(r.entry().canonical(r.getSeq()))
                 .add("prev_hash", r.getPrevHash())
                 .add("hash", r.getHash())
                 .build();

@@ -168,7 +168,7 @@ public class ConcurrencyLimitService {
 
     /** Prefect's ConcurrencyLimitV2: every field, as create answers and the audit trail keeps it. */
     public JsonObject describe(ConcurrencyLimit c) {
-        return jakarta.json.Json.createObjectBuilder(read(c))
+        return dev.steward.platform.Json.createObjectBuilder(read(c))
                 .add("denied_slots", c.deniedSlotsAt(Instant.now(), settings.maxWaitFor(c.getName())))
                 .add("avg_slot_occupancy_seconds", c.getAvgSlotOccupancySeconds())
                 .build();
@@ -176,7 +176,7 @@ public class ConcurrencyLimitService {
 
     /** Prefect's GlobalConcurrencyLimitResponse: what reads and the filter answer, active slots after decay. */
     public static JsonObject read(ConcurrencyLimit c) {
-        return jakarta.json.Json.createObjectBuilder()
+        return dev.steward.platform.Json.createObjectBuilder()
                 .add("id", c.getId().toString())
                 .add("created", c.getCreated().toString())
                 .add("updated", c.getUpdated().toString())
@@ -190,7 +190,7 @@ public class ConcurrencyLimitService {
 
     /** What Prefect's lifecycle events carry for a limit: name, limit, active, slot decay. */
     static JsonObject payload(ConcurrencyLimit c) {
-        return jakarta.json.Json.createObjectBuilder()
+        return dev.steward.platform.Json.createObjectBuilder()
                 .add("name", c.getName())
                 .add("limit", c.getLimit())
                 .add("active", c.isActive())

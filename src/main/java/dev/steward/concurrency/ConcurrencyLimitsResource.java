@@ -111,7 +111,7 @@ public class ConcurrencyLimitsResource {
         Slots.Outcome outcome = acquire(body, new Slots.LeaseRequest(leaseDuration(body), holder(body)));
         if (outcome instanceof Slots.Denied denied) return SlotAnswers.locked(denied);
         Slots.Granted granted = (Slots.Granted) outcome;
-        return Response.ok(jakarta.json.Json.createObjectBuilder()
+        return Response.ok(dev.steward.platform.Json.createObjectBuilder()
                 .add("lease_id", granted.leaseId().toString())
                 .add("limits", SlotAnswers.minimal(granted.limits(), ConcurrencyLimit::getName))
                 .build()).build();

@@ -50,16 +50,16 @@ final class SlotAnswers {
                           Function<ConcurrencyLimit, JsonObject> shape) {
         int limit = Paging.limit(body);
         int offset = body.integer("offset", 0, 0, Integer.MAX_VALUE);
-        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder out = dev.steward.platform.Json.createArrayBuilder();
         list.apply(offset, limit).forEach(l -> out.add(shape.apply(l)));
         return out.build();
     }
 
     /** Prefect's MinimalConcurrencyLimitResponse list: id, name, limit. */
     static JsonArray minimal(List<ConcurrencyLimit> limits, Function<ConcurrencyLimit, String> name) {
-        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder out = dev.steward.platform.Json.createArrayBuilder();
         for (ConcurrencyLimit l : limits) {
-            out.add(jakarta.json.Json.createObjectBuilder()
+            out.add(dev.steward.platform.Json.createObjectBuilder()
                     .add("id", l.getId().toString())
                     .add("name", name.apply(l))
                     .add("limit", l.getLimit()));
@@ -83,10 +83,10 @@ final class SlotAnswers {
         } catch (IllegalArgumentException e) {
             // fall through
         }
-        var error = jakarta.json.Json.createObjectBuilder()
-                .add("loc", jakarta.json.Json.createArrayBuilder().add("path").add(name))
+        var error = dev.steward.platform.Json.createObjectBuilder()
+                .add("loc", dev.steward.platform.Json.createArrayBuilder().add("path").add(name))
                 .add("msg", "Input should be a valid UUID")
                 .add("type", "uuid_parsing");
-        throw new ApiException(422, jakarta.json.Json.createArrayBuilder().add(error).build());
+        throw new ApiException(422, dev.steward.platform.Json.createArrayBuilder().add(error).build());
     }
 }

@@ -25,9 +25,9 @@ final class TagLimits {
 
     /** Prefect's v1 ConcurrencyLimit: the tag, its limit, and the task runs holding its slots. */
     static JsonObject describe(ConcurrencyLimit c, List<UUID> holders) {
-        JsonArrayBuilder active = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder active = dev.steward.platform.Json.createArrayBuilder();
         holders.forEach(id -> active.add(id.toString()));
-        return jakarta.json.Json.createObjectBuilder()
+        return dev.steward.platform.Json.createObjectBuilder()
                 .add("id", c.getId().toString())
                 .add("created", c.getCreated().toString())
                 .add("updated", c.getUpdated().toString())

@@ -10,7 +10,7 @@ public final class EventJson {
     private EventJson() {}
 
     public static JsonObject of(StoredEvent e) {
-        JsonObjectBuilder b = jakarta.json.Json.createObjectBuilder()
+        JsonObjectBuilder b = dev.steward.platform.Json.createObjectBuilder()
                 .add("id", e.getId().toString())
                 .add("occurred", e.getOccurred().toString())
                 .add("event", e.getName())
@@ -24,7 +24,7 @@ public final class EventJson {
 
     /** The resource labels of a lifecycle change: its id and, where it has one, its name. */
     static JsonObject resource(LifecycleChange change) {
-        JsonObjectBuilder b = jakarta.json.Json.createObjectBuilder().add("prefect.resource.id", change.resourceId());
+        JsonObjectBuilder b = dev.steward.platform.Json.createObjectBuilder().add("prefect.resource.id", change.resourceId());
         if (change.objectName() != null) b.add("prefect.resource.name", change.objectName());
         return b.build();
     }

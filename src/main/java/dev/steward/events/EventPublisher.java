@@ -5,7 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import dev.steward.platform.Json;
 import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;

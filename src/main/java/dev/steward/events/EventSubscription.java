@@ -1,6 +1,6 @@
 package dev.steward.events;
 
-import jakarta.json.Json;
+import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;

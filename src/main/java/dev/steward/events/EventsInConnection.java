@@ -1,15 +1,18 @@
 package dev.steward.events;
 
+import dev.steward.platform.Json;
 import dev.steward.platform.WebSocketFrames;
 import dev.steward.platform.WebSocketFrames.ProtocolException;
 import dev.steward.tenancy.TenantContext;
 import dev.steward.tenancy.Workspace;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,34 +25,45 @@ import java.util.logging.Logger;
  *
  * <p>The guarantee: when the server answers a ping, every event sent before that ping is committed to PostgreSQL and
  * survives a crash of the server. Prefect's client relies on exactly that: it keeps the events it sent since its last
- * answered ping and sends them again after a reconnect. Events are committed in batches: all the frames one read
- * delivers (at most {@link #MAX_BATCH}), before the next read and always before a pong, so a busy connection commits
- * many events per transaction and a quiet one each event at once. If a commit fails, the connection is closed
- * (1011) without a pong, and the client sends the batch again on its next connection; ids already stored are taken
- * once only. An event that is not valid JSON or lacks a required field is dropped and logged (the protocol has no
- * reply).
+ * answered ping and sends them again after a reconnect.
+ *
+ * <p>How: the container's I/O thread only parses frames and queues them; a committer on the managed executor stores
+ * whatever has queued up in one transaction (at most {@link #MAX_BATCH} events), then the next lot, so the busier a
+ * connection is the more events each commit carries, and a lone event is committed at once. A ping queues its pong
+ * behind the events before it; a close frame likewise. When more than {@link #MAX_QUEUED} events wait, the I/O thread
+ * stops reading until the committer catches up, which pushes back on the client through TCP. If a commit fails, the
+ * connection is closed (1011) without a pong and the client sends its unconfirmed events again on its next
+ * connection; ids already stored are taken once only. An event that is not valid JSON or lacks a required field is
+ * dropped and logged (the protocol has no reply).
  */
 public class EventsInConnection implements HttpUpgradeHandler {
     private static final Logger LOG = Logger.getLogger(EventsInConnection.class.getName());
     static final int MAX_BATCH = 2_000;
+    static final int MAX_QUEUED = 20_000;
     private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     private String workspaceRef;
     private WebSocketAuth auth;
     private EventIntake intake;
+    private ManagedExecutorService executor;
 
     private Workspace workspace;
-    private final List<RunEvent> pending = new ArrayList<>();
     private WebConnection connection;
     private ServletInputStream in;
     private ServletOutputStream out;
     private volatile boolean open = true;
 
+    /** Events ({@link RunEvent}) and what must wait for them to be committed ({@link Runnable}), in arrival order. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private int queuedEvents;
+    private boolean committing;
+
     /** Called by {@link EventsInUpgradeFilter} right after the upgrade, before {@link #init}. */
-    void bind(String workspaceRef, WebSocketAuth auth, EventIntake intake) {
+    void bind(String workspaceRef, WebSocketAuth auth, EventIntake intake, ManagedExecutorService executor) {
         this.workspaceRef = workspaceRef;
         this.auth = auth;
         this.intake = intake;
+        this.executor = executor;
     }
 
     @Override
@@ -74,29 +88,23 @@ public class EventsInConnection implements HttpUpgradeHandler {
                         int n = in.read(chunk);
                         if (n < 0) break;
                         reader.feed(chunk, 0, n);
-                        if (pending.size() >= MAX_BATCH) commit();
                     }
-                    commit();
                 } catch (ProtocolException e) {
-                    commitQuietly();
-                    closeWith(e.code, e.getMessage());
+                    afterQueued(() -> closeWith(e.code, e.getMessage()));
                 } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.WARNING, "events/in: closing the connection after a failure; the client re-sends "
-                            + "what was not confirmed", e);
-                    closeWith(1011, "Internal error");
+                    LOG.log(Level.FINE, "events/in: read failed", e);
+                    afterQueued(EventsInConnection.this::shut);
                 }
             }
 
             @Override
             public void onAllDataRead() {
-                commitQuietly();
-                shut();
+                afterQueued(EventsInConnection.this::shut);
             }
 
             @Override
             public void onError(Throwable t) {
-                commitQuietly();
-                shut();
+                afterQueued(EventsInConnection.this::shut);
             }
         });
     }
@@ -115,7 +123,7 @@ public class EventsInConnection implements HttpUpgradeHandler {
                 return;
             }
             try {
-                pending.add(EventIntake.parse(workspace.getId(), message));
+                enqueue(EventIntake.parse(workspace.getId(), message));
             } catch (IllegalArgumentException e) {
                 LOG.log(Level.WARNING, "events/in: dropped an invalid event: " + e.getMessage());
             }
@@ -123,22 +131,20 @@ public class EventsInConnection implements HttpUpgradeHandler {
 
         @Override
         public void ping(byte[] payload) {
-            if (!open) return;
-            commit(); // the pong confirms every event before the ping: they must be durable first
-            send(WebSocketFrames.frame(WebSocketFrames.PONG, payload));
+            // the pong confirms every event before the ping: it goes out after they are committed
+            afterQueued(() -> send(WebSocketFrames.frame(WebSocketFrames.PONG, payload)));
         }
 
         @Override
         public void close(int code, String reason) {
-            commit();
-            closeWith(code == 1005 ? 1000 : code, "");
+            afterQueued(() -> closeWith(code == 1005 ? 1000 : code, ""));
         }
     }
 
     private void authenticate(String message) {
         Optional<Workspace> ws;
         try {
-            ws = auth.authenticate(workspaceRef, dev.steward.platform.Json.parseObject(message));
+            ws = auth.authenticate(workspaceRef, Json.parseObject(message));
         } catch (IllegalArgumentException e) {
             ws = Optional.empty();
         }
@@ -150,27 +156,88 @@ public class EventsInConnection implements HttpUpgradeHandler {
         send(WebSocketFrames.text("{\"type\":\"auth_success\"}"));
     }
 
-    private void commit() {
-        if (pending.isEmpty()) return;
-        List<RunEvent> batch = List.copyOf(pending);
-        pending.clear();
-        TenantContext.runAs(workspace.getId(), () -> intake.store(workspace.getId(), batch));
+    /** Queues an event; blocks the reading thread while the committer is {@link #MAX_QUEUED} events behind. */
+    private void enqueue(RunEvent event) {
+        synchronized (queue) {
+            while (open && queuedEvents >= MAX_QUEUED) {
+                try {
+                    queue.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            queue.add(event);
+            queuedEvents++;
+            startCommitter();
+        }
     }
 
-    private void commitQuietly() {
-        try {
-            commit();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "events/in: could not commit the last events of a closing connection", e);
+    /** Runs {@code action} once every event queued before it is committed (at once if none is waiting). */
+    private void afterQueued(Runnable action) {
+        synchronized (queue) {
+            queue.add(action);
+            startCommitter();
+        }
+    }
+
+    private void startCommitter() {
+        if (!committing) {
+            committing = true;
+            executor.execute(this::commitQueued);
+        }
+    }
+
+    /** The committer: stores what has queued up, batch after batch, running each action when its turn comes. */
+    private void commitQueued() {
+        while (true) {
+            List<RunEvent> batch = new ArrayList<>();
+            Runnable action = null;
+            synchronized (queue) {
+                while (!queue.isEmpty() && batch.size() < MAX_BATCH && action == null) {
+                    if (queue.peek() instanceof Runnable r) {
+                        if (!batch.isEmpty()) break; // commit the events ahead of it first
+                        action = r;
+                    } else {
+                        batch.add((RunEvent) queue.peek());
+                    }
+                    queue.poll();
+                }
+                if (batch.isEmpty() && action == null) {
+                    committing = false;
+                    return;
+                }
+                queuedEvents -= batch.size();
+                queue.notifyAll();
+            }
+            if (!batch.isEmpty()) { // also when the peer has gone: these events arrived whole
+                try {
+                    TenantContext.runAs(workspace.getId(), () -> intake.store(workspace.getId(), batch));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "events/in: could not commit " + batch.size() + " events; closing the "
+                            + "connection so that the client sends them again", e);
+                    closeWith(1011, "Internal error");
+                    synchronized (queue) {
+                        queue.clear();
+                        queuedEvents = 0;
+                        committing = false;
+                        queue.notifyAll();
+                    }
+                    return;
+                }
+            }
+            if (action != null) action.run();
         }
     }
 
     private void send(byte[] frame) {
-        try {
-            out.write(frame);
-            out.flush();
-        } catch (IOException e) {
-            shut();
+        synchronized (this) { // the committer's pongs and the reader's replies never interleave
+            try {
+                out.write(frame);
+                out.flush();
+            } catch (IOException e) {
+                shut();
+            }
         }
     }
 
@@ -182,6 +249,9 @@ public class EventsInConnection implements HttpUpgradeHandler {
 
     private void shut() {
         open = false;
+        synchronized (queue) {
+            queue.notifyAll();
+        }
         try {
             connection.close();
         } catch (Exception e) {

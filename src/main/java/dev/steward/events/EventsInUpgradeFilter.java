@@ -1,6 +1,8 @@
 package dev.steward.events;
 
 import dev.steward.platform.WebSocketFrames;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -27,6 +29,9 @@ public class EventsInUpgradeFilter extends HttpFilter {
 
     @Inject
     EventIntake intake;
+
+    @Resource
+    ManagedExecutorService executor;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -55,7 +60,7 @@ public class EventsInUpgradeFilter extends HttpFilter {
             response.setHeader("Sec-WebSocket-Protocol", "prefect");
         }
         EventsInConnection connection = request.upgrade(EventsInConnection.class);
-        connection.bind(path.group(1), auth, intake);
+        connection.bind(path.group(1), auth, intake, executor);
         response.flushBuffer(); // sends the 101 now; the connection is the handler's from here on
     }
 }

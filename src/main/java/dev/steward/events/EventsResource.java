@@ -3,7 +3,7 @@ package dev.steward.events;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.json.Json;
+import dev.steward.platform.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -15,7 +15,7 @@ public record RunEvent(UUID workspaceId, UUID id, Instant occurred, String name,
 
     /** Prefect's wire form, with the time the server received it. */
     public JsonObject toJson(Instant received) {
-        var b = jakarta.json.Json.createObjectBuilder()
+        var b = dev.steward.platform.Json.createObjectBuilder()
                 .add("id", id.toString())
                 .add("occurred", occurred.toString())
                 .add("event", name)

@@ -1,6 +1,6 @@
 package dev.steward.orchestration;
 
-import jakarta.json.Json;
+import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;

@@ -125,7 +125,7 @@ public class FlowService {
 
     /** Prefect's Flow object. */
     public static JsonObject describe(Flow f) {
-        return jakarta.json.Json.createObjectBuilder()
+        return dev.steward.platform.Json.createObjectBuilder()
                 .add("id", f.getId().toString())
                 .add("created", f.getCreated().toString())
                 .add("updated", f.getUpdated().toString())
@@ -137,7 +137,7 @@ public class FlowService {
 
     /** What Prefect's flow lifecycle events carry: name, tags and labels. */
     static JsonObject payload(Flow f) {
-        return jakarta.json.Json.createObjectBuilder()
+        return dev.steward.platform.Json.createObjectBuilder()
                 .add("name", f.getName())
                 .add("tags", Json.strings(f.getTags()))
                 .add("labels", Json.parseObject(f.getLabels()))

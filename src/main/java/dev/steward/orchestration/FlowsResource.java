@@ -58,7 +58,7 @@ public class FlowsResource {
         int limit = Paging.limit(body);
         int offset = body.integer("offset", 0, 0, Integer.MAX_VALUE);
         FlowSort sort = body.enumValue("sort", FlowSort.class, FlowSort.NAME_ASC);
-        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder out = dev.steward.platform.Json.createArrayBuilder();
         flows.list(body.object("flows").json(), sort, offset, limit).forEach(f -> out.add(FlowService.describe(f)));
         return out.build();
     }

@@ -6,7 +6,7 @@ import dev.steward.platform.Paging;
 import dev.steward.tenancy.MinRole;
 import dev.steward.tenancy.Role;
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.json.Json;
+import dev.steward.platform.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

@@ -141,7 +141,7 @@ public class RunGraph {
 
     private static void write(java.io.OutputStream out, String start, String end, Map<String, Node> nodes,
                               List<State> states, Instant since) {
-        try (JsonGenerator g = jakarta.json.Json.createGenerator(out)) {
+        try (JsonGenerator g = dev.steward.platform.Json.createGenerator(out)) {
             g.writeStartObject();
             writeOptional(g, "start_time", start);
             writeOptional(g, "end_time", end);

@@ -2,7 +2,7 @@ package dev.steward.orchestration;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
-import jakarta.json.Json;
+import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;

@@ -3,7 +3,7 @@ package dev.steward.orchestration;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Paging;
-import jakarta.json.Json;
+import dev.steward.platform.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.persistence.EntityManager;

@@ -41,7 +41,7 @@ public class RunStatesResource {
     }
 
     private static JsonValue history(List<? extends RunState> states) {
-        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder out = dev.steward.platform.Json.createArrayBuilder();
         states.forEach(s -> out.add(Json.parseObject(s.getBody())));
         return out.build();
     }

@@ -1,7 +1,7 @@
 package dev.steward.orchestration;
 
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.json.Json;
+import dev.steward.platform.Json;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -5,7 +5,7 @@ import dev.steward.events.RunEvent;
 import dev.steward.platform.Body;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.json.Json;
+import dev.steward.platform.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

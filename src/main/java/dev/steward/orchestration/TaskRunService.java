@@ -46,10 +46,10 @@ public class TaskRunService {
         Body stateBody = body.has("state") && !body.json().isNull("state") ? body.object("state")
                 : Body.parse("{\"type\":\"PENDING\"}");
         JsonObject state = RunJson.newState(stateBody, "state", flowRunId, id, now);
-        JsonObjectBuilder doc = jakarta.json.Json.createObjectBuilder()
+        JsonObjectBuilder doc = dev.steward.platform.Json.createObjectBuilder()
                 .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
                 .add("name", body.optionalString("name").orElse(taskKey))
-                .add("flow_run_id", flowRunId == null ? JsonValue.NULL : jakarta.json.Json.createValue(flowRunId.toString()))
+                .add("flow_run_id", flowRunId == null ? JsonValue.NULL : dev.steward.platform.Json.createValue(flowRunId.toString()))
                 .add("task_key", taskKey).add("dynamic_key", dynamicKey)
                 .add("cache_key", body.raw("cache_key")).add("cache_expiration", body.raw("cache_expiration"))
                 .add("task_version", body.raw("task_version"))
@@ -97,12 +97,12 @@ public class TaskRunService {
     public void mirrorSubflowState(UUID taskRunId, UUID childFlowRunId, JsonObject flowState, Instant now) {
         TaskRun run = em.find(TaskRun.class, taskRunId, LockModeType.PESSIMISTIC_WRITE);
         if (run == null) return;
-        JsonObject details = jakarta.json.Json.createObjectBuilder(flowState.getJsonObject("state_details"))
+        JsonObject details = dev.steward.platform.Json.createObjectBuilder(flowState.getJsonObject("state_details"))
                 .add("task_run_id", taskRunId.toString())
-                .add("flow_run_id", run.getFlowRunId() == null ? JsonValue.NULL : jakarta.json.Json.createValue(run.getFlowRunId().toString()))
+                .add("flow_run_id", run.getFlowRunId() == null ? JsonValue.NULL : dev.steward.platform.Json.createValue(run.getFlowRunId().toString()))
                 .add("child_flow_run_id", childFlowRunId.toString())
                 .build();
-        JsonObject state = jakarta.json.Json.createObjectBuilder(flowState)
+        JsonObject state = dev.steward.platform.Json.createObjectBuilder(flowState)
                 .add("id", UUID.randomUUID().toString())
                 .add("state_details", details)
                 .build();

@@ -12,7 +12,7 @@ public class ApiException extends RuntimeException {
     private final JsonValue detail;
 
     public ApiException(int status, String detail) {
-        this(status, jakarta.json.Json.createValue(detail));
+        this(status, dev.steward.platform.Json.createValue(detail));
     }
 
     public ApiException(int status, JsonValue detail) {
@@ -56,14 +56,14 @@ public class ApiException extends RuntimeException {
     }
 
     private static ApiException invalid(String root, String location, String message, String type) {
-        var loc = jakarta.json.Json.createArrayBuilder().add(root);
+        var loc = dev.steward.platform.Json.createArrayBuilder().add(root);
         if (location != null && !location.isEmpty()) {
             for (String part : location.split("\\.")) loc.add(part);
         }
-        var error = jakarta.json.Json.createObjectBuilder()
+        var error = dev.steward.platform.Json.createObjectBuilder()
                 .add("loc", loc)
                 .add("msg", message)
                 .add("type", type);
-        return new ApiException(422, jakarta.json.Json.createArrayBuilder().add(error).build());
+        return new ApiException(422, dev.steward.platform.Json.createArrayBuilder().add(error).build());
     }
 }

@@ -119,7 +119,7 @@ public class VariableService {
 
     /** Prefect's Variable object. */
     public static JsonObject describe(Variable v) {
-        return jakarta.json.Json.createObjectBuilder()
+        return dev.steward.platform.Json.createObjectBuilder()
                 .add("id", v.getId().toString())
                 .add("created", v.getCreated().toString())
                 .add("updated", v.getUpdated().toString())
@@ -131,7 +131,7 @@ public class VariableService {
 
     /** What Prefect's lifecycle events carry for a variable: name, value and tags. */
     static JsonObject payload(Variable v) {
-        return jakarta.json.Json.createObjectBuilder()
+        return dev.steward.platform.Json.createObjectBuilder()
                 .add("name", v.getName())
                 .add("value", Json.parse(v.getValue()))
                 .add("tags", Json.strings(v.getTags()))

@@ -54,7 +54,7 @@ public class VariablesResource {
         int limit = Paging.limit(body);
         int offset = body.integer("offset", 0, 0, Integer.MAX_VALUE);
         VariableSort sort = body.enumValue("sort", VariableSort.class, VariableSort.NAME_ASC);
-        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder out = dev.steward.platform.Json.createArrayBuilder();
         variables.list(new VariableService.Page(body.object("variables").json(), sort, offset, limit))
                 .forEach(v -> out.add(VariableService.describe(v)));
         return out.build();

@@ -1,6 +1,6 @@
 package dev.steward.console.variables;
 
-import jakarta.json.Json;
+import dev.steward.platform.Json;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonGenerator;

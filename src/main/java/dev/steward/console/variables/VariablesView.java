@@ -31,7 +31,7 @@ import dev.steward.variables.VariableService;
 import dev.steward.variables.VariableSort;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.util.List;
