@@ -432,7 +432,7 @@ def report(targets: list[Target], args) -> str:
     ingest = [t.ingest for t in targets]
     row("events recorded/s", ingest, lambda r: r["events_per_s"], 0, "higher")
     row("  client send rate, events/s", ingest, lambda r: r["send_events_per_s"], 0)
-    row("  seconds to record all", ingest, lambda r: r["elapsed_s"], 2)
+    row("  seconds to record all", ingest, lambda r: r["elapsed_s"] if r["complete"] else None, 2)
     row("  in events table, %", ingest,
         lambda r: (100.0 * r["events_rows"] / r["events"]) if r.get("events_rows") is not None else None, 1)
     row("  s more until all stored", ingest, lambda r: r.get("drain_s"), 1)
@@ -467,6 +467,8 @@ def report(targets: list[Target], args) -> str:
 
     lines.append("")
     lines.append("Goals (medians)")
+    if "steward" not in by_name:
+        lines.append("  (the goals are Steward's; it was not loaded in this run)")
     for t in targets:
         if t.name != "steward":
             continue
