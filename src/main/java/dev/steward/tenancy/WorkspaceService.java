@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -56,9 +57,29 @@ public class WorkspaceService {
         return ws;
     }
 
+    /**
+     * Workspaces found lately, by the slug or id they were asked for: every API request names its workspace, and a
+     * workspace's slug and id never change, so a request needs no query for it. Entries are dropped after a minute.
+     */
+    private final Map<String, Found> recent = new ConcurrentHashMap<>();
+
+    private record Found(Workspace workspace, long at) {}
+
+    private static final long RECENT_MILLIS = 60_000;
+
     /** By slug or by id, as URLs may carry either. */
     public Optional<Workspace> find(String slugOrId) {
         if (slugOrId == null) return Optional.empty();
+        long now = System.currentTimeMillis();
+        Found found = recent.get(slugOrId);
+        if (found != null && now - found.at() < RECENT_MILLIS) return Optional.of(found.workspace());
+        Optional<Workspace> ws = load(slugOrId);
+        if (recent.size() > 10_000) recent.clear();
+        ws.ifPresent(w -> recent.put(slugOrId, new Found(w, now)));
+        return ws;
+    }
+
+    private Optional<Workspace> load(String slugOrId) {
         try {
             UUID id = UUID.fromString(slugOrId);
             return Optional.ofNullable(em.find(Workspace.class, id));
