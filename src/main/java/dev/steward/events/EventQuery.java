@@ -24,7 +24,7 @@ public final class EventQuery {
         anyPrefix("e.resourceId", "rprefix", c.resourceIdPrefixes, false);
         int n = 0;
         for (Map.Entry<String, List<String>> label : c.labels.entrySet()) {
-            labelCondition("l" + n++, label.getKey(), label.getValue());
+            if (!label.getValue().isEmpty()) labelCondition("l" + n++, label.getKey(), label.getValue());
         }
         if (c.related) where.append(" and 1 = 0"); // lifecycle events carry no related resources
         if (!c.ids.isEmpty()) condition("e.id in :ids", "ids", c.ids);

@@ -50,7 +50,13 @@ public class FlowRunService {
                 "idempotency_key", "deployment_id", "work_pool_name", "work_queue_name", "job_variables", "created_by"));
         UUID flowId = uuid(body.requiredString("flow_id"), "flow_id");
         Flow flow = Optional.ofNullable(em.find(Flow.class, flowId)).orElseThrow(() -> new ApiException(404, "Flow not found"));
-        String idempotencyKey = body.optionalString("idempotency_key").orElse(null);
+        // fields kept as sent must have the right type: a later read or state change relies on it
+        for (String field : List.of("parent_task_run_id", "deployment_id", "infrastructure_document_id")) {
+            body.optionalString(field).ifPresent(v -> uuid(v, field));
+        }
+        for (String field : List.of("flow_version", "work_queue_name", "work_pool_name")) body.optionalString(field);
+        String idempotencyKey = body.optionalString("idempotency_key")
+                .map(k -> RunJson.checkName(k, "idempotency_key")).orElse(null);
         if (idempotencyKey != null) {
             Optional<FlowRun> existing = em.createQuery(
                             "select r from FlowRun r where r.flowId = :f and r.idempotencyKey = :k", FlowRun.class)
@@ -60,7 +66,8 @@ public class FlowRunService {
         Instant now = Instant.now();
         UUID id = UUID.randomUUID();
         List<String> tags = body.optionalStrings("tags").orElse(List.of());
-        String name = body.optionalString("name").orElse(RunNames.random());
+        String name = RunJson.checkName(body.optionalString("name").filter(n -> !n.isEmpty())
+                .orElseGet(RunNames::random), "name");
         Body stateBody = body.has("state") && !body.json().isNull("state") ? body.object("state")
                 : Body.parse("{\"type\":\"PENDING\"}");
         JsonObject state = RunJson.newState(stateBody, "state", id, null, now);

@@ -46,6 +46,15 @@ public class ApiException extends RuntimeException {
         return invalid(location, "Field required", "missing");
     }
 
+    /** A 422 for a path or query parameter ({@code in} is "path" or "query"), in FastAPI's shape. */
+    public static ApiException invalidParameter(String in, String name, String message, String type) {
+        var error = jakarta.json.Json.createObjectBuilder()
+                .add("loc", jakarta.json.Json.createArrayBuilder().add(in).add(name))
+                .add("msg", message)
+                .add("type", type);
+        return new ApiException(422, jakarta.json.Json.createArrayBuilder().add(error).build());
+    }
+
     private static ApiException invalid(String location, String message, String type) {
         var loc = jakarta.json.Json.createArrayBuilder().add("body");
         if (location != null && !location.isEmpty()) {
