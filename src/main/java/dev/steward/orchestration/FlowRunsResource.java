@@ -13,7 +13,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,7 +25,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
 
-/** Prefect 3's flow runs API under a workspace (create, read, set_state, filter, count). */
+/** Prefect 3's flow runs API under a workspace (create, read, update, labels, delete, set_state, filter, count, history). */
 @Path("/workspaces/{workspace}/flow_runs")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -52,6 +54,41 @@ public class FlowRunsResource {
     @Path("{id}")
     public JsonObject read(@PathParam("id") String id) {
         return Json.parseObject(runs.get(uuid(id)).getBody());
+    }
+
+    @PATCH
+    @Path("{id}")
+    @MinRole(Role.DEVELOPER)
+    public Response update(@PathParam("id") String id, String text) {
+        UUID runId = uuid(id);
+        runs.update(runId, Body.parse(text));
+        return Response.noContent().build();
+    }
+
+    /** The body is the labels themselves, merged into the run's (Prefect's {@code Dict[str, Any]} body). */
+    @PATCH
+    @Path("{id}/labels")
+    @MinRole(Role.DEVELOPER)
+    public Response updateLabels(@PathParam("id") String id, String text) {
+        UUID runId = uuid(id);
+        if (text == null || text.isBlank()) throw ApiException.missing("");
+        runs.updateLabels(runId, Body.parse(text).json());
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    @MinRole(Role.DEVELOPER)
+    public Response delete(@PathParam("id") String id) {
+        runs.delete(uuid(id));
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("history")
+    @Transactional
+    public JsonValue history(String text) {
+        return RunHistory.flowRuns(em, Body.parse(text));
     }
 
     @GET
