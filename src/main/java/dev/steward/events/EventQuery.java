@@ -80,6 +80,19 @@ public final class EventQuery {
         return q.setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
+    /**
+     * The matching events grouped by two JPQL expressions over {@code e} (value and label), with {@code extra}
+     * parameters those expressions use: rows of (value, label, count, oldest occurred, newest occurred).
+     */
+    public List<Object[]> groups(EntityManager em, String value, String label, Map<String, Object> extra) {
+        var q = em.createQuery("select t.value, t.label, count(*), min(t.occurred), max(t.occurred) from (select "
+                + value + " as value, " + label + " as label, e.occurred as occurred from StoredEvent e where " + where
+                + ") t group by t.value, t.label", Object[].class);
+        params.forEach(q::setParameter);
+        extra.forEach(q::setParameter);
+        return q.getResultList();
+    }
+
     public long count(EntityManager em) {
         TypedQuery<Long> q = em.createQuery("select count(e) from StoredEvent e where " + where, Long.class);
         params.forEach(q::setParameter);
