@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -21,11 +22,21 @@ public class AuditTrail {
     EntityManager em;
 
     void onChange(@Observes LifecycleChange change) {
+        record(change.workspaceId(), change.occurred(), change.eventName(), change.resourceId(), change.before(),
+                change.after());
+    }
+
+    /**
+     * Audits a change by the current caller that has no lifecycle event of its own (Prefect emits none for it, e.g.
+     * a flow run's update or deletion); call it inside the change's transaction.
+     */
+    public void record(UUID workspaceId, Instant occurred, String action, String resourceId, JsonValue before,
+                       JsonValue after) {
         Caller caller = CurrentCaller.get();
         CurrentCaller.Origin origin = CurrentCaller.origin();
-        append(new AuditEntry(change.workspaceId(), change.occurred(), caller.kind().name().toLowerCase(),
-                caller.qualifiedName(), origin.ip(), truncate(origin.userAgent(), 512), change.eventName(),
-                change.resourceId(), text(change.before()), text(change.after()), "success"));
+        append(new AuditEntry(workspaceId, occurred, caller.kind().name().toLowerCase(),
+                caller.qualifiedName(), origin.ip(), truncate(origin.userAgent(), 512), action,
+                resourceId, text(before), text(after), "success"));
     }
 
     public void append(AuditEntry entry) {

@@ -24,7 +24,7 @@ public final class EventQuery {
         anyPrefix("e.resourceId", "rprefix", c.resourceIdPrefixes, false);
         int n = 0;
         for (Map.Entry<String, List<String>> label : c.labels.entrySet()) {
-            labelCondition("l" + n++, label.getKey(), label.getValue());
+            if (!label.getValue().isEmpty()) labelCondition("l" + n++, label.getKey(), label.getValue());
         }
         if (c.related) where.append(" and 1 = 0"); // lifecycle events carry no related resources
         if (!c.ids.isEmpty()) condition("e.id in :ids", "ids", c.ids);
@@ -78,6 +78,19 @@ public final class EventQuery {
                 + " order by e.occurred " + direction + ", e.id " + direction, StoredEvent.class);
         params.forEach(q::setParameter);
         return q.setFirstResult(offset).setMaxResults(limit).getResultList();
+    }
+
+    /**
+     * The matching events grouped by two JPQL expressions over {@code e} (value and label), with {@code extra}
+     * parameters those expressions use: rows of (value, label, count, oldest occurred, newest occurred).
+     */
+    public List<Object[]> groups(EntityManager em, String value, String label, Map<String, Object> extra) {
+        var q = em.createQuery("select t.value, t.label, count(*), min(t.occurred), max(t.occurred) from (select "
+                + value + " as value, " + label + " as label, e.occurred as occurred from StoredEvent e where " + where
+                + ") t group by t.value, t.label", Object[].class);
+        params.forEach(q::setParameter);
+        extra.forEach(q::setParameter);
+        return q.getResultList();
     }
 
     public long count(EntityManager em) {

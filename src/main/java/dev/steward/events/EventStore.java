@@ -1,13 +1,14 @@
 package dev.steward.events;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.List;
 
-/** Reads stored events of the current workspace by {@link EventCriteria}. */
+/** Reads and counts stored events of the current workspace by {@link EventCriteria}. */
 @ApplicationScoped
 public class EventStore {
     @PersistenceContext(unitName = "steward")
@@ -15,6 +16,13 @@ public class EventStore {
 
     /** A page of events in Prefect's wire form, and the total that match. */
     public record Page(List<JsonObject> events, long total) {}
+
+    /** {@code POST /events/count-by/{countable}} (see {@link EventCounts}). */
+    @Transactional
+    public JsonArray countBy(EventCriteria criteria, EventCounts.Countable countable, EventCounts.TimeUnit unit,
+                             double interval) {
+        return EventCounts.count(em, criteria, countable, unit, interval, java.time.Instant.now());
+    }
 
     @Transactional
     public Page find(EventCriteria criteria, int offset, int limit) {

@@ -4,7 +4,9 @@ import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import jakarta.enterprise.context.RequestScoped;
 import dev.steward.platform.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.inject.Inject;
@@ -12,16 +14,18 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
-/** Reading events: {@code POST /events/filter} and its next pages, as Prefect's API serves them. */
+/** Reading events: {@code POST /events/filter}, its next pages and {@code POST /events/count-by/{countable}}, as Prefect's API serves them. */
 @Path("/workspaces/{workspace}/events")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -55,10 +59,38 @@ public class EventsResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.forbidden("Invalid page token");
         }
-        if (!state.containsKey("filter") || !state.containsKey("limit") || !state.containsKey("offset")) {
+        // a token is the client's to send back unchanged: anything else in it is refused, never trusted
+        if (!(state.get("filter") instanceof JsonObject filter) || !(state.get("limit") instanceof JsonNumber limit)
+                || !(state.get("offset") instanceof JsonNumber offset) || !limit.isIntegral() || !offset.isIntegral()
+                || limit.bigDecimalValue().signum() < 0 || limit.bigDecimalValue().compareTo(BigDecimal.valueOf(MAX_LIMIT)) > 0
+                || offset.bigDecimalValue().signum() < 0
+                || offset.bigDecimalValue().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
             throw ApiException.forbidden("Invalid page token");
         }
-        return page(state.getJsonObject("filter"), state.getInt("limit"), state.getInt("offset"));
+        return page(filter, limit.intValue(), offset.intValue());
+    }
+
+    @POST
+    @Path("count-by/{countable}")
+    public JsonArray countBy(@PathParam("countable") String countableName, String text) {
+        EventCounts.Countable countable;
+        try {
+            countable = EventCounts.Countable.valueOf(countableName);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidParameter("path", "countable", "Input should be 'day', 'time', 'event' or 'resource'", "enum");
+        }
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("filter", "time_unit", "time_interval"));
+        if (!body.has("filter") || body.json().isNull("filter")) throw ApiException.missing("filter");
+        EventCounts.TimeUnit unit;
+        try {
+            unit = EventCounts.TimeUnit.valueOf(body.optionalString("time_unit").orElse("day"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("time_unit", "Input should be 'week', 'day', 'hour', 'minute' or 'second'");
+        }
+        double interval = body.number("time_interval", 1.0);
+        if (!(interval >= 0.01)) throw ApiException.invalid("time_interval", "Input should be greater than or equal to 0.01");
+        return store.countBy(EventCriteria.parse(body.object("filter")), countable, unit, interval);
     }
 
     private JsonObject page(JsonObject filterJson, int limit, int offset) {

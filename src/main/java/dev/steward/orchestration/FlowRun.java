@@ -89,6 +89,9 @@ public class FlowRun {
     void store(jakarta.json.JsonObject run, Instant now) {
         this.body = run.toString();
         this.name = run.getString("name");
+        if (run.get("tags") instanceof jakarta.json.JsonArray list) {
+            this.tags = new ArrayList<>(list.getValuesAs(jakarta.json.JsonString::getString));
+        }
         this.stateType = run.isNull("state_type") ? null : run.getString("state_type");
         this.stateName = run.isNull("state_name") ? null : run.getString("state_name");
         this.expectedStartTime = RunJson.instant(run, "expected_start_time");

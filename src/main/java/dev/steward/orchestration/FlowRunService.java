@@ -1,5 +1,6 @@
 package dev.steward.orchestration;
 
+import dev.steward.audit.AuditTrail;
 import dev.steward.events.RunEvent;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
@@ -19,12 +20,16 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.Session;
 
 /**
- * Flow runs of the current workspace: creation, reads, and state changes through {@link FlowRunRules}. A state change
- * locks the run's row, so concurrent proposals for one run are decided one after the other.
+ * Flow runs of the current workspace: creation, reads, state changes through {@link FlowRunRules}, updates, labels
+ * and deletion. A change locks the run's row, so concurrent proposals for one run are decided one after the other.
+ * Prefect 3.9 emits no event when a run is updated or deleted (only its state changes emit one), so neither does
+ * Steward; those changes go to the audit trail as {@code prefect.flow-run.updated} / {@code .deleted}.
  */
 @ApplicationScoped
 public class FlowRunService {
@@ -36,6 +41,9 @@ public class FlowRunService {
 
     @Inject
     TaskRunService taskRuns;
+
+    @Inject
+    AuditTrail audit;
 
     /** The created (or, for a known idempotency key, existing) run. */
     public record Created(FlowRun run, boolean created) {}
@@ -50,7 +58,13 @@ public class FlowRunService {
                 "idempotency_key", "deployment_id", "work_pool_name", "work_queue_name", "job_variables", "created_by"));
         UUID flowId = uuid(body.requiredString("flow_id"), "flow_id");
         Flow flow = Optional.ofNullable(em.find(Flow.class, flowId)).orElseThrow(() -> new ApiException(404, "Flow not found"));
-        String idempotencyKey = body.optionalString("idempotency_key").orElse(null);
+        // fields kept as sent must have the right type: a later read or state change relies on it
+        for (String field : List.of("parent_task_run_id", "deployment_id", "infrastructure_document_id")) {
+            body.optionalString(field).ifPresent(v -> uuid(v, field));
+        }
+        for (String field : List.of("flow_version", "work_queue_name", "work_pool_name")) body.optionalString(field);
+        String idempotencyKey = body.optionalString("idempotency_key")
+                .map(k -> RunJson.checkName(k, "idempotency_key")).orElse(null);
         if (idempotencyKey != null) {
             Optional<FlowRun> existing = em.createQuery(
                             "select r from FlowRun r where r.flowId = :f and r.idempotencyKey = :k", FlowRun.class)
@@ -60,7 +74,8 @@ public class FlowRunService {
         Instant now = Instant.now();
         UUID id = UUID.randomUUID();
         List<String> tags = body.optionalStrings("tags").orElse(List.of());
-        String name = body.optionalString("name").orElse(RunNames.random());
+        String name = RunJson.checkName(body.optionalString("name").filter(n -> !n.isEmpty())
+                .orElseGet(RunNames::random), "name");
         Body stateBody = body.has("state") && !body.json().isNull("state") ? body.object("state")
                 : Body.parse("{\"type\":\"PENDING\"}");
         JsonObject state = RunJson.newState(stateBody, "state", id, null, now);
@@ -132,6 +147,82 @@ public class FlowRunService {
         Flow flow = em.find(Flow.class, run.getFlowId());
         emitStateEvent(run, flow, current, accepted);
         return new Orchestrated(decision.result(accepted), true);
+    }
+
+    /** {@code PATCH /flow_runs/{id}}: the fields of {@link FlowRunUpdate} present in the body replace the old ones. */
+    @Transactional
+    public void update(UUID id, Body body) {
+        Map<String, JsonValue> changes = FlowRunUpdate.parse(body);
+        FlowRun run = locked(id);
+        if (changes.isEmpty()) return;
+        JsonObject doc = dev.steward.platform.Json.parseObject(run.getBody());
+        if (changes.getOrDefault("job_variables", JsonValue.NULL) != JsonValue.NULL) FlowRunUpdate.checkJobVariables(doc);
+        Instant now = Instant.now();
+        JsonObjectBuilder updated = Json.createObjectBuilder(doc).add("updated", now.toString());
+        JsonObjectBuilder before = Json.createObjectBuilder();
+        changes.forEach((field, value) -> {
+            before.add(field, doc.getOrDefault(field, JsonValue.NULL));
+            updated.add(field, value);
+        });
+        run.store(updated.build(), now);
+        audit.record(run.getWorkspaceId(), now, "prefect.flow-run.updated", "prefect.flow-run." + id, before.build(),
+                Json.createObjectBuilder(changes).build());
+    }
+
+    /** {@code PATCH /flow_runs/{id}/labels}: the given labels are merged into the run's, replacing same keys. */
+    @Transactional
+    public void updateLabels(UUID id, JsonObject labels) {
+        FlowRun run = locked(id);
+        if (labels.isEmpty()) return;
+        JsonObject doc = dev.steward.platform.Json.parseObject(run.getBody());
+        JsonObject current = doc.get("labels") instanceof JsonObject l ? l : JsonValue.EMPTY_JSON_OBJECT;
+        JsonObjectBuilder merged = Json.createObjectBuilder(current);
+        labels.forEach(merged::add);
+        Instant now = Instant.now();
+        JsonObject after = merged.build();
+        run.store(Json.createObjectBuilder(doc).add("labels", after).add("updated", now.toString()).build(), now);
+        audit.record(run.getWorkspaceId(), now, "prefect.flow-run.updated", "prefect.flow-run." + id,
+                Json.createObjectBuilder().add("labels", current).build(),
+                Json.createObjectBuilder().add("labels", after).build());
+    }
+
+    /**
+     * {@code DELETE /flow_runs/{id}}: the run with its states, its task runs with theirs, and its logs, in one
+     * transaction (Prefect cascades the first three and removes the logs in a background job afterwards). Subflow
+     * runs stay, without their parent task run (Prefect's ON DELETE SET NULL).
+     */
+    @Transactional
+    public void delete(UUID id) {
+        FlowRun run = locked(id);
+        JsonObject doc = dev.steward.platform.Json.parseObject(run.getBody());
+        Object ws = em.unwrap(Session.class).getTenantIdentifierValue();
+        String tasksOfRun = "select id from task_run where workspace_id = ?1 and flow_run_id = ?2";
+        em.createNativeQuery("update flow_run set body = jsonb_set(body, '{parent_task_run_id}', 'null'::jsonb) "
+                        + "where workspace_id = ?1 and body->>'parent_task_run_id' in (select cast(id as text) from ("
+                        + tasksOfRun + ") t)")
+                .setParameter(1, ws).setParameter(2, id).executeUpdate();
+        em.createNativeQuery("delete from task_run_state where workspace_id = ?1 and task_run_id in (" + tasksOfRun + ")")
+                .setParameter(1, ws).setParameter(2, id).executeUpdate();
+        int taskRunCount = em.createNativeQuery("delete from task_run where workspace_id = ?1 and flow_run_id = ?2")
+                .setParameter(1, ws).setParameter(2, id).executeUpdate();
+        int logCount = em.createNativeQuery("delete from log_entry where workspace_id = ?1 and flow_run_id = ?2")
+                .setParameter(1, ws).setParameter(2, id).executeUpdate();
+        em.createNativeQuery("delete from flow_run_state where workspace_id = ?1 and flow_run_id = ?2")
+                .setParameter(1, ws).setParameter(2, id).executeUpdate();
+        em.remove(run);
+        JsonObjectBuilder before = Json.createObjectBuilder();
+        for (String field : List.of("id", "name", "flow_id", "state_type", "state_name", "tags", "labels",
+                "deployment_id", "parent_task_run_id", "created")) {
+            before.add(field, doc.getOrDefault(field, JsonValue.NULL));
+        }
+        before.add("task_runs_deleted", taskRunCount).add("logs_deleted", logCount);
+        audit.record(run.getWorkspaceId(), Instant.now(), "prefect.flow-run.deleted", "prefect.flow-run." + id,
+                before.build(), JsonValue.NULL);
+    }
+
+    private FlowRun locked(UUID id) {
+        return Optional.ofNullable(em.find(FlowRun.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(FlowRunService::notFound);
     }
 
     /** Prefect's prefect.flow-run.&lt;State name&gt; event, as InstrumentFlowRunStateTransitions emits it. */

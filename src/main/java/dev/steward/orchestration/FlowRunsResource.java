@@ -13,7 +13,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,7 +28,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
-/** Prefect 3's flow runs API under a workspace (create, read, set_state, filter, count). */
+/** Prefect 3's flow runs API under a workspace (create, read, update, labels, delete, set_state, filter, count, history). */
 @Path("/workspaces/{workspace}/flow_runs")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -57,6 +59,41 @@ public class FlowRunsResource {
         return Json.parseObject(runs.get(uuid(id)).getBody());
     }
 
+    @PATCH
+    @Path("{id}")
+    @MinRole(Role.DEVELOPER)
+    public Response update(@PathParam("id") String id, String text) {
+        UUID runId = uuid(id);
+        runs.update(runId, Body.parse(text));
+        return Response.noContent().build();
+    }
+
+    /** The body is the labels themselves, merged into the run's (Prefect's {@code Dict[str, Any]} body). */
+    @PATCH
+    @Path("{id}/labels")
+    @MinRole(Role.DEVELOPER)
+    public Response updateLabels(@PathParam("id") String id, String text) {
+        UUID runId = uuid(id);
+        if (text == null || text.isBlank()) throw ApiException.missing("");
+        runs.updateLabels(runId, Body.parse(text).json());
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    @MinRole(Role.DEVELOPER)
+    public Response delete(@PathParam("id") String id) {
+        runs.delete(uuid(id));
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("history")
+    @Transactional
+    public JsonValue history(String text) {
+        return RunHistory.flowRuns(em, Body.parse(text));
+    }
+
     @GET
     @Path("{id}/graph-v2")
     public Response graph(@PathParam("id") String id, @QueryParam("since") String since) {
@@ -65,7 +102,7 @@ public class FlowRunsResource {
             try {
                 from = RunJson.parseInstant(since);
             } catch (DateTimeParseException e) {
-                throw ApiException.invalidQuery("since", "Input should be a valid datetime");
+                throw ApiException.invalidParameter("query", "since", "Input should be a valid datetime", "datetime_parsing");
             }
         }
         return Response.ok(graph.of(uuid(id), from), MediaType.APPLICATION_JSON).build();

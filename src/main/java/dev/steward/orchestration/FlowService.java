@@ -108,6 +108,7 @@ public class FlowService {
         if (name.isEmpty() || name.chars().anyMatch(c -> BANNED.indexOf(c) >= 0)) {
             throw ApiException.invalid("name", "String should match pattern '^[^/%&><]+$'");
         }
+        RunJson.checkName(name, "name"); // the column's length
     }
 
     private static String pgArray(List<String> values) {

@@ -52,7 +52,8 @@ public class LogsResource {
             if (!(batch.get(i) instanceof JsonObject o)) throw ApiException.invalid(String.valueOf(i), "Input should be a valid dictionary");
             Body log = Body.parse(o.toString());
             em.persist(new LogEntry(optionalUuid(log, "flow_run_id", i), optionalUuid(log, "task_run_id", i),
-                    log.requiredString("name"), log.integer("level", 20, 0, 100), log.requiredString("message"),
+                    RunJson.checkName(log.requiredString("name"), i + ".name"), log.integer("level", 20, 0, 100),
+                    log.requiredString("message"),
                     log.optionalInstant("timestamp").orElseThrow(() -> ApiException.missing(i + ".timestamp")), now));
         }
         return Response.status(201).entity("null").build();

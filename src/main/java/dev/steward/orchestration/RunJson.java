@@ -20,6 +20,10 @@ final class RunJson {
     static final Set<String> STATE_TYPES = Set.of("SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED",
             "CRASHED", "PAUSED", "CANCELLING");
     static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "CANCELLED", "CRASHED");
+    /** The state_name columns. */
+    static final int MAX_STATE_NAME = 64;
+    /** The name columns of flows, flow runs and task runs (and flow_run.idempotency_key). */
+    static final int MAX_NAME_LENGTH = 255;
 
     /** StateDetails with Prefect's defaults, in Prefect's field order. */
     private static final List<String> DETAIL_FIELDS = List.of("flow_run_id", "task_run_id", "child_flow_run_id",
@@ -53,6 +57,9 @@ final class RunJson {
             throw ApiException.invalid(at + ".type", "Input should be one of " + STATE_TYPES);
         }
         String name = proposed.optionalString("name").orElse(defaultName(type));
+        if (name.length() > MAX_STATE_NAME) {
+            throw ApiException.invalid(at + ".name", "String should have at most " + MAX_STATE_NAME + " characters");
+        }
         JsonObject given = proposed.object("state_details").json();
         JsonObjectBuilder details = Json.createObjectBuilder();
         for (String field : DETAIL_FIELDS) {
@@ -76,6 +83,14 @@ final class RunJson {
                 .add("data", data)
                 .add("state_details", details)
                 .build();
+    }
+
+    /** A name that fits its column, else Prefect's wording of a 422 for a too-long string. */
+    static String checkName(String name, String at) {
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw ApiException.invalid(at, "String should have at most " + MAX_NAME_LENGTH + " characters");
+        }
+        return name;
     }
 
     static String defaultName(String type) {

@@ -48,7 +48,7 @@ public class TaskRunService {
         JsonObject state = RunJson.newState(stateBody, "state", flowRunId, id, now);
         JsonObjectBuilder doc = dev.steward.platform.Json.createObjectBuilder()
                 .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
-                .add("name", body.optionalString("name").orElse(taskKey))
+                .add("name", RunJson.checkName(body.optionalString("name").orElse(taskKey), "name"))
                 .add("flow_run_id", flowRunId == null ? JsonValue.NULL : dev.steward.platform.Json.createValue(flowRunId.toString()))
                 .add("task_key", taskKey).add("dynamic_key", dynamicKey)
                 .add("cache_key", body.raw("cache_key")).add("cache_expiration", body.raw("cache_expiration"))
@@ -112,14 +112,16 @@ public class TaskRunService {
         em.persist(new TaskRunState(taskRunId, state));
     }
 
+    /** The task run with these keys; without a flow run, the one without a flow run (parameters numbered without gaps). */
     private Optional<TaskRun> existing(UUID flowRunId, String taskKey, String dynamicKey) {
-        @SuppressWarnings("unchecked")
-        List<UUID> ids = em.createNativeQuery("select id from task_run where workspace_id = ?1 and flow_run_id "
-                        + (flowRunId == null ? "is null" : "= ?2") + " and body->>'task_key' = ?3 and body->>'dynamic_key' = ?4")
+        jakarta.persistence.Query query = em.createNativeQuery("select id from task_run where workspace_id = ?1 "
+                        + "and body->>'task_key' = ?2 and body->>'dynamic_key' = ?3 and flow_run_id "
+                        + (flowRunId == null ? "is null" : "= ?4"))
                 .setParameter(1, em.unwrap(org.hibernate.Session.class).getTenantIdentifierValue())
-                .setParameter(2, flowRunId)
-                .setParameter(3, taskKey).setParameter(4, dynamicKey)
-                .getResultList();
+                .setParameter(2, taskKey).setParameter(3, dynamicKey);
+        if (flowRunId != null) query.setParameter(4, flowRunId);
+        @SuppressWarnings("unchecked")
+        List<UUID> ids = query.getResultList();
         return ids.stream().findFirst().map(i -> em.find(TaskRun.class, i));
     }
 }

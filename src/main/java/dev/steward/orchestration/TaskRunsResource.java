@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Task runs: recorded from the client's events, or created over HTTP for subflows; reads, filter, count, set_state. */
+/** Task runs: recorded from the client's events, or created over HTTP for subflows; reads, filter, count, history, set_state. */
 @Path("/workspaces/{workspace}/task_runs")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -83,6 +83,13 @@ public class TaskRunsResource {
         body.rejectUnknown(FILTER_FIELDS);
         String order = RunQuery.taskOrder(body.optionalString("sort").orElse("ID_DESC"));
         return RunQuery.taskRuns(body).pageAsJson(em, TaskRun.class, order, body, TaskRun::getBody);
+    }
+
+    @POST
+    @Path("history")
+    @Transactional
+    public JsonValue history(String text) {
+        return RunHistory.taskRuns(em, Body.parse(text));
     }
 
     @POST

@@ -12,7 +12,7 @@ public class ApiException extends RuntimeException {
     private final JsonValue detail;
 
     public ApiException(int status, String detail) {
-        this(status, dev.steward.platform.Json.createValue(detail));
+        this(status, Json.createValue(detail));
     }
 
     public ApiException(int status, JsonValue detail) {
@@ -46,9 +46,9 @@ public class ApiException extends RuntimeException {
         return invalid(location, "Field required", "missing");
     }
 
-    /** A query parameter FastAPI would refuse: loc is ["query", name]. */
-    public static ApiException invalidQuery(String name, String message) {
-        return invalid("query", name, message, "value_error");
+    /** A 422 for a path or query parameter ({@code in} is "path" or "query"), in FastAPI's shape. */
+    public static ApiException invalidParameter(String in, String name, String message, String type) {
+        return invalid(in, name, message, type);
     }
 
     private static ApiException invalid(String location, String message, String type) {
@@ -56,14 +56,14 @@ public class ApiException extends RuntimeException {
     }
 
     private static ApiException invalid(String root, String location, String message, String type) {
-        var loc = dev.steward.platform.Json.createArrayBuilder().add(root);
+        var loc = Json.createArrayBuilder().add(root);
         if (location != null && !location.isEmpty()) {
             for (String part : location.split("\\.")) loc.add(part);
         }
-        var error = dev.steward.platform.Json.createObjectBuilder()
+        var error = Json.createObjectBuilder()
                 .add("loc", loc)
                 .add("msg", message)
                 .add("type", type);
-        return new ApiException(422, dev.steward.platform.Json.createArrayBuilder().add(error).build());
+        return new ApiException(422, Json.createArrayBuilder().add(error).build());
     }
 }

@@ -99,10 +99,15 @@ public final class Body {
         if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
             throw ApiException.invalid(at(field), "Input should be a valid integer");
         }
-        long value = n.longValue();
-        if (value < min) throw ApiException.invalid(at(field), "Input should be greater than or equal to " + min);
-        if (value > max) throw ApiException.invalid(at(field), "Input should be less than or equal to " + max);
-        return (int) value;
+        // compared as BigDecimal: a huge integer must not wrap around into the range
+        java.math.BigDecimal value = n.bigDecimalValue();
+        if (value.compareTo(java.math.BigDecimal.valueOf(min)) < 0) {
+            throw ApiException.invalid(at(field), "Input should be greater than or equal to " + min);
+        }
+        if (value.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+            throw ApiException.invalid(at(field), "Input should be less than or equal to " + max);
+        }
+        return value.intValueExact();
     }
 
     public Optional<Boolean> optionalBoolean(String field) {
@@ -128,18 +133,46 @@ public final class Body {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 
+    /** Python's datetime range, which Prefect's DateTime is bound to. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+    /** An ISO 8601 date-time in years 1 to 9999; one without an offset is UTC, as Prefect's DateTime reads it. */
     public Optional<Instant> optionalInstant(String field) {
-        return optionalString(field).map(s -> {
+        Optional<Instant> instant = optionalString(field).map(s -> {
             try {
                 return OffsetDateTime.parse(s).toInstant();
             } catch (DateTimeParseException e) {
                 try {
                     return Instant.parse(s);
                 } catch (DateTimeParseException e2) {
-                    throw ApiException.invalid(at(field), "Input should be a valid datetime");
+                    try {
+                        return java.time.LocalDateTime.parse(s).toInstant(java.time.ZoneOffset.UTC);
+                    } catch (DateTimeParseException e3) {
+                        throw ApiException.invalid(at(field), "Input should be a valid datetime");
+                    }
                 }
             }
         });
+        if (instant.isPresent() && (instant.get().isBefore(EARLIEST) || instant.get().isAfter(LATEST))) {
+            throw ApiException.invalid(at(field), "Input should be a valid datetime, year out of range");
+        }
+        return instant;
+    }
+
+    /** A required ISO 8601 date-time (see {@link #optionalInstant}). */
+    public Instant requiredInstant(String field) {
+        return optionalInstant(field).orElseThrow(() -> ApiException.missing(at(field)));
+    }
+
+    /** A number (int or float, as pydantic's float takes them); absent or null gives {@code defaultValue}. */
+    public double number(String field, double defaultValue) {
+        JsonValue v = present(field);
+        if (v == null) return defaultValue;
+        if (!(v instanceof JsonNumber n)) throw ApiException.invalid(at(field), "Input should be a valid number");
+        double d = n.doubleValue();
+        if (!Double.isFinite(d)) throw ApiException.invalid(at(field), "Input should be a finite number");
+        return d;
     }
 
     /** UUIDs given as strings; a malformed one is a 422 at {@code location}. */

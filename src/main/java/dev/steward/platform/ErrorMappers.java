@@ -1,10 +1,13 @@
 package dev.steward.platform;
 
+import jakarta.annotation.Priority;
+import jakarta.transaction.TransactionalException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.sql.SQLException;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,12 +61,40 @@ public final class ErrorMappers {
     public static class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
-            ApiException api = findCause(e, ApiException.class);
-            if (api != null) {
-                return response(api.status(), api.detail());
-            }
-            return unexpected(e);
+            return mapped(e);
         }
+    }
+
+    /**
+     * A failure while a {@code @Transactional} method commits arrives as a TransactionalException, for which Jersey
+     * has a mapper of its own that ends in the container's HTML error page; this one takes precedence.
+     */
+    @Provider
+    @Priority(1)
+    public static class TransactionalExceptionMapper implements ExceptionMapper<TransactionalException> {
+        @Override
+        public Response toResponse(TransactionalException e) {
+            return mapped(e);
+        }
+    }
+
+    /**
+     * An ApiException anywhere in the chain is the answer; a violated unique or foreign key constraint (SQLState class
+     * 23) is Prefect's 409 for it; anything else is unexpected.
+     */
+    static Response mapped(Throwable e) {
+        ApiException api = findCause(e, ApiException.class);
+        if (api != null) {
+            return response(api.status(), api.detail());
+        }
+        SQLException sql = findCause(e, SQLException.class);
+        if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+            // the database's message may quote the conflicting values: only its SQLState is logged
+            LOG.log(Level.INFO, "Integrity conflict, SQLState " + sql.getSQLState());
+            return response(409, "Data integrity conflict. This usually means a unique or foreign key constraint was "
+                    + "violated.");
+        }
+        return unexpected(e);
     }
 
     static Response unexpected(Throwable e) {

@@ -68,6 +68,9 @@ public final class Json {
             return reader.readValue();
         } catch (JsonParsingException e) {
             throw new IllegalArgumentException("invalid JSON: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // the parser's other refusals, e.g. "Input is too deeply nested" (a plain RuntimeException in Parsson)
+            throw new IllegalArgumentException("invalid JSON: " + e.getMessage(), e);
         }
     }
 

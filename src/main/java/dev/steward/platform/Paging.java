@@ -15,11 +15,11 @@ public final class Paging {
         if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
             throw ApiException.invalid("limit", "Input should be a valid integer");
         }
-        long limit = n.longValue();
-        if (limit > MAX_LIMIT) {
+        java.math.BigDecimal limit = n.bigDecimalValue();
+        if (limit.compareTo(java.math.BigDecimal.valueOf(MAX_LIMIT)) > 0) {
             throw new ApiException(422, "Invalid limit: must be less than or equal to " + MAX_LIMIT + ".");
         }
-        if (limit < 0) throw new ApiException(422, "Invalid limit: must be greater than or equal to 0.");
-        return (int) limit;
+        if (limit.signum() < 0) throw new ApiException(422, "Invalid limit: must be greater than or equal to 0.");
+        return limit.intValueExact();
     }
 }

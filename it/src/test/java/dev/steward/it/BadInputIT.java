@@ -1,0 +1,263 @@
+package dev.steward.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every HTTP endpoint of the orchestration and events APIs, fed bad input: malformed and wrongly shaped bodies, every
+ * field of a valid body (nested filters included) replaced in turn by values of the wrong type, size or range,
+ * unknown ids, malformed ids in paths and query strings, forged page tokens. Each answer must be below 500 and an
+ * error must carry Prefect's {"detail": ...}; the failures of one run are listed together.
+ */
+class BadInputIT {
+    static final String UNKNOWN = "00000000-0000-0000-0000-000000000001";
+    static final List<String> WRONG_VALUES = List.of("1.5", "-1", "\"x\"", "\"\"", "[]", "[1]", "{}", "null", "true",
+            "123456789012345678901234567890", "1e400", "\"" + "n".repeat(300) + "\"", "\"" + UNKNOWN + "\"",
+            "\"+999999999-12-31T23:59:59Z\"", "\"0001-01-01T00:00:00Z\"");
+    static final List<String> BAD_BODIES = List.of("{", "{\"a\":", "[]", "\"x\"", "null", "42", "}{", "{\"a\":1}}",
+            "[".repeat(5000) + "]".repeat(5000), "{\"limit\":\"a\"}", "{\"limit\":-1}", "{\"limit\":1e999}",
+            "{\"limit\":99999999999999999999}", "{\"offset\":-1}", "{\"offset\":1.5}", "{\"offset\":99999999999999999999}",
+            "{\"sort\":5}", "{\"sort\":\"NOPE\"}", "\u00ff\u00fe");
+    static final List<String> BAD_IDS = List.of("not-a-uuid", UNKNOWN, "%20", "x".repeat(300), "1", "..%2F..%2Fflows");
+
+    static Api api;
+    static Api viewer;
+    static String flowId;
+    static String runId;
+    static String taskRunId;
+    static final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    static final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+
+    @BeforeEach
+    void reset() {
+        failures.clear();
+        requests.set(0);
+    }
+
+    @BeforeAll
+    static void workspace() {
+        String ws = Workspaces.create("bad-input");
+        api = Workspaces.api(ws, Workspaces.issueKey(ws, "developer"));
+        viewer = Workspaces.api(ws, Workspaces.issueKey(ws, "viewer"));
+        flowId = api.post("/flows/", "{\"name\":\"sweep\"}").expect(201).object().getString("id");
+        runId = api.post("/flow_runs/", "{\"flow_id\":\"" + flowId + "\"}").expect(201).object().getString("id");
+        taskRunId = api.post("/task_runs/", "{\"flow_run_id\":\"" + runId + "\",\"task_key\":\"k\",\"dynamic_key\":\"0\"}")
+                .expect(201).object().getString("id");
+    }
+
+    /** One request; a 5xx, or an error without "detail", is recorded as a failure. */
+    static void check(Api as, String method, String path, String body) {
+        requests.incrementAndGet();
+        Api.Reply reply = as.send(method, path, body);
+        String what = method + " " + path + (body == null ? "" : " " + abbreviate(body)) + " -> " + reply.status();
+        if (reply.status() >= 500) {
+            failures.add(what + " " + abbreviate(reply.body()));
+        } else if (reply.status() >= 400 && !hasDetail(reply.body())) {
+            failures.add(what + " without detail: " + abbreviate(reply.body()));
+        }
+    }
+
+    static boolean hasDetail(String body) {
+        try {
+            return Json.createReader(new StringReader(body)).readValue() instanceof JsonObject o && o.containsKey("detail");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 160 ? s.substring(0, 160) + "…(" + s.length() + ")" : s;
+    }
+
+    static JsonValue parse(String json) {
+        return Json.createReader(new StringReader(json)).readValue();
+    }
+
+    /** Each body in which one value of {@code valid} (at any depth, the whole body included) is replaced by each wrong value. */
+    static List<String> mutations(String valid) {
+        List<String> out = new ArrayList<>();
+        mutate(parse(valid), v -> v, out);
+        return out;
+    }
+
+    private static void mutate(JsonValue node, UnaryOperator<JsonValue> rebuild, List<String> out) {
+        for (String wrong : WRONG_VALUES) out.add(rebuild.apply(parse(wrong)).toString());
+        if (node instanceof JsonObject o) {
+            for (String key : o.keySet()) {
+                mutate(o.get(key), v -> {
+                    JsonObjectBuilder b = Json.createObjectBuilder(o);
+                    b.add(key, v);
+                    return rebuild.apply(b.build());
+                }, out);
+            }
+        } else if (node instanceof JsonArray a) {
+            for (int i = 0; i < a.size(); i++) {
+                int index = i;
+                mutate(a.get(i), v -> {
+                    JsonArrayBuilder b = Json.createArrayBuilder();
+                    for (int j = 0; j < a.size(); j++) b.add(j == index ? v : a.get(j));
+                    return rebuild.apply(b.build());
+                }, out);
+            }
+        }
+    }
+
+    /** The valid body must succeed (else the mutations would only test its first error), then each bad one is sent. */
+    static void sweep(String method, String path, String valid) {
+        Api.Reply reply = api.send(method, path, valid);
+        if (reply.status() >= 300) failures.add("valid " + method + " " + path + " -> " + reply.status() + " " + abbreviate(reply.body()));
+        List<String> bodies = new ArrayList<>(BAD_BODIES);
+        bodies.addAll(mutations(valid));
+        // a few at a time: the requests are independent, and one by one they take minutes
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(4);
+        try {
+            pool.submit(() -> bodies.parallelStream().forEach(body -> check(api, method, path, body))).join();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    static String flowFilter() {
+        return "{\"operator\":\"and_\",\"id\":{\"any_\":[\"" + flowId + "\"]},\"name\":{\"any_\":[\"sweep\"],\"like_\":\"sw\"},"
+                + "\"tags\":{\"operator\":\"and_\",\"all_\":[\"a\"],\"any_\":[\"a\"],\"is_null_\":false}}";
+    }
+
+    /** The parts of a FlowFilter that the run endpoints apply. */
+    static String runsFlowFilter() {
+        return "{\"operator\":\"and_\",\"id\":{\"any_\":[\"" + flowId + "\"]},\"name\":{\"any_\":[\"sweep\"]}}";
+    }
+
+    static String flowRunFilter() {
+        return "{\"operator\":\"and_\",\"id\":{\"any_\":[\"" + runId + "\"]},\"name\":{\"any_\":[\"r\"]},"
+                + "\"state\":{\"type\":{\"any_\":[\"RUNNING\"],\"not_any_\":[\"FAILED\"]},\"name\":{\"any_\":[\"Running\"]}},"
+                + "\"tags\":{\"all_\":[\"t\"]},\"parent_task_run_id\":{\"any_\":[\"" + taskRunId + "\"],\"is_null_\":true}}";
+    }
+
+    static String taskRunFilter() {
+        return "{\"id\":{\"any_\":[\"" + taskRunId + "\"]},\"flow_run_id\":{\"any_\":[\"" + runId + "\"]},"
+                + "\"state\":{\"type\":{\"any_\":[\"RUNNING\"]}}}";
+    }
+
+    static String eventFilter() {
+        return "{\"occurred\":{\"since\":\"" + Instant.now().minusSeconds(3600) + "\",\"until\":\"" + Instant.now() + "\"},"
+                + "\"event\":{\"prefix\":[\"prefect.\"],\"exclude_prefix\":[\"x\"],\"name\":[\"a\"],\"exclude_name\":[\"b\"]},"
+                + "\"resource\":{\"id\":[\"r\"],\"id_prefix\":[\"p\"],\"labels\":{\"k\":[\"v\"]}},"
+                + "\"any_resource\":{\"id\":[\"r\"]},\"id\":{\"id\":[\"" + UUID.randomUUID() + "\"]},\"order\":\"DESC\"}";
+    }
+
+    static String history() {
+        return "\"history_start\":\"" + Instant.now().minusSeconds(3600) + "\",\"history_end\":\"" + Instant.now()
+                + "\",\"history_interval_seconds\":60";
+    }
+
+    @Test
+    void everyEndpointAnswersBadInputWithA4xxAndADetail() {
+        String state = "{\"type\":\"RUNNING\",\"name\":\"Running\",\"message\":null,\"state_details\":{\"transition_id\":\""
+                + UUID.randomUUID() + "\",\"scheduled_time\":\"" + Instant.now() + "\"}}";
+        // flows
+        sweep("POST", "/flows/", "{\"name\":\"sweep-flow\",\"tags\":[\"a\"],\"labels\":{\"k\":\"v\"}}");
+        sweep("POST", "/flows/filter", "{\"flows\":" + flowFilter() + ",\"sort\":\"NAME_ASC\",\"limit\":10,\"offset\":0}");
+        sweep("POST", "/flows/count", "{\"flows\":" + flowFilter() + "}");
+        sweep("PATCH", "/flows/" + flowId, "{\"tags\":[\"b\"]}");
+        // flow runs
+        sweep("POST", "/flow_runs/", "{\"flow_id\":\"" + flowId + "\",\"name\":\"r\",\"state\":{\"type\":\"PENDING\","
+                + "\"state_details\":{\"transition_id\":\"" + UUID.randomUUID() + "\"}},\"parameters\":{\"x\":1},"
+                + "\"context\":{},\"tags\":[\"t\"],\"labels\":{\"a\":\"b\"},\"empirical_policy\":{\"retries\":1},"
+                + "\"idempotency_key\":\"k\",\"parent_task_run_id\":\"" + taskRunId + "\",\"flow_version\":\"1\","
+                + "\"job_variables\":{},\"work_queue_name\":\"q\"}");
+        sweep("PATCH", "/flow_runs/" + runId, "{\"name\":\"n\",\"flow_version\":\"2\",\"parameters\":{\"a\":1},"
+                + "\"empirical_policy\":{\"retries\":2,\"retry_delay\":1,\"max_retries\":0,\"retry_delay_seconds\":0,"
+                + "\"pause_keys\":[\"k\"],\"resuming\":false,\"retry_type\":\"in_process\"},\"tags\":[\"t\"],"
+                + "\"infrastructure_pid\":\"123\",\"job_variables\":null}");
+        sweep("PATCH", "/flow_runs/" + runId + "/labels", "{\"a\":\"b\",\"n\":1}");
+        sweep("POST", "/flow_runs/" + runId + "/set_state", "{\"state\":" + state + ",\"force\":false}");
+        sweep("POST", "/flow_runs/filter", "{\"flows\":" + runsFlowFilter() + ",\"flow_runs\":" + flowRunFilter()
+                + ",\"sort\":\"ID_DESC\",\"limit\":5,\"offset\":0}");
+        sweep("POST", "/flow_runs/count", "{\"flows\":" + runsFlowFilter() + ",\"flow_runs\":" + flowRunFilter() + "}");
+        sweep("POST", "/flow_runs/history", "{" + history() + ",\"flows\":" + runsFlowFilter() + ",\"flow_runs\":" + flowRunFilter() + "}");
+        // task runs
+        sweep("POST", "/task_runs/", "{\"flow_run_id\":\"" + runId + "\",\"task_key\":\"k\",\"dynamic_key\":\"1\","
+                + "\"name\":\"t\",\"state\":{\"type\":\"PENDING\"},\"tags\":[\"x\"],\"labels\":{},\"task_inputs\":{},"
+                + "\"empirical_policy\":{},\"cache_key\":null,\"id\":\"" + UUID.randomUUID() + "\"}");
+        sweep("POST", "/task_runs/" + taskRunId + "/set_state", "{\"state\":" + state + ",\"force\":false}");
+        sweep("POST", "/task_runs/filter", "{\"task_runs\":" + taskRunFilter() + ",\"flow_runs\":{\"id\":{\"any_\":[\""
+                + runId + "\"]}},\"sort\":\"ID_DESC\",\"limit\":5,\"offset\":0}");
+        sweep("POST", "/task_runs/count", "{\"task_runs\":" + taskRunFilter() + "}");
+        sweep("POST", "/task_runs/history", "{" + history() + ",\"task_runs\":" + taskRunFilter() + "}");
+        // logs
+        sweep("POST", "/logs/", "[{\"flow_run_id\":\"" + runId + "\",\"task_run_id\":\"" + taskRunId + "\",\"name\":\"n\","
+                + "\"level\":20,\"message\":\"m\",\"timestamp\":\"" + Instant.now() + "\"}]");
+        sweep("POST", "/logs/filter", "{\"logs\":{\"flow_run_id\":{\"any_\":[\"" + runId + "\"]},\"task_run_id\":{\"any_\":[\""
+                + taskRunId + "\"]},\"level\":{\"ge_\":10,\"le_\":50}},\"sort\":\"TIMESTAMP_ASC\",\"limit\":5,\"offset\":0}");
+        // events
+        sweep("POST", "/events/filter", "{\"filter\":" + eventFilter() + ",\"limit\":10}");
+        for (String countable : List.of("day", "time", "event", "resource")) {
+            sweep("POST", "/events/count-by/" + countable, "{\"filter\":" + eventFilter() + ",\"time_unit\":\"hour\",\"time_interval\":1.0}");
+        }
+        assertTrue(requests.get() > 3000, "the sweep made " + requests + " requests");
+        assertEquals(List.of(), failures, failures.size() + " of " + requests + " requests failed");
+    }
+
+    @Test
+    void idsInPathsAndQueriesAndPageTokens() {
+        for (String id : BAD_IDS) {
+            check(api, "GET", "/flows/" + id, null);
+            check(api, "GET", "/flows/name/" + id, null);
+            check(api, "PATCH", "/flows/" + id, "{\"tags\":[]}");
+            check(api, "DELETE", "/flows/" + id, null);
+            check(api, "GET", "/flow_runs/" + id, null);
+            check(api, "PATCH", "/flow_runs/" + id, "{\"name\":\"x\"}");
+            check(api, "PATCH", "/flow_runs/" + id + "/labels", "{\"a\":\"b\"}");
+            check(api, "DELETE", "/flow_runs/" + id, null);
+            check(api, "GET", "/flow_runs/" + id + "/graph-v2", null);
+            check(api, "POST", "/flow_runs/" + id + "/set_state", "{\"state\":{\"type\":\"RUNNING\"}}");
+            check(api, "GET", "/task_runs/" + id, null);
+            check(api, "POST", "/task_runs/" + id + "/set_state", "{\"state\":{\"type\":\"RUNNING\"}}");
+            check(api, "GET", "/flow_run_states/?flow_run_id=" + id, null);
+            check(api, "GET", "/task_run_states/?task_run_id=" + id, null);
+            check(api, "POST", "/events/count-by/" + id, "{\"filter\":{}}");
+        }
+        check(api, "GET", "/flow_run_states/", null);
+        check(api, "GET", "/task_run_states/", null);
+        check(api, "PATCH", "/flow_runs/" + runId + "/labels", null);
+        check(api, "PATCH", "/flow_runs/" + runId + "/labels", "");
+        check(api, "PATCH", "/flow_runs/" + runId, "{\"job_variables\":{\"a\":1}}");
+        check(api, "PUT", "/flow_runs/" + runId, "{}");
+        check(api, "GET", "/flow_runs/filter", null);
+        check(api, "POST", "/flow_runs/" + runId, "{}");
+        // a viewer may read but not write: 403 with a detail
+        check(viewer, "PATCH", "/flow_runs/" + runId, "{\"name\":\"x\"}");
+        check(viewer, "DELETE", "/flow_runs/" + runId, null);
+        check(viewer, "POST", "/flow_runs/history", "{" + history() + "}");
+        // forged page tokens for the events' next pages
+        List<String> tokens = new ArrayList<>(List.of("", "!!!", "a%20b", "%25%25"));
+        for (String inside : List.of("[]", "x", "{}", "{\"filter\":\"x\",\"limit\":5,\"offset\":0}",
+                "{\"filter\":{},\"limit\":\"a\",\"offset\":0}", "{\"filter\":{},\"limit\":5,\"offset\":-1}",
+                "{\"filter\":{},\"limit\":1000,\"offset\":0}", "{\"filter\":{},\"limit\":5,\"offset\":1e30}",
+                "{\"filter\":{\"occurred\":{\"since\":\"bad\"}},\"limit\":5,\"offset\":0}",
+                "{\"filter\":{\"nope\":1},\"limit\":5,\"offset\":0}")) {
+            tokens.add(Base64.getUrlEncoder().encodeToString(inside.getBytes(StandardCharsets.UTF_8)));
+        }
+        for (String token : tokens) check(api, "GET", "/events/filter/next?page-token=" + token, null);
+        check(api, "GET", "/events/filter/next", null);
+        assertEquals(List.of(), failures, failures.size() + " of " + requests + " requests failed");
+    }
+}
