@@ -51,6 +51,9 @@ class BodyTest {
         assertEquals(false, body.optionalBoolean("flag").orElseThrow());
         assertTrue(body.optionalBoolean("absent").isEmpty());
         assertThrows(ApiException.class, () -> body.optionalBoolean("word"));
+    }
+
+    @Test
     void parserLimitsHugeNumbersAndFarDatesAreA422() {
         assertEquals(422, assertThrows(ApiException.class, () -> Body.parse("[".repeat(5000) + "]".repeat(5000))).status());
         Body body = Body.parse("{\"limit\": 99999999999999999999, \"at\": \"+99999-01-01T00:00:00Z\", \"n\": 1e400,"
