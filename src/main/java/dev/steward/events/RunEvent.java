@@ -6,9 +6,10 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * An event in Prefect's schema that is not an object's lifecycle: a run's state change (emitted by the server) or an
- * event a client sent over {@code /events/in}. Fired inside the transaction that records what it reports; stored by
- * {@link EventRecorder} in that transaction and published after commit by {@link EventPublisher}.
+ * An event in Prefect's schema that is not an object's lifecycle: a run's state change emitted by the server (fired
+ * on its own inside the transaction that records the change, stored there by {@link EventRecorder}) or an event a
+ * client sent over {@code /events/in} (stored in batches by {@link EventIntake} and fired as {@link IngestedEvents}).
+ * Published after commit by {@link EventPublisher}.
  */
 public record RunEvent(UUID workspaceId, UUID id, Instant occurred, String name, JsonObject resource, JsonArray related,
                        JsonObject payload, UUID follows) {
