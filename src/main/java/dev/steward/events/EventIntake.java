@@ -1,6 +1,7 @@
 package dev.steward.events;
 
 import dev.steward.platform.Json;
+import dev.steward.platform.UnnestColumns;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -87,25 +88,17 @@ public class EventIntake {
     private static List<RunEvent> insertNew(Connection connection, UUID workspaceId, List<RunEvent> events,
                                             Instant received) throws SQLException {
         int n = events.size();
-        String[][] columns = new String[8][n];
-        for (int i = 0; i < n; i++) {
-            RunEvent e = events.get(i);
-            columns[0][i] = e.id().toString();
-            columns[1][i] = e.occurred().toString();
-            columns[2][i] = e.name();
-            columns[3][i] = e.resource().getString("prefect.resource.id");
-            columns[4][i] = e.resource().toString();
-            columns[5][i] = e.related().toString();
-            columns[6][i] = e.payload().toString();
-            columns[7][i] = e.follows() == null ? null : e.follows().toString();
+        UnnestColumns columns = new UnnestColumns(8);
+        for (RunEvent e : events) {
+            columns.add(e.id().toString(), e.occurred().toString(), e.name(), e.resource().getString("prefect.resource.id"),
+                    e.resource().toString(), e.related().toString(), e.payload().toString(),
+                    e.follows() == null ? null : e.follows().toString());
         }
         List<UUID> inserted = new ArrayList<>(n);
         try (PreparedStatement insert = connection.prepareStatement(INSERT_NEW)) {
             insert.setObject(1, workspaceId);
             insert.setTimestamp(2, Timestamp.from(received));
-            for (int c = 0; c < columns.length; c++) {
-                insert.setArray(3 + c, connection.createArrayOf("text", columns[c]));
-            }
+            columns.bind(connection, insert, 3);
             try (ResultSet rs = insert.executeQuery()) {
                 while (rs.next()) inserted.add(rs.getObject(1, UUID.class));
             }

@@ -52,6 +52,11 @@ final class RunJson {
      * when absent), a new id and timestamp, and state_details with defaults and the run ids filled in.
      */
     static JsonObject newState(Body proposed, String at, UUID flowRunId, UUID taskRunId, Instant now) {
+        return newState(proposed, at, flowRunId, taskRunId, now, UUID.randomUUID());
+    }
+
+    /** The same, with the state's id given (a state recorded from an event has the event's id). */
+    static JsonObject newState(Body proposed, String at, UUID flowRunId, UUID taskRunId, Instant now, UUID id) {
         String type = proposed.optionalString("type").orElseThrow(() -> ApiException.missing(at + ".type"));
         if (!STATE_TYPES.contains(type)) {
             throw ApiException.invalid(at + ".type", "Input should be one of " + STATE_TYPES);
@@ -75,7 +80,7 @@ final class RunJson {
         JsonValue message = proposed.json().getOrDefault("message", JsonValue.NULL);
         JsonValue data = proposed.json().getOrDefault("data", JsonValue.NULL);
         return Json.createObjectBuilder()
-                .add("id", UUID.randomUUID().toString())
+                .add("id", id.toString())
                 .add("type", type)
                 .add("name", name)
                 .add("timestamp", now.toString())

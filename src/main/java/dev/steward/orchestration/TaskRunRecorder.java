@@ -3,6 +3,7 @@ package dev.steward.orchestration;
 import dev.steward.events.IngestedEvents;
 import dev.steward.events.RunEvent;
 import dev.steward.platform.Body;
+import dev.steward.platform.UnnestColumns;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import dev.steward.platform.Json;
@@ -99,10 +100,8 @@ public class TaskRunRecorder {
         UUID flowRunId = flowRunOf(event);
         JsonObject state;
         try {
-            state = Json.createObjectBuilder(RunJson.newState(Body.of(validated), "validated_state", flowRunId,
-                            taskRunId, event.occurred()))
-                    .add("id", event.id().toString())
-                    .build();
+            state = RunJson.newState(Body.of(validated), "validated_state", flowRunId, taskRunId, event.occurred(),
+                    event.id());
         } catch (RuntimeException e) {
             return null; // a state Prefect's schema would not validate either
         }
@@ -110,7 +109,7 @@ public class TaskRunRecorder {
     }
 
     private static void upsertRuns(Connection c, UUID workspaceId, Iterable<Recorded> runs, Instant now) throws SQLException {
-        Columns t = new Columns(6);
+        UnnestColumns t = new UnnestColumns(6);
         for (Recorded r : runs) {
             JsonValue flowRun = r.run().get("flow_run_id");
             t.add(r.taskRunId().toString(), flowRun instanceof jakarta.json.JsonString s ? s.getString() : null,
@@ -127,7 +126,7 @@ public class TaskRunRecorder {
     }
 
     private static void insertStates(Connection c, UUID workspaceId, List<Recorded> states) throws SQLException {
-        Columns s = new Columns(6);
+        UnnestColumns s = new UnnestColumns(6);
         for (Recorded r : states) {
             s.add(r.state().getString("id"), r.taskRunId().toString(), r.state().getString("type"),
                     r.state().getString("name"), r.occurred().toString(), r.state().toString());
@@ -137,28 +136,6 @@ public class TaskRunRecorder {
             int next = s.bind(c, insert, 2);
             insert.setObject(next, workspaceId);
             insert.executeUpdate();
-        }
-    }
-
-    /** Column-wise text arrays for an {@code unnest(...)} insert: one statement for the whole batch. */
-    private static final class Columns {
-        private final List<List<String>> columns = new ArrayList<>();
-
-        Columns(int count) {
-            for (int i = 0; i < count; i++) columns.add(new ArrayList<>());
-        }
-
-        void add(String... values) {
-            for (int i = 0; i < values.length; i++) columns.get(i).add(values[i]);
-        }
-
-        /** Binds the columns from parameter {@code first} on; returns the next parameter index. */
-        int bind(Connection c, PreparedStatement statement, int first) throws SQLException {
-            int index = first;
-            for (List<String> column : columns) {
-                statement.setArray(index++, c.createArrayOf("text", column.toArray(String[]::new)));
-            }
-            return index;
         }
     }
 
