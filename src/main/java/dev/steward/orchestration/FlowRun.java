@@ -5,7 +5,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
@@ -15,7 +14,7 @@ import org.hibernate.type.SqlTypes;
 
 /**
  * A flow run: Prefect's FlowRun object as a JSON document ({@code body}, what the API serves) plus the columns that
- * filters and sorts use, kept in step by {@link FlowRunService}.
+ * filters and sorts use. Mapped for queries only: rows are written by {@link RunRows}, which derives the columns.
  */
 @Entity
 @Table(name = "flow_run")
@@ -44,7 +43,7 @@ public class FlowRun {
 
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(nullable = false, columnDefinition = "text[]")
-    private List<String> tags = new ArrayList<>();
+    private List<String> tags;
 
     @Column(name = "expected_start_time")
     private Instant expectedStartTime;
@@ -67,36 +66,5 @@ public class FlowRun {
 
     protected FlowRun() {}
 
-    FlowRun(UUID id, UUID flowId, String name, String idempotencyKey, List<String> tags, Instant now) {
-        this.id = id;
-        this.flowId = flowId;
-        this.name = name;
-        this.idempotencyKey = idempotencyKey;
-        this.tags = new ArrayList<>(tags);
-        this.created = now;
-        this.updated = now;
-    }
-
-    public UUID getId() { return id; }
-    public UUID getWorkspaceId() { return workspaceId; }
-    public UUID getFlowId() { return flowId; }
-    public String getName() { return name; }
-    public String getStateType() { return stateType; }
-    public Instant getCreated() { return created; }
     public String getBody() { return body; }
-
-    /** Replaces the document and the columns derived from it. */
-    void store(jakarta.json.JsonObject run, Instant now) {
-        this.body = run.toString();
-        this.name = run.getString("name");
-        if (run.get("tags") instanceof jakarta.json.JsonArray list) {
-            this.tags = new ArrayList<>(list.getValuesAs(jakarta.json.JsonString::getString));
-        }
-        this.stateType = run.isNull("state_type") ? null : run.getString("state_type");
-        this.stateName = run.isNull("state_name") ? null : run.getString("state_name");
-        this.expectedStartTime = RunJson.instant(run, "expected_start_time");
-        this.startTime = RunJson.instant(run, "start_time");
-        this.endTime = RunJson.instant(run, "end_time");
-        this.updated = now;
-    }
 }

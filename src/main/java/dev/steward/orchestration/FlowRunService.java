@@ -4,10 +4,10 @@ import dev.steward.audit.AuditTrail;
 import dev.steward.events.RunEvent;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import dev.steward.platform.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -15,7 +15,6 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -40,13 +39,10 @@ public class FlowRunService {
     Event<RunEvent> events;
 
     @Inject
-    TaskRunService taskRuns;
-
-    @Inject
     AuditTrail audit;
 
-    /** The created (or, for a known idempotency key, existing) run. */
-    public record Created(FlowRun run, boolean created) {}
+    /** The created (or, for a known idempotency key, existing) run's document. */
+    public record Created(String run, boolean created) {}
 
     /** Prefect's OrchestrationResult and whether a new state was written (201) or not (200). */
     public record Orchestrated(JsonObject result, boolean newState) {}
@@ -57,7 +53,8 @@ public class FlowRunService {
                 "parent_task_run_id", "infrastructure_document_id", "empirical_policy", "tags", "labels",
                 "idempotency_key", "deployment_id", "work_pool_name", "work_queue_name", "job_variables", "created_by"));
         UUID flowId = uuid(body.requiredString("flow_id"), "flow_id");
-        Flow flow = Optional.ofNullable(em.find(Flow.class, flowId)).orElseThrow(() -> new ApiException(404, "Flow not found"));
+        String flowName = jdbc((c, ws) -> RunRows.flowName(c, ws, flowId));
+        if (flowName == null) throw new ApiException(404, "Flow not found");
         // fields kept as sent must have the right type: a later read or state change relies on it
         for (String field : List.of("parent_task_run_id", "deployment_id", "infrastructure_document_id")) {
             body.optionalString(field).ifPresent(v -> uuid(v, field));
@@ -66,10 +63,8 @@ public class FlowRunService {
         String idempotencyKey = body.optionalString("idempotency_key")
                 .map(k -> RunJson.checkName(k, "idempotency_key")).orElse(null);
         if (idempotencyKey != null) {
-            Optional<FlowRun> existing = em.createQuery(
-                            "select r from FlowRun r where r.flowId = :f and r.idempotencyKey = :k", FlowRun.class)
-                    .setParameter("f", flowId).setParameter("k", idempotencyKey).getResultStream().findFirst();
-            if (existing.isPresent()) return new Created(existing.get(), false);
+            String existing = jdbc((c, ws) -> RunRows.flowRunByIdempotencyKey(c, ws, flowId, idempotencyKey));
+            if (existing != null) return new Created(existing, false);
         }
         Instant now = Instant.now();
         UUID id = UUID.randomUUID();
@@ -89,7 +84,7 @@ public class FlowRunService {
                 .add("parameters", body.object("parameters").json()).add("idempotency_key", body.raw("idempotency_key"))
                 .add("context", body.object("context").json())
                 .add("empirical_policy", empiricalPolicy(body.object("empirical_policy").json()))
-                .add("tags", dev.steward.platform.Json.strings(tags)).add("labels", labels)
+                .add("tags", Json.strings(tags)).add("labels", labels)
                 .add("parent_task_run_id", body.raw("parent_task_run_id"))
                 .add("state_type", state.getString("type")).add("state_name", state.getString("name"))
                 .add("run_count", 0)
@@ -101,18 +96,24 @@ public class FlowRunService {
                 .add("infrastructure_pid", JsonValue.NULL).add("created_by", JsonValue.NULL)
                 .add("work_pool_id", JsonValue.NULL).add("work_pool_name", body.raw("work_pool_name"))
                 .add("state", state).add("job_variables", body.object("job_variables").json());
-        FlowRun run = new FlowRun(id, flowId, name, idempotencyKey, tags, now);
-        run.store(doc.build(), now);
-        em.persist(run);
-        em.persist(new FlowRunState(id, state));
-        em.flush();
-        emitStateEvent(run, flow, null, state);
-        return new Created(run, true);
+        JsonObject run = doc.build();
+        boolean inserted = jdbc((c, ws) -> {
+            if (!RunRows.insertFlowRun(c, ws, run)) return false;
+            RunRows.insertFlowRunState(c, ws, id, state);
+            return true;
+        });
+        if (!inserted) {
+            // a concurrent request with the same idempotency key won the race: answer with its run
+            return new Created(jdbc((c, ws) -> RunRows.flowRunByIdempotencyKey(c, ws, flowId, idempotencyKey)), false);
+        }
+        emitStateEvent(run, flowId, flowName, null, state);
+        return new Created(run.toString(), true);
     }
 
+    /** The run's document. */
     @Transactional
-    public FlowRun get(UUID id) {
-        return Optional.ofNullable(em.find(FlowRun.class, id)).orElseThrow(FlowRunService::notFound);
+    public String get(UUID id) {
+        return Optional.ofNullable(jdbc((c, ws) -> RunRows.flowRun(c, ws, id))).orElseThrow(FlowRunService::notFound);
     }
 
     /** Proposes a state: the rules decide, an accepted state is stored with the run's timing brought up to date. */
@@ -121,10 +122,10 @@ public class FlowRunService {
         body.rejectUnknown(List.of("state", "force"));
         if (!body.has("state")) throw ApiException.missing("state");
         boolean force = body.json().get("force") == JsonValue.TRUE;
-        FlowRun run = Optional.ofNullable(em.find(FlowRun.class, id, LockModeType.PESSIMISTIC_WRITE))
-                .orElseThrow(FlowRunService::notFound);
+        RunRows.LockedFlowRun run = jdbc((c, ws) -> RunRows.lockFlowRun(c, ws, id));
+        if (run == null) throw notFound();
         Instant now = Instant.now();
-        JsonObject doc = dev.steward.platform.Json.parseObject(run.getBody());
+        JsonObject doc = Json.parseObject(run.body());
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
         JsonObject proposed = RunJson.newState(body.object("state"), "state", id, null, now);
         FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now, doc);
@@ -138,14 +139,16 @@ public class FlowRunService {
                     .add("retry_type", "in_process").add("resuming", false).add("pause_keys", JsonValue.EMPTY_JSON_ARRAY).build();
             updated = Json.createObjectBuilder(updated).add("empirical_policy", policy).build();
         }
-        run.store(updated, now);
-        em.persist(new FlowRunState(id, accepted));
-        if (updated.get("parent_task_run_id") instanceof JsonString parent) {
-            taskRuns.mirrorSubflowState(UUID.fromString(parent.getString()), id, accepted, now);
-        }
-        em.flush();
-        Flow flow = em.find(Flow.class, run.getFlowId());
-        emitStateEvent(run, flow, current, accepted);
+        JsonObject stored = updated;
+        jdbc((c, ws) -> {
+            RunRows.updateFlowRun(c, ws, stored);
+            RunRows.insertFlowRunState(c, ws, id, accepted);
+            if (stored.get("parent_task_run_id") instanceof JsonString parent) {
+                TaskRunService.mirrorSubflowState(c, ws, UUID.fromString(parent.getString()), id, accepted, now);
+            }
+            return null;
+        });
+        emitStateEvent(updated, UUID.fromString(updated.getString("flow_id")), run.flowName(), current, accepted);
         return new Orchestrated(decision.result(accepted), true);
     }
 
@@ -153,9 +156,8 @@ public class FlowRunService {
     @Transactional
     public void update(UUID id, Body body) {
         Map<String, JsonValue> changes = FlowRunUpdate.parse(body);
-        FlowRun run = locked(id);
+        JsonObject doc = locked(id);
         if (changes.isEmpty()) return;
-        JsonObject doc = dev.steward.platform.Json.parseObject(run.getBody());
         if (changes.getOrDefault("job_variables", JsonValue.NULL) != JsonValue.NULL) FlowRunUpdate.checkJobVariables(doc);
         Instant now = Instant.now();
         JsonObjectBuilder updated = Json.createObjectBuilder(doc).add("updated", now.toString());
@@ -164,24 +166,23 @@ public class FlowRunService {
             before.add(field, doc.getOrDefault(field, JsonValue.NULL));
             updated.add(field, value);
         });
-        run.store(updated.build(), now);
-        audit.record(run.getWorkspaceId(), now, "prefect.flow-run.updated", "prefect.flow-run." + id, before.build(),
+        store(updated.build());
+        audit.record(workspaceId(), now, "prefect.flow-run.updated", "prefect.flow-run." + id, before.build(),
                 Json.createObjectBuilder(changes).build());
     }
 
     /** {@code PATCH /flow_runs/{id}/labels}: the given labels are merged into the run's, replacing same keys. */
     @Transactional
     public void updateLabels(UUID id, JsonObject labels) {
-        FlowRun run = locked(id);
+        JsonObject doc = locked(id);
         if (labels.isEmpty()) return;
-        JsonObject doc = dev.steward.platform.Json.parseObject(run.getBody());
         JsonObject current = doc.get("labels") instanceof JsonObject l ? l : JsonValue.EMPTY_JSON_OBJECT;
         JsonObjectBuilder merged = Json.createObjectBuilder(current);
         labels.forEach(merged::add);
         Instant now = Instant.now();
         JsonObject after = merged.build();
-        run.store(Json.createObjectBuilder(doc).add("labels", after).add("updated", now.toString()).build(), now);
-        audit.record(run.getWorkspaceId(), now, "prefect.flow-run.updated", "prefect.flow-run." + id,
+        store(Json.createObjectBuilder(doc).add("labels", after).add("updated", now.toString()).build());
+        audit.record(workspaceId(), now, "prefect.flow-run.updated", "prefect.flow-run." + id,
                 Json.createObjectBuilder().add("labels", current).build(),
                 Json.createObjectBuilder().add("labels", after).build());
     }
@@ -193,9 +194,8 @@ public class FlowRunService {
      */
     @Transactional
     public void delete(UUID id) {
-        FlowRun run = locked(id);
-        JsonObject doc = dev.steward.platform.Json.parseObject(run.getBody());
-        Object ws = em.unwrap(Session.class).getTenantIdentifierValue();
+        JsonObject doc = locked(id);
+        UUID ws = workspaceId();
         String tasksOfRun = "select id from task_run where workspace_id = ?1 and flow_run_id = ?2";
         em.createNativeQuery("update flow_run set body = jsonb_set(body, '{parent_task_run_id}', 'null'::jsonb) "
                         + "where workspace_id = ?1 and body->>'parent_task_run_id' in (select cast(id as text) from ("
@@ -209,35 +209,53 @@ public class FlowRunService {
                 .setParameter(1, ws).setParameter(2, id).executeUpdate();
         em.createNativeQuery("delete from flow_run_state where workspace_id = ?1 and flow_run_id = ?2")
                 .setParameter(1, ws).setParameter(2, id).executeUpdate();
-        em.remove(run);
+        em.createNativeQuery("delete from flow_run where workspace_id = ?1 and id = ?2")
+                .setParameter(1, ws).setParameter(2, id).executeUpdate();
         JsonObjectBuilder before = Json.createObjectBuilder();
         for (String field : List.of("id", "name", "flow_id", "state_type", "state_name", "tags", "labels",
                 "deployment_id", "parent_task_run_id", "created")) {
             before.add(field, doc.getOrDefault(field, JsonValue.NULL));
         }
         before.add("task_runs_deleted", taskRunCount).add("logs_deleted", logCount);
-        audit.record(run.getWorkspaceId(), Instant.now(), "prefect.flow-run.deleted", "prefect.flow-run." + id,
+        audit.record(ws, Instant.now(), "prefect.flow-run.deleted", "prefect.flow-run." + id,
                 before.build(), JsonValue.NULL);
     }
 
-    private FlowRun locked(UUID id) {
-        return Optional.ofNullable(em.find(FlowRun.class, id, LockModeType.PESSIMISTIC_WRITE))
-                .orElseThrow(FlowRunService::notFound);
+    /** The run's document, its row locked until the transaction ends. */
+    private JsonObject locked(UUID id) {
+        RunRows.LockedFlowRun run = jdbc((c, ws) -> RunRows.lockFlowRun(c, ws, id));
+        if (run == null) throw notFound();
+        return Json.parseObject(run.body());
+    }
+
+    private void store(JsonObject doc) {
+        jdbc((c, ws) -> {
+            RunRows.updateFlowRun(c, ws, doc);
+            return null;
+        });
+    }
+
+    private UUID workspaceId() {
+        return (UUID) em.unwrap(Session.class).getTenantIdentifierValue();
+    }
+
+    private <T> T jdbc(RunRows.Work<T> work) {
+        return RunRows.with(em, work);
     }
 
     /** Prefect's prefect.flow-run.&lt;State name&gt; event, as InstrumentFlowRunStateTransitions emits it. */
-    private void emitStateEvent(FlowRun run, Flow flow, JsonObject from, JsonObject to) {
+    private void emitStateEvent(JsonObject run, UUID flowId, String flowName, JsonObject from, JsonObject to) {
         JsonObjectBuilder resource = Json.createObjectBuilder()
-                .add("prefect.resource.id", "prefect.flow-run." + run.getId())
-                .add("prefect.resource.name", run.getName())
+                .add("prefect.resource.id", "prefect.flow-run." + run.getString("id"))
+                .add("prefect.resource.name", run.getString("name"))
                 .add("prefect.state-message", to.get("message") instanceof JsonString m ? m.getString() : "")
                 .add("prefect.state-name", to.getString("name"))
                 .add("prefect.state-timestamp", to.getString("timestamp"))
                 .add("prefect.state-type", to.getString("type"));
-        JsonArray related = flow == null ? JsonValue.EMPTY_JSON_ARRAY : Json.createArrayBuilder().add(Json.createObjectBuilder()
-                .add("prefect.resource.id", "prefect.flow." + flow.getId())
+        JsonArray related = flowName == null ? JsonValue.EMPTY_JSON_ARRAY : Json.createArrayBuilder().add(Json.createObjectBuilder()
+                .add("prefect.resource.id", "prefect.flow." + flowId)
                 .add("prefect.resource.role", "flow")
-                .add("prefect.resource.name", flow.getName())).build();
+                .add("prefect.resource.name", flowName)).build();
         JsonObject payload = Json.createObjectBuilder()
                 .add("intended", Json.createObjectBuilder()
                         .add("from", from == null ? JsonValue.NULL : Json.createValue(from.getString("type")))
@@ -245,7 +263,7 @@ public class FlowRunService {
                 .add("initial_state", from == null ? JsonValue.NULL : summary(from))
                 .add("validated_state", summary(to))
                 .build();
-        events.fire(new RunEvent(run.getWorkspaceId(), UUID.fromString(to.getString("id")),
+        events.fire(new RunEvent(workspaceId(), UUID.fromString(to.getString("id")),
                 RunJson.instant(to, "timestamp"), "prefect.flow-run." + to.getString("name"), resource.build(), related,
                 payload, null));
     }

@@ -12,12 +12,5 @@ public class FlowRunState extends RunState {
     @Column(name = "flow_run_id", nullable = false)
     private UUID flowRunId;
 
-    public UUID getFlowRunId() { return flowRunId; }
-
     protected FlowRunState() {}
-
-    FlowRunState(UUID flowRunId, jakarta.json.JsonObject state) {
-        super(state);
-        this.flowRunId = flowRunId;
-    }
 }

@@ -2,12 +2,10 @@ package dev.steward.orchestration;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
-import dev.steward.platform.Json;
 import dev.steward.tenancy.MinRole;
 import dev.steward.tenancy.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -50,13 +48,13 @@ public class FlowRunsResource {
     @MinRole(Role.DEVELOPER)
     public Response create(String text) {
         FlowRunService.Created created = runs.create(Body.parse(text));
-        return Response.status(created.created() ? 201 : 200).entity(Json.parseObject(created.run().getBody())).build();
+        return Response.status(created.created() ? 201 : 200).entity(created.run()).type(MediaType.APPLICATION_JSON).build();
     }
 
     @GET
     @Path("{id}")
-    public JsonObject read(@PathParam("id") String id) {
-        return Json.parseObject(runs.get(uuid(id)).getBody());
+    public Response read(@PathParam("id") String id) {
+        return Response.ok(runs.get(uuid(id)), MediaType.APPLICATION_JSON).build();
     }
 
     @PATCH

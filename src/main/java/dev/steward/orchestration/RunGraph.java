@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.hibernate.Session;
 
 /**
  * Prefect's run graph ({@code graph-v2}): the flow run's task runs and subflow runs as nodes, with edges from the
@@ -65,19 +64,20 @@ public class RunGraph {
     /** Everything the graph shows, read in one transaction; written out afterwards by the returned stream. */
     @Transactional
     public StreamingOutput of(UUID flowRunId, Instant since) {
-        FlowRun run = em.find(FlowRun.class, flowRunId);
-        if (run == null) throw FlowRunService.notFound();
-        UUID workspaceId = run.getWorkspaceId();
-        jakarta.json.JsonObject runDoc = dev.steward.platform.Json.parseObject(run.getBody());
-        String start = runDoc.isNull("start_time") ? null : runDoc.getString("start_time", null);
-        String end = runDoc.isNull("end_time") ? null : runDoc.getString("end_time", null);
         Map<String, Node> nodes = new LinkedHashMap<>();
         List<State> states = new ArrayList<>();
-        em.unwrap(Session.class).doWork(c -> {
+        String run = RunRows.with(em, (c, workspaceId) -> {
+            String body = RunRows.flowRun(c, workspaceId, flowRunId);
+            if (body == null) return null;
             readTaskNodes(c, workspaceId, flowRunId, nodes);
             readSubflows(c, workspaceId, flowRunId, nodes);
             readStates(c, workspaceId, flowRunId, states);
+            return body;
         });
+        if (run == null) throw FlowRunService.notFound();
+        jakarta.json.JsonObject runDoc = dev.steward.platform.Json.parseObject(run);
+        String start = runDoc.isNull("start_time") ? null : runDoc.getString("start_time", null);
+        String end = runDoc.isNull("end_time") ? null : runDoc.getString("end_time", null);
         return out -> write(out, start, end, nodes, states, since);
     }
 

@@ -33,16 +33,5 @@ public abstract class RunState {
 
     protected RunState() {}
 
-    protected RunState(jakarta.json.JsonObject state) {
-        this.id = UUID.fromString(state.getString("id"));
-        this.type = state.getString("type");
-        this.name = state.getString("name");
-        this.timestamp = RunJson.instant(state, "timestamp");
-        this.body = state.toString();
-    }
-
-    public UUID getId() { return id; }
-    public String getType() { return type; }
-    public Instant getTimestamp() { return timestamp; }
     public String getBody() { return body; }
 }

@@ -9,7 +9,10 @@ import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
 import org.hibernate.annotations.TenantId;
 
-/** A task run: Prefect's TaskRun document plus the columns queries use; written by {@link TaskRunRecorder}. */
+/**
+ * A task run: Prefect's TaskRun document plus the columns queries use. Mapped for queries only: rows are written by
+ * {@link TaskRunRecorder} (from events) and {@link RunRows}.
+ */
 @Entity
 @Table(name = "task_run")
 public class TaskRun {
@@ -45,25 +48,5 @@ public class TaskRun {
 
     protected TaskRun() {}
 
-    TaskRun(UUID id, Instant now) {
-        this.id = id;
-        this.created = now;
-        this.updated = now;
-    }
-
-    public UUID getId() { return id; }
-    public UUID getFlowRunId() { return flowRunId; }
-    public String getName() { return name; }
-    public Instant getStateTimestamp() { return stateTimestamp; }
-    public Instant getCreated() { return created; }
     public String getBody() { return body; }
-
-    void store(jakarta.json.JsonObject run, Instant stateTimestamp, Instant now) {
-        this.body = run.toString();
-        this.name = run.getString("name", "");
-        this.flowRunId = run.isNull("flow_run_id") ? null : UUID.fromString(run.getString("flow_run_id"));
-        this.stateType = run.isNull("state_type") ? null : run.getString("state_type");
-        this.stateTimestamp = stateTimestamp;
-        this.updated = now;
-    }
 }

@@ -6,14 +6,15 @@ import dev.steward.platform.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -26,7 +27,8 @@ public class TaskRunService {
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
-    public record Created(TaskRun run, boolean created) {}
+    /** The created (or, for known keys, existing) task run's document. */
+    public record Created(String run, boolean created) {}
 
     @Transactional
     public Created create(Body body) {
@@ -36,20 +38,20 @@ public class TaskRunService {
         String taskKey = body.requiredString("task_key");
         String dynamicKey = body.requiredString("dynamic_key");
         UUID flowRunId = body.optionalString("flow_run_id").map(s -> FlowRunService.uuid(s, "flow_run_id")).orElse(null);
-        if (flowRunId != null && em.find(FlowRun.class, flowRunId) == null) {
+        if (flowRunId != null && RunRows.with(em, (c, ws) -> RunRows.flowRun(c, ws, flowRunId)) == null) {
             throw new ApiException(404, "Flow run not found");
         }
-        Optional<TaskRun> existing = existing(flowRunId, taskKey, dynamicKey);
-        if (existing.isPresent()) return new Created(existing.get(), false);
+        String existing = RunRows.with(em, (c, ws) -> RunRows.taskRunByKeys(c, ws, flowRunId, taskKey, dynamicKey));
+        if (existing != null) return new Created(existing, false);
         Instant now = Instant.now();
         UUID id = body.optionalString("id").map(s -> FlowRunService.uuid(s, "id")).orElse(UUID.randomUUID());
         Body stateBody = body.has("state") && !body.json().isNull("state") ? body.object("state")
                 : Body.parse("{\"type\":\"PENDING\"}");
         JsonObject state = RunJson.newState(stateBody, "state", flowRunId, id, now);
-        JsonObjectBuilder doc = dev.steward.platform.Json.createObjectBuilder()
+        JsonObjectBuilder doc = Json.createObjectBuilder()
                 .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
                 .add("name", RunJson.checkName(body.optionalString("name").orElse(taskKey), "name"))
-                .add("flow_run_id", flowRunId == null ? JsonValue.NULL : dev.steward.platform.Json.createValue(flowRunId.toString()))
+                .add("flow_run_id", flowRunId == null ? JsonValue.NULL : Json.createValue(flowRunId.toString()))
                 .add("task_key", taskKey).add("dynamic_key", dynamicKey)
                 .add("cache_key", body.raw("cache_key")).add("cache_expiration", body.raw("cache_expiration"))
                 .add("task_version", body.raw("task_version"))
@@ -61,11 +63,13 @@ public class TaskRunService {
                 .add("expected_start_time", now.toString()).add("next_scheduled_start_time", JsonValue.NULL)
                 .add("start_time", JsonValue.NULL).add("end_time", JsonValue.NULL).add("total_run_time", 0.0)
                 .add("estimated_run_time", 0.0).add("estimated_start_time_delta", 0.0).add("state", state);
-        TaskRun run = new TaskRun(id, now);
-        run.store(doc.build(), now, now);
-        em.persist(run);
-        em.persist(new TaskRunState(id, state));
-        return new Created(run, true);
+        JsonObject run = doc.build();
+        RunRows.with(em, (c, ws) -> {
+            RunRows.insertTaskRun(c, ws, run);
+            RunRows.insertTaskRunState(c, ws, id, state);
+            return null;
+        });
+        return new Created(run.toString(), true);
     }
 
     /** The same rules and timing as flow runs ({@link FlowRunRules}); accepted states join the history. */
@@ -74,19 +78,24 @@ public class TaskRunService {
         body.rejectUnknown(List.of("state", "force"));
         if (!body.has("state")) throw ApiException.missing("state");
         boolean force = body.json().get("force") == JsonValue.TRUE;
-        TaskRun run = Optional.ofNullable(em.find(TaskRun.class, id, LockModeType.PESSIMISTIC_WRITE))
-                .orElseThrow(() -> new ApiException(404, "Task run not found"));
+        String locked = RunRows.with(em, (c, ws) -> RunRows.lockTaskRun(c, ws, id));
+        if (locked == null) throw new ApiException(404, "Task run not found");
         Instant now = Instant.now();
-        JsonObject doc = Json.parseObject(run.getBody());
+        JsonObject doc = Json.parseObject(locked);
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
-        JsonObject proposed = RunJson.newState(body.object("state"), "state", run.getFlowRunId(), id, now);
+        UUID flowRunId = doc.get("flow_run_id") instanceof JsonString f ? UUID.fromString(f.getString()) : null;
+        JsonObject proposed = RunJson.newState(body.object("state"), "state", flowRunId, id, now);
         FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now, doc);
         if (decision.state() == null) {
             return new FlowRunService.Orchestrated(decision.result(current), false);
         }
         JsonObject accepted = decision.state();
-        run.store(FlowRunRules.applyTiming(doc, current, accepted, now), now, now);
-        em.persist(new TaskRunState(id, accepted));
+        JsonObject updated = FlowRunRules.applyTiming(doc, current, accepted, now);
+        RunRows.with(em, (c, ws) -> {
+            RunRows.updateTaskRun(c, ws, updated);
+            RunRows.insertTaskRunState(c, ws, id, accepted);
+            return null;
+        });
         return new FlowRunService.Orchestrated(decision.result(accepted), true);
     }
 
@@ -94,34 +103,22 @@ public class TaskRunService {
      * A subflow's state, copied onto its placeholder task run in the parent flow run (Prefect's
      * UpdateSubflowParentTask): the parent sees the subflow running, completed or failed.
      */
-    public void mirrorSubflowState(UUID taskRunId, UUID childFlowRunId, JsonObject flowState, Instant now) {
-        TaskRun run = em.find(TaskRun.class, taskRunId, LockModeType.PESSIMISTIC_WRITE);
-        if (run == null) return;
-        JsonObject details = dev.steward.platform.Json.createObjectBuilder(flowState.getJsonObject("state_details"))
+    static void mirrorSubflowState(Connection c, UUID workspaceId, UUID taskRunId, UUID childFlowRunId,
+                                   JsonObject flowState, Instant now) throws SQLException {
+        String locked = RunRows.lockTaskRun(c, workspaceId, taskRunId);
+        if (locked == null) return;
+        JsonObject doc = Json.parseObject(locked);
+        JsonObject details = Json.createObjectBuilder(flowState.getJsonObject("state_details"))
                 .add("task_run_id", taskRunId.toString())
-                .add("flow_run_id", run.getFlowRunId() == null ? JsonValue.NULL : dev.steward.platform.Json.createValue(run.getFlowRunId().toString()))
+                .add("flow_run_id", doc.getOrDefault("flow_run_id", JsonValue.NULL))
                 .add("child_flow_run_id", childFlowRunId.toString())
                 .build();
-        JsonObject state = dev.steward.platform.Json.createObjectBuilder(flowState)
+        JsonObject state = Json.createObjectBuilder(flowState)
                 .add("id", UUID.randomUUID().toString())
                 .add("state_details", details)
                 .build();
-        JsonObject doc = Json.parseObject(run.getBody());
-        JsonObject current = doc.get("state") instanceof JsonObject c ? c : null;
-        run.store(FlowRunRules.applyTiming(doc, current, state, now), RunJson.instant(state, "timestamp"), now);
-        em.persist(new TaskRunState(taskRunId, state));
-    }
-
-    /** The task run with these keys; without a flow run, the one without a flow run (parameters numbered without gaps). */
-    private Optional<TaskRun> existing(UUID flowRunId, String taskKey, String dynamicKey) {
-        jakarta.persistence.Query query = em.createNativeQuery("select id from task_run where workspace_id = ?1 "
-                        + "and body->>'task_key' = ?2 and body->>'dynamic_key' = ?3 and flow_run_id "
-                        + (flowRunId == null ? "is null" : "= ?4"))
-                .setParameter(1, em.unwrap(org.hibernate.Session.class).getTenantIdentifierValue())
-                .setParameter(2, taskKey).setParameter(3, dynamicKey);
-        if (flowRunId != null) query.setParameter(4, flowRunId);
-        @SuppressWarnings("unchecked")
-        List<UUID> ids = query.getResultList();
-        return ids.stream().findFirst().map(i -> em.find(TaskRun.class, i));
+        JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
+        RunRows.updateTaskRun(c, workspaceId, FlowRunRules.applyTiming(doc, current, state, now));
+        RunRows.insertTaskRunState(c, workspaceId, taskRunId, state);
     }
 }

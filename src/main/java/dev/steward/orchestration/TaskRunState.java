@@ -15,9 +15,4 @@ public class TaskRunState extends RunState {
     public UUID getTaskRunId() { return taskRunId; }
 
     protected TaskRunState() {}
-
-    TaskRunState(UUID taskRunId, jakarta.json.JsonObject state) {
-        super(state);
-        this.taskRunId = taskRunId;
-    }
 }

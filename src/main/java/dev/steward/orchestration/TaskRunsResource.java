@@ -2,12 +2,10 @@ package dev.steward.orchestration;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
-import dev.steward.platform.Json;
 import dev.steward.tenancy.MinRole;
 import dev.steward.tenancy.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -21,7 +19,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /** Task runs: recorded from the client's events, or created over HTTP for subflows; reads, filter, count, history, set_state. */
@@ -44,7 +41,7 @@ public class TaskRunsResource {
     @MinRole(Role.DEVELOPER)
     public Response create(String text) {
         TaskRunService.Created created = taskRuns.create(Body.parse(text));
-        return Response.status(created.created() ? 201 : 200).entity(Json.parseObject(created.run().getBody())).build();
+        return Response.status(created.created() ? 201 : 200).entity(created.run()).type(MediaType.APPLICATION_JSON).build();
     }
 
     @POST
@@ -64,15 +61,16 @@ public class TaskRunsResource {
     @GET
     @Path("{id}")
     @Transactional
-    public JsonObject read(@PathParam("id") String id) {
+    public Response read(@PathParam("id") String id) {
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw new ApiException(404, "Task not found");
         }
-        return Optional.ofNullable(em.find(TaskRun.class, uuid)).map(r -> Json.parseObject(r.getBody()))
-                .orElseThrow(() -> new ApiException(404, "Task not found"));
+        String run = RunRows.with(em, (c, ws) -> RunRows.taskRun(c, ws, uuid));
+        if (run == null) throw new ApiException(404, "Task not found");
+        return Response.ok(run, MediaType.APPLICATION_JSON).build();
     }
 
     @POST

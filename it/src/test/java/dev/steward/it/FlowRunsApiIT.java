@@ -61,6 +61,40 @@ class FlowRunsApiIT {
     }
 
     @Test
+    void concurrentCreatesWithOneIdempotencyKeyMakeOneRun() throws Exception {
+        String ws = Workspaces.create("runs-idem");
+        Api api = Workspaces.api(ws, Workspaces.issueKey(ws, "developer"));
+        String flowId = api.post("/flows/", "{\"name\":\"idem\"}").expect(201).object().getString("id");
+        String body = "{\"flow_id\":\"" + flowId + "\",\"idempotency_key\":\"once\"}";
+        int callers = 16;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        try {
+            List<java.util.concurrent.Future<Api.Reply>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                replies.add(pool.submit(() -> {
+                    start.await();
+                    return api.post("/flow_runs/", body);
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var reply : replies) {
+                Api.Reply r = reply.get();
+                statuses.add(r.status());
+                ids.add(r.object().getString("id"));
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 201).count(), "one creation: " + statuses);
+            assertEquals(callers - 1, statuses.stream().filter(s -> s == 200).count(), "the rest answered: " + statuses);
+            assertEquals(1, ids.size(), "every caller got the same run");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals("1", api.post("/flow_runs/count", "{}").expect(200).body().trim());
+    }
+
+    @Test
     void updateLabelsAndDelete() {
         String ws = Workspaces.create("runs-edit");
         Api api = Workspaces.api(ws, Workspaces.issueKey(ws, "developer"));

@@ -1,0 +1,227 @@
+package dev.steward.orchestration;
+
+import jakarta.json.JsonObject;
+import jakarta.persistence.EntityManager;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.hibernate.Session;
+
+/**
+ * Flow-run and task-run rows written and read by plain JDBC, on the connection of the current JPA transaction.
+ * Why not Hibernate here: a {@code find} of a workspace-partitioned entity rebuilds its load plan on every call (the
+ * tenant filter makes the plan uncacheable), which JFR showed as two thirds of {@code set_state}'s CPU. Every
+ * statement names the workspace, so one workspace never reads or changes another's rows.
+ *
+ * <p>The run document is the source of truth: the columns that filters and sorts use are derived from it by
+ * PostgreSQL in the same statement ({@link #FLOW_RUN}, {@link #TASK_RUN}), so they cannot drift apart.
+ */
+final class RunRows {
+    /** A locked flow run: its document and its flow's name (for the state event), or null when there is none. */
+    record LockedFlowRun(String body, String flowName) {}
+
+    /** Columns derived from a flow run's document {@code d.doc}, in insert and update alike. */
+    private static final Derived FLOW_RUN = new Derived("flow_run", Map.of(
+            "created", "(d.doc->>'created')::timestamptz",
+            "flow_id", "(d.doc->>'flow_id')::uuid",
+            "idempotency_key", "d.doc->>'idempotency_key'"), Map.of(
+            "name", "d.doc->>'name'",
+            "state_type", "d.doc->>'state_type'",
+            "state_name", "d.doc->>'state_name'",
+            "tags", "coalesce(array(select jsonb_array_elements_text(case jsonb_typeof(d.doc->'tags') "
+                    + "when 'array' then d.doc->'tags' else '[]' end)), '{}')",
+            "expected_start_time", "(d.doc->>'expected_start_time')::timestamptz",
+            "start_time", "(d.doc->>'start_time')::timestamptz",
+            "end_time", "(d.doc->>'end_time')::timestamptz",
+            "updated", "(d.doc->>'updated')::timestamptz",
+            "body", "d.doc"));
+
+    /** Columns derived from a task run's document; the state timestamp decides which state is newest. */
+    private static final Derived TASK_RUN = new Derived("task_run", Map.of(
+            "created", "(d.doc->>'created')::timestamptz"), Map.of(
+            "flow_run_id", "(d.doc->>'flow_run_id')::uuid",
+            "name", "coalesce(d.doc->>'name', '')",
+            "state_type", "d.doc->>'state_type'",
+            "state_timestamp", "(d.doc->'state'->>'timestamp')::timestamptz",
+            "updated", "(d.doc->>'updated')::timestamptz",
+            "body", "d.doc"));
+
+    /**
+     * The insert and update statements of a run table: the insert sets the fixed columns and the derived ones, the
+     * update the derived ones, each from the same expressions over the document.
+     */
+    private record Derived(String insert, String update) {
+        Derived(String table, Map<String, String> fixed, Map<String, String> derived) {
+            this(insertOf(table, fixed, derived), updateOf(table, new TreeMap<>(derived)));
+        }
+
+        private static String insertOf(String table, Map<String, String> fixed, Map<String, String> derived) {
+            Map<String, String> columns = new TreeMap<>(fixed);
+            columns.putAll(derived);
+            return "insert into " + table + " (id, workspace_id, " + String.join(", ", columns.keySet())
+                    + ") select (d.doc->>'id')::uuid, ?, " + String.join(", ", columns.values())
+                    + " from (select ?::jsonb as doc) d";
+        }
+
+        private static String updateOf(String table, Map<String, String> derived) {
+            StringBuilder set = new StringBuilder();
+            derived.forEach((column, expression) -> set.append(set.isEmpty() ? "" : ", ").append(column)
+                    .append(" = ").append(expression));
+            return "update " + table + " r set " + set + " from (select ?::jsonb as doc) d "
+                    + "where r.workspace_id = ? and r.id = (d.doc->>'id')::uuid";
+        }
+    }
+
+    /** Work on a transaction's connection for a workspace. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c, UUID workspaceId) throws SQLException;
+    }
+
+    private RunRows() {}
+
+    /** Runs the work on the JDBC connection of the entity manager's transaction, for the session's workspace. */
+    static <T> T with(EntityManager em, Work<T> work) {
+        Session session = em.unwrap(Session.class);
+        UUID workspaceId = (UUID) session.getTenantIdentifierValue();
+        return session.doReturningWork(c -> work.run(c, workspaceId));
+    }
+
+    /**
+     * Inserts a new flow run; with an idempotency key already used for the flow, nothing is written.
+     * @return whether the run was inserted
+     */
+    static boolean insertFlowRun(Connection c, UUID workspaceId, JsonObject doc) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(
+                FLOW_RUN.insert() + " on conflict (workspace_id, flow_id, idempotency_key) do nothing")) {
+            insert.setObject(1, workspaceId);
+            insert.setString(2, doc.toString());
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    /** The document of the flow's run with this idempotency key, or null. */
+    static String flowRunByIdempotencyKey(Connection c, UUID workspaceId, UUID flowId, String key) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "select body from flow_run where workspace_id = ? and flow_id = ? and idempotency_key = ?")) {
+            select.setObject(1, workspaceId);
+            select.setObject(2, flowId);
+            select.setString(3, key);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** The flow's name, or null when the workspace has no such flow. */
+    static String flowName(Connection c, UUID workspaceId, UUID flowId) throws SQLException {
+        return firstColumn(c, "select name from flow where workspace_id = ? and id = ?", workspaceId, flowId);
+    }
+
+    /** The run's document, or null. */
+    static String flowRun(Connection c, UUID workspaceId, UUID id) throws SQLException {
+        return firstColumn(c, "select body from flow_run where workspace_id = ? and id = ?", workspaceId, id);
+    }
+
+    /** Locks the run's row until the transaction ends and reads it with its flow's name; null when there is none. */
+    static LockedFlowRun lockFlowRun(Connection c, UUID workspaceId, UUID id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("""
+                select r.body, f.name from flow_run r
+                left join flow f on f.id = r.flow_id and f.workspace_id = r.workspace_id
+                where r.workspace_id = ? and r.id = ? for update of r""")) {
+            select.setObject(1, workspaceId);
+            select.setObject(2, id);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? new LockedFlowRun(rs.getString(1), rs.getString(2)) : null;
+            }
+        }
+    }
+
+    /** Replaces the run's document and the columns derived from it. */
+    static void updateFlowRun(Connection c, UUID workspaceId, JsonObject doc) throws SQLException {
+        update(c, FLOW_RUN.update(), workspaceId, doc);
+    }
+
+    static void insertFlowRunState(Connection c, UUID workspaceId, UUID flowRunId, JsonObject state) throws SQLException {
+        insertState(c, "flow_run_state", "flow_run_id", workspaceId, flowRunId, state);
+    }
+
+    /** Inserts a new task run (the caller has checked that its keys are not taken). */
+    static void insertTaskRun(Connection c, UUID workspaceId, JsonObject doc) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(TASK_RUN.insert())) {
+            insert.setObject(1, workspaceId);
+            insert.setString(2, doc.toString());
+            insert.executeUpdate();
+        }
+    }
+
+    /** The document of the task run with these keys (without a flow run: of no flow run), or null. */
+    static String taskRunByKeys(Connection c, UUID workspaceId, UUID flowRunId, String taskKey, String dynamicKey)
+            throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("select body from task_run where workspace_id = ? "
+                + "and body->>'task_key' = ? and body->>'dynamic_key' = ? and flow_run_id "
+                + (flowRunId == null ? "is null" : "= ?") + " limit 1")) {
+            select.setObject(1, workspaceId);
+            select.setString(2, taskKey);
+            select.setString(3, dynamicKey);
+            if (flowRunId != null) select.setObject(4, flowRunId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** The task run's document, or null. */
+    static String taskRun(Connection c, UUID workspaceId, UUID id) throws SQLException {
+        return firstColumn(c, "select body from task_run where workspace_id = ? and id = ?", workspaceId, id);
+    }
+
+    /** Locks the task run's row until the transaction ends and reads its document; null when there is none. */
+    static String lockTaskRun(Connection c, UUID workspaceId, UUID id) throws SQLException {
+        return firstColumn(c, "select body from task_run where workspace_id = ? and id = ? for update", workspaceId, id);
+    }
+
+    static void updateTaskRun(Connection c, UUID workspaceId, JsonObject doc) throws SQLException {
+        update(c, TASK_RUN.update(), workspaceId, doc);
+    }
+
+    static void insertTaskRunState(Connection c, UUID workspaceId, UUID taskRunId, JsonObject state) throws SQLException {
+        insertState(c, "task_run_state", "task_run_id", workspaceId, taskRunId, state);
+    }
+
+    private static void update(Connection c, String sql, UUID workspaceId, JsonObject doc) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(sql)) {
+            update.setString(1, doc.toString());
+            update.setObject(2, workspaceId);
+            update.executeUpdate();
+        }
+    }
+
+    private static void insertState(Connection c, String table, String runColumn, UUID workspaceId, UUID runId,
+                                    JsonObject state) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("insert into " + table
+                + " (id, workspace_id, " + runColumn + ", type, name, timestamp, body) "
+                + "select (s->>'id')::uuid, ?, ?, s->>'type', s->>'name', (s->>'timestamp')::timestamptz, s "
+                + "from (select ?::jsonb s) d")) {
+            insert.setObject(1, workspaceId);
+            insert.setObject(2, runId);
+            insert.setString(3, state.toString());
+            insert.executeUpdate();
+        }
+    }
+
+    /** The first column of the row with this id in the workspace, or null. */
+    private static String firstColumn(Connection c, String sql, UUID workspaceId, UUID id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(sql)) {
+            select.setObject(1, workspaceId);
+            select.setObject(2, id);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}
