@@ -39,37 +39,38 @@ class RunHistoryTest {
             s.persist(new Workspace(other, "h-" + other.toString().substring(0, 8), "O", Instant.now()));
         });
         UUID flow = UUID.randomUUID();
-        TenantContext.runAs(ws, () -> sf.inTransaction(s -> {
+        sf.inTransaction(s -> s.doWork(c -> {
             // bucket 0: two completed runs, 10 s and 20 s of run time, one started 5 s late
-            s.persist(flowRun(flow, "a", T0.plusSeconds(10), "COMPLETED", "Completed", T0.plusSeconds(15), 10.0, List.of("x")));
-            s.persist(flowRun(flow, "b", T0.plusSeconds(20), "COMPLETED", "Completed", T0.plusSeconds(20), 20.0, List.of()));
+            RunRows.insertFlowRun(c, ws, flowRun(flow, "a", T0.plusSeconds(10), "COMPLETED", "Completed", T0.plusSeconds(15), 10.0, List.of("x")));
+            RunRows.insertFlowRun(c, ws, flowRun(flow, "b", T0.plusSeconds(20), "COMPLETED", "Completed", T0.plusSeconds(20), 20.0, List.of()));
             // bucket 1: one failed run; bucket 2: nothing; bucket 3: a run still scheduled (late since then)
-            s.persist(flowRun(flow, "c", T0.plusSeconds(70), "FAILED", "Failed", T0.plusSeconds(70), 3.0, List.of("x")));
-            s.persist(flowRun(flow, "d", T0.plusSeconds(200), "SCHEDULED", "Late", null, 0.0, List.of()));
+            RunRows.insertFlowRun(c, ws, flowRun(flow, "c", T0.plusSeconds(70), "FAILED", "Failed", T0.plusSeconds(70), 3.0, List.of("x")));
+            RunRows.insertFlowRun(c, ws, flowRun(flow, "d", T0.plusSeconds(200), "SCHEDULED", "Late", null, 0.0, List.of()));
             // outside the range
-            s.persist(flowRun(flow, "e", T0.plusSeconds(500), "COMPLETED", "Completed", T0.plusSeconds(500), 1.0, List.of()));
-            TaskRun task = new TaskRun(UUID.randomUUID(), T0);
-            task.store(Json.createObjectBuilder().add("name", "t").add("flow_run_id", JsonValue.NULL)
+            RunRows.insertFlowRun(c, ws, flowRun(flow, "e", T0.plusSeconds(500), "COMPLETED", "Completed", T0.plusSeconds(500), 1.0, List.of()));
+            RunRows.insertTaskRun(c, ws, Json.createObjectBuilder().add("id", UUID.randomUUID().toString())
+                    .add("created", T0.toString()).add("updated", T0.toString())
+                    .add("name", "t").add("flow_run_id", JsonValue.NULL)
                     .add("state_type", "COMPLETED").add("state_name", "Cached")
                     .add("expected_start_time", T0.plusSeconds(65).toString())
-                    .add("start_time", T0.plusSeconds(66).toString()).add("total_run_time", 2.5).build(), T0, T0);
-            s.persist(task);
+                    .add("start_time", T0.plusSeconds(66).toString()).add("total_run_time", 2.5)
+                    .add("state", Json.createObjectBuilder().add("type", "COMPLETED").add("name", "Cached")
+                            .add("timestamp", T0.toString())).build());
+            RunRows.insertFlowRun(c, other, flowRun(flow, "z", T0.plusSeconds(10), "COMPLETED", "Completed", T0.plusSeconds(10), 99.0, List.of()));
         }));
-        TenantContext.runAs(other, () -> sf.inTransaction(s ->
-                s.persist(flowRun(flow, "z", T0.plusSeconds(10), "COMPLETED", "Completed", T0.plusSeconds(10), 99.0, List.of()))));
     }
 
-    static FlowRun flowRun(UUID flow, String name, Instant expected, String type, String stateName, Instant start,
-                           double total, List<String> tags) {
-        FlowRun run = new FlowRun(UUID.randomUUID(), flow, name, null, tags, T0);
-        JsonObjectBuilder doc = Json.createObjectBuilder().add("name", name).add("state_type", type)
+    static JsonObject flowRun(UUID flow, String name, Instant expected, String type, String stateName, Instant start,
+                              double total, List<String> tags) {
+        JsonObjectBuilder doc = Json.createObjectBuilder().add("id", UUID.randomUUID().toString())
+                .add("flow_id", flow.toString()).add("created", T0.toString()).add("updated", T0.toString())
+                .add("name", name).add("state_type", type)
                 .add("state_name", stateName).add("expected_start_time", expected.toString())
                 .add("start_time", start == null ? JsonValue.NULL : Json.createValue(start.toString()))
                 .add("end_time", JsonValue.NULL).add("total_run_time", total)
                 .add("tags", dev.steward.platform.Json.strings(tags))
                 .add("state", Json.createObjectBuilder().add("type", type).add("name", stateName).add("timestamp", expected.toString()));
-        run.store(doc.build(), T0);
-        return run;
+        return doc.build();
     }
 
     static JsonArray flowHistory(String body) {
