@@ -68,7 +68,7 @@ public class TaskRunService {
         return new Created(run, true);
     }
 
-    /** The same rules and timing as flow runs ({@link FlowRunRules}); accepted states join the history. */
+    /** Prefect's task-run rules ({@link TaskRunRules}); written states join the history. */
     @Transactional
     public FlowRunService.Orchestrated setState(UUID id, Body body) {
         body.rejectUnknown(List.of("state", "force"));
@@ -80,13 +80,15 @@ public class TaskRunService {
         JsonObject doc = Json.parseObject(run.getBody());
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
         JsonObject proposed = RunJson.newState(body.object("state"), "state", run.getFlowRunId(), id, now);
-        FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now, doc);
+        TaskRunLookups lookups = new TaskRunLookups(em.unwrap(org.hibernate.Session.class), run.getFlowRunId());
+        FlowRunRules.Decision decision = TaskRunRules.decide(current, proposed, force, now, doc, lookups);
         if (decision.state() == null) {
             return new FlowRunService.Orchestrated(decision.result(current), false);
         }
         JsonObject accepted = decision.state();
-        run.store(FlowRunRules.applyTiming(doc, current, accepted, now), now, now);
+        run.store(decision.run(), now, now);
         em.persist(new TaskRunState(id, accepted));
+        if (decision.cache()) lookups.cache(accepted, now);
         return new FlowRunService.Orchestrated(decision.result(accepted), true);
     }
 
