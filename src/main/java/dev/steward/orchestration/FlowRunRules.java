@@ -195,8 +195,7 @@ final class FlowRunRules {
         JsonObjectBuilder after = Json.createObjectBuilder(before);
         if (resuming && (type.equals(RUNNING) || RunJson.TERMINAL.contains(type))) after.add("resuming", false);
         t.policyAfter.forEach(after::add);
-        JsonObject timed = timing(t.run, t.from, t.state, t.now, !resuming);
-        return Json.createObjectBuilder(timed).add("empirical_policy", after.build()).build();
+        return timing(t.run, t.from, t.state, t.now, !resuming, after.build());
     }
 
     private static void preventDuplicateTransitions(Transition t) {
@@ -405,11 +404,15 @@ final class FlowRunRules {
      * times, total run time (time spent RUNNING) and the estimates derived from them.
      */
     static JsonObject applyTiming(JsonObject run, JsonObject from, JsonObject to, Instant now) {
-        return timing(run, from, to, now, true);
+        return timing(run, from, to, now, true, null);
     }
 
-    /** @param counts whether entering RUNNING counts as a run (not for a flow run resuming from a pause) */
-    static JsonObject timing(JsonObject run, JsonObject from, JsonObject to, Instant now, boolean counts) {
+    /**
+     * @param counts whether entering RUNNING counts as a run (not for a flow run resuming from a pause)
+     * @param policy the run's new empirical_policy, or null to keep it (one copy of the document, not two)
+     */
+    private static JsonObject timing(JsonObject run, JsonObject from, JsonObject to, Instant now, boolean counts,
+                                     JsonObject policy) {
         Instant at = RunJson.instant(to, "timestamp");
         int runCount = run.getInt("run_count", 0);
         Instant start = RunJson.instant(run, "start_time");
@@ -444,6 +447,7 @@ final class FlowRunRules {
         if (start != null && expected != null) {
             b.add("estimated_start_time_delta", Math.max(0, RunJson.seconds(expected, start)));
         }
+        if (policy != null) b.add("empirical_policy", policy);
         return b.build();
     }
 

@@ -67,11 +67,15 @@ final class TaskRunRules {
             cacheInsertion(t);
         }
         if (t.state == null) return new Decision(t.status, null, t.reason, t.delaySeconds, null, false);
-        JsonObjectBuilder before = Json.createObjectBuilder(run);
+        JsonObject before = run;
         // rules whose proposal kept its type keep their effects; a rule that changed it undid them (Prefect's cleanup)
-        if (t.open() && t.runCountReset) before.add("run_count", 0);
-        if (t.open() && t.flowRunRunCount != null) before.add("flow_run_run_count", t.flowRunRunCount);
-        JsonObject updated = FlowRunRules.applyTiming(before.build(), current, t.state, now);
+        if (t.open() && (t.runCountReset || t.flowRunRunCount != null)) {
+            JsonObjectBuilder b = Json.createObjectBuilder(run);
+            if (t.runCountReset) b.add("run_count", 0);
+            if (t.flowRunRunCount != null) b.add("flow_run_run_count", t.flowRunRunCount);
+            before = b.build();
+        }
+        JsonObject updated = FlowRunRules.applyTiming(before, current, t.state, now);
         return new Decision(t.status, t.state, t.reason, t.delaySeconds, updated, t.open() && t.cache);
     }
 
