@@ -133,23 +133,50 @@ public class FlowRunService {
             return new Orchestrated(decision.result(current), false);
         }
         JsonObject accepted = decision.state();
-        JsonObject updated = FlowRunRules.applyTiming(doc, current, accepted, now);
-        if ("AwaitingRetry".equals(accepted.getString("name"))) {
-            JsonObject policy = Json.createObjectBuilder(updated.getJsonObject("empirical_policy"))
-                    .add("retry_type", "in_process").add("resuming", false).add("pause_keys", JsonValue.EMPTY_JSON_ARRAY).build();
-            updated = Json.createObjectBuilder(updated).add("empirical_policy", policy).build();
-        }
-        JsonObject stored = updated;
+        JsonObject updated = decision.run();
         jdbc((c, ws) -> {
-            RunRows.updateFlowRun(c, ws, stored);
+            RunRows.updateFlowRun(c, ws, updated);
             RunRows.insertFlowRunState(c, ws, id, accepted);
-            if (stored.get("parent_task_run_id") instanceof JsonString parent) {
+            if (updated.get("parent_task_run_id") instanceof JsonString parent) {
                 TaskRunService.mirrorSubflowState(c, ws, UUID.fromString(parent.getString()), id, accepted, now);
             }
             return null;
         });
         emitStateEvent(updated, UUID.fromString(updated.getString("flow_id")), run.flowName(), current, accepted);
         return new Orchestrated(decision.result(accepted), true);
+    }
+
+    /**
+     * {@code POST /flow_runs/{id}/resume}: a PAUSED run is proposed RUNNING (a blocking, in-process pause: the paused
+     * client polls until it sees it) or, after a reschedule pause (suspend), SCHEDULED "Resuming"; the flow rules
+     * decide, as for set_state. A pause that waits for input (run_input_keyset) needs the input's schema, stored
+     * through Prefect's flow-run input API, which Steward does not have yet: such a run is refused with Prefect's
+     * answer for a missing schema. Without a keyset, run_input is ignored, as in Prefect.
+     */
+    @Transactional
+    public Orchestrated resume(UUID id, Body body) {
+        JsonValue runInput = body.json().getOrDefault("run_input", JsonValue.NULL);
+        if (runInput != JsonValue.NULL && !(runInput instanceof JsonObject)) {
+            throw ApiException.invalid("run_input", "Input should be a valid dictionary");
+        }
+        JsonObject doc = locked(id);
+        JsonObject state = doc.get("state") instanceof JsonObject s ? s : null;
+        if (state == null || !"PAUSED".equals(state.getString("type"))) {
+            return new Orchestrated(Json.createObjectBuilder().add("state", JsonValue.NULL).add("status", "ABORT")
+                    .add("details", Json.createObjectBuilder().add("type", "abort_details")
+                            .add("reason", "Cannot resume a flow run that is not paused.")).build(), false);
+        }
+        JsonObject details = state.getJsonObject("state_details");
+        if (details.get("run_input_keyset") instanceof JsonObject) {
+            // Prefect answers this REJECT with abort_details, and so does Steward
+            return new Orchestrated(Json.createObjectBuilder().add("state", state).add("status", "REJECT")
+                    .add("details", Json.createObjectBuilder().add("type", "abort_details")
+                            .add("reason", "Run input schema not found.")).build(), false);
+        }
+        String proposal = details.get("pause_reschedule") == JsonValue.TRUE
+                ? "{\"type\":\"SCHEDULED\",\"name\":\"Resuming\",\"state_details\":{\"scheduled_time\":\"" + Instant.now() + "\"}}"
+                : "{\"type\":\"RUNNING\"}";
+        return setState(id, Body.parse("{\"state\":" + proposal + "}"));
     }
 
     /** {@code PATCH /flow_runs/{id}}: the fields of {@link FlowRunUpdate} present in the body replace the old ones. */

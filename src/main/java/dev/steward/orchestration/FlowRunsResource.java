@@ -26,7 +26,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
-/** Prefect 3's flow runs API under a workspace (create, read, update, labels, delete, set_state, filter, count, history). */
+/** Prefect 3's flow runs API under a workspace (create, read, update, labels, delete, set_state, resume, filter, count, history). */
 @Path("/workspaces/{workspace}/flow_runs")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -111,6 +111,15 @@ public class FlowRunsResource {
     @MinRole(Role.DEVELOPER)
     public Response setState(@PathParam("id") String id, String text) {
         FlowRunService.Orchestrated result = runs.setState(uuid(id), Body.parse(text));
+        return Response.status(result.newState() ? 201 : 200).entity(result.result()).build();
+    }
+
+    /** Resumes a paused run: Prefect's OrchestrationResult, 201 when a new state was written. */
+    @POST
+    @Path("{id}/resume")
+    @MinRole(Role.DEVELOPER)
+    public Response resume(@PathParam("id") String id, String text) {
+        FlowRunService.Orchestrated result = runs.resume(uuid(id), Body.parse(text));
         return Response.status(result.newState() ? 201 : 200).entity(result.result()).build();
     }
 

@@ -73,6 +73,7 @@ final class RunJson {
                 case "deferred", "untrackable_result", "pause_reschedule" -> JsonValue.FALSE;
                 default -> JsonValue.NULL;
             };
+            checkDetail(at + ".state_details." + field, field, v);
             details.add(field, v);
         }
         if (flowRunId != null) details.add("flow_run_id", flowRunId.toString());
@@ -88,6 +89,48 @@ final class RunJson {
                 .add("data", data)
                 .add("state_details", details)
                 .build();
+    }
+
+    /** The orchestration rules read these details: a wrong type is a 422 here, never a failure in a rule. */
+    private static void checkDetail(String at, String field, JsonValue v) {
+        if (v == JsonValue.NULL) return;
+        switch (field) {
+            case "scheduled_time", "cache_expiration", "pause_timeout" -> {
+                if (!(v instanceof JsonString s) || !isInstant(s.getString())) {
+                    throw ApiException.invalid(at, "Input should be a valid datetime");
+                }
+            }
+            case "cache_key", "pause_key", "transition_id" -> {
+                if (!(v instanceof JsonString)) throw ApiException.invalid(at, "Input should be a valid string");
+            }
+            case "deferred", "untrackable_result", "pause_reschedule", "refresh_cache", "retriable" -> {
+                if (v != JsonValue.TRUE && v != JsonValue.FALSE) throw ApiException.invalid(at, "Input should be a valid boolean");
+            }
+            case "run_input_keyset" -> {
+                if (!(v instanceof JsonObject)) throw ApiException.invalid(at, "Input should be a valid dictionary");
+            }
+            default -> { }
+        }
+    }
+
+    /** A time within what Instant.toString writes back in a form parseInstant reads (years 0001 to 9999). */
+    private static boolean isInstant(String text) {
+        try {
+            Instant t = parseInstant(text);
+            return !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    /** {@code now} plus a number of seconds, kept within {@link #LATEST} (a retry delay may be any number). */
+    static Instant plusSeconds(Instant now, double seconds) {
+        if (!(seconds < LATEST.getEpochSecond())) return LATEST;
+        Instant t = now.plusNanos((long) (Math.max(seconds, -1e9) * 1e9));
+        return t.isAfter(LATEST) ? LATEST : t;
     }
 
     /** A name that fits its column, else Prefect's wording of a 422 for a too-long string. */

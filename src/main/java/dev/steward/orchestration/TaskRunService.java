@@ -72,7 +72,7 @@ public class TaskRunService {
         return new Created(run.toString(), true);
     }
 
-    /** The same rules and timing as flow runs ({@link FlowRunRules}); accepted states join the history. */
+    /** Prefect's task-run rules ({@link TaskRunRules}); written states join the history. */
     @Transactional
     public FlowRunService.Orchestrated setState(UUID id, Body body) {
         body.rejectUnknown(List.of("state", "force"));
@@ -85,17 +85,18 @@ public class TaskRunService {
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
         UUID flowRunId = doc.get("flow_run_id") instanceof JsonString f ? UUID.fromString(f.getString()) : null;
         JsonObject proposed = RunJson.newState(body.object("state"), "state", flowRunId, id, now);
-        FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now, doc);
+        TaskRunLookups lookups = new TaskRunLookups(em.unwrap(org.hibernate.Session.class), flowRunId);
+        FlowRunRules.Decision decision = TaskRunRules.decide(current, proposed, force, now, doc, lookups);
         if (decision.state() == null) {
             return new FlowRunService.Orchestrated(decision.result(current), false);
         }
         JsonObject accepted = decision.state();
-        JsonObject updated = FlowRunRules.applyTiming(doc, current, accepted, now);
         RunRows.with(em, (c, ws) -> {
-            RunRows.updateTaskRun(c, ws, updated);
+            RunRows.updateTaskRun(c, ws, decision.run());
             RunRows.insertTaskRunState(c, ws, id, accepted);
             return null;
         });
+        if (decision.cache()) lookups.cache(accepted, now);
         return new FlowRunService.Orchestrated(decision.result(accepted), true);
     }
 

@@ -39,8 +39,8 @@ class FlowRunsApiIT {
                 .expect(200).object().getString("status"));
         assertEquals("ACCEPT", api.post("/flow_runs/" + id + "/set_state", "{\"state\":{\"type\":\"COMPLETED\"}}")
                 .expect(201).object().getString("status"));
-        // a terminal run takes no further state unless forced
-        assertEquals("ABORT", api.post("/flow_runs/" + id + "/set_state", "{\"state\":{\"type\":\"RUNNING\"}}")
+        // a terminal run cannot crash, pause or be cancelled unless forced (OrchestrationRulesIT has the rest of the rule)
+        assertEquals("ABORT", api.post("/flow_runs/" + id + "/set_state", "{\"state\":{\"type\":\"CRASHED\"}}")
                 .expect(200).object().getString("status"));
         assertEquals("ACCEPT", api.post("/flow_runs/" + id + "/set_state", "{\"state\":{\"type\":\"FAILED\"},\"force\":true}")
                 .expect(201).object().getString("status"));
