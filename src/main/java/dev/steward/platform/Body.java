@@ -53,6 +53,11 @@ public final class Body {
         return json.containsKey(field);
     }
 
+    /** Where a field of this body sits in the request, as a 422 names it (e.g. "flow_runs.state.type"). */
+    public String location(String field) {
+        return at(field);
+    }
+
     private String at(String field) {
         return path.isEmpty() ? field : path + "." + field;
     }
@@ -173,6 +178,16 @@ public final class Body {
         double d = n.doubleValue();
         if (!Double.isFinite(d)) throw ApiException.invalid(at(field), "Input should be a finite number");
         return d;
+    }
+
+    /** A list of UUIDs; a malformed one is a 422 at the field. */
+    public Optional<List<java.util.UUID>> optionalUuids(String field) {
+        return optionalStrings(field).map(values -> uuids(values, at(field)));
+    }
+
+    /** A field sent as JSON null, which Prefect's schemas tell apart from an absent one where the default is not null. */
+    public boolean isExplicitNull(String field) {
+        return json.get(field) == JsonValue.NULL;
     }
 
     /** UUIDs given as strings; a malformed one is a 422 at {@code location}. */
