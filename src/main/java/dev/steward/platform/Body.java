@@ -211,6 +211,21 @@ public final class Body {
         return new Body(o, at(field));
     }
 
+    /** Each element of a list of objects, as a Body (absent or null reads as an empty list). */
+    public List<Body> objectList(String field) {
+        JsonValue v = present(field);
+        if (v == null) return List.of();
+        if (!(v instanceof JsonArray array)) throw ApiException.invalid(at(field), "Input should be a valid list");
+        List<Body> out = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            if (!(array.get(i) instanceof JsonObject o)) {
+                throw ApiException.invalid(at(field) + "." + i, "Input should be a valid dictionary");
+            }
+            out.add(new Body(o, at(field) + "." + i));
+        }
+        return out;
+    }
+
     /** A field limited to a set of names, e.g. a sort order. */
     public <E extends Enum<E>> E enumValue(String field, Class<E> type, E defaultValue) {
         Optional<String> name = optionalString(field);
