@@ -18,6 +18,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +32,7 @@ import java.util.logging.Logger;
  * {@code {"type":"event","event":…}}: first the stored matching events of the last 15 minutes in order (backfill),
  * then committed events live, without duplicates. The HTTP upgrade itself is not authenticated (a WebSocket client
  * sends its credentials in the first frame). A frame that is not JSON closes with 1002, one over
- * {@value #MAX_FRAME_BYTES} bytes with 1009, a binary one with 1003 (the container's answers).
+ * {@value #MAX_FRAME_BYTES} bytes with 1009, a binary one with 1003.
  */
 @ServerEndpoint(value = "/api/workspaces/{workspace}/events/out", subprotocols = {"prefect"})
 public class EventsOutEndpoint {
@@ -79,6 +80,12 @@ public class EventsOutEndpoint {
             LOG.log(Level.WARNING, "events/out: closing a connection after an unexpected failure", e);
             close(session, CloseCodes.UNEXPECTED_CONDITION, "Internal error");
         }
+    }
+
+    /** The container ignores a binary frame when no method takes it: refused here, as on /events/in. */
+    @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
+    public void binary(ByteBuffer data, Session session) throws IOException {
+        close(session, CloseCodes.CANNOT_ACCEPT, "Only text messages are accepted");
     }
 
     private void authenticate(JsonObject frame, Session session) throws IOException {

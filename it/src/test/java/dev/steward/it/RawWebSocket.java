@@ -124,9 +124,9 @@ final class RawWebSocket implements AutoCloseable {
         ByteBuffer b = ByteBuffer.allocate(10);
         b.put((byte) ((fin ? 0x80 : 0) | (rsv & 0x7) << 4 | opcode));
         int maskBit = masked ? 0x80 : 0;
-        if (length < 126) {
+        if (length >= 0 && length < 126) {
             b.put((byte) (maskBit | length));
-        } else if (length <= 0xFFFF) {
+        } else if (length >= 0 && length <= 0xFFFF) {
             b.put((byte) (maskBit | 126)).putShort((short) length);
         } else {
             b.put((byte) (maskBit | 127)).putLong(length);
@@ -145,7 +145,10 @@ final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
-    /** The next frame from the server, or null when the connection ended or nothing came within {@code timeout}. */
+    /** What {@link #read} answers when nothing came in time (the connection may still be open). */
+    static final Frame TIMED_OUT = new Frame(-1, new byte[0]);
+
+    /** The next frame from the server; null when the connection ended, {@link #TIMED_OUT} when nothing came in time. */
     Frame read(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
         try {
@@ -158,16 +161,18 @@ final class RawWebSocket implements AutoCloseable {
             byte[] payload = new byte[(int) length];
             in.readFully(payload);
             return new Frame(b0 & 0x0F, payload);
-        } catch (SocketTimeoutException | EOFException e) {
+        } catch (SocketTimeoutException e) {
+            return TIMED_OUT;
+        } catch (EOFException e) {
             return null;
         } catch (IOException e) {
             return null; // reset by the server
         }
     }
 
-    /** The next text frame (skipping pongs), or null. */
+    /** The next text frame (skipping pongs), or null if the connection closed or nothing came in time. */
     String readText(Duration timeout) throws IOException {
-        for (Frame f = read(timeout); f != null; f = read(timeout)) {
+        for (Frame f = read(timeout); f != null && f != TIMED_OUT; f = read(timeout)) {
             if (f.opcode() == TEXT) return f.text();
             if (f.opcode() == CLOSE) return null;
         }
@@ -176,19 +181,17 @@ final class RawWebSocket implements AutoCloseable {
 
     /** The code of the server's close frame, skipping other frames; {@link #NO_CLOSE_FRAME} if the connection just ended. */
     int awaitClose(Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Frame f = read(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+        for (Frame f = read(timeout); ; f = read(timeout)) {
+            if (f == TIMED_OUT) throw new AssertionError("the server neither closed nor ended the connection within " + timeout);
             if (f == null) return NO_CLOSE_FRAME;
             if (f.opcode() == CLOSE) return f.closeCode();
         }
-        throw new AssertionError("the server neither closed nor answered within " + timeout);
     }
 
     /** Waits for the pong to a ping with this payload; false if the connection ended or nothing came in time. */
     boolean pingPong(byte[] payload, Duration timeout) throws IOException {
         frame(PING, payload, true, true, 0);
-        for (Frame f = read(timeout); f != null; f = read(timeout)) {
+        for (Frame f = read(timeout); f != null && f != TIMED_OUT; f = read(timeout)) {
             if (f.opcode() == PONG) return java.util.Arrays.equals(f.payload(), payload);
             if (f.opcode() == CLOSE) return false;
         }

@@ -161,7 +161,7 @@ class WebSocketBadInputIT {
                 new Violation("a binary frame", 1003, s -> s.frame(RawWebSocket.BINARY, small, true, true, 0)),
                 new Violation("text that is not UTF-8", 1007, s -> s.frame(RawWebSocket.TEXT, new byte[] {'"', (byte) 0xC3, 0x28, '"'}, true, true, 0)),
                 new Violation("a frame declaring 17 MB", 1009, s -> s.headerOnly(RawWebSocket.TEXT, 17L * 1024 * 1024)),
-                new Violation("a frame declaring a negative length", 1009, s -> s.headerOnly(RawWebSocket.TEXT, Long.MIN_VALUE + 5)));
+                new Violation("a 64-bit length with its top bit set", 1002, s -> s.headerOnly(RawWebSocket.TEXT, Long.MIN_VALUE + 5)));
     }
 
     @Test
@@ -211,11 +211,11 @@ class WebSocketBadInputIT {
             socket.text(taskRunEvent(longName, longNameRun, "\"name\":\"" + "t".repeat(300) + "\",\"total_run_time\":1.5"));
             socket.text(event(good, "steward.it.good", "{\"after\":\"bad ones\"}"));
             assertTrue(socket.pingPong(new byte[] {7}, Duration.ofSeconds(120)), "the events before the ping are confirmed");
-            List<String> expected = new ArrayList<>(List.of(good.toString(), longName.toString()));
+            List<String> expected = new ArrayList<>(List.of(good.toString(), longName.toString(), badTime.toString()));
             Collections.sort(expected);
             assertEquals(expected, stored(List.of(nul, huge, badTime, longName, good)),
-                    "the good events are stored, those PostgreSQL or Prefect's schema refuse are not");
-            api.get("/task_runs/" + badTimeRun).expect(404);
+                    "the good events are stored, those PostgreSQL refuses are not");
+            api.get("/task_runs/" + badTimeRun).expect(404); // a valid event, but not a task run Prefect's schema takes
             JsonObject run = api.get("/task_runs/" + longNameRun).expect(200).object();
             assertEquals(300, run.getString("name").length(), "a long task-run name is kept whole in the run");
             // the same connection goes on
@@ -233,8 +233,7 @@ class WebSocketBadInputIT {
         UUID unconfirmed = UUID.randomUUID();
         try (RawWebSocket socket = authenticated(in)) {
             socket.text(event(unconfirmed, "steward.it.unconfirmed", "{}"));
-            socket.abort();
-        }
+        } // closed without a close frame, after the event (a reset instead would let TCP drop the unread event)
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -344,7 +343,7 @@ class WebSocketBadInputIT {
                         socket.text("{\"type\":\"filter\",\"filter\":" + filter + "}");
                         socket.frame(RawWebSocket.PING, new byte[] {9}, true, true, 0);
                         int result = 0;
-                        for (RawWebSocket.Frame f = socket.read(WAIT); f != null; f = socket.read(WAIT)) {
+                        for (RawWebSocket.Frame f = socket.read(WAIT); f != null && f != RawWebSocket.TIMED_OUT; f = socket.read(WAIT)) {
                             if (f.opcode() == RawWebSocket.PONG) {
                                 result = 200;
                                 break;
