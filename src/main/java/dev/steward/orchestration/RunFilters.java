@@ -425,7 +425,7 @@ final class RunFilters {
         return op.equals("or_");
     }
 
-    static String and(List<String> parts) {
+    private static String and(List<String> parts) {
         List<String> real = parts.stream().filter(p -> !p.equals(TRUE)).toList();
         if (real.isEmpty()) return TRUE;
         return real.size() == 1 ? real.get(0) : "(" + String.join(" and ", real) + ")";

@@ -202,11 +202,15 @@ class BadInputIT {
                 + ",\"deployments\":" + deploymentFilter();
     }
 
+    /** Every part of Prefect 3.9's EventFilter. */
     static String eventFilter() {
         return "{\"occurred\":{\"since\":\"" + Instant.now().minusSeconds(3600) + "\",\"until\":\"" + Instant.now() + "\"},"
                 + "\"event\":{\"prefix\":[\"prefect.\"],\"exclude_prefix\":[\"x\"],\"name\":[\"a\"],\"exclude_name\":[\"b\"]},"
-                + "\"resource\":{\"id\":[\"r\"],\"id_prefix\":[\"p\"],\"labels\":{\"k\":[\"v\"]}},"
-                + "\"any_resource\":{\"id\":[\"r\"]},\"id\":{\"id\":[\"" + UUID.randomUUID() + "\"]},\"order\":\"DESC\"}";
+                + "\"resource\":{\"id\":[\"r\"],\"id_prefix\":[\"p\"],\"labels\":{\"k\":[\"v\",\"!w*\"]},\"distinct\":false},"
+                + "\"related\":[{\"id\":[\"prefect.flow.x\"],\"role\":[\"flow\"],\"resources_in_roles\":[[\"prefect.flow.x\",\"flow\"]],"
+                + "\"labels\":{\"prefect.resource.name\":\"n*\"}}],"
+                + "\"any_resource\":[{\"id\":[\"r\"],\"id_prefix\":[\"p\"],\"labels\":{\"prefect.resource.role\":\"flow\"}}],"
+                + "\"id\":{\"id\":[\"" + UUID.randomUUID() + "\"]},\"text\":{\"query\":\"error -debug\"},\"order\":\"DESC\"}";
     }
 
     static String history() {
