@@ -152,12 +152,9 @@ public class TaskRunRecorder {
         return null;
     }
 
-    /** The task run's times, which queries compare in SQL: each null or a date-time, written as Instant writes it. */
-    private static final List<String> TIMES = List.of("expected_start_time", "next_scheduled_start_time", "start_time",
-            "end_time");
-
     /**
-     * Prefect's TaskRun object from the event's task_run and state; created is kept from the stored run, if any.
+     * Prefect's TaskRun object from the event's task_run and state; created is kept from the stored run, if any. Its
+     * times, which queries compare in SQL, are each null or a date-time written as Instant writes it.
      *
      * @throws RuntimeException when a time or the run time is not what Prefect's TaskRun schema takes
      */
@@ -176,11 +173,14 @@ public class TaskRunRecorder {
             if (!k.equals("id") && !k.equals("state") && !k.equals("flow_run_id") && !k.equals("created")) b.add(k, v);
         });
         Body given = Body.of(taskRun);
-        for (String field : TIMES) b.add(field, RunJson.value(given.optionalInstant(field).orElse(null)));
         Instant start = given.optionalInstant("start_time").orElse(null);
         Instant expected = given.optionalInstant("expected_start_time").orElse(null);
         double total = given.number("total_run_time", 0.0);
-        return b.add("total_run_time", total)
+        return b.add("start_time", RunJson.value(start))
+                .add("expected_start_time", RunJson.value(expected))
+                .add("end_time", RunJson.value(given.optionalInstant("end_time").orElse(null)))
+                .add("next_scheduled_start_time", RunJson.value(given.optionalInstant("next_scheduled_start_time").orElse(null)))
+                .add("total_run_time", total)
                 .add("state_id", state.getString("id"))
                 .add("state_type", state.getString("type"))
                 .add("state_name", state.getString("name"))
