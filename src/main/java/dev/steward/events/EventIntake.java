@@ -49,6 +49,14 @@ public class EventIntake {
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
+    /** Prefect's default limit on event names (PREFECT_SERVER_EVENTS_MAXIMUM_EVENT_NAME_LENGTH), also the column's. */
+    static final int MAX_NAME_LENGTH = 1024;
+    /** The resource_id column. */
+    static final int MAX_RESOURCE_ID_LENGTH = 1024;
+    /** Python's datetime range, which Prefect's DateTime is bound to. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     /**
      * An event frame as Prefect's schema has it.
      *
@@ -57,9 +65,13 @@ public class EventIntake {
     public static RunEvent parse(UUID workspaceId, String text) {
         JsonObject event = Json.parseObject(text);
         String name = string(event, "event");
+        if (name.length() > MAX_NAME_LENGTH) throw new IllegalArgumentException("event name longer than " + MAX_NAME_LENGTH);
         JsonObject resource = event.get("resource") instanceof JsonObject r ? r : null;
         if (resource == null || !(resource.get("prefect.resource.id") instanceof JsonString rid) || rid.getString().isEmpty()) {
             throw new IllegalArgumentException("resource needs a prefect.resource.id");
+        }
+        if (rid.getString().length() > MAX_RESOURCE_ID_LENGTH) {
+            throw new IllegalArgumentException("prefect.resource.id longer than " + MAX_RESOURCE_ID_LENGTH);
         }
         JsonArray related = event.get("related") instanceof JsonArray a ? a : JsonValue.EMPTY_JSON_ARRAY;
         JsonObject payload = event.get("payload") instanceof JsonObject p ? p : JsonValue.EMPTY_JSON_OBJECT;
@@ -70,6 +82,7 @@ public class EventIntake {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("occurred is not a date-time");
         }
+        if (occurred.isBefore(EARLIEST) || occurred.isAfter(LATEST)) throw new IllegalArgumentException("occurred out of range");
         UUID follows = event.get("follows") instanceof JsonString f ? UUID.fromString(f.getString()) : null;
         return new RunEvent(workspaceId, id, occurred, name, resource, related, payload, follows);
     }

@@ -1,5 +1,9 @@
 package dev.steward.events;
 
+import dev.steward.events.EventCriteria.Glob;
+import dev.steward.events.EventCriteria.ResourceMatch;
+import dev.steward.events.EventCriteria.TextSearch;
+import dev.steward.platform.Json;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
@@ -7,76 +11,252 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@link EventCriteria} as JPQL over the workspace's stored events (Hibernate adds the tenant condition). */
+/**
+ * {@link EventCriteria} as JPQL over the workspace's stored events (Hibernate adds the workspace to every entity of
+ * the query, subqueries included). Related resources are the jsonb array {@code related} of each event: a related or
+ * any_resource filter is an EXISTS over its elements, written in SQL (Hibernate's {@code sql()}; every value is a
+ * parameter), and a filter naming related ids first asks the GIN index {@code event_related} for the events whose
+ * {@code related} contains one of them ({@code @>}), so that only those are looked into.
+ */
 public final class EventQuery {
-    private final StringBuilder where = new StringBuilder("e.occurred >= :since and e.occurred <= :until");
-    private final Map<String, Object> params = new LinkedHashMap<>();
-    private final boolean ascending;
+    private final EventCriteria criteria;
+    private final Where where;
+    /** For {@code distinct}: the same conditions over the inner query's events. */
+    private final Where distinctWhere;
+
+    /** Conditions over one alias, with their parameters. */
+    private record Where(String jpql, Map<String, Object> params) {}
 
     public EventQuery(EventCriteria c) {
-        params.put("since", c.since);
-        params.put("until", c.until);
-        if (!c.names.isEmpty()) condition("e.name in :names", "names", c.names);
-        if (!c.excludeNames.isEmpty()) condition("e.name not in :xnames", "xnames", c.excludeNames);
-        anyPrefix("e.name", "prefix", c.prefixes, false);
-        anyPrefix("e.name", "xprefix", c.excludePrefixes, true);
-        if (!c.resourceIds.isEmpty()) condition("e.resourceId in :rids", "rids", c.resourceIds);
-        anyPrefix("e.resourceId", "rprefix", c.resourceIdPrefixes, false);
-        int n = 0;
-        for (Map.Entry<String, List<String>> label : c.labels.entrySet()) {
-            if (!label.getValue().isEmpty()) labelCondition("l" + n++, label.getKey(), label.getValue());
+        this.criteria = c;
+        this.where = new Conditions("e").build(c);
+        this.distinctWhere = c.distinct ? new Conditions("d").build(c) : null;
+    }
+
+    private static final class Conditions {
+        private final String a;
+        private final List<String> parts = new ArrayList<>();
+        private final Map<String, Object> params = new LinkedHashMap<>();
+        private int n;
+
+        Conditions(String alias) {
+            this.a = alias;
         }
-        if (c.related) where.append(" and 1 = 0"); // lifecycle events carry no related resources
-        if (!c.ids.isEmpty()) condition("e.id in :ids", "ids", c.ids);
-        ascending = c.ascending;
-    }
 
-    private void condition(String jpql, String name, Object value) {
-        where.append(" and ").append(jpql);
-        params.put(name, value);
-    }
-
-    private void anyPrefix(String field, String name, List<String> prefixes, boolean exclude) {
-        if (prefixes.isEmpty()) return;
-        List<String> parts = new ArrayList<>();
-        for (int i = 0; i < prefixes.size(); i++) {
-            String p = name + i;
-            parts.add(field + " like :" + p + " escape '\\'");
-            params.put(p, likePrefix(prefixes.get(i)));
+        Where build(EventCriteria c) {
+            parts.add(a + ".occurred >= " + param(c.since));
+            parts.add(a + ".occurred <= " + param(c.until));
+            if (!c.names.isEmpty()) parts.add(a + ".name in " + param(c.names));
+            if (!c.excludeNames.isEmpty()) parts.add(a + ".name not in " + param(c.excludeNames));
+            if (!c.prefixes.isEmpty()) parts.add(anyLike(a + ".name", c.prefixes.stream().map(EventQuery::likePrefix).toList()));
+            for (String prefix : c.excludePrefixes) parts.add("not (" + a + ".name like " + param(likePrefix(prefix)) + " escape '\\')");
+            if (c.resource != null) parts.add(resource(c.resource));
+            c.related.forEach(m -> parts.add(resource(m)));
+            c.anyResource.forEach(m -> parts.add(resource(m)));
+            if (!c.ids.isEmpty()) parts.add(a + ".id in " + param(c.ids));
+            if (c.text != null && !c.text.isEmpty()) parts.add(text(c.text));
+            return new Where(String.join(" and ", parts), params);
         }
-        where.append(exclude ? " and not (" : " and (").append(String.join(" or ", parts)).append(")");
-    }
 
-    /** One resource label: any positive value (exact or "prefix*") and none of the "!negated" ones. */
-    private void labelCondition(String name, String label, List<String> patterns) {
-        String value = "function('jsonb_extract_path_text', e.resource, :" + name + "k)";
-        params.put(name + "k", label);
-        List<String> positive = new ArrayList<>();
-        int i = 0;
-        for (String pattern : patterns) {
-            boolean negated = pattern.startsWith("!");
-            String p = negated ? pattern.substring(1) : pattern;
-            String param = name + "v" + i++;
-            String test = p.endsWith("*") ? value + " like :" + param + " escape '\\'" : value + " = :" + param;
-            params.put(param, p.endsWith("*") ? likePrefix(p.substring(0, p.length() - 1)) : p);
-            if (negated) {
-                where.append(" and (").append(value).append(" is null or not (").append(test).append("))");
-            } else {
-                positive.add(test);
+        /** The primary resource, a related one, or either, as the match asks. */
+        private String resource(ResourceMatch m) {
+            List<String> branches = new ArrayList<>();
+            if (m.primary()) branches.add(primary(m));
+            if (m.related()) branches.add(related(m));
+            return "(" + String.join(" or ", branches) + ")";
+        }
+
+        /** The match on the event's own resource, whose role is the empty one. */
+        private String primary(ResourceMatch m) {
+            String id = a + ".resourceId";
+            List<String> all = new ArrayList<>();
+            if (!m.ids().isEmpty()) all.add(id + " in " + param(m.ids()));
+            if (!m.idPrefixes().isEmpty()) all.add(anyLike(id, m.idPrefixes().stream().map(EventQuery::likePrefix).toList()));
+            if (m.roleSets().stream().anyMatch(roles -> !roles.contains(""))) all.add("1 = 0");
+            if (!m.pairs().isEmpty()) {
+                List<String> inRole = m.pairs().stream().filter(p -> p.get(1).isEmpty()).map(p -> p.get(0)).toList();
+                all.add(inRole.isEmpty() ? "1 = 0" : id + " in " + param(inRole));
             }
+            if (!m.idGlobs().isEmpty()) all.add(anyGlob(id, m.idGlobs()));
+            m.labels().forEach((label, globs) -> all.add(globs.isEmpty() ? "1 = 0"
+                    : anyGlob("cast(function('jsonb_extract_path_text', " + a + ".resource, " + param(label) + ") as String)", globs)));
+            if (m.needsRole()) all.add("1 = 0");
+            return all.isEmpty() ? "1 = 1" : "(" + String.join(" and ", all) + ")";
         }
-        if (!positive.isEmpty()) where.append(" and (").append(String.join(" or ", positive)).append(")");
+
+        /** Some element of the event's related resources matches: EXISTS over the jsonb array, in SQL. */
+        private String related(ResourceMatch m) {
+            Sql sql = new Sql("exists (select 1 from jsonb_array_elements(?) r where true", a + ".related");
+            String id = "(r ->> 'prefect.resource.id')";
+            String role = "(r ->> 'prefect.resource.role')";
+            if (!m.ids().isEmpty()) sql.add(" and " + id + " = any(?)", param(m.ids().toArray(String[]::new)));
+            if (!m.idPrefixes().isEmpty()) {
+                List<String> likes = new ArrayList<>();
+                for (String prefix : m.idPrefixes()) {
+                    likes.add(id + " like ? escape '\\'");
+                    sql.args.add(param(likePrefix(prefix)));
+                }
+                sql.text.append(" and (").append(String.join(" or ", likes)).append(")");
+            }
+            for (List<String> roles : m.roleSets()) sql.add(" and " + role + " = any(?)", param(roles.toArray(String[]::new)));
+            if (!m.pairs().isEmpty()) {
+                List<String> pairs = new ArrayList<>();
+                for (List<String> pair : m.pairs()) {
+                    pairs.add("(" + id + " = ? and " + role + " = ?)");
+                    sql.args.add(param(pair.get(0)));
+                    sql.args.add(param(pair.get(1)));
+                }
+                sql.text.append(" and (").append(String.join(" or ", pairs)).append(")");
+            }
+            if (!m.idGlobs().isEmpty()) sql.text.append(" and ").append(globs(sql, id, m.idGlobs()));
+            m.labels().forEach((label, globs) -> {
+                if (globs.isEmpty()) {
+                    sql.text.append(" and false");
+                } else {
+                    List<String> each = new ArrayList<>();
+                    for (Glob g : globs) {
+                        each.add((g.negated() ? "not (" : "(") + "(r ->> ?) like ? escape '\\')");
+                        sql.args.add(param(label));
+                        sql.args.add(param(g.like()));
+                    }
+                    sql.text.append(" and (").append(String.join(" or ", each)).append(")");
+                }
+            });
+            if (m.needsRole()) sql.text.append(" and ").append(role).append(" <> ''");
+            sql.text.append(")");
+            String exists = sql.predicate();
+            String indexed = indexed(m);
+            return indexed == null ? exists : "(" + indexed + " and " + exists + ")";
+        }
+
+        /**
+         * A condition the GIN index event_related answers, implied by the match: related contains an element with one
+         * of the ids (or id-role pairs, or exact ids of the labels). Null when the match names none.
+         */
+        private String indexed(ResourceMatch m) {
+            List<String> contained = new ArrayList<>();
+            if (!m.ids().isEmpty()) {
+                m.ids().forEach(id -> contained.add(element(id, null)));
+            } else if (!m.pairs().isEmpty()) {
+                m.pairs().forEach(p -> contained.add(element(p.get(0), p.get(1))));
+            } else if (!m.idGlobs().isEmpty() && m.idGlobs().stream().allMatch(Glob::exact)) {
+                m.idGlobs().forEach(g -> contained.add(element(g.like(), null)));
+            }
+            if (contained.isEmpty()) return null;
+            Sql sql = new Sql("(", null);
+            for (int i = 0; i < contained.size(); i++) {
+                sql.text.append(i == 0 ? "" : " or ").append("? @> cast(? as jsonb)");
+                sql.args.add(a + ".related");
+                sql.args.add(param(contained.get(i)));
+            }
+            sql.text.append(")");
+            return sql.predicate();
+        }
+
+        /** {@code [{"prefect.resource.id": id, "prefect.resource.role": role}]}, the role left out when null. */
+        private static String element(String id, String role) {
+            var element = Json.createObjectBuilder().add("prefect.resource.id", id);
+            if (role != null) element.add("prefect.resource.role", role);
+            return Json.createArrayBuilder().add(element).build().toString();
+        }
+
+        /** Prefect's text search over the event's name, resource, related resources and payload, lower-cased. */
+        private String text(TextSearch search) {
+            Sql sql = new Sql("exists (select 1 from (select lower(concat(?, ' ', cast(? as text), ' ', cast(? as text), ' ', "
+                    + "cast(? as text))) as t) s where true", a + ".name");
+            sql.args.add(a + ".resource");
+            sql.args.add(a + ".related");
+            sql.args.add(a + ".payload");
+            if (!search.include().isEmpty()) {
+                List<String> any = new ArrayList<>();
+                for (String term : search.include()) any.add(contains(sql, term));
+                sql.text.append(" and (").append(String.join(" or ", any)).append(")");
+            }
+            for (String term : search.exclude()) sql.text.append(" and not ").append(contains(sql, term));
+            for (String term : search.required()) sql.text.append(" and ").append(contains(sql, term));
+            sql.text.append(")");
+            return sql.predicate();
+        }
+
+        private String contains(Sql sql, String term) {
+            sql.args.add(param("%" + escapeLike(term) + "%"));
+            return "(s.t like lower(?) escape '\\')";
+        }
+
+        private String globs(Sql sql, String value, List<Glob> globs) {
+            List<String> each = new ArrayList<>();
+            for (Glob g : globs) {
+                each.add((g.negated() ? "not (" : "(") + value + " like ? escape '\\')");
+                sql.args.add(param(g.like()));
+            }
+            return "(" + String.join(" or ", each) + ")";
+        }
+
+        private String anyGlob(String value, List<Glob> globs) {
+            List<String> each = new ArrayList<>();
+            for (Glob g : globs) {
+                String like = value + " like " + param(g.like()) + " escape '\\'";
+                each.add(g.negated() ? "not (" + like + ")" : like);
+            }
+            return "(" + String.join(" or ", each) + ")";
+        }
+
+        private String anyLike(String field, List<String> patterns) {
+            List<String> each = new ArrayList<>();
+            for (String p : patterns) each.add(field + " like " + param(p) + " escape '\\'");
+            return "(" + String.join(" or ", each) + ")";
+        }
+
+        private String param(Object value) {
+            String name = a + "p" + n++;
+            params.put(name, value);
+            return ":" + name;
+        }
+    }
+
+    /** A fragment of SQL for Hibernate's {@code sql()}: its text with a ? per argument, the arguments in JPQL. */
+    private static final class Sql {
+        final StringBuilder text;
+        final List<String> args = new ArrayList<>();
+
+        Sql(String text, String firstArg) {
+            this.text = new StringBuilder(text);
+            if (firstArg != null) args.add(firstArg);
+        }
+
+        void add(String fragment, String arg) {
+            text.append(fragment);
+            args.add(arg);
+        }
+
+        /** As a predicate: JPQL cannot take sql() as one, and PostgreSQL folds the cast and "= true" away. */
+        String predicate() {
+            return "cast(sql('" + text.toString().replace("'", "''") + "', " + String.join(", ", args) + ") as Boolean) = true";
+        }
     }
 
     private static String likePrefix(String prefix) {
-        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return escapeLike(prefix) + "%";
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static <T> TypedQuery<T> bind(TypedQuery<T> query, Where where) {
+        where.params().forEach(query::setParameter);
+        return query;
     }
 
     public List<StoredEvent> page(EntityManager em, int offset, int limit) {
-        String direction = ascending ? "asc" : "desc";
-        TypedQuery<StoredEvent> q = em.createQuery("select e from StoredEvent e where " + where
-                + " order by e.occurred " + direction + ", e.id " + direction, StoredEvent.class);
-        params.forEach(q::setParameter);
+        String direction = criteria.ascending ? "asc" : "desc";
+        // distinct: each resource's first event in the requested order, as Prefect's row_number() window picks it
+        String filter = distinctWhere == null ? where.jpql() : "e.id in (select t.id from (select d.id as id, "
+                + "row_number() over (partition by d.resourceId order by d.occurred " + direction + ", d.id " + direction
+                + ") as rn from StoredEvent d where " + distinctWhere.jpql() + ") t where t.rn = 1)";
+        TypedQuery<StoredEvent> q = bind(em.createQuery("select e from StoredEvent e where " + filter
+                + " order by e.occurred " + direction + ", e.id " + direction, StoredEvent.class),
+                distinctWhere == null ? where : distinctWhere);
         return q.setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
@@ -86,16 +266,17 @@ public final class EventQuery {
      */
     public List<Object[]> groups(EntityManager em, String value, String label, Map<String, Object> extra) {
         var q = em.createQuery("select t.value, t.label, count(*), min(t.occurred), max(t.occurred) from (select "
-                + value + " as value, " + label + " as label, e.occurred as occurred from StoredEvent e where " + where
-                + ") t group by t.value, t.label", Object[].class);
-        params.forEach(q::setParameter);
+                + value + " as value, " + label + " as label, e.occurred as occurred from StoredEvent e where "
+                + where.jpql() + ") t group by t.value, t.label", Object[].class);
+        where.params().forEach(q::setParameter);
         extra.forEach(q::setParameter);
         return q.getResultList();
     }
 
+    /** The matching events, or with {@code distinct} the resources they are about, as Prefect counts them. */
     public long count(EntityManager em) {
-        TypedQuery<Long> q = em.createQuery("select count(e) from StoredEvent e where " + where, Long.class);
-        params.forEach(q::setParameter);
-        return q.getSingleResult();
+        String counted = criteria.distinct ? "count(distinct e.resourceId)" : "count(e)";
+        return bind(em.createQuery("select " + counted + " from StoredEvent e where " + where.jpql(), Long.class), where)
+                .getSingleResult();
     }
 }

@@ -34,7 +34,8 @@ import java.util.logging.Logger;
  * stops reading until the committer catches up, which pushes back on the client through TCP. If a commit fails, the
  * connection is closed (1011) without a pong and the client sends its unconfirmed events again on its next
  * connection; ids already stored are taken once only. An event that is not valid JSON or lacks a required field is
- * dropped and logged (the protocol has no reply).
+ * dropped and logged (the protocol has no reply); so is one whose data PostgreSQL refuses (a NUL character, a number
+ * beyond numeric), found by storing the failed batch's events one by one.
  */
 public class EventsInConnection implements HttpUpgradeHandler {
     private static final Logger LOG = Logger.getLogger(EventsInConnection.class.getName());
@@ -212,8 +213,12 @@ public class EventsInConnection implements HttpUpgradeHandler {
             }
             if (!batch.isEmpty()) { // also when the peer has gone: these events arrived whole
                 try {
-                    TenantContext.runAs(workspace.getId(), () -> intake.store(workspace.getId(), batch));
+                    store(batch);
                 } catch (RuntimeException e) {
+                    if (refusedData(e) && storeEachOrDrop(batch)) {
+                        if (action != null) action.run();
+                        continue;
+                    }
                     LOG.log(Level.WARNING, "events/in: could not commit " + batch.size() + " events; closing the "
                             + "connection so that the client sends them again", e);
                     closeWith(1011, "Internal error");
@@ -228,6 +233,45 @@ public class EventsInConnection implements HttpUpgradeHandler {
             }
             if (action != null) action.run();
         }
+    }
+
+    private void store(List<RunEvent> events) {
+        TenantContext.runAs(workspace.getId(), () -> intake.store(workspace.getId(), events));
+    }
+
+    /**
+     * After PostgreSQL refused a batch's data: each event on its own, dropping those it refuses (they would fail on
+     * every retry, and the client would resend them for ever). False when a failure is of another kind: then the
+     * client has to send them again.
+     */
+    private boolean storeEachOrDrop(List<RunEvent> batch) {
+        for (RunEvent event : batch) {
+            try {
+                store(List.of(event));
+            } catch (RuntimeException e) {
+                if (!refusedData(e)) return false;
+                LOG.log(Level.WARNING, "events/in: dropped event " + event.id() + ", whose data PostgreSQL refuses: "
+                        + rootMessage(e));
+            }
+        }
+        return true;
+    }
+
+    /** PostgreSQL's data exceptions (SQLSTATE 22xxx: NUL in text, numbers beyond numeric, ...) and limits (54xxx). */
+    static boolean refusedData(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("54"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) t = t.getCause();
+        return t.getMessage();
     }
 
     private void send(byte[] frame) {

@@ -7,6 +7,7 @@ import dev.steward.tenancy.TenantContext;
 import dev.steward.tenancy.Workspace;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.OnClose;
@@ -17,6 +18,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -29,13 +31,16 @@ import java.util.logging.Logger;
  * filter ({@code {"type":"filter","filter":…,"backfill":true}}, a bad one closes with 1002). Then the stream sends
  * {@code {"type":"event","event":…}}: first the stored matching events of the last 15 minutes in order (backfill),
  * then committed events live, without duplicates. The HTTP upgrade itself is not authenticated (a WebSocket client
- * sends its credentials in the first frame).
+ * sends its credentials in the first frame). A frame that is not JSON closes with 1002, one over
+ * {@value #MAX_FRAME_BYTES} bytes with 1009, a binary one with 1003.
  */
 @ServerEndpoint(value = "/api/workspaces/{workspace}/events/out", subprotocols = {"prefect"})
 public class EventsOutEndpoint {
     private static final Logger LOG = Logger.getLogger(EventsOutEndpoint.class.getName());
     static final Duration MAX_BACKFILL = Duration.ofMinutes(15);
     static final int BACKFILL_LIMIT = 1000;
+    /** Auth and filter frames are small; a larger frame is closed with 1009 (message too big). */
+    static final int MAX_FRAME_BYTES = 1024 * 1024;
 
     @Inject
     WebSocketAuth auth;
@@ -55,7 +60,7 @@ public class EventsOutEndpoint {
         session.getUserProperties().put("workspace", slugOrId);
     }
 
-    @OnMessage
+    @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
     public void message(String text, Session session) throws IOException {
         JsonObject frame;
         try {
@@ -64,12 +69,23 @@ public class EventsOutEndpoint {
             close(session, CloseCodes.PROTOCOL_ERROR, "Invalid JSON");
             return;
         }
-        if (workspace == null) {
-            authenticate(frame, session);
-        } else if (subscription == null) {
-            subscribe(frame, session);
+        try {
+            if (workspace == null) {
+                authenticate(frame, session);
+            } else if (subscription == null) {
+                subscribe(frame, session);
+            }
+            // later frames carry nothing for this stream
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "events/out: closing a connection after an unexpected failure", e);
+            close(session, CloseCodes.UNEXPECTED_CONDITION, "Internal error");
         }
-        // later frames carry nothing for this stream
+    }
+
+    /** The container ignores a binary frame when no method takes it: refused here, as on /events/in. */
+    @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
+    public void binary(ByteBuffer data, Session session) throws IOException {
+        close(session, CloseCodes.CANNOT_ACCEPT, "Only text messages are accepted");
     }
 
     private void authenticate(JsonObject frame, Session session) throws IOException {
@@ -93,14 +109,15 @@ public class EventsOutEndpoint {
         }
         EventCriteria criteria;
         try {
-            criteria = EventCriteria.parse(Body.parse(frame.getJsonObject("filter") == null ? "{}" : frame.getJsonObject("filter").toString()));
-        } catch (ApiException | ClassCastException e) {
-            close(session, CloseCodes.PROTOCOL_ERROR, "Invalid filter: " + (e instanceof ApiException a ? a.detail() : e.getMessage()));
+            if (frame.get("filter") == JsonValue.NULL) throw ApiException.invalid("filter", "Input should be a valid dictionary");
+            criteria = EventCriteria.parse(Body.of(frame).object("filter"));
+        } catch (ApiException e) {
+            close(session, CloseCodes.PROTOCOL_ERROR, "Invalid filter: " + e.detail());
             return;
         }
         criteria.clampSince(MAX_BACKFILL);
         criteria.orderAscending();
-        boolean backfill = frame.getBoolean("backfill", true);
+        boolean backfill = frame.get("backfill") != JsonValue.FALSE;
         subscription = new EventSubscription(session, criteria, bus);
         // subscribe first so that nothing committed during the backfill is missed, then backfill
         subscription.listenTo(bus, workspace.getId());

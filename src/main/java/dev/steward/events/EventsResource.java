@@ -94,7 +94,9 @@ public class EventsResource {
     }
 
     private JsonObject page(JsonObject filterJson, int limit, int offset) {
-        EventStore.Page page = store.find(EventCriteria.parse(Body.parse(filterJson.toString())), offset, limit);
+        // parsed where it sits in the request, so that a 422 names the field as Prefect does (body.filter....)
+        Body filter = Body.of(Json.createObjectBuilder().add("filter", filterJson).build()).object("filter");
+        EventStore.Page page = store.find(EventCriteria.parse(filter), offset, limit);
         List<JsonObject> events = page.events();
         long total = page.total();
         JsonArrayBuilder items = Json.createArrayBuilder();

@@ -33,7 +33,7 @@ import java.util.UUID;
 @Consumes(MediaType.WILDCARD)
 public class FlowRunsResource {
     private static final List<String> FILTER_FIELDS = List.of("flows", "flow_runs", "task_runs", "deployments",
-            "work_pools", "work_pool_queues", "work_queues", "sort", "limit", "offset");
+            "work_pools", "work_pool_queues", "sort", "limit", "offset");
 
     @Inject
     FlowRunService runs;

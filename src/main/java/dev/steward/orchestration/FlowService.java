@@ -68,14 +68,15 @@ public class FlowService {
         return findByName(name).orElseThrow(FlowService::notFound);
     }
 
+    /** The flows that the filters of a {@code /flows/filter} body select. */
     @Transactional
-    public List<Flow> list(JsonObject filter, FlowSort sort, int offset, int limit) {
-        return new FlowFilter(Body.parse(filter.toString())).page(em, sort, offset, limit);
+    public List<Flow> list(Body filters, FlowSort sort, int offset, int limit) {
+        return new FlowFilter(filters).page(em, sort, offset, limit);
     }
 
     @Transactional
-    public long count(JsonObject filter) {
-        return new FlowFilter(Body.parse(filter.toString())).count(em);
+    public long count(Body filters) {
+        return new FlowFilter(filters).count(em);
     }
 
     @Transactional

@@ -29,9 +29,11 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class FlowsResource {
-    /** Filters on related objects that Prefect accepts here and Steward does not apply yet. */
-    private static final List<String> FILTER_FIELDS = List.of("offset", "limit", "sort", "flows", "flow_runs",
-            "task_runs", "deployments", "work_pools");
+    /** The filters Prefect applies here; its client also sends work_queues, which Prefect's server ignores. */
+    private static final List<String> FILTERS = List.of("flows", "flow_runs", "task_runs", "deployments", "work_pools",
+            "work_queues");
+    private static final List<String> PAGED_FILTERS = List.of("flows", "flow_runs", "task_runs", "deployments",
+            "work_pools", "work_queues", "offset", "limit", "sort");
 
     @Inject
     FlowService flows;
@@ -53,13 +55,12 @@ public class FlowsResource {
     @Path("filter")
     public JsonValue filter(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(FILTER_FIELDS);
-        rejectRelatedFilters(body);
+        body.rejectUnknown(PAGED_FILTERS);
         int limit = Paging.limit(body);
         int offset = body.integer("offset", 0, 0, Integer.MAX_VALUE);
         FlowSort sort = body.enumValue("sort", FlowSort.class, FlowSort.NAME_ASC);
         JsonArrayBuilder out = dev.steward.platform.Json.createArrayBuilder();
-        flows.list(body.object("flows").json(), sort, offset, limit).forEach(f -> out.add(FlowService.describe(f)));
+        flows.list(body, sort, offset, limit).forEach(f -> out.add(FlowService.describe(f)));
         return out.build();
     }
 
@@ -67,9 +68,8 @@ public class FlowsResource {
     @Path("count")
     public long count(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(List.of("flows", "flow_runs", "task_runs", "deployments", "work_pools"));
-        rejectRelatedFilters(body);
-        return flows.count(body.object("flows").json());
+        body.rejectUnknown(FILTERS);
+        return flows.count(body);
     }
 
     @GET
@@ -100,14 +100,6 @@ public class FlowsResource {
     public Response delete(@PathParam("id") String id) {
         flows.delete(uuid(id));
         return Response.noContent().build();
-    }
-
-    private static void rejectRelatedFilters(Body body) {
-        for (String related : List.of("flow_runs", "task_runs", "deployments", "work_pools")) {
-            if (body.has(related) && !body.json().isNull(related)) {
-                throw ApiException.invalid(related, "Filtering flows by " + related + " is not supported yet");
-            }
-        }
     }
 
     private static UUID uuid(String id) {

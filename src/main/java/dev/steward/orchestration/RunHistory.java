@@ -17,7 +17,7 @@ import java.util.Map;
  * [history_start, history_end) is cut into buckets of history_interval_seconds (at least 1 s, else Prefect's 422;
  * at most 500 buckets, the rest of the range is dropped as in Prefect); each bucket lists, per state type and name,
  * the runs expected to start in it, their summed estimated run time and lateness (seconds). The body's run filters
- * are those of the filter endpoints ({@link RunQuery}).
+ * are those of the filter endpoints ({@link RunFilters}).
  */
 final class RunHistory {
     static final int MAX_BUCKETS = 500;
@@ -31,7 +31,7 @@ final class RunHistory {
     static JsonArray flowRuns(EntityManager em, Body body) {
         body.rejectUnknown(FLOW_RUN_FIELDS);
         Range range = Range.of(body);
-        return range.answer(RunQuery.flowRuns(body), em);
+        return range.answer(RunQuery.flowRunHistory(body), em);
     }
 
     static JsonArray taskRuns(EntityManager em, Body body) {

@@ -7,7 +7,6 @@ import dev.steward.platform.UnnestColumns;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import dev.steward.platform.Json;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -98,23 +97,23 @@ public class TaskRunRecorder {
         JsonObject taskRun = event.payload().get("task_run") instanceof JsonObject t ? t : null;
         if (validated == null || taskRun == null) return null;
         UUID flowRunId = flowRunOf(event);
-        JsonObject state;
         try {
-            state = RunJson.newState(Body.of(validated), "validated_state", flowRunId, taskRunId, event.occurred(),
-                    event.id());
+            JsonObject state = RunJson.newState(Body.of(validated), "validated_state", flowRunId, taskRunId,
+                    event.occurred(), event.id());
+            return new Recorded(taskRunId, event.occurred(), state, document(taskRun, taskRunId, flowRunId, state, now));
         } catch (RuntimeException e) {
-            return null; // a state Prefect's schema would not validate either
+            return null; // a state or task run Prefect's schema would not validate either
         }
-        return new Recorded(taskRunId, event.occurred(), state, document(taskRun, taskRunId, flowRunId, state, now));
     }
 
     private static void upsertRuns(Connection c, UUID workspaceId, Iterable<Recorded> runs, Instant now) throws SQLException {
         UnnestColumns t = new UnnestColumns(6);
         for (Recorded r : runs) {
             JsonValue flowRun = r.run().get("flow_run_id");
+            String name = r.run().getString("name", "");
             t.add(r.taskRunId().toString(), flowRun instanceof jakarta.json.JsonString s ? s.getString() : null,
-                    r.run().getString("name", ""), r.state().getString("type"), r.occurred().toString(),
-                    r.run().toString());
+                    name.length() > RunJson.MAX_NAME_LENGTH ? name.substring(0, RunJson.MAX_NAME_LENGTH) : name,
+                    r.state().getString("type"), r.occurred().toString(), r.run().toString());
         }
         try (PreparedStatement upsert = c.prepareStatement(UPSERT_RUNS)) {
             upsert.setObject(1, workspaceId);
@@ -153,7 +152,12 @@ public class TaskRunRecorder {
         return null;
     }
 
-    /** Prefect's TaskRun object from the event's task_run and state; created is kept from the stored run, if any. */
+    /**
+     * Prefect's TaskRun object from the event's task_run and state; created is kept from the stored run, if any. Its
+     * times, which queries compare in SQL, are each null or a date-time written as Instant writes it.
+     *
+     * @throws RuntimeException when a time or the run time is not what Prefect's TaskRun schema takes
+     */
     private static JsonObject document(JsonObject taskRun, UUID id, UUID flowRunId, JsonObject state, Instant now) {
         JsonObjectBuilder b = Json.createObjectBuilder()
                 .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
@@ -168,10 +172,16 @@ public class TaskRunRecorder {
         taskRun.forEach((k, v) -> {
             if (!k.equals("id") && !k.equals("state") && !k.equals("flow_run_id") && !k.equals("created")) b.add(k, v);
         });
-        Instant start = RunJson.instant(taskRun, "start_time");
-        Instant expected = RunJson.instant(taskRun, "expected_start_time");
-        double total = taskRun.get("total_run_time") instanceof JsonNumber n ? n.doubleValue() : 0.0;
-        return b.add("state_id", state.getString("id"))
+        Body given = Body.of(taskRun);
+        Instant start = given.optionalInstant("start_time").orElse(null);
+        Instant expected = given.optionalInstant("expected_start_time").orElse(null);
+        double total = given.number("total_run_time", 0.0);
+        return b.add("start_time", RunJson.value(start))
+                .add("expected_start_time", RunJson.value(expected))
+                .add("end_time", RunJson.value(given.optionalInstant("end_time").orElse(null)))
+                .add("next_scheduled_start_time", RunJson.value(given.optionalInstant("next_scheduled_start_time").orElse(null)))
+                .add("total_run_time", total)
+                .add("state_id", state.getString("id"))
                 .add("state_type", state.getString("type"))
                 .add("state_name", state.getString("name"))
                 .add("estimated_run_time", total)

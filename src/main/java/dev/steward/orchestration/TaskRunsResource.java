@@ -28,7 +28,7 @@ import java.util.UUID;
 @Consumes(MediaType.WILDCARD)
 public class TaskRunsResource {
     private static final List<String> FILTER_FIELDS = List.of("flows", "flow_runs", "task_runs", "deployments",
-            "work_pools", "work_pool_queues", "work_queues", "sort", "limit", "offset");
+            "sort", "limit", "offset");
 
     @PersistenceContext(unitName = "steward")
     EntityManager em;

@@ -53,6 +53,11 @@ public final class Body {
         return json.containsKey(field);
     }
 
+    /** Where a field of this body sits in the request, as a 422 names it (e.g. "flow_runs.state.type"). */
+    public String location(String field) {
+        return at(field);
+    }
+
     private String at(String field) {
         return path.isEmpty() ? field : path + "." + field;
     }
@@ -175,6 +180,16 @@ public final class Body {
         return d;
     }
 
+    /** A list of UUIDs; a malformed one is a 422 at the field. */
+    public Optional<List<java.util.UUID>> optionalUuids(String field) {
+        return optionalStrings(field).map(values -> uuids(values, at(field)));
+    }
+
+    /** A field sent as JSON null, which Prefect's schemas tell apart from an absent one where the default is not null. */
+    public boolean isExplicitNull(String field) {
+        return json.get(field) == JsonValue.NULL;
+    }
+
     /** UUIDs given as strings; a malformed one is a 422 at {@code location}. */
     public static List<java.util.UUID> uuids(List<String> values, String location) {
         List<java.util.UUID> out = new ArrayList<>(values.size());
@@ -194,6 +209,21 @@ public final class Body {
         if (v == null) return new Body(JsonValue.EMPTY_JSON_OBJECT, at(field));
         if (!(v instanceof JsonObject o)) throw ApiException.invalid(at(field), "Input should be a valid dictionary");
         return new Body(o, at(field));
+    }
+
+    /** Each element of a list of objects, as a Body (absent or null reads as an empty list). */
+    public List<Body> objectList(String field) {
+        JsonValue v = present(field);
+        if (v == null) return List.of();
+        if (!(v instanceof JsonArray array)) throw ApiException.invalid(at(field), "Input should be a valid list");
+        List<Body> out = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            if (!(array.get(i) instanceof JsonObject o)) {
+                throw ApiException.invalid(at(field) + "." + i, "Input should be a valid dictionary");
+            }
+            out.add(new Body(o, at(field) + "." + i));
+        }
+        return out;
     }
 
     /** A field limited to a set of names, e.g. a sort order. */

@@ -147,7 +147,8 @@ public final class WebSocketFrames {
             }
             boolean control = opcode >= 0x8;
             if (control && (!fin || length > 125)) throw new ProtocolException(1002, "Invalid control frame");
-            if (length < 0 || length > maxMessageBytes) throw new ProtocolException(1009, "Message too big");
+            if (length < 0) throw new ProtocolException(1002, "Invalid frame length"); // the top bit must be 0
+            if (length > maxMessageBytes) throw new ProtocolException(1009, "Message too big");
             int frameLength = header + 4 + (int) length;
             if (available < frameLength) {
                 reserve(frameLength - available);

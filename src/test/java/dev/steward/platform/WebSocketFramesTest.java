@@ -95,6 +95,9 @@ class WebSocketFramesTest {
         assertEquals(1009, violation(clientFrame(true, WebSocketFrames.TEXT, new byte[(1 << 20) + 1])), "too big");
         assertEquals(1003, violation(clientFrame(true, WebSocketFrames.BINARY, new byte[] {1})), "binary");
         assertEquals(1002, violation(clientFrame(true, 0, utf8("x"))), "continuation without a message");
+        byte[] negative = java.nio.ByteBuffer.allocate(14).put((byte) 0x81).put((byte) (0x80 | 127)).putLong(-5)
+                .putInt(0).array();
+        assertEquals(1002, violation(negative), "a 64-bit length with its top bit set");
     }
 
     /** The close code a fresh connection's reader answers these bytes with (a violation ends the connection). */

@@ -136,31 +136,81 @@ class BadInputIT {
     }
 
     static String flowFilter() {
-        return "{\"operator\":\"and_\",\"id\":{\"any_\":[\"" + flowId + "\"]},\"name\":{\"any_\":[\"sweep\"],\"like_\":\"sw\"},"
-                + "\"tags\":{\"operator\":\"and_\",\"all_\":[\"a\"],\"any_\":[\"a\"],\"is_null_\":false}}";
+        return "{\"operator\":\"and_\",\"id\":{\"any_\":[\"" + flowId + "\"],\"not_any_\":[\"" + UNKNOWN + "\"]},"
+                + "\"deployment\":{\"operator\":\"and_\",\"is_null_\":true},\"name\":{\"any_\":[\"sweep\"],\"like_\":\"sw\"},"
+                + "\"tags\":{\"operator\":\"and_\",\"all_\":[\"a\"],\"is_null_\":false}}";
     }
 
-    /** The parts of a FlowFilter that the run endpoints apply. */
-    static String runsFlowFilter() {
-        return "{\"operator\":\"and_\",\"id\":{\"any_\":[\"" + flowId + "\"]},\"name\":{\"any_\":[\"sweep\"]}}";
+    /** A time range filter ({before_, after_} and, where Prefect has it, is_null_). */
+    static String times(boolean isNull) {
+        return "{\"before_\":\"" + Instant.now() + "\",\"after_\":\"" + Instant.now().minusSeconds(3600) + "\""
+                + (isNull ? ",\"is_null_\":false}" : "}");
     }
 
+    /** Every part of Prefect 3.9's FlowRunFilter. */
     static String flowRunFilter() {
-        return "{\"operator\":\"and_\",\"id\":{\"any_\":[\"" + runId + "\"]},\"name\":{\"any_\":[\"r\"]},"
-                + "\"state\":{\"type\":{\"any_\":[\"RUNNING\"],\"not_any_\":[\"FAILED\"]},\"name\":{\"any_\":[\"Running\"]}},"
-                + "\"tags\":{\"all_\":[\"t\"]},\"parent_task_run_id\":{\"any_\":[\"" + taskRunId + "\"],\"is_null_\":true}}";
+        return "{\"operator\":\"and_\",\"id\":{\"any_\":[\"" + runId + "\"],\"not_any_\":[\"" + UNKNOWN + "\"]},"
+                + "\"name\":{\"any_\":[\"r\"],\"like_\":\"r\"},"
+                + "\"tags\":{\"operator\":\"and_\",\"all_\":[\"t\"],\"any_\":[\"t\"],\"is_null_\":false},"
+                + "\"deployment_id\":{\"operator\":\"or_\",\"any_\":[\"" + UNKNOWN + "\"],\"is_null_\":true},"
+                + "\"work_queue_name\":{\"operator\":\"and_\",\"any_\":[\"q\"],\"is_null_\":false},"
+                + "\"state\":{\"operator\":\"and_\",\"type\":{\"any_\":[\"RUNNING\"],\"not_any_\":[\"FAILED\"]},"
+                + "\"name\":{\"any_\":[\"Running\"],\"not_any_\":[\"Failed\"]}},\"flow_version\":{\"any_\":[\"1\"]},"
+                + "\"start_time\":" + times(true) + ",\"end_time\":" + times(true) + ",\"expected_start_time\":" + times(false)
+                + ",\"next_scheduled_start_time\":" + times(false) + ","
+                + "\"parent_flow_run_id\":{\"operator\":\"and_\",\"any_\":[\"" + runId + "\"]},"
+                + "\"parent_task_run_id\":{\"operator\":\"and_\",\"any_\":[\"" + taskRunId + "\"],\"is_null_\":true},"
+                + "\"idempotency_key\":{\"any_\":[\"k\"],\"not_any_\":[\"j\"]},"
+                + "\"created_by\":{\"operator\":\"and_\",\"id_\":[\"" + UNKNOWN + "\"],\"type_\":[\"DEPLOYMENT\"],\"is_null_\":false}}";
     }
 
+    /** Every part of Prefect 3.9's TaskRunFilter. */
     static String taskRunFilter() {
-        return "{\"id\":{\"any_\":[\"" + taskRunId + "\"]},\"flow_run_id\":{\"any_\":[\"" + runId + "\"]},"
-                + "\"state\":{\"type\":{\"any_\":[\"RUNNING\"]}}}";
+        return "{\"operator\":\"and_\",\"id\":{\"any_\":[\"" + taskRunId + "\"]},\"name\":{\"any_\":[\"t\"],\"like_\":\"t\"},"
+                + "\"tags\":{\"operator\":\"and_\",\"all_\":[\"x\"],\"is_null_\":false},"
+                + "\"state\":{\"operator\":\"or_\",\"type\":{\"any_\":[\"RUNNING\"]},\"name\":{\"any_\":[\"Running\"]}},"
+                + "\"start_time\":" + times(true) + ",\"end_time\":" + times(true) + ",\"expected_start_time\":" + times(false)
+                + ",\"subflow_runs\":{\"exists_\":false},"
+                + "\"flow_run_id\":{\"operator\":\"and_\",\"any_\":[\"" + runId + "\"],\"is_null_\":false}}";
     }
 
+    /** Prefect's DeploymentFilter (Steward has no deployments: checked, then nothing matches). */
+    static String deploymentFilter() {
+        return "{\"operator\":\"and_\",\"id\":{\"any_\":[\"" + UNKNOWN + "\"],\"not_any_\":[]},"
+                + "\"name\":{\"any_\":[\"d\"],\"like_\":\"d\"},\"flow_or_deployment_name\":{\"like_\":\"d\"},"
+                + "\"paused\":{\"eq_\":false},\"tags\":{\"operator\":\"or_\",\"all_\":[\"a\"],\"any_\":[\"b\"],\"is_null_\":false},"
+                + "\"work_queue_name\":{\"any_\":[\"q\"]},\"concurrency_limit\":{\"ge_\":1,\"le_\":5,\"is_null_\":false}}";
+    }
+
+    static String workPoolFilter() {
+        return "{\"operator\":\"and_\",\"id\":{\"any_\":[\"" + UNKNOWN + "\"]},\"name\":{\"any_\":[\"p\"]},\"type\":{\"any_\":[\"process\"]}}";
+    }
+
+    static String workQueueFilter() {
+        return "{\"operator\":\"or_\",\"id\":{\"any_\":[\"" + UNKNOWN + "\"]},\"name\":{\"any_\":[\"q\"],\"startswith_\":[\"q\"]}}";
+    }
+
+    /** Every filter a flow-run endpoint takes ({@code workQueues} is "work_pool_queues", or "work_queues" for history). */
+    static String flowRunFilters(String workQueues) {
+        return "\"flows\":" + flowFilter() + ",\"flow_runs\":" + flowRunFilter() + ",\"task_runs\":" + taskRunFilter()
+                + ",\"deployments\":" + deploymentFilter() + ",\"work_pools\":" + workPoolFilter() + ",\"" + workQueues
+                + "\":" + workQueueFilter();
+    }
+
+    static String taskRunFilters() {
+        return "\"flows\":" + flowFilter() + ",\"flow_runs\":" + flowRunFilter() + ",\"task_runs\":" + taskRunFilter()
+                + ",\"deployments\":" + deploymentFilter();
+    }
+
+    /** Every part of Prefect 3.9's EventFilter. */
     static String eventFilter() {
         return "{\"occurred\":{\"since\":\"" + Instant.now().minusSeconds(3600) + "\",\"until\":\"" + Instant.now() + "\"},"
                 + "\"event\":{\"prefix\":[\"prefect.\"],\"exclude_prefix\":[\"x\"],\"name\":[\"a\"],\"exclude_name\":[\"b\"]},"
-                + "\"resource\":{\"id\":[\"r\"],\"id_prefix\":[\"p\"],\"labels\":{\"k\":[\"v\"]}},"
-                + "\"any_resource\":{\"id\":[\"r\"]},\"id\":{\"id\":[\"" + UUID.randomUUID() + "\"]},\"order\":\"DESC\"}";
+                + "\"resource\":{\"id\":[\"r\"],\"id_prefix\":[\"p\"],\"labels\":{\"k\":[\"v\",\"!w*\"]},\"distinct\":false},"
+                + "\"related\":[{\"id\":[\"prefect.flow.x\"],\"role\":[\"flow\"],\"resources_in_roles\":[[\"prefect.flow.x\",\"flow\"]],"
+                + "\"labels\":{\"prefect.resource.name\":\"n*\"}}],"
+                + "\"any_resource\":[{\"id\":[\"r\"],\"id_prefix\":[\"p\"],\"labels\":{\"prefect.resource.role\":\"flow\"}}],"
+                + "\"id\":{\"id\":[\"" + UUID.randomUUID() + "\"]},\"text\":{\"query\":\"error -debug\"},\"order\":\"DESC\"}";
     }
 
     static String history() {
@@ -174,8 +224,11 @@ class BadInputIT {
                 + UUID.randomUUID() + "\",\"scheduled_time\":\"" + Instant.now() + "\"}}";
         // flows
         sweep("POST", "/flows/", "{\"name\":\"sweep-flow\",\"tags\":[\"a\"],\"labels\":{\"k\":\"v\"}}");
-        sweep("POST", "/flows/filter", "{\"flows\":" + flowFilter() + ",\"sort\":\"NAME_ASC\",\"limit\":10,\"offset\":0}");
-        sweep("POST", "/flows/count", "{\"flows\":" + flowFilter() + "}");
+        sweep("POST", "/flows/filter", "{\"flows\":" + flowFilter() + ",\"flow_runs\":" + flowRunFilter() + ",\"task_runs\":"
+                + taskRunFilter() + ",\"deployments\":" + deploymentFilter() + ",\"work_pools\":" + workPoolFilter()
+                + ",\"sort\":\"NAME_ASC\",\"limit\":10,\"offset\":0}");
+        sweep("POST", "/flows/count", "{\"flows\":" + flowFilter() + ",\"flow_runs\":" + flowRunFilter() + ",\"task_runs\":"
+                + taskRunFilter() + ",\"deployments\":" + deploymentFilter() + ",\"work_pools\":" + workPoolFilter() + "}");
         sweep("PATCH", "/flows/" + flowId, "{\"tags\":[\"b\"]}");
         // flow runs
         sweep("POST", "/flow_runs/", "{\"flow_id\":\"" + flowId + "\",\"name\":\"r\",\"state\":{\"type\":\"PENDING\","
@@ -189,19 +242,17 @@ class BadInputIT {
                 + "\"infrastructure_pid\":\"123\",\"job_variables\":null}");
         sweep("PATCH", "/flow_runs/" + runId + "/labels", "{\"a\":\"b\",\"n\":1}");
         sweep("POST", "/flow_runs/" + runId + "/set_state", "{\"state\":" + state + ",\"force\":false}");
-        sweep("POST", "/flow_runs/filter", "{\"flows\":" + runsFlowFilter() + ",\"flow_runs\":" + flowRunFilter()
-                + ",\"sort\":\"ID_DESC\",\"limit\":5,\"offset\":0}");
-        sweep("POST", "/flow_runs/count", "{\"flows\":" + runsFlowFilter() + ",\"flow_runs\":" + flowRunFilter() + "}");
-        sweep("POST", "/flow_runs/history", "{" + history() + ",\"flows\":" + runsFlowFilter() + ",\"flow_runs\":" + flowRunFilter() + "}");
+        sweep("POST", "/flow_runs/filter", "{" + flowRunFilters("work_pool_queues") + ",\"sort\":\"ID_DESC\",\"limit\":5,\"offset\":0}");
+        sweep("POST", "/flow_runs/count", "{" + flowRunFilters("work_pool_queues") + "}");
+        sweep("POST", "/flow_runs/history", "{" + history() + "," + flowRunFilters("work_queues") + "}");
         // task runs
         sweep("POST", "/task_runs/", "{\"flow_run_id\":\"" + runId + "\",\"task_key\":\"k\",\"dynamic_key\":\"1\","
                 + "\"name\":\"t\",\"state\":{\"type\":\"PENDING\"},\"tags\":[\"x\"],\"labels\":{},\"task_inputs\":{},"
                 + "\"empirical_policy\":{},\"cache_key\":null,\"id\":\"" + UUID.randomUUID() + "\"}");
         sweep("POST", "/task_runs/" + taskRunId + "/set_state", "{\"state\":" + state + ",\"force\":false}");
-        sweep("POST", "/task_runs/filter", "{\"task_runs\":" + taskRunFilter() + ",\"flow_runs\":{\"id\":{\"any_\":[\""
-                + runId + "\"]}},\"sort\":\"ID_DESC\",\"limit\":5,\"offset\":0}");
-        sweep("POST", "/task_runs/count", "{\"task_runs\":" + taskRunFilter() + "}");
-        sweep("POST", "/task_runs/history", "{" + history() + ",\"task_runs\":" + taskRunFilter() + "}");
+        sweep("POST", "/task_runs/filter", "{" + taskRunFilters() + ",\"sort\":\"ID_DESC\",\"limit\":5,\"offset\":0}");
+        sweep("POST", "/task_runs/count", "{" + taskRunFilters() + "}");
+        sweep("POST", "/task_runs/history", "{" + history() + "," + taskRunFilters() + "}");
         // logs
         sweep("POST", "/logs/", "[{\"flow_run_id\":\"" + runId + "\",\"task_run_id\":\"" + taskRunId + "\",\"name\":\"n\","
                 + "\"level\":20,\"message\":\"m\",\"timestamp\":\"" + Instant.now() + "\"}]");

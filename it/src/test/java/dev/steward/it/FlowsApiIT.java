@@ -44,7 +44,8 @@ class FlowsApiIT {
 
         api.post("/flows/", "{\"name\":\"a/b\"}").expect(422);
         api.post("/flows/", "{\"tags\":[]}").expect(422);
-        api.post("/flows/filter", "{\"flow_runs\":{\"id\":{\"any_\":[]}}}").expect(422);
+        api.post("/flows/filter", "{\"flow_runs\":{\"id\":{\"any_\":\"x\"}}}").expect(422);
+        api.post("/flows/filter", "{\"flows\":{\"tags\":{\"any_\":[\"a\"]}}}").expect(422); // not in Prefect's FlowFilterTags
         Workspaces.api(ws, Workspaces.issueKey(ws, "viewer")).post("/flows/", "{\"name\":\"x\"}").expect(403);
 
         List<String> events = api.post("/events/filter", "{\"filter\":{\"event\":{\"prefix\":[\"prefect.flow.\"]},\"order\":\"ASC\"}}")

@@ -1,0 +1,429 @@
+package dev.steward.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steward.devstack.TestStack;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The WebSocket endpoints fed bad input: {@code WS /events/in} (Steward's own RFC 6455 framing) and
+ * {@code WS /events/out} (the container's): bad auth frames, malformed and wrongly typed JSON, oversized and binary
+ * frames, protocol violations, bad filters, bad events, abrupt closes. Each must end with the right close code, or,
+ * for a bad event on /events/in (the protocol has no reply), with the event dropped while the connection goes on; the
+ * app server must keep no thread for a dead connection; and a good client must still be served afterwards.
+ */
+class WebSocketBadInputIT {
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static String ws;
+    static String key;
+    static String otherWorkspaceKey;
+    static Api api;
+    static String in;
+    static String out;
+
+    @BeforeAll
+    static void workspace() {
+        ws = Workspaces.create("ws-bad");
+        key = Workspaces.issueKey(ws, "developer");
+        otherWorkspaceKey = Workspaces.issueKey(Workspaces.create("ws-bad-other"), "owner");
+        api = Workspaces.api(ws, key);
+        in = "/api/workspaces/" + ws + "/events/in";
+        out = "/api/workspaces/" + ws + "/events/out";
+    }
+
+    static String auth(String token) {
+        return "{\"type\":\"auth\",\"token\":\"" + token + "\"}";
+    }
+
+    /** A connection past the auth frame. */
+    static RawWebSocket authenticated(String path) throws IOException {
+        RawWebSocket socket = RawWebSocket.open(path);
+        socket.text(auth(key));
+        String reply = socket.readText(WAIT);
+        assertEquals("{\"type\":\"auth_success\"}", reply, "auth on " + path);
+        return socket;
+    }
+
+    static String event(UUID id, String name, String payload) {
+        return "{\"id\":\"" + id + "\",\"occurred\":\"" + Instant.now() + "\",\"event\":\"" + name + "\","
+                + "\"resource\":{\"prefect.resource.id\":\"steward.it.bad-input\"},\"related\":[],\"payload\":" + payload + "}";
+    }
+
+    /** A task-run event whose task_run is {@code taskRun} (a JSON object's members, without braces). */
+    static String taskRunEvent(UUID id, UUID taskRun, String taskRunMembers) {
+        return "{\"id\":\"" + id + "\",\"occurred\":\"" + Instant.now() + "\",\"event\":\"prefect.task-run.Completed\","
+                + "\"resource\":{\"prefect.resource.id\":\"prefect.task-run." + taskRun + "\"},\"related\":[],"
+                + "\"payload\":{\"validated_state\":{\"type\":\"COMPLETED\",\"name\":\"Completed\"},"
+                + "\"task_run\":{" + taskRunMembers + "}}}";
+    }
+
+    /** Stored events among these ids. */
+    static List<String> stored(List<UUID> ids) {
+        StringBuilder list = new StringBuilder();
+        for (UUID id : ids) list.append(list.length() == 0 ? "" : ",").append('"').append(id).append('"');
+        return api.post("/events/filter", "{\"filter\":{\"id\":{\"id\":[" + list + "]},\"occurred\":{\"since\":\""
+                        + Instant.now().minusSeconds(3600) + "\"}}}").expect(200).object().getJsonArray("events").stream()
+                .map(e -> e.asJsonObject().getString("id")).sorted().toList();
+    }
+
+    /** The app server's threads, from /proc (the stack runs on this machine). */
+    static int appThreads() throws IOException {
+        long pid = TestStack.get().stack().pids().get("Payara Micro");
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("Threads:")) return Integer.parseInt(line.substring("Threads:".length()).trim());
+        }
+        throw new AssertionError("no thread count for " + pid);
+    }
+
+    /** Waits until the app server is back to at most {@code limit} threads. */
+    static void assertThreadsSettle(int limit, String after) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int now = appThreads();
+        while (now > limit && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            now = appThreads();
+        }
+        assertTrue(now <= limit, "the app server keeps " + now + " threads (at most " + limit + " expected) after " + after);
+    }
+
+    /** A good Prefect-like client still gets its events in and confirmed. */
+    static void goodEventsInClientWorks() throws Exception {
+        UUID id = UUID.randomUUID();
+        try (EventsIn client = EventsIn.open(ws, key)) {
+            client.send(event(id, "steward.it.good", "{}"));
+            client.confirm();
+        }
+        assertEquals(List.of(id.toString()), stored(List.of(id)));
+    }
+
+    @Test
+    void eventsInRefusesBadAuthFrames() throws Exception {
+        List<String> frames = List.of("not json", "[1]", "5", "null", "{}", "{\"type\":\"auth\"}",
+                "{\"type\":\"auth\",\"token\":5}", "{\"type\":\"auth\",\"token\":null}", "{\"type\":\"auth\",\"token\":[\"x\"]}",
+                auth("x".repeat(100_000)), auth("stw_notarealkey0_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), auth(otherWorkspaceKey),
+                "{\"type\":\"filter\",\"filter\":{}}", "{\"type\":\"AUTH\",\"token\":\"" + key + "\"}",
+                event(UUID.randomUUID(), "steward.it.early", "{}"));
+        for (String frame : frames) {
+            try (RawWebSocket socket = RawWebSocket.open(in)) {
+                socket.text(frame);
+                assertEquals(1008, socket.awaitClose(WAIT), "events/in after " + abbreviate(frame));
+            }
+        }
+        try (RawWebSocket socket = RawWebSocket.open("/api/workspaces/no-such-workspace/events/in")) {
+            socket.text(auth(key));
+            assertEquals(1008, socket.awaitClose(WAIT), "a key on a workspace that is not its own");
+        }
+        goodEventsInClientWorks();
+    }
+
+    /** A protocol violation and the close code RFC 6455 gives it. */
+    record Violation(String what, int code, Action action) {}
+
+    interface Action {
+        void on(RawWebSocket socket) throws IOException;
+    }
+
+    static List<Violation> violations() {
+        byte[] small = "{}".getBytes(StandardCharsets.UTF_8);
+        return List.of(
+                new Violation("an unmasked frame", 1002, s -> s.frame(RawWebSocket.TEXT, small, true, false, 0)),
+                new Violation("reserved bits", 1002, s -> s.frame(RawWebSocket.TEXT, small, true, true, 4)),
+                new Violation("an unknown opcode", 1002, s -> s.frame(0x3, small, true, true, 0)),
+                new Violation("a fragmented ping", 1002, s -> s.frame(RawWebSocket.PING, small, false, true, 0)),
+                new Violation("a ping of 126 bytes", 1002, s -> s.frame(RawWebSocket.PING, new byte[126], true, true, 0)),
+                new Violation("a continuation of nothing", 1002, s -> s.frame(RawWebSocket.CONTINUATION, small, true, true, 0)),
+                new Violation("a message inside a fragmented one", 1002, s -> {
+                    s.frame(RawWebSocket.TEXT, small, false, true, 0);
+                    s.frame(RawWebSocket.TEXT, small, true, true, 0);
+                }),
+                new Violation("a binary frame", 1003, s -> s.frame(RawWebSocket.BINARY, small, true, true, 0)),
+                new Violation("text that is not UTF-8", 1007, s -> s.frame(RawWebSocket.TEXT, new byte[] {'"', (byte) 0xC3, 0x28, '"'}, true, true, 0)),
+                new Violation("a frame declaring 17 MB", 1009, s -> s.headerOnly(RawWebSocket.TEXT, 17L * 1024 * 1024)),
+                new Violation("a 64-bit length with its top bit set", 1002, s -> s.headerOnly(RawWebSocket.TEXT, Long.MIN_VALUE + 5)));
+    }
+
+    @Test
+    void eventsInClosesOnProtocolViolations() throws Exception {
+        for (Violation v : violations()) {
+            for (boolean authenticated : new boolean[] {false, true}) {
+                try (RawWebSocket socket = authenticated ? authenticated(in) : RawWebSocket.open(in)) {
+                    v.action().on(socket);
+                    assertEquals(v.code(), socket.awaitClose(WAIT), "events/in, " + (authenticated ? "after" : "before")
+                            + " auth: " + v.what());
+                }
+            }
+        }
+        goodEventsInClientWorks();
+    }
+
+    @Test
+    void eventsInDropsBadEventsAndGoesOn() throws Exception {
+        UUID nul = UUID.randomUUID();
+        UUID huge = UUID.randomUUID();
+        UUID badTime = UUID.randomUUID();
+        UUID longName = UUID.randomUUID();
+        UUID good = UUID.randomUUID();
+        UUID badTimeRun = UUID.randomUUID();
+        UUID longNameRun = UUID.randomUUID();
+        String now = Instant.now().toString();
+        List<String> bad = new ArrayList<>(List.of("not json", "[]", "{}", "5", "null", "\"text\"", "{\"id\":",
+                "{\"event\":\"a\",\"occurred\":\"" + now + "\",\"resource\":{\"prefect.resource.id\":\"r\"}}",
+                event(UUID.randomUUID(), "a", "{}").replaceFirst("\"id\":\"[^\"]+\"", "\"id\":\"nope\""),
+                event(UUID.randomUUID(), "a", "{}").replace(now, "yesterday"),
+                event(UUID.randomUUID(), "a", "{}").replaceFirst("\"occurred\":\"[^\"]+\"", "\"occurred\":\"0000-01-01T00:00:00Z\""),
+                event(UUID.randomUUID(), "a", "{}").replaceFirst("\"occurred\":\"[^\"]+\"", "\"occurred\":\"+10000-01-01T00:00:00Z\""),
+                event(UUID.randomUUID(), "n".repeat(2000), "{}"),
+                event(UUID.randomUUID(), "a", "{}").replace("\"event\":\"a\"", "\"event\":5"),
+                event(UUID.randomUUID(), "a", "{}").replace("\"prefect.resource.id\":\"steward.it.bad-input\"", "\"prefect.resource.id\":\"\""),
+                event(UUID.randomUUID(), "a", "{}").replace("steward.it.bad-input", "r".repeat(2000)),
+                event(UUID.randomUUID(), "a", "{}").replace("{\"prefect.resource.id\":\"steward.it.bad-input\"}", "\"x\""),
+                event(UUID.randomUUID(), "a", "{}").replace("\"related\":[]", "\"related\":[],\"follows\":\"nope\""),
+                event(UUID.randomUUID(), "a", "{\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}"),
+                // valid JSON that PostgreSQL refuses: a NUL character, a number beyond numeric
+                event(nul, "a", "{\"x\":\"a\\u0000b\"}"),
+                event(huge, "a", "{\"n\":1e999999}"),
+                // a task run Prefect's schema refuses
+                taskRunEvent(badTime, badTimeRun, "\"name\":\"t\",\"start_time\":\"garbage\"")));
+        try (RawWebSocket socket = authenticated(in)) {
+            for (String frame : bad) socket.text(frame);
+            socket.text(taskRunEvent(longName, longNameRun, "\"name\":\"" + "t".repeat(300) + "\",\"total_run_time\":1.5"));
+            socket.text(event(good, "steward.it.good", "{\"after\":\"bad ones\"}"));
+            assertTrue(socket.pingPong(new byte[] {7}, Duration.ofSeconds(120)), "the events before the ping are confirmed");
+            List<String> expected = new ArrayList<>(List.of(good.toString(), longName.toString(), badTime.toString()));
+            Collections.sort(expected);
+            assertEquals(expected, stored(List.of(nul, huge, badTime, longName, good)),
+                    "the good events are stored, those PostgreSQL refuses are not");
+            api.get("/task_runs/" + badTimeRun).expect(404); // a valid event, but not a task run Prefect's schema takes
+            JsonObject run = api.get("/task_runs/" + longNameRun).expect(200).object();
+            assertEquals(300, run.getString("name").length(), "a long task-run name is kept whole in the run");
+            // the same connection goes on
+            UUID after = UUID.randomUUID();
+            socket.text(event(after, "steward.it.good", "{}"));
+            assertTrue(socket.pingPong(new byte[] {8}, WAIT));
+            assertEquals(List.of(after.toString()), stored(List.of(after)));
+        }
+    }
+
+    @Test
+    void eventsInSurvivesAbruptClosesWithoutLeakingThreads() throws Exception {
+        goodEventsInClientWorks(); // warm the pools up before counting threads
+        int baseline = appThreads();
+        UUID unconfirmed = UUID.randomUUID();
+        try (RawWebSocket socket = authenticated(in)) {
+            socket.text(event(unconfirmed, "steward.it.unconfirmed", "{}"));
+        } // closed without a close frame, after the event (a reset instead would let TCP drop the unread event)
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                int kind = i % 4;
+                done.add(pool.submit(() -> {
+                    RawWebSocket socket = kind == 0 ? RawWebSocket.open(in) : authenticated(in);
+                    switch (kind) {
+                        case 0 -> socket.raw(new byte[] {(byte) 0x81, (byte) 0xFE}); // half an auth frame's header
+                        case 1 -> socket.headerOnly(RawWebSocket.TEXT, 1000); // a frame that never comes
+                        case 2 -> socket.text(event(UUID.randomUUID(), "steward.it.aborted", "{}"));
+                        default -> socket.frame(RawWebSocket.PING, new byte[] {1}, true, true, 0);
+                    }
+                    socket.abort();
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+        } finally {
+            pool.shutdown();
+        }
+        // an event that arrived whole is committed even though its sender is gone
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (stored(List.of(unconfirmed)).isEmpty() && System.nanoTime() < deadline) Thread.sleep(200);
+        assertEquals(List.of(unconfirmed.toString()), stored(List.of(unconfirmed)));
+        assertThreadsSettle(baseline + 20, "120 aborted /events/in connections");
+        goodEventsInClientWorks();
+    }
+
+    @Test
+    void eventsInHandshakesThatAreNotWebSocket13AreRefused() throws Exception {
+        assertTrue(RawWebSocket.handshake(in, "8", true).status().contains(" 426 "));
+        assertTrue(RawWebSocket.handshake(in, "13", false).status().contains(" 400 "));
+        goodEventsInClientWorks();
+    }
+
+    @Test
+    void eventsOutRefusesBadAuthAndFrames() throws Exception {
+        for (String frame : List.of("{}", "[1]", "5", "{\"type\":\"auth\"}", "{\"type\":\"auth\",\"token\":5}",
+                auth("x".repeat(100_000)), auth(otherWorkspaceKey), "{\"type\":\"filter\",\"filter\":{}}")) {
+            try (RawWebSocket socket = RawWebSocket.open(out)) {
+                socket.text(frame);
+                assertEquals(1008, socket.awaitClose(WAIT), "events/out after " + abbreviate(frame));
+            }
+        }
+        try (RawWebSocket socket = RawWebSocket.open(out)) {
+            socket.text("not json");
+            assertEquals(1002, socket.awaitClose(WAIT), "events/out after text that is not JSON");
+        }
+        for (String frame : List.of("not json", "{\"type\":\"nope\"}", "{\"type\":\"filter\",\"filter\":null}",
+                "{\"type\":\"filter\",\"filter\":\"x\"}", "{\"type\":\"filter\",\"filter\":[]}", "{\"filter\":{}}")) {
+            try (RawWebSocket socket = authenticated(out)) {
+                socket.text(frame);
+                assertEquals(1002, socket.awaitClose(WAIT), "events/out after auth, then " + frame);
+            }
+        }
+        try (RawWebSocket socket = authenticated(out)) {
+            socket.text("{\"type\":\"filter\",\"filter\":{\"text\":{\"query\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}}}");
+            assertEquals(1009, socket.awaitClose(WAIT), "a frame over 1 MB");
+        }
+        try (RawWebSocket socket = authenticated(out)) {
+            socket.frame(RawWebSocket.BINARY, new byte[] {1, 2, 3}, true, true, 0);
+            assertEquals(1003, socket.awaitClose(WAIT), "a binary frame");
+        }
+        for (Violation v : violations()) {
+            if (v.code() == 1003 || v.code() == 1009) continue; // the container's limits differ: covered above
+            try (RawWebSocket socket = authenticated(out)) {
+                v.action().on(socket);
+                // Tyrus, the container's WebSocket, fails on a length with the top bit set (BufferUnderflowException)
+                // and closes with 1011: the connection ends all the same
+                int expected = v.what().contains("top bit") ? 1011 : v.code();
+                assertEquals(expected, socket.awaitClose(WAIT), "events/out: " + v.what());
+            }
+        }
+        goodStreamClientWorks();
+    }
+
+    /**
+     * Each filter with one value made wrong, over HTTP and as the stream's filter frame: where {@code POST
+     * /events/filter} answers 200 the stream subscribes (the pong to a ping comes), where it answers 422 the stream
+     * closes with 1002 and says why.
+     */
+    @Test
+    void eventsOutAnswersEveryBadFilterAsTheHttpFilterDoes() throws Exception {
+        List<String> filters = BadInputIT.mutations(BadInputIT.eventFilter());
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (String filter : filters) {
+                done.add(pool.submit(() -> {
+                    JsonValue parsed = Json.createReader(new StringReader(filter)).readValue();
+                    int http = api.post("/events/filter", "{\"filter\":" + filter + ",\"limit\":1}").status();
+                    // a filter that is no object at all is refused by the stream; HTTP takes null as absent
+                    boolean valid = parsed instanceof JsonObject && http == 200;
+                    if (http >= 500) failures.add("HTTP " + http + " for " + abbreviate(filter));
+                    try (RawWebSocket socket = authenticated(out)) {
+                        socket.text("{\"type\":\"filter\",\"filter\":" + filter + "}");
+                        socket.frame(RawWebSocket.PING, new byte[] {9}, true, true, 0);
+                        int result = 0;
+                        for (RawWebSocket.Frame f = socket.read(WAIT); f != null && f != RawWebSocket.TIMED_OUT; f = socket.read(WAIT)) {
+                            if (f.opcode() == RawWebSocket.PONG) {
+                                result = 200;
+                                break;
+                            }
+                            if (f.opcode() == RawWebSocket.CLOSE) {
+                                result = f.closeCode();
+                                if (result == 1002 && !f.text().contains("Invalid filter")) result = -1002;
+                                break;
+                            }
+                        }
+                        if (result != (valid ? 200 : 1002)) {
+                            failures.add("stream " + result + " where HTTP said " + http + " for " + abbreviate(filter));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+        } finally {
+            pool.shutdown();
+        }
+        assertTrue(filters.size() > 300, "swept " + filters.size() + " filters");
+        assertEquals(List.of(), failures, failures.size() + " of " + filters.size() + " filters");
+        goodStreamClientWorks();
+    }
+
+    @Test
+    void eventsOutSurvivesAbruptClosesWithoutLeakingThreads() throws Exception {
+        goodStreamClientWorks(); // warm the pools up before counting threads
+        int baseline = appThreads();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                int kind = i % 4;
+                done.add(pool.submit(() -> {
+                    RawWebSocket socket = kind == 0 ? RawWebSocket.open(out) : authenticated(out);
+                    switch (kind) {
+                        case 0 -> socket.raw(new byte[] {(byte) 0x81}); // half a frame header
+                        case 1 -> socket.headerOnly(RawWebSocket.TEXT, 500); // a frame that never comes
+                        default -> {
+                            // a subscription, with its sender thread, that the client abandons
+                            socket.text("{\"type\":\"filter\",\"filter\":{\"event\":{\"prefix\":[\"prefect.\"]}}}");
+                            assertTrue(socket.pingPong(new byte[] {3}, WAIT), "subscribed");
+                        }
+                    }
+                    socket.abort();
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+        } finally {
+            pool.shutdown();
+        }
+        assertThreadsSettle(baseline + 20, "120 aborted /events/out connections, 60 of them subscribed");
+        goodStreamClientWorks();
+    }
+
+    /**
+     * A good stream client after all that: subscribed with a related filter (the flow of a flow run), it gets the
+     * run's state event from the backfill and the next one live, and the same filter over HTTP finds both.
+     */
+    static void goodStreamClientWorks() throws Exception {
+        Api.Reply flow = api.post("/flows/", "{\"name\":\"ws-bad-input\"}");
+        assertTrue(flow.status() == 200 || flow.status() == 201, flow.body());
+        String flowId = flow.object().getString("id");
+        String runId = api.post("/flow_runs/", "{\"flow_id\":\"" + flowId + "\"}").expect(201).object().getString("id");
+        // until in the future, as Prefect's client sends it: a live event must fall inside the filter's range
+        String filter = "{\"occurred\":{\"since\":\"" + Instant.now().minusSeconds(60) + "\",\"until\":\""
+                + Instant.now().plusSeconds(86_400) + "\"},\"event\":{\"prefix\":[\"prefect.flow-run.\"]},"
+                + "\"resource\":{\"id\":[\"prefect.flow-run." + runId + "\"]},"
+                + "\"related\":{\"id\":[\"prefect.flow." + flowId + "\"],\"role\":[\"flow\"]}}";
+        EventsStreamIT.Frames frames = new EventsStreamIT.Frames();
+        URI uri = URI.create(TestStack.get().appUrl().replace("http://", "ws://") + out);
+        WebSocket socket = Api.HTTP.newWebSocketBuilder().subprotocols("prefect").buildAsync(uri, frames).join();
+        socket.sendText(auth(key), true).join();
+        assertEquals("auth_success", frames.next().getString("type"));
+        socket.sendText("{\"type\":\"filter\",\"filter\":" + filter + "}", true).join();
+        assertEquals("prefect.flow-run.Pending", frames.next().getJsonObject("event").getString("event"), "backfill");
+        api.post("/flow_runs/" + runId + "/set_state", "{\"state\":{\"type\":\"RUNNING\"}}").expect(201);
+        JsonObject live = frames.next().getJsonObject("event");
+        assertEquals("prefect.flow-run.Running", live.getString("event"));
+        assertNotNull(live.getJsonArray("related").stream().filter(r -> r.asJsonObject().getString("prefect.resource.id")
+                .equals("prefect.flow." + flowId)).findFirst().orElse(null));
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+        assertEquals(2, api.post("/events/filter", "{\"filter\":" + filter + "}").expect(200).object().getInt("total"));
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 120 ? s.substring(0, 120) + "…(" + s.length() + ")" : s;
+    }
+}
