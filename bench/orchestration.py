@@ -4,19 +4,23 @@ prints medians. Run it through bench/orchestration.sh, which starts the servers 
 
 Per server and run:
   ingest     a fresh flow run (created and set Running over HTTP), then N/3 task runs of it, each as the three
-             state events the client's task engine emits (Pending, Running, Completed), built before timing and
-             sent over C `/events/in` WebSockets (the client's subprotocol, auth frame and checkpoint pings). The
+             state events the client's task engine emits (Pending, Running, Completed), built and framed as
+             WebSocket frames before timing and sent over C `/events/in` WebSockets (the client's subprotocol, auth
+             frame and checkpoint pings). The
              clock runs from the first send until PostgreSQL holds a `task_run_state` row for every event (polled
              directly); events/s = N / that time. The client's own send rate is printed beside it. Then, not
              timed, it waits (--drain-timeout) until every event also has its row in the server's events table, so
              the next phase never runs against a backlog; how long that took is printed too.
   set_state  fresh flow runs (Pending) created beforehand; then an open loop at a fixed rate of
              `POST /flow_runs/{id}/set_state`, each run Running and, `--lag` seconds later, Completed, with the
-             client's bodies; each latency is taken from the request's scheduled send time (no coordinated
-             omission). Every response must be 200/201 with status ACCEPT, else it counts as an error.
+             client's bodies, over keep-alive connections opened before the clock starts; each latency is taken
+             from the request's scheduled send time (no coordinated omission). Every response must be 200/201
+             with status ACCEPT, else it counts as an error.
+The driver keeps its own work out of the timed loops (frames built beforehand, a lean HTTP/1.1 client), because it
+shares the 2 cores with the server: it must not be what is measured.
 
-A warm-up round (smaller, discarded) precedes the measured runs; servers alternate within each run so slow drift on
-a shared machine hits both alike.
+A warm-up round (discarded; --warmup-events, --warmup-duration: long enough for the JVM's JIT to settle) precedes
+the measured runs; servers alternate within each run so slow drift on a shared machine hits both alike.
 
 Targets: --target NAME=API_URL --dsn NAME=POSTGRES_DSN [--auth-env NAME=ENV_VAR] [--label NAME=TEXT]
          [--events-table NAME=TABLE]; NAME "steward" and "prefect" give the ratio steward/prefect.
@@ -81,6 +85,61 @@ class Target:
 
 # ---------------------------------------------------------------------------------------------------------------
 # HTTP helpers
+
+class KeepAlivePool:
+    """The timed set_state loop's HTTP/1.1 client: N keep-alive connections, requests written as bytes, responses read
+    by Content-Length or chunked encoding. Why not httpx there: at 200 requests/s httpx took a whole core of this
+    2-core machine, so the latency figures were partly the client's own queueing. The requests on the wire are the
+    same (method, path, headers, body)."""
+
+    def __init__(self, api: str, headers: dict[str, str], size: int):
+        url = httpx.URL(api)
+        self.host, self.port, self.base = url.host, url.port or 80, url.raw_path.decode().rstrip("/")
+        self.head = "".join(f"{k}: {v}\r\n" for k, v in {**headers, "Host": f"{self.host}:{self.port}",
+                                                          "Content-Type": "application/json"}.items())
+        self.idle: asyncio.Queue = asyncio.Queue()
+        self.size = size
+
+    async def open(self) -> None:
+        for _ in range(self.size):
+            self.idle.put_nowait(await asyncio.open_connection(self.host, self.port))
+
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        reader, writer = await self.idle.get()
+        try:
+            writer.write(f"POST {self.base}{path} HTTP/1.1\r\n{self.head}Content-Length: {len(body)}\r\n\r\n"
+                         .encode() + body)
+            status_line = await reader.readline()
+            status = int(status_line.split()[1])
+            length, chunked = None, False
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode("latin-1").partition(":")
+                name = name.strip().lower()
+                if name == "content-length":
+                    length = int(value)
+                elif name == "transfer-encoding" and "chunked" in value.lower():
+                    chunked = True
+            if chunked:
+                parts = []
+                while (size := int((await reader.readline()).split(b";")[0], 16)) > 0:
+                    parts.append(await reader.readexactly(size))
+                    await reader.readline()
+                await reader.readline()
+                content = b"".join(parts)
+            else:
+                content = await reader.readexactly(length or 0)
+            self.idle.put_nowait((reader, writer))
+            return status, content
+        except BaseException:
+            writer.close()
+            self.idle.put_nowait(await asyncio.open_connection(self.host, self.port))
+            raise
+
+    async def close(self) -> None:
+        while not self.idle.empty():
+            _, writer = self.idle.get_nowait()
+            writer.close()
+
 
 async def post_json(t: Target, path: str, body: Any, expect=(200, 201)) -> Any:
     r = await t.http.post(path, content=json.dumps(body), headers={"Content-Type": "application/json"})
@@ -166,19 +225,25 @@ async def open_events_socket(t: Target):
     return connect, ws
 
 
-async def send_events(ws, messages: list[str], checkpoint_every: int) -> float:
-    """Sends every message; every checkpoint_every messages waits for a pong, as the client's _checkpoint does;
-    ends with a ping/pong round trip, so the server has read everything. Returns the time of that last pong."""
-    unconfirmed = 0
-    for m in messages:
-        await ws.send(m)
-        unconfirmed += 1
-        if unconfirmed >= checkpoint_every:
-            pong = await ws.ping()
-            await pong
-            unconfirmed = 0
-    pong = await ws.ping()
-    await pong
+def frame_chunks(ws, messages: list[str], checkpoint_every: int) -> list[bytes]:
+    """The messages as this connection's own masked text frames (websockets' protocol object frames them, as its
+    send() would), checkpoint_every per chunk. Encoded before the clock starts: framing and masking in Python took
+    a whole core at about 5,000 events/s, so the figure was the client's. The bytes on the wire are the same."""
+    chunks = []
+    for i in range(0, len(messages), checkpoint_every):
+        for m in messages[i:i + checkpoint_every]:
+            ws.protocol.send_text(m.encode())
+        chunks.append(b"".join(ws.protocol.data_to_send()))
+    return chunks
+
+
+async def send_events(ws, chunks: list[bytes]) -> float:
+    """Writes each chunk of frames, then waits for a pong, as the client's _checkpoint does every checkpoint_every
+    events; the last pong means the server has read everything. Returns the time of that last pong."""
+    for chunk in chunks:
+        ws.transport.write(chunk)
+        pong = await ws.ping()
+        await pong
     return time.perf_counter()
 
 
@@ -218,9 +283,9 @@ async def run_ingest(t: Target, n_events: int, connections: int, checkpoint_ever
         # client's cost per event a lot, so it is reported
         extensions = sockets[0][1].response.headers.get("Sec-WebSocket-Extensions") or "none"
 
+        chunks = [frame_chunks(ws, msgs, checkpoint_every) for (_, ws), msgs in zip(sockets, per_conn)]
         t0 = time.perf_counter()
-        senders = [asyncio.create_task(send_events(ws, msgs, checkpoint_every))
-                   for (_, ws), msgs in zip(sockets, per_conn)]
+        senders = [asyncio.create_task(send_events(ws, c)) for (_, ws), c in zip(sockets, chunks)]
         deadline = t0 + timeout
         full = False
         recorded = 0
@@ -307,7 +372,8 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[k - 1]
 
 
-async def run_set_state(t: Target, rate: float, duration: float, lag: float, tag: str) -> dict:
+async def run_set_state(t: Target, rate: float, duration: float, lag: float, tag: str,
+                        http_connections: int) -> dict:
     block = max(1, round(rate * lag))              # requests per block: Running of B runs, then their Completed
     total = max(2 * block, math.ceil(rate * duration / (2 * block)) * 2 * block)
     n_runs = total // 2
@@ -315,7 +381,8 @@ async def run_set_state(t: Target, rate: float, duration: float, lag: float, tag
     running = [json.dumps(ce.running_body(rid)).encode() for rid, _ in runs]
     completed = [json.dumps(ce.completed_body(rid)).encode() for rid, _ in runs]
     # the pool's connections open before the clock starts
-    await asyncio.gather(*(t.http.get(f"/flow_runs/{runs[i % n_runs][0]}") for i in range(20)))
+    pool = KeepAlivePool(t.api, t.headers(), http_connections)
+    await pool.open()
 
     slots: list[tuple[int, bool]] = []             # (run index, is Completed)
     for j in range(total):
@@ -326,8 +393,6 @@ async def run_set_state(t: Target, rate: float, duration: float, lag: float, tag
     lags: list[float] = [0.0] * total
     errors: list[str] = []
     waited_for_running = 0
-    headers = {"Content-Type": "application/json"}
-
     async def request(j: int, scheduled: float) -> None:
         nonlocal waited_for_running
         run, is_completed = slots[j]
@@ -340,12 +405,12 @@ async def run_set_state(t: Target, rate: float, duration: float, lag: float, tag
                 waited_for_running += 1
                 await accepted[run].wait()
             body = completed[run] if is_completed else running[run]
-            r = await t.http.post(f"/flow_runs/{run_id}/set_state", content=body, headers=headers)
+            code, content = await pool.post(f"/flow_runs/{run_id}/set_state", body)
             done = time.perf_counter()
-            if r.status_code not in (200, 201):
-                errors.append(f"HTTP {r.status_code}: {r.text[:200]}")
-            elif (status := r.json().get("status")) != "ACCEPT":
-                errors.append(f"status {status}: {r.text[:200]}")
+            if code not in (200, 201):
+                errors.append(f"HTTP {code}: {content[:200]!r}")
+            elif (status := json.loads(content).get("status")) != "ACCEPT":
+                errors.append(f"status {status}: {content[:200]!r}")
             latencies[j] = done - scheduled
         except Exception as e:
             errors.append(repr(e))
@@ -363,6 +428,7 @@ async def run_set_state(t: Target, rate: float, duration: float, lag: float, tag
         tasks.append(asyncio.create_task(request(j, scheduled)))
     await asyncio.gather(*tasks)
     last = time.perf_counter()
+    await pool.close()
     ok = sorted(x for x in latencies if not math.isnan(x))
     lag_sorted = sorted(lags)
     return {
@@ -528,7 +594,7 @@ async def one_round(targets: list[Target], args, events: int, duration: float, t
         if keep:
             t.ingest.append(res)
         log(f"{t.label}: set_state at {args.rate:g}/s for {duration:g} s ({tag})")
-        res = await run_set_state(t, args.rate, duration, args.lag, tag)
+        res = await run_set_state(t, args.rate, duration, args.lag, tag, args.http_connections)
         res["after_backlog"] = not drained["drained"]
         log(f"{t.label}: set_state p50 {res['p50_ms']:.1f} ms, p99 {res['p99_ms']:.1f} ms, "
             f"{res['achieved_rate']:.0f} req/s, {res['errors']} error(s)")
@@ -603,7 +669,7 @@ def main() -> int:
     p.add_argument("--lag", type=float, default=0.25, help="seconds between a run's Running and Completed")
     p.add_argument("--http-connections", type=int, default=20)
     p.add_argument("--warmup-events", type=int, default=3000)
-    p.add_argument("--warmup-duration", type=float, default=3.0)
+    p.add_argument("--warmup-duration", type=float, default=20.0)
     p.add_argument("--drain-timeout", type=float, default=600.0,
                    help="after an ingest run, wait at most this long (untimed) until every event is stored, so "
                         "set_state does not run against a backlog")
