@@ -62,10 +62,6 @@ public class FlowRunService {
         for (String field : List.of("flow_version", "work_queue_name", "work_pool_name")) body.optionalString(field);
         String idempotencyKey = body.optionalString("idempotency_key")
                 .map(k -> RunJson.checkName(k, "idempotency_key")).orElse(null);
-        if (idempotencyKey != null) {
-            String existing = jdbc((c, ws) -> RunRows.flowRunByIdempotencyKey(c, ws, flowId, idempotencyKey));
-            if (existing != null) return new Created(existing, false);
-        }
         Instant now = Instant.now();
         UUID id = UUID.randomUUID();
         List<String> tags = body.optionalStrings("tags").orElse(List.of());
@@ -103,7 +99,7 @@ public class FlowRunService {
             return true;
         });
         if (!inserted) {
-            // a concurrent request with the same idempotency key won the race: answer with its run
+            // the flow has a run with this idempotency key (made before, or by a concurrent request): answer with it
             return new Created(jdbc((c, ws) -> RunRows.flowRunByIdempotencyKey(c, ws, flowId, idempotencyKey)), false);
         }
         emitStateEvent(run, flowId, flowName, null, state);

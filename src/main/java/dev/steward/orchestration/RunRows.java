@@ -106,15 +106,8 @@ final class RunRows {
 
     /** The document of the flow's run with this idempotency key, or null. */
     static String flowRunByIdempotencyKey(Connection c, UUID workspaceId, UUID flowId, String key) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement(
-                "select body from flow_run where workspace_id = ? and flow_id = ? and idempotency_key = ?")) {
-            select.setObject(1, workspaceId);
-            select.setObject(2, flowId);
-            select.setString(3, key);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return firstColumn(c, "select body from flow_run where workspace_id = ? and flow_id = ? and idempotency_key = ?",
+                workspaceId, flowId, key);
     }
 
     /** The flow's name, or null when the workspace has no such flow. */
@@ -162,17 +155,11 @@ final class RunRows {
     /** The document of the task run with these keys (without a flow run: of no flow run), or null. */
     static String taskRunByKeys(Connection c, UUID workspaceId, UUID flowRunId, String taskKey, String dynamicKey)
             throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("select body from task_run where workspace_id = ? "
-                + "and body->>'task_key' = ? and body->>'dynamic_key' = ? and flow_run_id "
-                + (flowRunId == null ? "is null" : "= ?") + " limit 1")) {
-            select.setObject(1, workspaceId);
-            select.setString(2, taskKey);
-            select.setString(3, dynamicKey);
-            if (flowRunId != null) select.setObject(4, flowRunId);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        String sql = "select body from task_run where workspace_id = ? and body->>'task_key' = ? "
+                + "and body->>'dynamic_key' = ? and flow_run_id ";
+        return flowRunId == null
+                ? firstColumn(c, sql + "is null limit 1", workspaceId, taskKey, dynamicKey)
+                : firstColumn(c, sql + "= ? limit 1", workspaceId, taskKey, dynamicKey, flowRunId);
     }
 
     /** The task run's document, or null. */
@@ -214,11 +201,10 @@ final class RunRows {
         }
     }
 
-    /** The first column of the row with this id in the workspace, or null. */
-    private static String firstColumn(Connection c, String sql, UUID workspaceId, UUID id) throws SQLException {
+    /** The first column of the first row the query finds, or null. */
+    private static String firstColumn(Connection c, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(sql)) {
-            select.setObject(1, workspaceId);
-            select.setObject(2, id);
+            for (int i = 0; i < parameters.length; i++) select.setObject(i + 1, parameters[i]);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
