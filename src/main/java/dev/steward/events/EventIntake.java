@@ -1,7 +1,7 @@
 package dev.steward.events;
 
 import dev.steward.platform.Json;
-import dev.steward.platform.UnnestColumns;
+import dev.steward.platform.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -18,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,12 +33,16 @@ import org.hibernate.Session;
  */
 @ApplicationScoped
 public class EventIntake {
+    /**
+     * The batch goes over as one JSON array of the events' wire texts, joined as they are (no escaping into SQL
+     * arrays), and PostgreSQL takes each event's columns from its element.
+     */
     private static final String INSERT_NEW = """
             insert into event (id, workspace_id, occurred, received, event, resource_id, resource, related, payload, follows)
-            select e.id::uuid, ?, e.occurred::timestamptz, ?, e.event, e.resource_id, e.resource::jsonb, e.related::jsonb,
-                   e.payload::jsonb, e.follows::uuid
-            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                 as e(id, occurred, event, resource_id, resource, related, payload, follows)
+            select (d ->> 'id')::uuid, ?, (d ->> 'occurred')::timestamptz, ?, d ->> 'event',
+                   d -> 'resource' ->> 'prefect.resource.id', d -> 'resource', d -> 'related', d -> 'payload',
+                   (d ->> 'follows')::uuid
+            from jsonb_array_elements(?::jsonb) d
             on conflict (id) do nothing
             returning id""";
 
@@ -49,6 +52,8 @@ public class EventIntake {
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
+    /** The fields of Prefect's Event, which a client sends; the server adds received. */
+    private static final Set<String> WIRE_FIELDS = Set.of("id", "occurred", "event", "resource", "related", "payload", "follows");
     /** Prefect's default limit on event names (PREFECT_SERVER_EVENTS_MAXIMUM_EVENT_NAME_LENGTH), also the column's. */
     static final int MAX_NAME_LENGTH = 1024;
     /** The resource_id column. */
@@ -78,13 +83,18 @@ public class EventIntake {
         UUID id = UUID.fromString(string(event, "id"));
         Instant occurred;
         try {
-            occurred = OffsetDateTime.parse(string(event, "occurred")).toInstant();
+            occurred = Timestamps.parse(string(event, "occurred"));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("occurred is not a date-time");
         }
         if (occurred.isBefore(EARLIEST) || occurred.isAfter(LATEST)) throw new IllegalArgumentException("occurred out of range");
-        UUID follows = event.get("follows") instanceof JsonString f ? UUID.fromString(f.getString()) : null;
-        return new RunEvent(workspaceId, id, occurred, name, resource, related, payload, follows);
+        JsonValue followsValue = event.getOrDefault("follows", JsonValue.NULL);
+        UUID follows = followsValue instanceof JsonString f ? UUID.fromString(f.getString()) : null;
+        boolean wireShaped = event.size() == WIRE_FIELDS.size() && event.keySet().containsAll(WIRE_FIELDS)
+                && event.get("related") instanceof JsonArray && event.get("payload") instanceof JsonObject
+                && string(event, "id").equals(id.toString())
+                && (follows == null ? followsValue == JsonValue.NULL : ((JsonString) followsValue).getString().equals(follows.toString()));
+        return new RunEvent(workspaceId, id, occurred, name, resource, related, payload, follows, wireShaped ? text : null);
     }
 
     /** Stores the events not stored before; returns how many were new. */
@@ -100,18 +110,11 @@ public class EventIntake {
 
     private static List<RunEvent> insertNew(Connection connection, UUID workspaceId, List<RunEvent> events,
                                             Instant received) throws SQLException {
-        int n = events.size();
-        UnnestColumns columns = new UnnestColumns(8);
-        for (RunEvent e : events) {
-            columns.add(e.id().toString(), e.occurred().toString(), e.name(), e.resource().getString("prefect.resource.id"),
-                    e.resource().toString(), e.related().toString(), e.payload().toString(),
-                    e.follows() == null ? null : e.follows().toString());
-        }
-        List<UUID> inserted = new ArrayList<>(n);
+        List<UUID> inserted = new ArrayList<>(events.size());
         try (PreparedStatement insert = connection.prepareStatement(INSERT_NEW)) {
             insert.setObject(1, workspaceId);
             insert.setTimestamp(2, Timestamp.from(received));
-            columns.bind(connection, insert, 3);
+            insert.setString(3, Json.joinArray(events, RunEvent::wire));
             try (ResultSet rs = insert.executeQuery()) {
                 while (rs.next()) inserted.add(rs.getObject(1, UUID.class));
             }

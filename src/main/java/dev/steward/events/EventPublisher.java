@@ -38,7 +38,7 @@ public class EventPublisher {
     }
 
     void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvent event) {
-        publish(event.workspaceId(), event.name(), event.toJson(Instant.now()).toString());
+        publish(event.workspaceId(), event.name(), event.toJson(Instant.now()));
     }
 
     /** A batch from /events/in, pipelined: one round trip to Redis however many events it holds. */
@@ -46,7 +46,7 @@ public class EventPublisher {
         String channel = CHANNEL_PREFIX + batch.workspaceId();
         try (AbstractPipeline pipeline = redis.pool().pipelined()) {
             for (RunEvent event : batch.events()) {
-                pipeline.publish(channel, event.toJson(batch.received()).toString());
+                pipeline.publish(channel, event.toJson(batch.received()));
             }
             pipeline.sync();
         } catch (RuntimeException e) {

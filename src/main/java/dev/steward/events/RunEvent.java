@@ -1,7 +1,9 @@
 package dev.steward.events;
 
+import dev.steward.platform.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -10,21 +12,38 @@ import java.util.UUID;
  * on its own inside the transaction that records the change, stored there by {@link EventRecorder}) or an event a
  * client sent over {@code /events/in} (stored in batches by {@link EventIntake} and fired as {@link IngestedEvents}).
  * Published after commit by {@link EventPublisher}.
+ *
+ * <p>{@code frame} is the text a client sent, kept when it has exactly Prefect's seven fields (the client's usual
+ * shape), so that storing and publishing the event need not write it out again; null for an event the server made
+ * or a frame of another shape, which is written out from the parsed parts.
  */
 public record RunEvent(UUID workspaceId, UUID id, Instant occurred, String name, JsonObject resource, JsonArray related,
-                       JsonObject payload, UUID follows) {
+                       JsonObject payload, UUID follows, String frame) {
 
-    /** Prefect's wire form, with the time the server received it. */
-    public JsonObject toJson(Instant received) {
-        var b = dev.steward.platform.Json.createObjectBuilder()
+    /** An event the server emits. */
+    public RunEvent(UUID workspaceId, UUID id, Instant occurred, String name, JsonObject resource, JsonArray related,
+                    JsonObject payload, UUID follows) {
+        this(workspaceId, id, occurred, name, resource, related, payload, follows, null);
+    }
+
+    /** The event as JSON text, with Prefect's seven fields and no {@code received}. */
+    public String wire() {
+        return frame != null ? frame : Json.createObjectBuilder()
                 .add("id", id.toString())
                 .add("occurred", occurred.toString())
                 .add("event", name)
                 .add("resource", resource)
                 .add("related", related)
                 .add("payload", payload)
-                .add("received", received.toString());
-        if (follows == null) b.addNull("follows"); else b.add("follows", follows.toString());
-        return b.build();
+                .add("follows", follows == null ? JsonValue.NULL : Json.createValue(follows.toString()))
+                .build().toString();
+    }
+
+    /** Prefect's wire form, with the time the server received it, as JSON text. */
+    public String toJson(Instant received) {
+        String text = wire();
+        // the text is one JSON object: add the last field before its closing brace
+        int end = text.lastIndexOf('}');
+        return text.substring(0, end) + ",\"received\":\"" + received + "\"" + text.substring(end);
     }
 }

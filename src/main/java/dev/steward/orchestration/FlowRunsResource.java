@@ -1,5 +1,7 @@
 package dev.steward.orchestration;
 
+import dev.steward.platform.Timestamps;
+
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.tenancy.MinRole;
@@ -98,7 +100,7 @@ public class FlowRunsResource {
         Instant from = null;
         if (since != null && !since.isBlank()) {
             try {
-                from = RunJson.parseInstant(since);
+                from = Timestamps.parse(since);
             } catch (DateTimeParseException e) {
                 throw ApiException.invalidParameter("query", "since", "Input should be a valid datetime", "datetime_parsing");
             }

@@ -1,5 +1,7 @@
 package dev.steward.orchestration;
 
+import dev.steward.platform.Timestamps;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.persistence.EntityManager;
@@ -177,7 +179,7 @@ public class RunGraph {
 
     /** Prefect's {@code since}: a node that has not ended, or ended at or after it. */
     private static boolean shown(Node n, Instant since) {
-        return since == null || n.end() == null || !RunJson.parseInstant(n.end()).isBefore(since);
+        return since == null || n.end() == null || !Timestamps.parse(n.end()).isBefore(since);
     }
 
     private static void writeOptional(JsonGenerator g, String name, String value) {

@@ -3,12 +3,12 @@ package dev.steward.orchestration;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.Timestamps;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
@@ -36,15 +36,7 @@ final class RunJson {
     static Instant instant(JsonObject o, String key) {
         JsonValue v = o.get(key);
         if (!(v instanceof JsonString s)) return null;
-        return parseInstant(s.getString());
-    }
-
-    static Instant parseInstant(String text) {
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            return Instant.parse(text);
-        }
+        return Timestamps.parse(s.getString());
     }
 
     /**
@@ -116,7 +108,7 @@ final class RunJson {
     /** A time within what Instant.toString writes back in a form parseInstant reads (years 0001 to 9999). */
     private static boolean isInstant(String text) {
         try {
-            Instant t = parseInstant(text);
+            Instant t = Timestamps.parse(text);
             return !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
         } catch (DateTimeParseException e) {
             return false;

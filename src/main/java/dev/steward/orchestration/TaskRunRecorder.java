@@ -3,12 +3,10 @@ package dev.steward.orchestration;
 import dev.steward.events.IngestedEvents;
 import dev.steward.events.RunEvent;
 import dev.steward.platform.Body;
-import dev.steward.platform.UnnestColumns;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -39,31 +37,57 @@ public class TaskRunRecorder {
     /**
      * A newer state replaces the run's document; an older one leaves it (its state only joins the history). The
      * document keeps the created time of the first event. A task run of another workspace is never touched.
+     *
+     * <p>The batch goes over as one JSON array, one element per task run: {@code {fields, state, event}} (see
+     * {@link Recorded}). PostgreSQL puts the document together: Prefect's defaults, then the event's task_run as the
+     * client sent it (so the server never writes that large object out again), then the fields the server sets.
      */
     private static final String UPSERT_RUNS = """
             insert into task_run as r (id, workspace_id, flow_run_id, name, state_type, state_timestamp, created, updated, body)
-            select t.id::uuid, ?, t.flow_run_id::uuid, t.name, t.state_type, t.state_timestamp::timestamptz, ?, ?, t.body::jsonb
-            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                 as t(id, flow_run_id, name, state_type, state_timestamp, body)
+            select (x.f ->> 'id')::uuid, ?, (x.f ->> 'flow_run_id')::uuid,
+                   case jsonb_typeof(x.t -> 'name') when 'string' then left(x.t ->> 'name', %d) else '' end,
+                   x.s ->> 'type', (x.s ->> 'timestamp')::timestamptz, ?, ?,
+                   ?::jsonb || (x.t - 'id' - 'state' - 'flow_run_id' - 'created') || x.f || jsonb_build_object('state', x.s)
+            from jsonb_array_elements(?::jsonb) e,
+                 lateral (select e -> 'fields' as f, e -> 'state' as s, e -> 'event' -> 'payload' -> 'task_run' as t) x
             on conflict (id) do update
             set flow_run_id = excluded.flow_run_id, name = excluded.name, state_type = excluded.state_type,
                 state_timestamp = excluded.state_timestamp, updated = excluded.updated,
                 body = excluded.body || jsonb_build_object('created', r.body -> 'created')
             where r.workspace_id = excluded.workspace_id
-              and (r.state_timestamp is null or excluded.state_timestamp >= r.state_timestamp)""";
+              and (r.state_timestamp is null or excluded.state_timestamp >= r.state_timestamp)"""
+            .formatted(RunJson.MAX_NAME_LENGTH);
 
+    /** One JSON array of the states, each the state's document. */
     private static final String INSERT_STATES = """
             insert into task_run_state (id, workspace_id, task_run_id, type, name, timestamp, body)
-            select s.id::uuid, ?, s.task_run_id::uuid, s.type, s.name, s.timestamp::timestamptz, s.body::jsonb
-            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                 as s(id, task_run_id, type, name, timestamp, body)
-            join task_run r on r.id = s.task_run_id::uuid and r.workspace_id = ?
+            select (s ->> 'id')::uuid, ?, r.id, s ->> 'type', s ->> 'name', (s ->> 'timestamp')::timestamptz, s
+            from jsonb_array_elements(?::jsonb) s
+            join task_run r on r.id = (s -> 'state_details' ->> 'task_run_id')::uuid and r.workspace_id = ?
             on conflict (id) do nothing""";
+
+    /** Prefect's TaskRun defaults for what a client's task_run may leave out (ids, times and state are set apart). */
+    private static final String DEFAULTS = Json.createObjectBuilder()
+            .add("name", "").add("task_key", "").add("dynamic_key", "").add("cache_key", JsonValue.NULL)
+            .add("cache_expiration", JsonValue.NULL).add("task_version", JsonValue.NULL)
+            .add("empirical_policy", JsonValue.EMPTY_JSON_OBJECT).add("tags", JsonValue.EMPTY_JSON_ARRAY)
+            .add("labels", JsonValue.EMPTY_JSON_OBJECT).add("task_inputs", JsonValue.EMPTY_JSON_OBJECT)
+            .add("run_count", 0).add("flow_run_run_count", 0)
+            .build().toString();
 
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
-    private record Recorded(UUID taskRunId, Instant occurred, JsonObject state, JsonObject run) {}
+    /**
+     * One task-run event, checked: {@code state} is its state's document and {@code fields} the fields of the run's
+     * document that the server sets, both JSON text; {@code event} is the event's wire text, which holds the
+     * client's task_run.
+     */
+    private record Recorded(UUID taskRunId, Instant occurred, String state, String fields, String event) {
+        String asJson() {
+            return "{\"fields\":" + fields + ",\"state\":" + state + ",\"event\":" + event + "}";
+        }
+    }
 
     void record(@Observes IngestedEvents batch) {
         Instant now = batch.received();
@@ -100,40 +124,29 @@ public class TaskRunRecorder {
         try {
             JsonObject state = RunJson.newState(Body.of(validated), "validated_state", flowRunId, taskRunId,
                     event.occurred(), event.id());
-            return new Recorded(taskRunId, event.occurred(), state, document(taskRun, taskRunId, flowRunId, state, now));
+            return new Recorded(taskRunId, event.occurred(), state.toString(),
+                    serverFields(taskRun, taskRunId, flowRunId, state, now), event.wire());
         } catch (RuntimeException e) {
             return null; // a state or task run Prefect's schema would not validate either
         }
     }
 
     private static void upsertRuns(Connection c, UUID workspaceId, Iterable<Recorded> runs, Instant now) throws SQLException {
-        UnnestColumns t = new UnnestColumns(6);
-        for (Recorded r : runs) {
-            JsonValue flowRun = r.run().get("flow_run_id");
-            String name = r.run().getString("name", "");
-            t.add(r.taskRunId().toString(), flowRun instanceof jakarta.json.JsonString s ? s.getString() : null,
-                    name.length() > RunJson.MAX_NAME_LENGTH ? name.substring(0, RunJson.MAX_NAME_LENGTH) : name,
-                    r.state().getString("type"), r.occurred().toString(), r.run().toString());
-        }
         try (PreparedStatement upsert = c.prepareStatement(UPSERT_RUNS)) {
             upsert.setObject(1, workspaceId);
             upsert.setTimestamp(2, Timestamp.from(now));
             upsert.setTimestamp(3, Timestamp.from(now));
-            t.bind(c, upsert, 4);
+            upsert.setString(4, DEFAULTS);
+            upsert.setString(5, Json.joinArray(runs, Recorded::asJson));
             upsert.executeUpdate();
         }
     }
 
     private static void insertStates(Connection c, UUID workspaceId, List<Recorded> states) throws SQLException {
-        UnnestColumns s = new UnnestColumns(6);
-        for (Recorded r : states) {
-            s.add(r.state().getString("id"), r.taskRunId().toString(), r.state().getString("type"),
-                    r.state().getString("name"), r.occurred().toString(), r.state().toString());
-        }
         try (PreparedStatement insert = c.prepareStatement(INSERT_STATES)) {
             insert.setObject(1, workspaceId);
-            int next = s.bind(c, insert, 2);
-            insert.setObject(next, workspaceId);
+            insert.setString(2, Json.joinArray(states, Recorded::state));
+            insert.setObject(3, workspaceId);
             insert.executeUpdate();
         }
     }
@@ -153,30 +166,21 @@ public class TaskRunRecorder {
     }
 
     /**
-     * Prefect's TaskRun object from the event's task_run and state; created is kept from the stored run, if any. Its
-     * times, which queries compare in SQL, are each null or a date-time written as Instant writes it.
+     * The fields of Prefect's TaskRun the server sets over the client's: ids, created (kept from the stored run, if
+     * any), the state, and the times, which queries compare in SQL, each null or a date-time written as Instant
+     * writes it.
      *
      * @throws RuntimeException when a time or the run time is not what Prefect's TaskRun schema takes
      */
-    private static JsonObject document(JsonObject taskRun, UUID id, UUID flowRunId, JsonObject state, Instant now) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
-                .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
-                .add("name", "").add("flow_run_id", flowRunId == null ? JsonValue.NULL : Json.createValue(flowRunId.toString()))
-                .add("task_key", "").add("dynamic_key", "").add("cache_key", JsonValue.NULL)
-                .add("cache_expiration", JsonValue.NULL).add("task_version", JsonValue.NULL)
-                .add("empirical_policy", JsonValue.EMPTY_JSON_OBJECT).add("tags", JsonValue.EMPTY_JSON_ARRAY)
-                .add("labels", JsonValue.EMPTY_JSON_OBJECT).add("task_inputs", JsonValue.EMPTY_JSON_OBJECT)
-                .add("run_count", 0).add("flow_run_run_count", 0).add("expected_start_time", JsonValue.NULL)
-                .add("next_scheduled_start_time", JsonValue.NULL).add("start_time", JsonValue.NULL)
-                .add("end_time", JsonValue.NULL).add("total_run_time", 0.0);
-        taskRun.forEach((k, v) -> {
-            if (!k.equals("id") && !k.equals("state") && !k.equals("flow_run_id") && !k.equals("created")) b.add(k, v);
-        });
+    private static String serverFields(JsonObject taskRun, UUID id, UUID flowRunId, JsonObject state, Instant now) {
         Body given = Body.of(taskRun);
         Instant start = given.optionalInstant("start_time").orElse(null);
         Instant expected = given.optionalInstant("expected_start_time").orElse(null);
         double total = given.number("total_run_time", 0.0);
-        return b.add("start_time", RunJson.value(start))
+        return Json.createObjectBuilder()
+                .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
+                .add("flow_run_id", flowRunId == null ? JsonValue.NULL : Json.createValue(flowRunId.toString()))
+                .add("start_time", RunJson.value(start))
                 .add("expected_start_time", RunJson.value(expected))
                 .add("end_time", RunJson.value(given.optionalInstant("end_time").orElse(null)))
                 .add("next_scheduled_start_time", RunJson.value(given.optionalInstant("next_scheduled_start_time").orElse(null)))
@@ -186,7 +190,6 @@ public class TaskRunRecorder {
                 .add("state_name", state.getString("name"))
                 .add("estimated_run_time", total)
                 .add("estimated_start_time_delta", start != null && expected != null ? Math.max(0, RunJson.seconds(expected, start)) : 0.0)
-                .add("state", state)
-                .build();
+                .build().toString();
     }
 }

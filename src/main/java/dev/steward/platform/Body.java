@@ -6,7 +6,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,16 +145,12 @@ public final class Body {
     public Optional<Instant> optionalInstant(String field) {
         Optional<Instant> instant = optionalString(field).map(s -> {
             try {
-                return OffsetDateTime.parse(s).toInstant();
+                return Timestamps.parse(s);
             } catch (DateTimeParseException e) {
                 try {
-                    return Instant.parse(s);
+                    return java.time.LocalDateTime.parse(s).toInstant(java.time.ZoneOffset.UTC);
                 } catch (DateTimeParseException e2) {
-                    try {
-                        return java.time.LocalDateTime.parse(s).toInstant(java.time.ZoneOffset.UTC);
-                    } catch (DateTimeParseException e3) {
-                        throw ApiException.invalid(at(field), "Input should be a valid datetime");
-                    }
+                    throw ApiException.invalid(at(field), "Input should be a valid datetime");
                 }
             }
         });
