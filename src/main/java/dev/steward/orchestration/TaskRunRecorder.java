@@ -39,8 +39,9 @@ public class TaskRunRecorder {
      * document keeps the created time of the first event. A task run of another workspace is never touched.
      *
      * <p>The batch goes over as one JSON array, one element per task run: {@code {fields, state, event}} (see
-     * {@link Recorded}). PostgreSQL puts the document together: Prefect's defaults, then the event's task_run as the
-     * client sent it (so the server never writes that large object out again), then the fields the server sets.
+     * {@link Recorded}). PostgreSQL puts the document together: Prefect's defaults, then the task_run of the event
+     * as the client sent it, read from the event's row stored moments before in this transaction (so neither side
+     * writes or parses that large object again), then the fields the server sets.
      */
     private static final String UPSERT_RUNS = """
             insert into task_run as r (id, workspace_id, flow_run_id, name, state_type, state_timestamp, created, updated, body)
@@ -48,8 +49,9 @@ public class TaskRunRecorder {
                    case jsonb_typeof(x.t -> 'name') when 'string' then left(x.t ->> 'name', %d) else '' end,
                    x.s ->> 'type', (x.s ->> 'timestamp')::timestamptz, ?, ?,
                    ?::jsonb || (x.t - 'id' - 'state' - 'flow_run_id' - 'created') || x.f || jsonb_build_object('state', x.s)
-            from jsonb_array_elements(?::jsonb) e,
-                 lateral (select e -> 'fields' as f, e -> 'state' as s, e -> 'event' -> 'payload' -> 'task_run' as t) x
+            from jsonb_array_elements(?::jsonb) e
+            join event ev on ev.id = (e ->> 'event')::uuid,
+                 lateral (select e -> 'fields' as f, e -> 'state' as s, ev.payload -> 'task_run' as t) x
             on conflict (id) do update
             set flow_run_id = excluded.flow_run_id, name = excluded.name, state_type = excluded.state_type,
                 state_timestamp = excluded.state_timestamp, updated = excluded.updated,
@@ -80,12 +82,11 @@ public class TaskRunRecorder {
 
     /**
      * One task-run event, checked: {@code state} is its state's document and {@code fields} the fields of the run's
-     * document that the server sets, both JSON text; {@code event} is the event's wire text, which holds the
-     * client's task_run.
+     * document that the server sets, both JSON text; {@code event} is the event's id.
      */
-    private record Recorded(UUID taskRunId, Instant occurred, String state, String fields, String event) {
+    private record Recorded(UUID taskRunId, Instant occurred, String state, String fields, UUID event) {
         String asJson() {
-            return "{\"fields\":" + fields + ",\"state\":" + state + ",\"event\":" + event + "}";
+            return "{\"fields\":" + fields + ",\"state\":" + state + ",\"event\":\"" + event + "\"}";
         }
     }
 
@@ -125,7 +126,7 @@ public class TaskRunRecorder {
             JsonObject state = RunJson.newState(Body.of(validated), "validated_state", flowRunId, taskRunId,
                     event.occurred(), event.id());
             return new Recorded(taskRunId, event.occurred(), state.toString(),
-                    serverFields(taskRun, taskRunId, flowRunId, state, now), event.wire());
+                    serverFields(taskRun, taskRunId, flowRunId, state, now), event.id());
         } catch (RuntimeException e) {
             return null; // a state or task run Prefect's schema would not validate either
         }

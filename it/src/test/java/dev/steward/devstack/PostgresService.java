@@ -52,6 +52,8 @@ final class PostgresService {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(!keepData)
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // the default 128MB keeps little of the event table's indexes; the machine has plenty of memory
+                    .setServerConfig("shared_buffers", "1GB")
                     .setRegisterShutdownHook(false) // Stack stops it, after the app that uses it
                     .setOutputRedirector(Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(Redirect.appendTo(log.toFile()))
