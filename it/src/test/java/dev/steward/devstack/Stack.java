@@ -30,8 +30,8 @@ public final class Stack implements AutoCloseable {
 
     public enum Mode { DEV, TEST }
 
-    private static final Duration KEYCLOAK_TIMEOUT = Duration.ofSeconds(300); // first start builds: ~75 s alone
-    private static final Duration PAYARA_TIMEOUT = Duration.ofSeconds(240);
+    private static final Duration KEYCLOAK_TIMEOUT = Duration.ofSeconds(480); // first start builds: ~75 s alone
+    private static final Duration PAYARA_TIMEOUT = Duration.ofSeconds(480); // ~100 s alone; a busy machine takes longer
 
     private final Mode mode;
     private final Path stateDir;
