@@ -167,6 +167,13 @@ async def setup(t: Target, http_connections: int) -> None:
         for table in ("task_run_state", t.events_table):
             if not await db.fetchval("select to_regclass($1) is not null", table):
                 raise BenchError(f"{t.label}: table {table} not found in {redact(t.dsn)}")
+        # a slow-statement log writes each logged ingest batch out with its parameters (megabytes per statement):
+        # it once cost the database more CPU than the inserts themselves
+        logged = await db.fetchval("select current_setting('log_min_duration_statement')")
+        if logged != "-1":
+            log(f"WARNING {t.label}: PostgreSQL logs statements slower than {logged} (log_min_duration_statement), "
+                f"with their parameters; figures are lower than they should be (ALTER SYSTEM RESET "
+                f"log_min_duration_statement; SELECT pg_reload_conf())")
     finally:
         await db.close()
 
