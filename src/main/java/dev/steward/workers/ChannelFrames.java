@@ -71,8 +71,8 @@ final class ChannelFrames {
                     "supported_channel_versions", "requested_capabilities", "work_queue_names", "handled_cleanup_kinds",
                     "max_cleanup_concurrency", "create_pool_if_not_found", "default_base_job_template", "worker_metadata"));
             UUID consumer = uuid(p, "consumer_id");
-            String name = nonEmpty(p, "worker_name");
-            String type = nonEmpty(p, "worker_type");
+            String name = WorkerRules.bounded(nonEmpty(p, "worker_name"), "worker_name");
+            String type = WorkerRules.bounded(nonEmpty(p, "worker_type"), "worker_type");
             int interval = requiredInt(p, "heartbeat_interval_seconds", 1);
             List<String> versions = nonEmptyList(p, "supported_channel_versions");
             List<String> capabilities = nonEmptyList(p, "requested_capabilities");

@@ -178,7 +178,7 @@ public class WorkPoolsResource {
     public Response heartbeat(@PathParam("name") String name, String text) {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("name", "heartbeat_interval_seconds"));
-        String worker = body.requiredString("name");
+        String worker = WorkerRules.bounded(body.requiredString("name"), "name");
         Integer interval = body.has("heartbeat_interval_seconds") && !body.isExplicitNull("heartbeat_interval_seconds")
                 ? body.integer("heartbeat_interval_seconds", 0, Integer.MIN_VALUE, Integer.MAX_VALUE) : null;
         pools.heartbeat(pools.byName(name), worker, interval, false);

@@ -13,7 +13,7 @@ final class WorkerBodies {
                 "storage_configuration"));
         String name = WorkerRules.poolName(body.requiredString("name"), "name");
         return new WorkPools.Spec(name, body.optionalString("description").orElse(null),
-                body.optionalString("type").orElse(null), template(body), body.optionalBoolean("is_paused").orElse(false),
+                body.optionalString("type").map(t -> WorkerRules.bounded(t, "type")).orElse(null), template(body), body.optionalBoolean("is_paused").orElse(false),
                 limit(body), storage(body));
     }
 

@@ -4,6 +4,7 @@ import dev.steward.events.EventBus;
 import dev.steward.events.WebSocketAuth;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
+import dev.steward.tenancy.Role;
 import dev.steward.tenancy.TenantContext;
 import dev.steward.tenancy.Workspace;
 import jakarta.annotation.Resource;
@@ -31,8 +32,8 @@ import java.util.logging.Logger;
 
 /**
  * The worker channel, {@code WS /work_pools/{name}/workers/connect}, as Prefect 3.9.1's workers speak it: subprotocol
- * {@code prefect} (required: without it the upgrade is closed 1008), an auth frame with the tenant API key
- * ({@code auth_success}, else 1008 {@code authentication_failed}), then {@code worker.hello.v1}, answered with
+ * {@code prefect} (required: without it the upgrade is closed 1008), an auth frame with a tenant API key of a
+ * developer or more ({@code auth_success}, else 1008 {@code authentication_failed}), then {@code worker.hello.v1}, answered with
  * {@code worker.ready.v1} ({@link WorkerChannel#ready}). After that the worker sends {@code worker.heartbeat.v1}
  * (recorded as the worker's heartbeats, marked as channel ones) and the server sends {@code work_pool.snapshot.v1}
  * whenever the pool changes (an event on the pool, from any instance, or a change seen at a heartbeat).
@@ -138,7 +139,9 @@ public class WorkerChannelEndpoint {
         } catch (IllegalArgumentException e) {
             frame = JsonObject.EMPTY_JSON_OBJECT;
         }
-        Optional<Workspace> ws = auth.authenticate((String) session.getUserProperties().get("workspace"), frame);
+        // a worker writes (heartbeats, a pool it may create): a developer's key, as for the REST heartbeat
+        Optional<Workspace> ws = auth.authenticate((String) session.getUserProperties().get("workspace"), frame,
+                Role.DEVELOPER);
         if (ws.isEmpty()) {
             close(session, WorkerChannel.CloseReason.AUTHENTICATION_FAILED);
             return;

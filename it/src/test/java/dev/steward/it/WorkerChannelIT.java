@@ -144,6 +144,10 @@ class WorkerChannelIT {
             socket.text("not json");
             assertEquals("1008 authentication_failed", closeOf(socket));
         }
+        try (RawWebSocket socket = RawWebSocket.open(path("chan-pool"))) {
+            socket.text("{\"type\":\"auth\",\"token\":\"" + Workspaces.issueKey(ws, "viewer") + "\"}");
+            assertEquals("1008 authentication_failed", closeOf(socket), "a viewer's key may not heartbeat");
+        }
         String otherKey = Workspaces.issueKey(Workspaces.create("channel-other"), "owner");
         try (RawWebSocket socket = RawWebSocket.open(path("chan-pool"))) {
             socket.text("{\"type\":\"auth\",\"token\":\"" + otherKey + "\"}");
