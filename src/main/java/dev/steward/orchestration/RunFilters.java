@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * <li>{@code any_: []} matches nothing; an empty {@code not_any_}, {@code all_} or {@code like_} is no condition;</li>
  * <li>a filter on other objects is an EXISTS: {@code "flow_runs": {}} keeps the flows that have runs, and on the
  * task-run endpoints the task runs that belong to a flow run;</li>
- * <li>Steward has no deployments, work pools or work queues yet: such a filter is checked as Prefect checks it and then
- * matches nothing, which is what Prefect answers when no deployment or pool matches. A flow filter's
+ * <li>Steward has no deployments yet: such a filter is checked as Prefect checks it and then matches nothing, which is
+ * what Prefect answers when no deployment matches (so does a flow filter on work pools, which goes through them).
+ * Runs are filtered by their work queue and its pool. A flow filter's
  * {@code deployment.is_null_: true} keeps every flow. The deployment id and work queue name a run carries are
  * filtered from the run, as in Prefect.</li>
  * </ul>
@@ -49,8 +50,9 @@ final class RunFilters {
         List<String> parts = new ArrayList<>();
         present(body, "flow_runs").ifPresent(f -> parts.add(flowRun(f, "r")));
         present(body, "deployments").ifPresent(f -> parts.add(deployments(f)));
-        present(body, "work_pools").ifPresent(f -> parts.add(workPools(f)));
-        present(body, workQueues).ifPresent(f -> parts.add(workQueues(f)));
+        present(body, "work_pools").ifPresent(f -> parts.add(exists("WorkQueue pq, WorkPool wp",
+                "pq.id = r.workQueueId and wp.id = pq.workPoolId", workPool(f, "wp"))));
+        present(body, workQueues).ifPresent(f -> parts.add(exists("WorkQueue wq", "wq.id = r.workQueueId", workQueue(f, "wq"))));
         present(body, "flows").ifPresent(f -> parts.add(exists("Flow f", "f.id = r.flowId", flow(f, "f"))));
         present(body, "task_runs").ifPresent(f -> parts.add(exists("TaskRun t", "t.flowRunId = r.id", taskRun(f, "t"))));
         return and(parts);
@@ -311,7 +313,44 @@ final class RunFilters {
         return FALSE;
     }
 
-    /** Checked as Prefect's WorkPoolFilter; no work pool exists, so none matches. */
+    /** Prefect's WorkPoolFilter (id, name and type, each {any_}) over the pool {@code a}. */
+    private String workPool(Body f, String a) {
+        f.rejectUnknown(List.of("operator", "id", "name", "type"));
+        List<String> parts = new ArrayList<>();
+        present(f, "id").ifPresent(x -> {
+            x.rejectUnknown(List.of("any_"));
+            x.optionalUuids("any_").ifPresent(ids -> parts.add(in(a + ".id", ids)));
+        });
+        for (String field : List.of("name", "type")) {
+            present(f, field).ifPresent(x -> {
+                x.rejectUnknown(List.of("any_"));
+                x.optionalStrings("any_").ifPresent(values -> parts.add(in(a + "." + field, values)));
+            });
+        }
+        return junction(f, parts);
+    }
+
+    /** Prefect's WorkQueueFilter (id {any_}, name {any_, startswith_: case-insensitive}) over the queue {@code a}. */
+    private String workQueue(Body f, String a) {
+        f.rejectUnknown(List.of("operator", "id", "name"));
+        List<String> parts = new ArrayList<>();
+        present(f, "id").ifPresent(x -> {
+            x.rejectUnknown(List.of("any_"));
+            x.optionalUuids("any_").ifPresent(ids -> parts.add(in(a + ".id", ids)));
+        });
+        present(f, "name").ifPresent(x -> {
+            x.rejectUnknown(List.of("any_", "startswith_"));
+            x.optionalStrings("any_").ifPresent(names -> parts.add(in(a + ".name", names)));
+            x.optionalStrings("startswith_").ifPresent(prefixes -> {
+                List<String> each = new ArrayList<>();
+                for (String prefix : prefixes) each.add("lower(" + a + ".name) like " + param(prefix.toLowerCase(java.util.Locale.ROOT) + "%"));
+                parts.add(each.isEmpty() ? FALSE : or(each));
+            });
+        });
+        return junction(f, parts);
+    }
+
+    /** Checked as Prefect's WorkPoolFilter; a flow reaches pools only through its deployments: none yet. */
     private String workPools(Body f) {
         f.rejectUnknown(List.of("operator", "id", "name", "type"));
         operator(f);
@@ -325,22 +364,6 @@ final class RunFilters {
                 x.optionalStrings("any_");
             });
         }
-        return FALSE;
-    }
-
-    /** Checked as Prefect's WorkQueueFilter; no work queue exists, so none matches. */
-    private String workQueues(Body f) {
-        f.rejectUnknown(List.of("operator", "id", "name"));
-        operator(f);
-        check(f, "id", x -> {
-            x.rejectUnknown(List.of("any_"));
-            x.optionalUuids("any_");
-        });
-        check(f, "name", x -> {
-            x.rejectUnknown(List.of("any_", "startswith_"));
-            x.optionalStrings("any_");
-            x.optionalStrings("startswith_");
-        });
         return FALSE;
     }
 

@@ -64,4 +64,11 @@ class BodyTest {
         assertThrows(ApiException.class, () -> body.number("n", 0));
         assertEquals(java.time.Instant.parse("2026-01-01T10:00:00Z"), body.requiredInstant("naive"));
     }
+
+    @Test
+    void aSpaceMaySeparateDateAndTimeAsInPythonsStrOfADatetime() {
+        Body body = Body.parse("{\"at\": \"2026-11-21 14:34:23.273449+00:00\", \"bad\": \"2026-11-21  14:34:23\"}");
+        assertEquals(java.time.Instant.parse("2026-11-21T14:34:23.273449Z"), body.requiredInstant("at"));
+        assertThrows(ApiException.class, () -> body.optionalInstant("bad"));
+    }
 }

@@ -190,8 +190,9 @@ class FiltersApiIT {
         assertEquals(2, total(range + "\"related\":{\"labels\":{\"prefect.resource.id\":\"prefect.flow-run.*\"}}"));
         assertEquals(1, total(range + "\"related\":[{\"role\":[\"tag\"]},{\"id\":[\"prefect.flow-run." + r3 + "\"]}]"));
         assertEquals(4, total(range + "\"any_resource\":{\"id\":[\"prefect.flow-run." + r1 + "\"]}"), "its 3 states and load-0");
-        assertEquals(3, total(range + "\"any_resource\":[{\"id_prefix\":[\"prefect.task-run.\"]},"
-                + "{\"labels\":{\"prefect.resource.role\":\"tag\"}}]"));
+        assertEquals(6, total(range + "\"any_resource\":[{\"id_prefix\":[\"prefect.task-run.\"]},"
+                + "{\"labels\":{\"prefect.resource.role\":\"tag\"}}]"), "3 task-run events, and the subflow beta's 3 "
+                + "states, related (as in Prefect) to its parent task run and to its flow's and parent's tags");
         assertEquals(1, total(range + "\"text\":{\"query\":\"LOAD-0\"}"));
         assertEquals(0, total(range + "\"text\":{\"query\":\"solo -prefect.tag.it\"}"));
         assertEquals(1, total(range + "\"text\":{\"query\":\"+solo +completed\"}"));
