@@ -1,9 +1,8 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.Timestamps;
-
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Timestamps;
 import dev.steward.tenancy.MinRole;
 import dev.steward.tenancy.Role;
 import jakarta.enterprise.context.RequestScoped;

@@ -1,7 +1,6 @@
 package dev.steward.orchestration;
 
 import dev.steward.platform.Timestamps;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.persistence.EntityManager;

@@ -105,7 +105,7 @@ final class RunJson {
         }
     }
 
-    /** A time within what Instant.toString writes back in a form parseInstant reads (years 0001 to 9999). */
+    /** A time within what Instant.toString writes back in a form Timestamps.parse reads (years 0001 to 9999). */
     private static boolean isInstant(String text) {
         try {
             Instant t = Timestamps.parse(text);
