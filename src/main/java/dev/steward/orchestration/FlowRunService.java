@@ -49,6 +49,16 @@ public class FlowRunService {
 
     @Transactional
     public Created create(Body body) {
+        return create(body, JsonValue.EMPTY_JSON_OBJECT, true);
+    }
+
+    /**
+     * A run as {@link #create(Body)} makes it, with the fields that only the server sets for a run of a deployment
+     * (deployment_version, work_queue_id, work_pool_id, auto_scheduled, created_by, ...) put over the document's.
+     * Runs the scheduler makes emit no state event, as in Prefect (they are inserted, not orchestrated).
+     */
+    @Transactional
+    public Created create(Body body, JsonObject serverFields, boolean emitEvent) {
         body.rejectUnknown(List.of("state", "name", "flow_id", "flow_version", "parameters", "context",
                 "parent_task_run_id", "infrastructure_document_id", "empirical_policy", "tags", "labels",
                 "idempotency_key", "deployment_id", "work_pool_name", "work_queue_name", "job_variables", "created_by"));
@@ -85,13 +95,15 @@ public class FlowRunService {
                 .add("state_type", state.getString("type")).add("state_name", state.getString("name"))
                 .add("run_count", 0)
                 .add("expected_start_time", expectedStart(state, now).toString())
-                .add("next_scheduled_start_time", JsonValue.NULL)
+                .add("next_scheduled_start_time", state.getString("type").equals("SCHEDULED")
+                        ? state.getJsonObject("state_details").get("scheduled_time") : JsonValue.NULL)
                 .add("start_time", JsonValue.NULL).add("end_time", JsonValue.NULL)
                 .add("total_run_time", 0.0).add("estimated_run_time", 0.0).add("estimated_start_time_delta", 0.0)
                 .add("auto_scheduled", false).add("infrastructure_document_id", body.raw("infrastructure_document_id"))
                 .add("infrastructure_pid", JsonValue.NULL).add("created_by", JsonValue.NULL)
                 .add("work_pool_id", JsonValue.NULL).add("work_pool_name", body.raw("work_pool_name"))
                 .add("state", state).add("job_variables", body.object("job_variables").json());
+        serverFields.forEach(doc::add);
         JsonObject run = doc.build();
         boolean inserted = jdbc((c, ws) -> {
             if (!RunRows.insertFlowRun(c, ws, run)) return false;
@@ -102,7 +114,7 @@ public class FlowRunService {
             // the flow has a run with this idempotency key (made before, or by a concurrent request): answer with it
             return new Created(jdbc((c, ws) -> RunRows.flowRunByIdempotencyKey(c, ws, flowId, idempotencyKey)), false);
         }
-        emitStateEvent(run, flowId, flowName, null, state);
+        if (emitEvent) emitStateEvent(run, flowId, flowName, null, state);
         return new Created(run.toString(), true);
     }
 

@@ -28,7 +28,8 @@ final class RunRows {
     private static final Derived FLOW_RUN = new Derived("flow_run", Map.of(
             "created", "(d.doc->>'created')::timestamptz",
             "flow_id", "(d.doc->>'flow_id')::uuid",
-            "idempotency_key", "d.doc->>'idempotency_key'"), Map.of(
+            "idempotency_key", "d.doc->>'idempotency_key'",
+            "deployment_id", "(d.doc->>'deployment_id')::uuid"), Map.of(
             "name", "d.doc->>'name'",
             "state_type", "d.doc->>'state_type'",
             "state_name", "d.doc->>'state_name'",
