@@ -9,6 +9,9 @@ import dev.steward.orchestration.RunFilters;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.workers.WorkPool;
+import dev.steward.workers.WorkPools;
+import dev.steward.workers.WorkQueues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -76,6 +79,12 @@ public class DeploymentService {
     @Inject
     DeploymentSettings settings;
 
+    @Inject
+    WorkQueues queues;
+
+    @Inject
+    WorkPools pools;
+
     /** The deployment as Prefect answers it, and whether the upsert made it (201) or updated it (200). */
     public record Upserted(JsonObject deployment, boolean created) {}
 
@@ -116,6 +125,7 @@ public class DeploymentService {
         JsonObjectBuilder withUser = Json.createObjectBuilder(labels);
         body.object("labels").json().forEach(withUser::add);
         doc.add("labels", withUser).add("updated", now.toString());
+        if (body.has("work_pool_name") || body.has("work_queue_name")) placeInQueue(doc, body);
         JsonObject after = doc.build();
         checkParameters(after, "parameters", true, 422);
         List<Body> schedules = body.objectList("schedules");
@@ -139,7 +149,8 @@ public class DeploymentService {
         em.flush();
         JsonObject stored = d.document();
         if (before == null) {
-            changes.fire(LifecycleChange.created(d.getWorkspaceId(), "prefect", "deployment", id, name, stored, JsonValue.EMPTY_JSON_OBJECT));
+            changes.fire(withRelated(LifecycleChange.created(d.getWorkspaceId(), "prefect", "deployment", id, name, stored,
+                    JsonValue.EMPTY_JSON_OBJECT), d));
         } else {
             fireUpdated(d, before, stored);
         }
@@ -165,6 +176,7 @@ public class DeploymentService {
                 doc.add(field, checked(body, field));
             }
         }
+        if (body.has("work_pool_name") || body.has("work_queue_name")) placeInQueue(doc, body);
         JsonObject after = doc.add("updated", now.toString()).build();
         if (body.has("parameters") && !body.isExplicitNull("parameters")) checkParameters(after, "parameters", true, 409);
         d.apply(after);
@@ -257,10 +269,11 @@ public class DeploymentService {
         JsonObject before = d.document();
         deleteScheduledRuns(id, false, false);
         limits.findByName(LIMIT_PREFIX + id).ifPresent(l -> limits.delete(l.getId().toString()));
+        LifecycleChange deleted = withRelated(LifecycleChange.deleted(d.getWorkspaceId(), "prefect", "deployment", id,
+                d.getName(), before, JsonValue.EMPTY_JSON_OBJECT), d);
         em.remove(d);
         em.flush();
-        changes.fire(LifecycleChange.deleted(d.getWorkspaceId(), "prefect", "deployment", id, d.getName(), before,
-                JsonValue.EMPTY_JSON_OBJECT));
+        changes.fire(deleted);
     }
 
     /**
@@ -307,9 +320,14 @@ public class DeploymentService {
             }
         }
         String queueName = body.optionalString("work_queue_name").orElse(null);
-        if (queueName != null && string(doc, "work_pool_name") == null) {
-            throw new ApiException(400, "Cannot create flow run in work queue " + queueName + " because deployment " + id
-                    + " is not associated with a work pool. Please remove work_pool_name and try again.");
+        JsonValue queueId = doc.get("work_queue_id");
+        if (queueName != null) {
+            if (string(doc, "work_pool_name") == null) {
+                throw new ApiException(400, "Cannot create flow run in work queue " + queueName + " because deployment "
+                        + id + " is not associated with a work pool. Please remove work_pool_name and try again.");
+            }
+            WorkQueues.Resolved queue = queues.resolve(string(doc, "work_pool_name"), queueName).orElseThrow();
+            queueId = Json.createValue(queue.queueId().toString());
         }
         LinkedHashSet<String> tags = new LinkedHashSet<>(strings(doc.getJsonArray("tags")));
         tags.addAll(body.optionalStrings("tags").orElse(List.of()));
@@ -330,7 +348,7 @@ public class DeploymentService {
         if (!body.has("job_variables") || body.isExplicitNull("job_variables")) run.add("job_variables", JsonValue.EMPTY_JSON_OBJECT);
         JsonObjectBuilder server = Json.createObjectBuilder()
                 .add("deployment_version", doc.get("version"))
-                .add("work_queue_id", queueName == null ? doc.get("work_queue_id") : JsonValue.NULL)
+                .add("work_queue_id", queueId)
                 .add("work_pool_id", doc.getOrDefault("work_pool_id", JsonValue.NULL));
         return runs.create(Body.of(run.build()), server.build(), true);
     }
@@ -560,6 +578,49 @@ public class DeploymentService {
         return Optional.ofNullable(em.find(Deployment.class, id)).orElseThrow(DeploymentService::notFound);
     }
 
+    /**
+     * The work queue of a created or updated deployment, resolved from its pool and queue names as Prefect does
+     * ({@link WorkQueues#resolve}: an unknown pool is a 404, an unknown queue of a known pool is created); a pool name
+     * sent as null takes the deployment out of any queue (a deployment served by {@code flow.serve()}).
+     */
+    private void placeInQueue(JsonObjectBuilder doc, Body body) {
+        String poolName = body.optionalString("work_pool_name").orElse(null);
+        String queueName = body.optionalString("work_queue_name").orElse(null);
+        Optional<WorkQueues.Resolved> resolved = poolName == null && body.isExplicitNull("work_pool_name")
+                ? Optional.empty() : queues.resolve(poolName, queueName);
+        doc.add("work_queue_id", resolved.map(r -> (JsonValue) Json.createValue(r.queueId().toString())).orElse(JsonValue.NULL))
+                .add("work_queue_name", resolved.map(r -> (JsonValue) Json.createValue(r.queueName())).orElse(JsonValue.NULL))
+                .add("work_pool_id", resolved.map(r -> (JsonValue) Json.createValue(r.poolId().toString())).orElse(JsonValue.NULL))
+                .add("work_pool_name", resolved.map(r -> (JsonValue) Json.createValue(r.poolName())).orElse(JsonValue.NULL));
+    }
+
+    /** Prefect's related resources of a deployment event: its flow, work queue and work pool. */
+    private jakarta.json.JsonArray related(Deployment d) {
+        JsonObject doc = d.document();
+        JsonArrayBuilder related = Json.createArrayBuilder();
+        Flow flow = em.find(Flow.class, d.getFlowId());
+        if (flow != null) {
+            related.add(Json.createObjectBuilder().add("prefect.resource.id", "prefect.flow." + flow.getId())
+                    .add("prefect.resource.name", flow.getName()).add("prefect.resource.role", "flow"));
+        }
+        if (d.getWorkQueueId() != null) {
+            related.add(Json.createObjectBuilder().add("prefect.resource.id", "prefect.work-queue." + d.getWorkQueueId())
+                    .add("prefect.resource.name", String.valueOf(string(doc, "work_queue_name")))
+                    .add("prefect.resource.role", "work-queue"));
+            String poolId = string(doc, "work_pool_id");
+            Optional<WorkPool> pool = poolId == null ? Optional.empty() : pools.get(UUID.fromString(poolId));
+            pool.ifPresent(p -> related.add(Json.createObjectBuilder()
+                    .add("prefect.resource.id", "prefect.work-pool." + p.getId())
+                    .add("prefect.resource.name", p.getName()).add("prefect.work-pool.type", p.getType())
+                    .add("prefect.resource.role", "work-pool")));
+        }
+        return related.build();
+    }
+
+    private LifecycleChange withRelated(LifecycleChange change, Deployment d) {
+        return change.withResource(JsonValue.EMPTY_JSON_OBJECT, related(d));
+    }
+
     /** Prefect's DeploymentResponse: the document, its schedules and its concurrency limit. */
     JsonObject describe(Deployment d) {
         JsonObject doc = d.document();
@@ -699,8 +760,9 @@ public class DeploymentService {
             }
         }
         if (!any) return;
-        changes.fire(LifecycleChange.updated(d.getWorkspaceId(), "prefect", "deployment", d.getId(), d.getName(), before,
-                after, Json.createObjectBuilder().add("updated_fields", names).add("updates", updates).build()));
+        changes.fire(withRelated(LifecycleChange.updated(d.getWorkspaceId(), "prefect", "deployment", d.getId(),
+                d.getName(), before, after,
+                Json.createObjectBuilder().add("updated_fields", names).add("updates", updates).build()), d));
     }
 
     /** A run's labels: the deployment's, then Prefect's system labels, then the run's own. */

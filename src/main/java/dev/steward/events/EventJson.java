@@ -22,10 +22,11 @@ public final class EventJson {
         return b.build();
     }
 
-    /** The resource labels of a lifecycle change: its id and, where it has one, its name. */
+    /** The resource labels of a lifecycle change: its id, where it has one its name, and the kind's own labels. */
     static JsonObject resource(LifecycleChange change) {
         JsonObjectBuilder b = dev.steward.platform.Json.createObjectBuilder().add("prefect.resource.id", change.resourceId());
         if (change.objectName() != null) b.add("prefect.resource.name", change.objectName());
+        change.labels().forEach(b::add);
         return b.build();
     }
 

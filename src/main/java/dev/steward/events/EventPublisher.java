@@ -29,7 +29,7 @@ public class EventPublisher {
                 .add("occurred", change.occurred().toString())
                 .add("event", change.eventName())
                 .add("resource", EventJson.resource(change))
-                .add("related", Json.createArrayBuilder())
+                .add("related", change.related())
                 .add("payload", EventJson.payloadOf(change))
                 .add("received", Instant.now().toString())
                 .addNull("follows")

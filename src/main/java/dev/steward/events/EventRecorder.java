@@ -18,7 +18,7 @@ public class EventRecorder {
 
     void record(@Observes LifecycleChange change) {
         em.persist(new StoredEvent(change.eventId(), change.occurred(), Instant.now(), change.eventName(),
-                change.resourceId(), EventJson.resource(change).toString(), "[]",
+                change.resourceId(), EventJson.resource(change).toString(), change.related().toString(),
                 EventJson.payloadOf(change).toString(), null));
     }
 

@@ -29,7 +29,8 @@ final class RunRows {
             "created", "(d.doc->>'created')::timestamptz",
             "flow_id", "(d.doc->>'flow_id')::uuid",
             "idempotency_key", "d.doc->>'idempotency_key'",
-            "deployment_id", "(d.doc->>'deployment_id')::uuid"), Map.of(
+            "deployment_id", "(d.doc->>'deployment_id')::uuid",
+            "work_queue_id", "(d.doc->>'work_queue_id')::uuid"), Map.of(
             "name", "d.doc->>'name'",
             "state_type", "d.doc->>'state_type'",
             "state_name", "d.doc->>'state_name'",
@@ -39,6 +40,9 @@ final class RunRows {
             "start_time", "(d.doc->>'start_time')::timestamptz",
             "end_time", "(d.doc->>'end_time')::timestamptz",
             "updated", "(d.doc->>'updated')::timestamptz",
+            // the order in which workers take scheduled runs (workers.ScheduledRuns)
+            "next_scheduled_start_time", "case d.doc->>'state_type' when 'SCHEDULED' then "
+                    + "(d.doc->'state'->'state_details'->>'scheduled_time')::timestamptz end",
             "body", "d.doc"));
 
     /** Columns derived from a task run's document; the state timestamp decides which state is newest. */

@@ -62,6 +62,9 @@ public final class RealPostgres {
                     .addAnnotatedClass(dev.steward.concurrency.ConcurrencyLease.class)
                     .addAnnotatedClass(dev.steward.deployments.Deployment.class)
                     .addAnnotatedClass(dev.steward.deployments.DeploymentSchedule.class)
+                    .addAnnotatedClass(dev.steward.workers.WorkPool.class)
+                    .addAnnotatedClass(dev.steward.workers.WorkQueue.class)
+                    .addAnnotatedClass(dev.steward.workers.Worker.class)
                     .addAnnotatedClass(StoredEvent.class)
                     .addAnnotatedClass(AuditRecord.class);
             cfg.getProperties().put("hibernate.connection.datasource", dataSource());

@@ -1,0 +1,293 @@
+package dev.steward.workers;
+
+import dev.steward.events.LifecycleChange;
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Json;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.hibernate.Session;
+
+/**
+ * Work pools of the current workspace (with their default queue) and the workers that heartbeat into them. Each
+ * change fires {@code prefect.work-pool.*} (and, for a pool's queues, {@code prefect.work-queue.*}) in its
+ * transaction. Statuses are computed when read: a pool is PAUSED, READY while a worker of it is ONLINE, else
+ * NOT_READY; a worker is ONLINE while its last heartbeat is younger than three heartbeat intervals (Prefect's rule).
+ */
+@ApplicationScoped
+public class WorkPools {
+    /** Prefect's pool for queues made without one. */
+    public static final String AGENT_POOL_NAME = "default-agent-pool";
+    static final int DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 30;
+    static final int INACTIVITY_HEARTBEAT_MULTIPLE = 3;
+
+    @PersistenceContext(unitName = "steward")
+    EntityManager em;
+
+    @Inject
+    Event<LifecycleChange> changes;
+
+    @Inject
+    WorkQueues queues;
+
+    /** What a new pool is made of (Prefect's WorkPoolCreate); null fields take Prefect's defaults. */
+    public record Spec(String name, String description, String type, JsonObject baseJobTemplate, boolean paused,
+                       Integer concurrencyLimit, JsonObject storageConfiguration) {}
+
+    /** Creates a pool and its default queue; 403 for names starting with "prefect", 409 for a taken name. */
+    @Transactional
+    public WorkPool create(Spec spec) {
+        WorkerRules.poolName(spec.name(), "name");
+        if (spec.name().toLowerCase(java.util.Locale.ROOT).startsWith("prefect")) {
+            throw ApiException.forbidden("Work pools starting with 'Prefect' are reserved for internal use.");
+        }
+        return insert(spec);
+    }
+
+    private WorkPool insert(Spec spec) {
+        if (find(spec.name()).isPresent()) throw ApiException.conflict("A work pool with this name already exists.");
+        JsonObject template = WorkerRules.baseJobTemplate(
+                spec.baseJobTemplate() == null ? JsonValue.EMPTY_JSON_OBJECT : spec.baseJobTemplate(), "base_job_template");
+        WorkPool pool = new WorkPool(spec.name(), spec.description(), spec.type() == null ? WorkPool.AGENT_TYPE : spec.type(),
+                template.toString(), spec.paused(), spec.concurrencyLimit(),
+                (spec.storageConfiguration() == null ? JsonValue.EMPTY_JSON_OBJECT : spec.storageConfiguration()).toString(),
+                Instant.now());
+        em.persist(pool);
+        em.flush();
+        WorkQueue defaultQueue = queues.create(pool,
+                new WorkQueues.Spec("default", "The work pool's default queue.", null, null, null));
+        pool.setDefaultQueueId(defaultQueue.getId());
+        em.flush();
+        changes.fire(LifecycleChange.created(pool.getWorkspaceId(), "prefect", "work-pool", pool.getId(), pool.getName(),
+                describe(pool), JsonValue.EMPTY_JSON_OBJECT).withResource(POOL_LABELS.apply(pool), related(pool)));
+        return pool;
+    }
+
+    /** Prefect's agent pool, created when a queue is first made without a pool. */
+    @Transactional
+    public WorkPool agentPool() {
+        return find(AGENT_POOL_NAME).orElseGet(() -> insert(new Spec(AGENT_POOL_NAME, null, WorkPool.AGENT_TYPE, null,
+                false, null, null)));
+    }
+
+    /** The pool of that name; Prefect's 404 otherwise. */
+    @Transactional
+    public WorkPool byName(String name) {
+        return find(name).orElseThrow(() -> new ApiException(404, "Work pool \"" + name + "\" not found."));
+    }
+
+    @Transactional
+    public Optional<WorkPool> get(UUID id) {
+        return Optional.ofNullable(em.find(WorkPool.class, id));
+    }
+
+    @Transactional
+    public List<WorkPool> list(WorkPoolFilter filter, int offset, int limit) {
+        return filter.bind(em.createQuery("select p from WorkPool p" + filter.where() + " order by p.name", WorkPool.class))
+                .setFirstResult(offset).setMaxResults(limit).getResultList();
+    }
+
+    @Transactional
+    public long count(WorkPoolFilter filter) {
+        return filter.bind(em.createQuery("select count(p) from WorkPool p" + filter.where(), Long.class)).getSingleResult();
+    }
+
+    /** Prefect's WorkPoolUpdate: null means "leave as it is"; {@code clearLimit} removes the limit. */
+    public record Update(String description, Boolean paused, JsonObject baseJobTemplate, Integer concurrencyLimit,
+                         boolean clearLimit, JsonObject storageConfiguration, boolean onlyPauseOrLimit) {}
+
+    /**
+     * Applies the update; a change of description, base job template, concurrency limit or storage configuration
+     * emits prefect.work-pool.updated with {@code updated_fields} and {@code updates: {field: {from, to}}}.
+     */
+    @Transactional
+    public void update(WorkPool target, Update u) {
+        WorkPool p = em.contains(target) ? target : byName(target.getName());
+        if (p.getName().toLowerCase(java.util.Locale.ROOT).startsWith("prefect") && !u.onlyPauseOrLimit()) {
+            throw ApiException.forbidden("Work pools starting with 'Prefect' are reserved for internal use and can only "
+                    + "be updated to set concurrency limits or pause.");
+        }
+        Map<String, JsonValue[]> changed = new LinkedHashMap<>();
+        if (u.description() != null && !u.description().equals(p.getDescription())) {
+            changed.put("description", new JsonValue[] {WorkerJson.value(p.getDescription()), Json.createValue(u.description())});
+            p.setDescription(u.description());
+        }
+        if (u.baseJobTemplate() != null) {
+            JsonObject template = WorkerRules.baseJobTemplate(u.baseJobTemplate(), "base_job_template");
+            JsonValue old = Json.parse(p.getBaseJobTemplate());
+            if (!old.equals(template)) {
+                changed.put("base_job_template", new JsonValue[] {old, template});
+                p.setBaseJobTemplate(template.toString());
+            }
+        }
+        Integer limit = u.clearLimit() ? null : u.concurrencyLimit() != null ? u.concurrencyLimit() : p.getConcurrencyLimit();
+        if (!Objects.equals(limit, p.getConcurrencyLimit())) {
+            changed.put("concurrency_limit", new JsonValue[] {WorkerJson.value(p.getConcurrencyLimit()), WorkerJson.value(limit)});
+            p.setConcurrencyLimit(limit);
+        }
+        if (u.storageConfiguration() != null) {
+            JsonObject old = WorkerJson.storage(Json.parseObject(p.getStorageConfiguration()));
+            JsonObject now = WorkerJson.storage(u.storageConfiguration());
+            if (!old.equals(now)) {
+                changed.put("storage_configuration", new JsonValue[] {old, now});
+                p.setStorageConfiguration(u.storageConfiguration().toString());
+            }
+        }
+        if (u.paused() != null) p.setPaused(u.paused());
+        p.touch(Instant.now());
+        em.flush();
+        if (!changed.isEmpty()) {
+            JsonObjectBuilder updates = Json.createObjectBuilder();
+            changed.forEach((field, fromTo) -> updates.add(field, Json.createObjectBuilder().add("from", fromTo[0]).add("to", fromTo[1])));
+            JsonObject payload = Json.createObjectBuilder()
+                    .add("updated_fields", Json.strings(changed.keySet())).add("updates", updates).build();
+            changes.fire(LifecycleChange.updated(p.getWorkspaceId(), "prefect", "work-pool", p.getId(), p.getName(),
+                    JsonValue.NULL, describe(p), payload).withResource(POOL_LABELS.apply(p), JsonValue.EMPTY_JSON_ARRAY));
+        }
+    }
+
+    /** Deletes the pool, its queues and workers; each queue's and the pool's deletion is an event. */
+    @Transactional
+    public void delete(WorkPool target) {
+        WorkPool p = em.contains(target) ? target : byName(target.getName());
+        if (p.getName().toLowerCase(java.util.Locale.ROOT).startsWith("prefect")) {
+            throw ApiException.forbidden("Work pools starting with 'Prefect' are reserved for internal use and can not be deleted.");
+        }
+        JsonObject before = describe(p);
+        for (WorkQueue q : queues.inPool(p.getId())) queues.fireDeleted(q, p, WorkQueues.describe(q, p.getName(), null));
+        JsonArray related = related(p);
+        // the pool's rows go with it (foreign keys cascade); runs keep their queue id, which then names no queue
+        em.remove(p);
+        em.flush();
+        changes.fire(LifecycleChange.deleted(p.getWorkspaceId(), "prefect", "work-pool", p.getId(), p.getName(),
+                before, JsonValue.EMPTY_JSON_OBJECT).withResource(POOL_LABELS.apply(p), related));
+    }
+
+    /**
+     * Records a worker's heartbeat (an upsert on pool and name, as Prefect's); {@code channel} says it came over the
+     * worker channel. Returns the worker's id.
+     */
+    @Transactional
+    public UUID heartbeat(WorkPool pool, String workerName, Integer intervalSeconds, boolean channel) {
+        Instant now = Instant.now();
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            try (var upsert = c.prepareStatement("""
+                    insert into worker (id, workspace_id, work_pool_id, name, last_heartbeat_time,
+                        heartbeat_interval_seconds, channel, created, updated)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    on conflict (work_pool_id, name) do update set last_heartbeat_time = excluded.last_heartbeat_time,
+                        heartbeat_interval_seconds = coalesce(excluded.heartbeat_interval_seconds,
+                            worker.heartbeat_interval_seconds),
+                        channel = excluded.channel, updated = excluded.updated
+                    returning id""")) {
+                java.sql.Timestamp at = java.sql.Timestamp.from(now);
+                upsert.setObject(1, UUID.randomUUID());
+                upsert.setObject(2, pool.getWorkspaceId());
+                upsert.setObject(3, pool.getId());
+                upsert.setString(4, workerName);
+                upsert.setTimestamp(5, at);
+                upsert.setObject(6, intervalSeconds, java.sql.Types.INTEGER);
+                upsert.setBoolean(7, channel);
+                upsert.setTimestamp(8, at);
+                upsert.setTimestamp(9, at);
+                try (var rs = upsert.executeQuery()) {
+                    rs.next();
+                    return rs.getObject(1, UUID.class);
+                }
+            }
+        });
+    }
+
+    /** The pool's workers, most recent heartbeat first. */
+    @Transactional
+    public List<Worker> workers(UUID poolId) {
+        return em.createQuery("select w from Worker w where w.workPoolId = :pool order by w.lastHeartbeatTime desc, w.name",
+                Worker.class).setParameter("pool", poolId).getResultList();
+    }
+
+    @Transactional
+    public void deleteWorker(WorkPool pool, String name) {
+        int deleted = em.createQuery("delete from Worker w where w.workPoolId = :pool and w.name = :name")
+                .setParameter("pool", pool.getId()).setParameter("name", name).executeUpdate();
+        if (deleted == 0) throw new ApiException(404, "Worker not found.");
+    }
+
+    /** ONLINE while the last heartbeat is younger than three of its intervals (30 s when the worker gave none). */
+    static String workerStatus(Worker w, Instant now) {
+        int interval = w.getHeartbeatIntervalSeconds() == null ? DEFAULT_HEARTBEAT_INTERVAL_SECONDS : w.getHeartbeatIntervalSeconds();
+        return w.getLastHeartbeatTime().isAfter(now.minus(Duration.ofSeconds((long) interval * INACTIVITY_HEARTBEAT_MULTIPLE)))
+                ? "ONLINE" : "OFFLINE";
+    }
+
+    /** PAUSED, READY (a worker is online) or NOT_READY; none for Prefect's agent pools. */
+    @Transactional
+    public String status(WorkPool p) {
+        if (WorkPool.AGENT_TYPE.equals(p.getType())) return null;
+        if (p.isPaused()) return "PAUSED";
+        Instant now = Instant.now();
+        return workers(p.getId()).stream().anyMatch(w -> "ONLINE".equals(workerStatus(w, now))) ? "READY" : "NOT_READY";
+    }
+
+    /** PENDING and RUNNING runs of the pool's queues: what its concurrency limit counts. */
+    @Transactional
+    public int activeSlots(WorkPool p) {
+        return ((Number) em.createNativeQuery("""
+                select count(*) from flow_run r join work_queue q on q.id = r.work_queue_id
+                where q.workspace_id = ?1 and q.work_pool_id = ?2 and r.workspace_id = ?1
+                and r.state_type in ('PENDING', 'RUNNING')""")
+                .setParameter(1, p.getWorkspaceId()).setParameter(2, p.getId()).getSingleResult()).intValue();
+    }
+
+    /** PENDING and RUNNING runs of the queue: what its concurrency limit counts. */
+    @Transactional
+    public int activeSlots(WorkQueue q) {
+        return ((Number) em.createNativeQuery("""
+                select count(*) from flow_run where workspace_id = ?1 and work_queue_id = ?2
+                and state_type in ('PENDING', 'RUNNING')""")
+                .setParameter(1, q.getWorkspaceId()).setParameter(2, q.getId()).getSingleResult()).intValue();
+    }
+
+    /** Prefect's WorkPoolResponse, with the computed status and, for a pool with a limit, its active slots. */
+    @Transactional
+    public JsonObject describe(WorkPool p) {
+        return WorkerJson.pool(p, status(p), p.getConcurrencyLimit() == null ? null : activeSlots(p));
+    }
+
+    /** The queue's response, with its active slots when it has a limit. */
+    @Transactional
+    public JsonObject describe(WorkQueue q) {
+        WorkPool pool = em.find(WorkPool.class, q.getWorkPoolId());
+        return WorkQueues.describe(q, pool.getName(), q.getConcurrencyLimit() == null ? null : activeSlots(q));
+    }
+
+    private Optional<WorkPool> find(String name) {
+        return em.createQuery("select p from WorkPool p where p.name = :name", WorkPool.class)
+                .setParameter("name", name).getResultStream().findFirst();
+    }
+
+    private static final java.util.function.Function<WorkPool, JsonObject> POOL_LABELS = p -> Json.createObjectBuilder()
+            .add("prefect.work-pool.type", p.getType()).add("prefect.resource.role", "work-pool").build();
+
+    /** A pool event's related resources: its default queue, as Prefect relates it. */
+    private static JsonArray related(WorkPool p) {
+        if (p.getDefaultQueueId() == null) return JsonValue.EMPTY_JSON_ARRAY;
+        return Json.createArrayBuilder().add(Json.createObjectBuilder()
+                .add("prefect.resource.id", "prefect.work-queue." + p.getDefaultQueueId())
+                .add("prefect.resource.role", "default-queue")).build();
+    }
+}

@@ -1,0 +1,245 @@
+package dev.steward.workers;
+
+import dev.steward.events.LifecycleChange;
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Json;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Work queues of the current workspace's pools: creation with Prefect's priority rules, reads, updates, deletion,
+ * and {@link #resolve}, the lookup deployments make. Each change fires {@code prefect.work-queue.*} in its transaction.
+ */
+@ApplicationScoped
+public class WorkQueues {
+    /** A queue polled within this long is READY (Prefect's health policy: 60 s since the last poll). */
+    static final Duration READY_WITHIN = Duration.ofSeconds(60);
+
+    @PersistenceContext(unitName = "steward")
+    EntityManager em;
+
+    @Inject
+    Event<LifecycleChange> changes;
+
+    @Inject
+    WorkPools pools;
+
+    /** A pool and one of its queues, as a deployment refers to them. */
+    public record Resolved(UUID poolId, String poolName, UUID queueId, String queueName) {}
+
+    /** What a new queue is made of; null fields take Prefect's defaults. */
+    public record Spec(String name, String description, Boolean paused, Integer concurrencyLimit, Integer priority) {
+        static Spec named(String name) {
+            return new Spec(name, null, null, null, null);
+        }
+    }
+
+    /**
+     * The pool and queue a deployment with these names runs in, as Prefect's deployment creation resolves them: a pool
+     * without a queue name gives the pool's default queue; a queue name unknown in the pool creates that queue; an
+     * unknown pool is a 404 ({@code Work pool "x" not found.}). A queue name without a pool is a queue of Prefect's
+     * agent pool {@code default-agent-pool} (created, and the queue in it, when missing). Neither name: empty.
+     */
+    @Transactional
+    public Optional<Resolved> resolve(String poolName, String queueName) {
+        if (poolName == null && queueName == null) return Optional.empty();
+        WorkPool pool = poolName == null ? pools.agentPool() : pools.byName(poolName);
+        WorkQueue queue = queueName == null ? get(pool.getDefaultQueueId())
+                : find(pool.getId(), queueName).orElseGet(() -> create(pool, Spec.named(queueName)));
+        return Optional.of(new Resolved(pool.getId(), pool.getName(), queue.getId(), queue.getName()));
+    }
+
+    /** Creates a queue in the pool; Prefect's 409 when the pool has a queue of that name. */
+    @Transactional
+    public WorkQueue create(WorkPool pool, Spec spec) {
+        WorkerRules.queueName(spec.name(), "name");
+        if (find(pool.getId(), spec.name()).isPresent()) {
+            throw ApiException.conflict("A work queue with this name already exists in work pool '" + pool.getName() + "'.");
+        }
+        List<WorkQueue> queues = inPool(pool.getId());
+        int priority = spec.priority() != null ? spec.priority() : firstFreePriority(queues);
+        WorkQueue q = new WorkQueue(pool.getId(), spec.name(),
+                spec.description() == null ? "" : spec.description(), Boolean.TRUE.equals(spec.paused()),
+                spec.concurrencyLimit(), priority, Instant.now());
+        em.persist(q);
+        em.flush();
+        if (spec.priority() != null) reorder(queues, q);
+        changes.fire(LifecycleChange.created(q.getWorkspaceId(), "prefect", "work-queue", q.getId(), q.getName(),
+                describe(q, pool.getName(), null), JsonValue.EMPTY_JSON_OBJECT).withResource(QUEUE_ROLE, related(pool)));
+        return q;
+    }
+
+    @Transactional
+    public WorkQueue get(UUID id) {
+        return Optional.ofNullable(em.find(WorkQueue.class, id)).orElseThrow(() -> new ApiException(404, "Work queue not found."));
+    }
+
+    /** The pool's queue of that name; Prefect's 404 names both. */
+    @Transactional
+    public WorkQueue byName(WorkPool pool, String name) {
+        return find(pool.getId(), name).orElseThrow(() ->
+                new ApiException(404, "Work pool queue '" + pool.getName() + "/" + name + "' not found."));
+    }
+
+    /** The pool's queues by priority. */
+    @Transactional
+    public List<WorkQueue> inPool(UUID poolId) {
+        return em.createQuery("select q from WorkQueue q where q.workPoolId = :pool order by q.priority, q.name", WorkQueue.class)
+                .setParameter("pool", poolId).getResultList();
+    }
+
+    /** A partial update; null means "leave as it is", {@code clearLimit} removes the concurrency limit. */
+    public record Update(String name, String description, Boolean paused, Integer concurrencyLimit, boolean clearLimit,
+                         Integer priority, Instant lastPolled) {}
+
+    /** Applies the update; name, description, limit and priority changes emit prefect.work-queue.updated. */
+    @Transactional
+    public void update(WorkQueue target, Update u) {
+        WorkQueue q = em.contains(target) ? target : get(target.getId());
+        WorkPool pool = em.find(WorkPool.class, q.getWorkPoolId());
+        Map<String, Object[]> changed = new LinkedHashMap<>();
+        if (u.name() != null && !u.name().equals(q.getName())) {
+            WorkerRules.queueName(u.name(), "name");
+            if (find(q.getWorkPoolId(), u.name()).isPresent()) {
+                throw ApiException.conflict("A work queue with this name already exists in work pool '" + pool.getName() + "'.");
+            }
+            changed.put("name", new Object[] {q.getName(), u.name()});
+            q.setName(u.name());
+        }
+        if (u.description() != null && !u.description().equals(q.getDescription())) {
+            changed.put("description", new Object[] {q.getDescription(), u.description()});
+            q.setDescription(u.description());
+        }
+        Integer limit = u.clearLimit() ? null : u.concurrencyLimit() != null ? u.concurrencyLimit() : q.getConcurrencyLimit();
+        if (!java.util.Objects.equals(limit, q.getConcurrencyLimit())) {
+            changed.put("concurrency_limit", new Object[] {q.getConcurrencyLimit(), limit});
+            q.setConcurrencyLimit(limit);
+        }
+        if (u.paused() != null) q.setPaused(u.paused());
+        if (u.lastPolled() != null) q.setLastPolled(u.lastPolled());
+        if (u.priority() != null && u.priority() != q.getPriority()) {
+            changed.put("priority", new Object[] {q.getPriority(), u.priority()});
+            q.setPriority(u.priority());
+            List<WorkQueue> others = new ArrayList<>(inPool(q.getWorkPoolId()));
+            others.removeIf(o -> o.getId().equals(q.getId()));
+            reorder(others, q);
+        }
+        q.touch(Instant.now());
+        em.flush();
+        if (!changed.isEmpty()) {
+            JsonObjectBuilder updates = Json.createObjectBuilder();
+            changed.forEach((field, fromTo) -> updates.add(field, Json.createObjectBuilder()
+                    .add("from", WorkerJson.value(fromTo[0])).add("to", WorkerJson.value(fromTo[1]))));
+            JsonObject payload = Json.createObjectBuilder()
+                    .add("updated_fields", Json.strings(changed.keySet())).add("updates", updates).build();
+            changes.fire(LifecycleChange.updated(q.getWorkspaceId(), "prefect", "work-queue", q.getId(), q.getName(),
+                    JsonValue.NULL, describe(q, pool.getName(), null), payload).withResource(QUEUE_ROLE, related(pool)));
+        }
+    }
+
+    /** Deletes a queue other than its pool's default one (Prefect's 400 for that). */
+    @Transactional
+    public void delete(WorkQueue target) {
+        WorkQueue q = em.contains(target) ? target : get(target.getId());
+        WorkPool pool = em.find(WorkPool.class, q.getWorkPoolId());
+        if (q.getId().equals(pool.getDefaultQueueId())) {
+            throw new ApiException(400, "Can't delete a pool's default queue.");
+        }
+        JsonObject before = describe(q, pool.getName(), null);
+        em.remove(q);
+        em.flush();
+        fireDeleted(q, pool, before);
+        // priorities stay consecutive, as Prefect keeps them
+        reorder(inPool(pool.getId()), null);
+    }
+
+    void fireDeleted(WorkQueue q, WorkPool pool, JsonObject before) {
+        changes.fire(LifecycleChange.deleted(q.getWorkspaceId(), "prefect", "work-queue", q.getId(), q.getName(),
+                before, JsonValue.EMPTY_JSON_OBJECT).withResource(QUEUE_ROLE, related(pool)));
+    }
+
+    /** Records a poll of these queues (what makes a queue READY). */
+    @Transactional
+    public void polled(List<UUID> queueIds, Instant at) {
+        if (queueIds.isEmpty()) return;
+        em.createQuery("update WorkQueue q set q.lastPolled = :at where q.id in :ids")
+                .setParameter("at", at).setParameter("ids", queueIds).executeUpdate();
+    }
+
+    Optional<WorkQueue> find(UUID poolId, String name) {
+        return em.createQuery("select q from WorkQueue q where q.workPoolId = :pool and q.name = :name", WorkQueue.class)
+                .setParameter("pool", poolId).setParameter("name", name).getResultStream().findFirst();
+    }
+
+    /** Prefect's priority for a queue made without one: the first gap in 1, 2, 3, ..., else one past the highest. */
+    private static int firstFreePriority(List<WorkQueue> queues) {
+        List<Integer> taken = queues.stream().map(WorkQueue::getPriority).sorted().toList();
+        for (int i = 0; i < taken.size(); i++) {
+            if (taken.get(i) != i + 1) return i + 1;
+        }
+        return taken.isEmpty() ? 1 : taken.get(taken.size() - 1) + 1;
+    }
+
+    /**
+     * Prefect's bulk priority update: {@code moved} (if any) takes its priority, placed before the first queue at or
+     * above it, and every following queue is raised just enough to keep priorities strictly increasing.
+     */
+    private static void reorder(List<WorkQueue> others, WorkQueue moved) {
+        List<WorkQueue> order = new ArrayList<>(others);
+        order.sort(Comparator.comparingInt(WorkQueue::getPriority));
+        if (moved != null) {
+            int at = order.size();
+            for (int i = 0; i < order.size(); i++) {
+                if (order.get(i).getPriority() >= moved.getPriority()) {
+                    at = i;
+                    break;
+                }
+            }
+            order.add(at, moved);
+        }
+        int last = 0;
+        for (WorkQueue q : order) {
+            if (q.getPriority() <= last) {
+                last++;
+                q.setPriority(last);
+            } else {
+                last = q.getPriority();
+            }
+        }
+    }
+
+    private static final JsonObject QUEUE_ROLE = Json.createObjectBuilder().add("prefect.resource.role", "work-queue").build();
+
+    /** A queue event's related resource: its pool, as Prefect relates it. */
+    static JsonArray related(WorkPool pool) {
+        return Json.createArrayBuilder().add(WorkerJson.poolResource(pool)).build();
+    }
+
+    /** Prefect's WorkQueueResponse; {@code activeSlots} only for a queue with a limit (null: not counted). */
+    static JsonObject describe(WorkQueue q, String poolName, Integer activeSlots) {
+        return WorkerJson.queue(q, poolName, status(q, Instant.now()), q.getConcurrencyLimit() == null ? null : activeSlots);
+    }
+
+    /** PAUSED, READY (polled in the last minute) or NOT_READY. */
+    static String status(WorkQueue q, Instant now) {
+        if (q.isPaused()) return "PAUSED";
+        return q.getLastPolled() != null && q.getLastPolled().isAfter(now.minus(READY_WITHIN)) ? "READY" : "NOT_READY";
+    }
+}
