@@ -676,7 +676,8 @@ public class DeploymentService {
         }
         if (field.equals("concurrency_options")) {
             Body options = body.object(field);
-            options.rejectUnknown(List.of("collision_strategy"));
+            options.rejectUnknown(List.of("collision_strategy", "grace_period_seconds"));
+            if (options.has("grace_period_seconds")) options.number("grace_period_seconds", 0, 60, 86_400);
             String strategy = options.requiredString("collision_strategy");
             if (!List.of("ENQUEUE", "CANCEL_NEW").contains(strategy)) {
                 throw ApiException.invalid(options.location("collision_strategy"), "Input should be 'ENQUEUE' or 'CANCEL_NEW'");

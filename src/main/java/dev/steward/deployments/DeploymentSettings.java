@@ -51,6 +51,18 @@ public class DeploymentSettings {
     @ConfigProperty(name = "steward.late-runs.after-seconds", defaultValue = "15")
     double lateAfterSeconds;
 
+    /** How long a run enqueued for a deployment's slot waits to try again (Prefect: 30 s). */
+    @Inject
+    @ConfigProperty(name = "steward.deployments.concurrency-slot-wait-seconds", defaultValue = "30")
+    double concurrencySlotWaitSeconds;
+
+    /** The lease of a deployment slot when the deployment sets no grace period (Prefect: 300 s). */
+    @Inject
+    @ConfigProperty(name = "steward.deployments.lease-seconds", defaultValue = "300")
+    double deploymentLeaseSeconds;
+
+    public double concurrencySlotWaitSeconds() { return concurrencySlotWaitSeconds; }
+    public Duration deploymentLease() { return millis(deploymentLeaseSeconds); }
     public Duration schedulerLoop() { return millis(schedulerLoopSeconds); }
     public int maxRuns() { return maxRuns; }
     public int minRuns() { return minRuns; }

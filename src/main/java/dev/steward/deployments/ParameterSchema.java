@@ -2,6 +2,7 @@ package dev.steward.deployments;
 
 import dev.harrel.jsonschema.Dialects;
 import dev.harrel.jsonschema.Error;
+import dev.harrel.jsonschema.InvalidSchemaException;
 import dev.harrel.jsonschema.SchemaResolver;
 import dev.harrel.jsonschema.Validator;
 import dev.harrel.jsonschema.ValidatorFactory;
@@ -42,6 +43,10 @@ final class ParameterSchema {
     static void checkSchema(JsonObject schema) throws Invalid {
         try {
             factory().createValidator().registerSchema(URI.create("urn:steward:parameters"), schema);
+        } catch (InvalidSchemaException e) {
+            Error deepest = deepest(e.getErrors());
+            throw new Invalid("The provided schema is not a valid json schema. Schema error: "
+                    + (deepest == null ? e.getMessage() : deepest.getError() + " at '" + deepest.getInstanceLocation() + "'"));
         } catch (RuntimeException e) {
             throw new Invalid("The provided schema is not a valid json schema. Schema error: " + e.getMessage());
         }
@@ -62,15 +67,18 @@ final class ParameterSchema {
             throw new Invalid("Validation failed. Failure reason: " + e.getMessage());
         }
         if (result.isValid()) return;
-        // the deepest error says most (a failed "properties" keyword only says that a property failed)
-        Error error = result.getErrors().stream()
-                .max((a, b) -> Integer.compare(depth(a.getInstanceLocation()), depth(b.getInstanceLocation())))
-                .orElseThrow();
+        Error error = deepest(result.getErrors());
         String location = error.getInstanceLocation();
         String field = location == null || location.isEmpty() || location.equals("/") ? null
                 : location.substring(1).replace('/', '.');
         throw new Invalid((field == null ? "Validation failed." : "Validation failed for field '" + field + "'.")
                 + " Failure reason: " + error.getError());
+    }
+
+    /** The deepest error says most (a failed "properties" keyword only says that a property failed). */
+    private static Error deepest(List<Error> errors) {
+        return errors.stream().max((a, b) -> Integer.compare(depth(a.getInstanceLocation()), depth(b.getInstanceLocation())))
+                .orElse(null);
     }
 
     private static int depth(String location) {

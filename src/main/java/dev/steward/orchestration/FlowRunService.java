@@ -7,6 +7,7 @@ import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -40,6 +41,9 @@ public class FlowRunService {
 
     @Inject
     AuditTrail audit;
+
+    @Inject
+    Instance<DeploymentSlots> deploymentSlots;
 
     /** The created (or, for a known idempotency key, existing) run's document. */
     public record Created(String run, boolean created) {}
@@ -136,11 +140,15 @@ public class FlowRunService {
         JsonObject doc = Json.parseObject(run.body());
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
         JsonObject proposed = RunJson.newState(body.object("state"), "state", id, null, now);
-        FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now, doc);
+        Slots slots = new Slots(deploymentSlots.isResolvable() ? deploymentSlots.get() : null);
+        FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now, doc, slots.gate());
+        slots.keepOnly(decision.state());
         if (decision.state() == null) {
             return new Orchestrated(decision.result(current), false);
         }
         JsonObject accepted = decision.state();
+        UUID released = FlowRunRules.slotToRelease(current, accepted);
+        if (released != null) slots.gate().release(released);
         JsonObject updated = decision.run();
         jdbc((c, ws) -> {
             RunRows.updateFlowRun(c, ws, updated);
@@ -152,6 +160,44 @@ public class FlowRunService {
         });
         emitStateEvent(updated, UUID.fromString(updated.getString("flow_id")), run.flowName(), current, accepted);
         return new Orchestrated(decision.result(accepted), true);
+    }
+
+    /**
+     * The deployment slots one proposal takes: a slot taken for a proposal that later rules turned into another
+     * state is given back at once (Prefect's cleanup of SecureFlowConcurrencySlots).
+     */
+    private static final class Slots implements DeploymentSlots {
+        private final DeploymentSlots slots;
+        private UUID taken;
+
+        Slots(DeploymentSlots slots) {
+            this.slots = slots;
+        }
+
+        DeploymentSlots gate() {
+            return slots == null ? null : this;
+        }
+
+        public Answer secure(UUID deploymentId) {
+            Answer answer = slots.secure(deploymentId);
+            taken = answer.leaseId();
+            return answer;
+        }
+
+        public void release(UUID leaseId) {
+            slots.release(leaseId);
+        }
+
+        public double slotWaitSeconds() {
+            return slots.slotWaitSeconds();
+        }
+
+        void keepOnly(JsonObject written) {
+            if (taken == null) return;
+            JsonValue kept = written == null ? JsonValue.NULL
+                    : written.getJsonObject("state_details").getOrDefault("deployment_concurrency_lease_id", JsonValue.NULL);
+            if (!(kept instanceof JsonString s) || !s.getString().equals(taken.toString())) slots.release(taken);
+        }
     }
 
     /**
