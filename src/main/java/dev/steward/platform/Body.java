@@ -144,7 +144,9 @@ public final class Body {
 
     /** An ISO 8601 date-time in years 1 to 9999; one without an offset is UTC, as Prefect's DateTime reads it. */
     public Optional<Instant> optionalInstant(String field) {
-        Optional<Instant> instant = optionalString(field).map(s -> {
+        // pydantic also takes a space between date and time (what Python's str(datetime) writes, as clients send it)
+        Optional<Instant> instant = optionalString(field).map(t -> t.length() > 10 && t.charAt(10) == ' '
+                ? t.substring(0, 10) + "T" + t.substring(11) : t).map(s -> {
             try {
                 return OffsetDateTime.parse(s).toInstant();
             } catch (DateTimeParseException e) {
