@@ -44,8 +44,10 @@ import java.util.UUID;
  * before the scheduled time waits (whole seconds).</li>
  * <li>RetryFailedFlows: a RUNNING run that fails with retries left is rejected with an AwaitingRetry state.</li>
  * </ol>
- * Deployment concurrency (SecureFlowConcurrencySlots and its lease rules) is not applied: Steward has no deployments
- * yet. {@code force} applies Prefect's MinimalFlowPolicy: only the result-data guard and the bypass of CANCELLING.
+ * After PreventPendingTransitions come the deployment-concurrency rules: the lease of a deployment slot is kept from
+ * PENDING to RUNNING, and SecureFlowConcurrencySlots takes a slot through {@link DeploymentSlots} when a run of a
+ * deployment with a limit enters PENDING (ENQUEUE: SCHEDULED "AwaitingConcurrencySlot"; CANCEL_NEW: CANCELLED);
+ * {@link #slotToRelease} is ReleaseFlowConcurrencySlots. {@code force} applies Prefect's MinimalFlowPolicy: only the result-data guard and the bypass of CANCELLING.
  * The global transforms follow: run count (not when resuming), start, end and run times. {@link TaskRunRules} is the
  * task-run chain; both use {@link Transition} and share the scheduled-time rules.
  */
