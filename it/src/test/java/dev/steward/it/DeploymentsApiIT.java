@@ -166,4 +166,66 @@ class DeploymentsApiIT {
         assertEquals(1, deleted.size());
         assertEquals(JsonValue.ValueType.OBJECT, deleted.getJsonObject(0).get("payload").getValueType());
     }
+
+    JsonObject setState(String runId, String state) {
+        return api.post("/flow_runs/" + runId + "/set_state", "{\"state\":" + state + "}").object();
+    }
+
+    String newRun(String deploymentId) {
+        return api.post("/deployments/" + deploymentId + "/create_flow_run", "{}").expect(201).object().getString("id");
+    }
+
+    @Test
+    void deploymentConcurrencyEnqueuesOrCancelsRunsPastItsLimit() {
+        JsonObject enqueue = deploy("one-at-a-time", "\"concurrency_limit\":1");
+        assertEquals(1, enqueue.getJsonObject("global_concurrency_limit").getInt("limit"));
+        assertEquals("deployment:" + enqueue.getString("id"), enqueue.getJsonObject("global_concurrency_limit").getString("name"));
+        String first = newRun(enqueue.getString("id"));
+        String second = newRun(enqueue.getString("id"));
+        JsonObject pending = setState(first, "{\"type\":\"PENDING\"}");
+        assertEquals("ACCEPT", pending.getString("status"));
+        String lease = pending.getJsonObject("state").getJsonObject("state_details").getString("deployment_concurrency_lease_id");
+        JsonObject waiting = setState(second, "{\"type\":\"PENDING\"}");
+        assertEquals("REJECT", waiting.getString("status"));
+        assertEquals("AwaitingConcurrencySlot", waiting.getJsonObject("state").getString("name"));
+        assertEquals("Deployment concurrency limit reached.", waiting.getJsonObject("details").getString("reason"));
+        JsonObject running = setState(first, "{\"type\":\"RUNNING\"}");
+        assertEquals(lease, running.getJsonObject("state").getJsonObject("state_details").getString("deployment_concurrency_lease_id"),
+                "the slot's lease goes with the run from PENDING to RUNNING");
+        assertEquals("1", api.get("/v2/concurrency_limits/deployment:" + enqueue.getString("id")).object().get("active_slots").toString());
+        setState(first, "{\"type\":\"COMPLETED\"}");
+        assertEquals("0", api.get("/v2/concurrency_limits/deployment:" + enqueue.getString("id")).object().get("active_slots").toString(),
+                "the run's end gives the slot back");
+        assertEquals("ACCEPT", setState(second, "{\"type\":\"PENDING\"}").getString("status"));
+
+        JsonObject cancelNew = deploy("cancel-new", "\"concurrency_limit\":1,\"concurrency_options\":{\"collision_strategy\":\"CANCEL_NEW\"}");
+        String a = newRun(cancelNew.getString("id"));
+        String b = newRun(cancelNew.getString("id"));
+        assertEquals("ACCEPT", setState(a, "{\"type\":\"PENDING\"}").getString("status"));
+        JsonObject cancelled = setState(b, "{\"type\":\"PENDING\"}");
+        assertEquals("REJECT", cancelled.getString("status"));
+        assertEquals("CANCELLED", cancelled.getJsonObject("state").getString("type"));
+        assertEquals("CANCELLED", api.get("/flow_runs/" + b).object().getString("state_type"));
+        api.post("/deployments/", "{\"name\":\"both\",\"flow_id\":\"" + flowId + "\",\"concurrency_limit\":1,"
+                + "\"global_concurrency_limit_id\":\"" + cancelNew.getJsonObject("global_concurrency_limit").getString("id") + "\"}")
+                .expect(422);
+        api.patch("/deployments/" + cancelNew.getString("id"), "{\"concurrency_limit\":null}").expect(204);
+        api.get("/v2/concurrency_limits/deployment:" + cancelNew.getString("id")).expect(404);
+    }
+
+    @Test
+    void aScheduledRunPastItsTimeIsMarkedLate() throws Exception {
+        String id = deploy("late", "").getString("id");
+        String run = api.post("/deployments/" + id + "/create_flow_run", "{\"state\":{\"type\":\"SCHEDULED\","
+                + "\"state_details\":{\"scheduled_time\":\"" + Instant.now().minusSeconds(60) + "\"}}}").expect(201)
+                .object().getString("id");
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!"Late".equals(api.get("/flow_runs/" + run).object().getString("state_name"))) {
+            assertTrue(System.currentTimeMillis() < deadline, "the run was never marked late");
+            Thread.sleep(250);
+        }
+        JsonObject late = api.get("/flow_runs/" + run).object();
+        assertEquals("SCHEDULED", late.getString("state_type"));
+        assertEquals(Instant.parse(late.getString("expected_start_time")), Instant.parse(late.getString("next_scheduled_start_time")));
+    }
 }
