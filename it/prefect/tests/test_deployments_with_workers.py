@@ -60,9 +60,12 @@ def _final(client, run_id, timeout: float = 60):
 def workers(tmp_path_factory):
     """A process pool and two process workers on it, stopped (and their logs shown on failure) afterwards."""
     from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.workers.process import ProcessWorker
 
     with _client() as client:
-        client.create_work_pool(WorkPoolCreate(name=POOL, type="process"), overwrite=True)
+        client.create_work_pool(WorkPoolCreate(name=POOL, type="process",
+                                               base_job_template=ProcessWorker.get_default_base_job_template()),
+                                overwrite=True)
     logs = tmp_path_factory.mktemp("workers")
     env = dict(os.environ, PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_WORKER_PREFETCH_SECONDS="2",
                PREFECT_LOGGING_LEVEL="DEBUG")

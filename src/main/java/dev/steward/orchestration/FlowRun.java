@@ -44,6 +44,9 @@ public class FlowRun {
     @Column(name = "idempotency_key")
     private String idempotencyKey;
 
+    @Column(name = "work_queue_id")
+    private UUID workQueueId;
+
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(nullable = false, columnDefinition = "text[]")
     private List<String> tags;

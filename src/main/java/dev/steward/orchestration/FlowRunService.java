@@ -3,6 +3,7 @@ package dev.steward.orchestration;
 import dev.steward.audit.AuditTrail;
 import dev.steward.events.RunEvent;
 import dev.steward.platform.ApiException;
+import dev.steward.workers.WorkQueues;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,6 +46,9 @@ public class FlowRunService {
     @Inject
     Instance<DeploymentSlots> deploymentSlots;
 
+    @Inject
+    WorkQueues workQueues;
+
     /** The created (or, for a known idempotency key, existing) run's document. */
     public record Created(String run, boolean created) {}
 
@@ -74,6 +78,9 @@ public class FlowRunService {
             body.optionalString(field).ifPresent(v -> uuid(v, field));
         }
         for (String field : List.of("flow_version", "work_queue_name", "work_pool_name")) body.optionalString(field);
+        // a run created for a pool goes to the named queue or the pool's default one (an unknown one is a 404)
+        WorkQueues.Resolved queue = body.optionalString("work_pool_name")
+                .map(pool -> workQueues.lookup(pool, body.optionalString("work_queue_name").orElse(null))).orElse(null);
         String idempotencyKey = body.optionalString("idempotency_key")
                 .map(k -> RunJson.checkName(k, "idempotency_key")).orElse(null);
         Instant now = Instant.now();
@@ -89,7 +96,8 @@ public class FlowRunService {
                 .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
                 .add("name", name).add("flow_id", flowId.toString()).add("state_id", state.getString("id"))
                 .add("deployment_id", body.raw("deployment_id")).add("deployment_version", JsonValue.NULL)
-                .add("work_queue_id", JsonValue.NULL).add("work_queue_name", body.raw("work_queue_name"))
+                .add("work_queue_id", queue == null ? JsonValue.NULL : Json.createValue(queue.queueId().toString()))
+                .add("work_queue_name", queue == null ? body.raw("work_queue_name") : Json.createValue(queue.queueName()))
                 .add("flow_version", body.raw("flow_version"))
                 .add("parameters", body.object("parameters").json()).add("idempotency_key", body.raw("idempotency_key"))
                 .add("context", body.object("context").json())
@@ -105,7 +113,8 @@ public class FlowRunService {
                 .add("total_run_time", 0.0).add("estimated_run_time", 0.0).add("estimated_start_time_delta", 0.0)
                 .add("auto_scheduled", false).add("infrastructure_document_id", body.raw("infrastructure_document_id"))
                 .add("infrastructure_pid", JsonValue.NULL).add("created_by", JsonValue.NULL)
-                .add("work_pool_id", JsonValue.NULL).add("work_pool_name", body.raw("work_pool_name"))
+                .add("work_pool_id", queue == null ? JsonValue.NULL : Json.createValue(queue.poolId().toString()))
+                .add("work_pool_name", body.raw("work_pool_name"))
                 .add("state", state).add("job_variables", body.object("job_variables").json());
         serverFields.forEach(doc::add);
         JsonObject run = doc.build();
@@ -118,7 +127,7 @@ public class FlowRunService {
             // the flow has a run with this idempotency key (made before, or by a concurrent request): answer with it
             return new Created(jdbc((c, ws) -> RunRows.flowRunByIdempotencyKey(c, ws, flowId, idempotencyKey)), false);
         }
-        if (emitEvent) emitStateEvent(run, flowId, flowName, null, state);
+        if (emitEvent) emitStateEvent(run, jdbc((c, ws) -> RunRows.flowRunWithRelated(c, ws, id)).related(), null, state);
         return new Created(run.toString(), true);
     }
 
@@ -158,7 +167,7 @@ public class FlowRunService {
             }
             return null;
         });
-        emitStateEvent(updated, UUID.fromString(updated.getString("flow_id")), run.flowName(), current, accepted);
+        emitStateEvent(updated, run.related(), current, accepted);
         return new Orchestrated(decision.result(accepted), true);
     }
 
@@ -324,19 +333,20 @@ public class FlowRunService {
         return RunRows.with(em, work);
     }
 
-    /** Prefect's prefect.flow-run.&lt;State name&gt; event, as InstrumentFlowRunStateTransitions emits it. */
-    private void emitStateEvent(JsonObject run, UUID flowId, String flowName, JsonObject from, JsonObject to) {
+    /**
+     * Prefect's prefect.flow-run.&lt;State name&gt; event, as InstrumentFlowRunStateTransitions emits it, related to the
+     * run's flow, work queue and pool, parent task run and tags (a worker finds its runs' Cancelling events by the
+     * pool). The deployment is not among them yet: it comes with the deployments.
+     */
+    private void emitStateEvent(JsonObject run, JsonArray related, JsonObject from, JsonObject to) {
         JsonObjectBuilder resource = Json.createObjectBuilder()
                 .add("prefect.resource.id", "prefect.flow-run." + run.getString("id"))
                 .add("prefect.resource.name", run.getString("name"))
+                .add("prefect.run-count", String.valueOf(run.getInt("run_count", 0)))
                 .add("prefect.state-message", to.get("message") instanceof JsonString m ? m.getString() : "")
                 .add("prefect.state-name", to.getString("name"))
                 .add("prefect.state-timestamp", to.getString("timestamp"))
                 .add("prefect.state-type", to.getString("type"));
-        JsonArray related = flowName == null ? JsonValue.EMPTY_JSON_ARRAY : Json.createArrayBuilder().add(Json.createObjectBuilder()
-                .add("prefect.resource.id", "prefect.flow." + flowId)
-                .add("prefect.resource.role", "flow")
-                .add("prefect.resource.name", flowName)).build();
         JsonObject payload = Json.createObjectBuilder()
                 .add("intended", Json.createObjectBuilder()
                         .add("from", from == null ? JsonValue.NULL : Json.createValue(from.getString("type")))

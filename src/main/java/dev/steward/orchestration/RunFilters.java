@@ -22,11 +22,10 @@ import java.util.function.Consumer;
  * <li>a filter on other objects is an EXISTS: {@code "flow_runs": {}} keeps the flows that have runs, and on the
  * task-run endpoints the task runs that belong to a flow run;</li>
  * <li>a deployment filter is an EXISTS on the deployments of the flow (flows), of the run (flow runs) or of the task
- * run's flow run (task runs); {@code /deployments/filter} combines the others as EXISTS on the deployment's flow and
- * runs ({@link #deployments(Body)});</li>
- * <li>Steward has no work pools or work queues yet: such a filter is checked as Prefect checks it and then matches
- * nothing, which is what Prefect answers when no pool matches. The deployment id and work queue name a run carries
- * are filtered from the run, as in Prefect.</li>
+ * run's flow run (task runs); {@code /deployments/filter} combines the others as EXISTS on the deployment's flow,
+ * runs and work queue ({@link #deployments(Body)});</li>
+ * <li>runs are filtered by their work queue and its pool, flows by the pools of their deployments' queues. The
+ * deployment id and work queue name a run carries are filtered from the run, as in Prefect.</li>
  * </ul>
  * Whatever the filter, Hibernate restricts every entity in it, subqueries included, to the request's workspace.
  */
@@ -52,8 +51,9 @@ public final class RunFilters {
         List<String> parts = new ArrayList<>();
         present(body, "flow_runs").ifPresent(f -> parts.add(flowRun(f, "r")));
         present(body, "deployments").ifPresent(f -> parts.add(deploymentExists(f, "d.id = r.deploymentId")));
-        present(body, "work_pools").ifPresent(f -> parts.add(workPools(f)));
-        present(body, workQueues).ifPresent(f -> parts.add(workQueues(f)));
+        present(body, "work_pools").ifPresent(f -> parts.add(exists("WorkQueue pq, WorkPool wp",
+                "pq.id = r.workQueueId and wp.id = pq.workPoolId", workPool(f, "wp"))));
+        present(body, workQueues).ifPresent(f -> parts.add(exists("WorkQueue wq", "wq.id = r.workQueueId", workQueue(f, "wq"))));
         present(body, "flows").ifPresent(f -> parts.add(exists("Flow f", "f.id = r.flowId", flow(f, "f"))));
         present(body, "task_runs").ifPresent(f -> parts.add(exists("TaskRun t", "t.flowRunId = r.id", taskRun(f, "t"))));
         return and(parts);
@@ -86,7 +86,9 @@ public final class RunFilters {
         List<String> parts = new ArrayList<>();
         present(body, "flows").ifPresent(f -> parts.add(flow(f, "f")));
         present(body, "deployments").ifPresent(f -> parts.add(deploymentExists(f, "d.flowId = f.id")));
-        present(body, "work_pools").ifPresent(f -> parts.add(workPools(f)));
+        // a flow reaches pools through its deployments' queues, as in Prefect
+        present(body, "work_pools").ifPresent(f -> parts.add(exists("Deployment fd, WorkQueue pq, WorkPool wp",
+                "fd.flowId = f.id and pq.id = fd.workQueueId and wp.id = pq.workPoolId", workPool(f, "wp"))));
         Optional<Body> runs = present(body, "flow_runs");
         Optional<Body> tasks = present(body, "task_runs");
         if (runs.isPresent() || tasks.isPresent()) {
@@ -114,8 +116,10 @@ public final class RunFilters {
             tasks.ifPresent(f -> inner.add(exists("TaskRun t", "t.flowRunId = fr.id", taskRun(f, "t"))));
             parts.add(exists("FlowRun fr", "fr.deploymentId = d.id", and(inner)));
         }
-        present(body, "work_pools").ifPresent(f -> parts.add(workPools(f)));
-        present(body, "work_pool_queues").ifPresent(f -> parts.add(workQueues(f)));
+        present(body, "work_pools").ifPresent(f -> parts.add(exists("WorkQueue pq, WorkPool wp",
+                "pq.id = d.workQueueId and wp.id = pq.workPoolId", workPool(f, "wp"))));
+        present(body, "work_pool_queues").ifPresent(f -> parts.add(exists("WorkQueue wq", "wq.id = d.workQueueId",
+                workQueue(f, "wq"))));
         return and(parts);
     }
 
@@ -332,37 +336,41 @@ public final class RunFilters {
         return junction(f, parts);
     }
 
-    /** Checked as Prefect's WorkPoolFilter; no work pool exists, so none matches. */
-    private String workPools(Body f) {
+    /** Prefect's WorkPoolFilter (id, name and type, each {any_}) over the pool {@code a}. */
+    private String workPool(Body f, String a) {
         f.rejectUnknown(List.of("operator", "id", "name", "type"));
-        operator(f);
-        check(f, "id", x -> {
+        List<String> parts = new ArrayList<>();
+        present(f, "id").ifPresent(x -> {
             x.rejectUnknown(List.of("any_"));
-            x.optionalUuids("any_");
+            x.optionalUuids("any_").ifPresent(ids -> parts.add(in(a + ".id", ids)));
         });
         for (String field : List.of("name", "type")) {
-            check(f, field, x -> {
+            present(f, field).ifPresent(x -> {
                 x.rejectUnknown(List.of("any_"));
-                x.optionalStrings("any_");
+                x.optionalStrings("any_").ifPresent(values -> parts.add(in(a + "." + field, values)));
             });
         }
-        return FALSE;
+        return junction(f, parts);
     }
 
-    /** Checked as Prefect's WorkQueueFilter; no work queue exists, so none matches. */
-    private String workQueues(Body f) {
+    /** Prefect's WorkQueueFilter (id {any_}, name {any_, startswith_: case-insensitive}) over the queue {@code a}. */
+    private String workQueue(Body f, String a) {
         f.rejectUnknown(List.of("operator", "id", "name"));
-        operator(f);
-        check(f, "id", x -> {
+        List<String> parts = new ArrayList<>();
+        present(f, "id").ifPresent(x -> {
             x.rejectUnknown(List.of("any_"));
-            x.optionalUuids("any_");
+            x.optionalUuids("any_").ifPresent(ids -> parts.add(in(a + ".id", ids)));
         });
-        check(f, "name", x -> {
+        present(f, "name").ifPresent(x -> {
             x.rejectUnknown(List.of("any_", "startswith_"));
-            x.optionalStrings("any_");
-            x.optionalStrings("startswith_");
+            x.optionalStrings("any_").ifPresent(names -> parts.add(in(a + ".name", names)));
+            x.optionalStrings("startswith_").ifPresent(prefixes -> {
+                List<String> each = new ArrayList<>();
+                for (String prefix : prefixes) each.add("lower(" + a + ".name) like " + param(prefix.toLowerCase(java.util.Locale.ROOT) + "%"));
+                parts.add(each.isEmpty() ? FALSE : or(each));
+            });
         });
-        return FALSE;
+        return junction(f, parts);
     }
 
     /** Prefect's shortcut applies to a flow-run filter on id.any_ alone (not empty, no not_any_, nothing else). */

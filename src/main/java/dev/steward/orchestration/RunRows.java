@@ -1,6 +1,10 @@
 package dev.steward.orchestration;
 
+import dev.steward.platform.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.persistence.EntityManager;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,8 +25,8 @@ import org.hibernate.Session;
  * PostgreSQL in the same statement ({@link #FLOW_RUN}, {@link #TASK_RUN}), so they cannot drift apart.
  */
 final class RunRows {
-    /** A locked flow run: its document and its flow's name (for the state event), or null when there is none. */
-    record LockedFlowRun(String body, String flowName) {}
+    /** A locked flow run: its document and the related resources of its state events, or null when there is none. */
+    record LockedFlowRun(String body, JsonArray related) {}
 
     /** Columns derived from a flow run's document {@code d.doc}, in insert and update alike. */
     private static final Derived FLOW_RUN = new Derived("flow_run", Map.of(
@@ -125,18 +129,70 @@ final class RunRows {
         return firstColumn(c, "select body from flow_run where workspace_id = ? and id = ?", workspaceId, id);
     }
 
-    /** Locks the run's row until the transaction ends and reads it with its flow's name; null when there is none. */
+    /** Locks the run's row until the transaction ends and reads it with its related resources; null when there is none. */
     static LockedFlowRun lockFlowRun(Connection c, UUID workspaceId, UUID id) throws SQLException {
+        return flowRunWithRelated(c, workspaceId, id, " for update of r");
+    }
+
+    /** The run (just written in this transaction, say) with its related resources; null when there is none. */
+    static LockedFlowRun flowRunWithRelated(Connection c, UUID workspaceId, UUID id) throws SQLException {
+        return flowRunWithRelated(c, workspaceId, id, "");
+    }
+
+    /**
+     * The run and, in the same statement, what Prefect relates its state events to: flow, work queue and pool, the
+     * parent task run, and the tags of the run, flow and parent.
+     */
+    private static LockedFlowRun flowRunWithRelated(Connection c, UUID workspaceId, UUID id, String lock) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("""
-                select r.body, f.name from flow_run r
+                select r.body, f.id, f.name, f.tags, q.id, q.name, p.id, p.name, p.type, t.id, t.name, t.body->'tags'
+                from flow_run r
                 left join flow f on f.id = r.flow_id and f.workspace_id = r.workspace_id
-                where r.workspace_id = ? and r.id = ? for update of r""")) {
+                left join work_queue q on q.id = r.work_queue_id and q.workspace_id = r.workspace_id
+                left join work_pool p on p.id = q.work_pool_id
+                left join task_run t on t.id = (r.body->>'parent_task_run_id')::uuid and t.workspace_id = r.workspace_id
+                where r.workspace_id = ? and r.id = ?""" + lock)) {
             select.setObject(1, workspaceId);
             select.setObject(2, id);
             try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? new LockedFlowRun(rs.getString(1), rs.getString(2)) : null;
+                return rs.next() ? new LockedFlowRun(rs.getString(1), related(rs)) : null;
             }
         }
+    }
+
+    /**
+     * Prefect's related resources of a flow-run event, in its order: flow, work queue, work pool (with its type),
+     * parent task run, then one {@code prefect.tag.<tag>} per tag of the run, flow and parent, sorted.
+     */
+    private static JsonArray related(ResultSet rs) throws SQLException {
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        java.util.SortedSet<String> tags = new java.util.TreeSet<>();
+        JsonObject run = Json.parseObject(rs.getString(1));
+        if (run.get("tags") instanceof JsonArray t) t.getValuesAs(JsonString.class).forEach(v -> tags.add(v.getString()));
+        if (rs.getString(2) != null) {
+            out.add(resource("flow", rs.getString(2), "flow", rs.getString(3)));
+            java.sql.Array flowTags = rs.getArray(4);
+            if (flowTags != null) tags.addAll(java.util.List.of((String[]) flowTags.getArray()));
+        }
+        if (rs.getString(5) != null) out.add(resource("work-queue", rs.getString(5), "work-queue", rs.getString(6)));
+        if (rs.getString(7) != null) {
+            out.add(Json.createObjectBuilder(resource("work-pool", rs.getString(7), "work-pool", rs.getString(8)))
+                    .add("prefect.work-pool.type", rs.getString(9)).build());
+        }
+        if (rs.getString(10) != null) {
+            out.add(resource("task-run", rs.getString(10), "task-run", rs.getString(11)));
+            if (Json.parse(rs.getString(12)) instanceof JsonArray t) {
+                t.getValuesAs(JsonString.class).forEach(v -> tags.add(v.getString()));
+            }
+        }
+        tags.forEach(tag -> out.add(Json.createObjectBuilder().add("prefect.resource.id", "prefect.tag." + tag)
+                .add("prefect.resource.role", "tag")));
+        return out.build();
+    }
+
+    private static JsonObject resource(String kind, String id, String role, String name) {
+        return Json.createObjectBuilder().add("prefect.resource.id", "prefect." + kind + "." + id)
+                .add("prefect.resource.role", role).add("prefect.resource.name", name).build();
     }
 
     /** Replaces the run's document and the columns derived from it. */

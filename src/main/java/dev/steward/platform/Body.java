@@ -142,11 +142,12 @@ public final class Body {
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
-    /** An ISO 8601 date-time in years 1 to 9999; one without an offset is UTC, as Prefect's DateTime reads it. */
+    /**
+     * An ISO 8601 date-time in years 1 to 9999; one without an offset is UTC, as Prefect's DateTime reads it. A space
+     * may separate date and time, as pydantic allows (Python's {@code str(datetime)}, which a worker sends, has one).
+     */
     public Optional<Instant> optionalInstant(String field) {
-        // pydantic also takes a space between date and time (what Python's str(datetime) writes, as clients send it)
-        Optional<Instant> instant = optionalString(field).map(t -> t.length() > 10 && t.charAt(10) == ' '
-                ? t.substring(0, 10) + "T" + t.substring(11) : t).map(s -> {
+        Optional<Instant> instant = optionalString(field).map(Body::withT).map(s -> {
             try {
                 return OffsetDateTime.parse(s).toInstant();
             } catch (DateTimeParseException e) {
@@ -165,6 +166,10 @@ public final class Body {
             throw ApiException.invalid(at(field), "Input should be a valid datetime, year out of range");
         }
         return instant;
+    }
+
+    private static String withT(String s) {
+        return s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
     }
 
     /** A required ISO 8601 date-time (see {@link #optionalInstant}). */

@@ -1,6 +1,7 @@
 package dev.steward.workers;
 
 import dev.steward.events.LifecycleChange;
+import dev.steward.events.RunEvent;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +45,9 @@ public class WorkPools {
 
     @Inject
     WorkQueues queues;
+
+    @Inject
+    Event<RunEvent> runEvents;
 
     /** What a new pool is made of (Prefect's WorkPoolCreate); null fields take Prefect's defaults. */
     public record Spec(String name, String description, String type, JsonObject baseJobTemplate, boolean paused,
@@ -148,9 +152,19 @@ public class WorkPools {
                 p.setStorageConfiguration(u.storageConfiguration().toString());
             }
         }
+        String statusBefore = status(p);
         if (u.paused() != null) p.setPaused(u.paused());
         p.touch(Instant.now());
         em.flush();
+        String statusAfter = status(p);
+        if (statusAfter != null && !statusAfter.equals(statusBefore)) {
+            // Prefect's status event: prefect.work-pool.paused, .ready or .not-ready
+            runEvents.fire(new RunEvent(p.getWorkspaceId(), UUID.randomUUID(), Instant.now(),
+                    "prefect.work-pool." + statusAfter.toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                    Json.createObjectBuilder().add("prefect.resource.id", "prefect.work-pool." + p.getId())
+                            .add("prefect.resource.name", p.getName()).add("prefect.work-pool.type", p.getType()).build(),
+                    JsonValue.EMPTY_JSON_ARRAY, JsonValue.EMPTY_JSON_OBJECT, null));
+        }
         if (!changed.isEmpty()) {
             JsonObjectBuilder updates = Json.createObjectBuilder();
             changed.forEach((field, fromTo) -> updates.add(field, Json.createObjectBuilder().add("from", fromTo[0]).add("to", fromTo[1])));
@@ -275,7 +289,9 @@ public class WorkPools {
         return WorkQueues.describe(q, pool.getName(), q.getConcurrencyLimit() == null ? null : activeSlots(q));
     }
 
-    private Optional<WorkPool> find(String name) {
+    /** The pool of that name, if any (no exception: one would mark the caller's transaction for rollback). */
+    @Transactional
+    public Optional<WorkPool> find(String name) {
         return em.createQuery("select p from WorkPool p where p.name = :name", WorkPool.class)
                 .setParameter("name", name).getResultStream().findFirst();
     }

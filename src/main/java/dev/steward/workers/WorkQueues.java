@@ -66,6 +66,17 @@ public class WorkQueues {
         return Optional.of(new Resolved(pool.getId(), pool.getName(), queue.getId(), queue.getName()));
     }
 
+    /**
+     * The pool and queue a flow run created with these names runs in, as Prefect's flow-run creation looks them up:
+     * without a queue name the pool's default queue; an unknown pool or queue is a 404, nothing is created.
+     */
+    @Transactional
+    public Resolved lookup(String poolName, String queueName) {
+        WorkPool pool = pools.byName(poolName);
+        WorkQueue queue = queueName == null ? get(pool.getDefaultQueueId()) : byName(pool, queueName);
+        return new Resolved(pool.getId(), pool.getName(), queue.getId(), queue.getName());
+    }
+
     /** Creates a queue in the pool; Prefect's 409 when the pool has a queue of that name. */
     @Transactional
     public WorkQueue create(WorkPool pool, Spec spec) {
@@ -103,6 +114,16 @@ public class WorkQueues {
     public List<WorkQueue> inPool(UUID poolId) {
         return em.createQuery("select q from WorkQueue q where q.workPoolId = :pool order by q.priority, q.name", WorkQueue.class)
                 .setParameter("pool", poolId).getResultList();
+    }
+
+    /** A page of the pool's queues (all pools' when {@code poolId} is null, by name, as Prefect's legacy route). */
+    @Transactional
+    public List<WorkQueue> list(UUID poolId, WorkPoolFilter filter, int offset, int limit) {
+        String jpql = "select q from WorkQueue q where " + (poolId == null ? "1 = 1" : "q.workPoolId = :pool") + filter.and()
+                + (poolId == null ? " order by q.name, q.id" : " order by q.priority, q.name");
+        var query = filter.bind(em.createQuery(jpql, WorkQueue.class));
+        if (poolId != null) query.setParameter("pool", poolId);
+        return query.setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     /** A partial update; null means "leave as it is", {@code clearLimit} removes the concurrency limit. */
@@ -166,8 +187,6 @@ public class WorkQueues {
         em.remove(q);
         em.flush();
         fireDeleted(q, pool, before);
-        // priorities stay consecutive, as Prefect keeps them
-        reorder(inPool(pool.getId()), null);
     }
 
     void fireDeleted(WorkQueue q, WorkPool pool, JsonObject before) {
@@ -181,6 +200,14 @@ public class WorkQueues {
         if (queueIds.isEmpty()) return;
         em.createQuery("update WorkQueue q set q.lastPolled = :at where q.id in :ids")
                 .setParameter("at", at).setParameter("ids", queueIds).executeUpdate();
+    }
+
+    /** The queue's runs in a state named Late (Prefect's measure of a queue's health). */
+    @Transactional
+    public long lateRuns(WorkQueue q) {
+        return ((Number) em.createNativeQuery("select count(*) from flow_run where workspace_id = ?1 and work_queue_id = ?2 "
+                + "and state_name = 'Late'").setParameter(1, q.getWorkspaceId()).setParameter(2, q.getId())
+                .getSingleResult()).longValue();
     }
 
     Optional<WorkQueue> find(UUID poolId, String name) {
@@ -198,22 +225,20 @@ public class WorkQueues {
     }
 
     /**
-     * Prefect's bulk priority update: {@code moved} (if any) takes its priority, placed before the first queue at or
+     * Prefect's bulk priority update: {@code moved} takes its priority, placed before the first queue at or
      * above it, and every following queue is raised just enough to keep priorities strictly increasing.
      */
     private static void reorder(List<WorkQueue> others, WorkQueue moved) {
         List<WorkQueue> order = new ArrayList<>(others);
         order.sort(Comparator.comparingInt(WorkQueue::getPriority));
-        if (moved != null) {
-            int at = order.size();
-            for (int i = 0; i < order.size(); i++) {
-                if (order.get(i).getPriority() >= moved.getPriority()) {
-                    at = i;
-                    break;
-                }
+        int at = order.size();
+        for (int i = 0; i < order.size(); i++) {
+            if (order.get(i).getPriority() >= moved.getPriority()) {
+                at = i;
+                break;
             }
-            order.add(at, moved);
         }
+        order.add(at, moved);
         int last = 0;
         for (WorkQueue q : order) {
             if (q.getPriority() <= last) {

@@ -57,7 +57,7 @@ final class WorkerJson {
                 .build();
     }
 
-    /** WorkerResponse. */
+    /** WorkerResponse, and {@code channel}: Steward's own field, true when the last heartbeat came over the worker channel. */
     static JsonObject worker(Worker w, String status) {
         return Json.createObjectBuilder()
                 .add("id", w.getId().toString())
@@ -68,6 +68,7 @@ final class WorkerJson {
                 .add("last_heartbeat_time", w.getLastHeartbeatTime().toString())
                 .add("heartbeat_interval_seconds", value(w.getHeartbeatIntervalSeconds()))
                 .add("status", status)
+                .add("channel", w.isChannel())
                 .build();
     }
 

@@ -37,6 +37,14 @@ public final class WorkerRules {
         return name;
     }
 
+    /** A pool's type or a worker's name: any string Prefect takes, within the column's 255 characters. */
+    static String bounded(String value, String at) {
+        if (value.length() > MAX_NAME_LENGTH) {
+            throw ApiException.invalid(at, "String should have at most " + MAX_NAME_LENGTH + " characters");
+        }
+        return value;
+    }
+
     /**
      * Prefect's check of a base job template: {} or both job_configuration and variables, every placeholder of the
      * job configuration declared as a property of the variables schema.

@@ -44,6 +44,12 @@ class RunFiltersTest {
         });
         r1 = UUID.randomUUID();
         r3 = UUID.randomUUID();
+        UUID pool = UUID.randomUUID();
+        UUID queue = UUID.randomUUID();
+        RealPostgres.execute("insert into work_pool (id, workspace_id, name, type, created, updated) values ('" + pool
+                + "', '" + ws + "', 'pool-a', 'process', now(), now())");
+        RealPostgres.execute("insert into work_queue (id, workspace_id, work_pool_id, name, priority, created, updated) "
+                + "values ('" + queue + "', '" + ws + "', '" + pool + "', 'Q-main', 1, now(), now())");
         t1 = UUID.randomUUID();
         TenantContext.runAs(ws, () -> sf.inTransaction(s -> {
             Flow etlFlow = new Flow("etl", List.of("nightly", "a"), "{}", T0);
@@ -53,7 +59,7 @@ class RunFiltersTest {
             s.persist(new Flow("lonely", List.of("a"), "{}", T0));
             etl = etlFlow.getId();
             insertFlowRun(s, run(r1, etl, "alpha-run", List.of("x", "y"), "COMPLETED", "Completed", T0, T0.plusSeconds(1),
-                    T0.plusSeconds(5), "k1", d -> d.add("deployment_id", DEPLOYMENT).add("work_queue_name", "q1")
+                    T0.plusSeconds(5), "k1", d -> d.add("deployment_id", DEPLOYMENT).add("work_queue_name", "q1").add("work_queue_id", queue.toString())
                             .add("flow_version", "1.0").add("created_by", Json.createObjectBuilder()
                                     .add("id", CREATOR).add("type", "DEPLOYMENT").add("display_value", "d"))));
             insertFlowRun(s, run(UUID.randomUUID(), etl, "Beta", List.of(), "FAILED", "Failed", T0.plusSeconds(10), null, null,
@@ -294,11 +300,19 @@ class RunFiltersTest {
     }
 
     @Test
-    void deploymentsWorkPoolsAndQueuesMatchNothingYet() {
+    void deploymentsMatchNothingYetRunsAreFilteredByTheirQueueAndPool() {
         assertEquals(List.of(), flowRuns("{\"deployments\":{}}"));
         assertEquals(List.of(), flowRuns("{\"deployments\":{\"id\":{\"any_\":[\"" + DEPLOYMENT + "\"]}}}"));
         assertEquals(List.of(), flowRuns("{\"work_pools\":{\"name\":{\"any_\":[\"p\"]}}}"));
-        assertEquals(List.of(), flowRuns("{\"work_pool_queues\":{\"name\":{\"startswith_\":[\"q\"]}}}"));
+        assertEquals(List.of("alpha-run"), flowRuns("{\"work_pools\":{\"name\":{\"any_\":[\"pool-a\"]}}}"));
+        assertEquals(List.of("alpha-run"), flowRuns("{\"work_pools\":{\"operator\":\"or_\",\"type\":{\"any_\":[\"docker\"]},"
+                + "\"name\":{\"any_\":[\"pool-a\"]}}}"));
+        assertEquals(List.of(), flowRuns("{\"work_pools\":{\"type\":{\"any_\":[\"docker\"]},\"name\":{\"any_\":[\"pool-a\"]}}}"));
+        assertEquals(List.of("alpha-run"), flowRuns("{\"work_pool_queues\":{\"name\":{\"startswith_\":[\"q-M\"]}}}"),
+                "starts with, whatever the case");
+        assertEquals(List.of(), flowRuns("{\"work_pool_queues\":{\"name\":{\"startswith_\":[\"main\"]}}}"));
+        assertEquals(List.of("alpha-run"), flowRuns("{\"work_pool_queues\":{}}"), "runs that have a queue");
+        assertEquals(List.of(), flowRuns("{\"work_pool_queues\":{\"id\":{\"any_\":[]}}}"));
         assertEquals(List.of("Beta", "alpha-run", "gamma_%"), flowRuns("{\"deployments\":null,\"work_pools\":null}"));
         assertEquals(List.of(), taskRuns("{\"deployments\":{\"operator\":\"or_\"}}"));
         assertEquals(List.of(), flows("{\"work_pools\":{}}"));

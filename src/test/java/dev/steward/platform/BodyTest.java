@@ -65,4 +65,11 @@ class BodyTest {
         assertEquals(java.time.Instant.parse("2026-01-01T10:00:00Z"), body.requiredInstant("naive"));
         assertEquals(java.time.Instant.parse("2026-01-01T09:00:00.25Z"), body.requiredInstant("python"));
     }
+
+    @Test
+    void aSpaceMaySeparateDateAndTimeAsInPythonsStrOfADatetime() {
+        Body body = Body.parse("{\"at\": \"2026-11-21 14:34:23.273449+00:00\", \"bad\": \"2026-11-21  14:34:23\"}");
+        assertEquals(java.time.Instant.parse("2026-11-21T14:34:23.273449Z"), body.requiredInstant("at"));
+        assertThrows(ApiException.class, () -> body.optionalInstant("bad"));
+    }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every HTTP endpoint of the orchestration and events APIs, fed bad input: malformed and wrongly shaped bodies, every
+ * Every HTTP endpoint of the orchestration, work pool and events APIs, fed bad input: malformed and wrongly shaped bodies, every
  * field of a valid body (nested filters included) replaced in turn by values of the wrong type, size or range,
  * unknown ids, malformed ids in paths and query strings, forged page tokens. Each answer must be below 500 and an
  * error must carry Prefect's {"detail": ...}; the failures of one run are listed together.
@@ -264,6 +264,60 @@ class BadInputIT {
             sweep("POST", "/events/count-by/" + countable, "{\"filter\":" + eventFilter() + ",\"time_unit\":\"hour\",\"time_interval\":1.0}");
         }
         assertTrue(requests.get() > 3000, "the sweep made " + requests + " requests");
+        assertEquals(List.of(), failures, failures.size() + " of " + requests + " requests failed");
+    }
+
+    @Test
+    void everyWorkPoolEndpointAnswersBadInputWithA4xxAndADetail() {
+        String template = "{\"job_configuration\":{\"command\":\"{{ command }}\",\"env\":{}},"
+                + "\"variables\":{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\"}}}}";
+        String storage = "{\"bundle_upload_step\":{\"s\":{}},\"bundle_execution_step\":null,"
+                + "\"default_result_storage_block_id\":\"" + UNKNOWN + "\"}";
+        sweep("POST", "/work_pools/", "{\"name\":\"sweep-pool\",\"description\":\"d\",\"type\":\"process\","
+                + "\"base_job_template\":" + template + ",\"is_paused\":false,\"concurrency_limit\":5,"
+                + "\"storage_configuration\":" + storage + "}");
+        sweep("PATCH", "/work_pools/sweep-pool", "{\"description\":\"e\",\"is_paused\":false,\"base_job_template\":"
+                + template + ",\"concurrency_limit\":4,\"storage_configuration\":" + storage + "}");
+        sweep("POST", "/work_pools/filter", "{\"work_pools\":" + workPoolFilter() + ",\"limit\":5,\"offset\":0}");
+        sweep("POST", "/work_pools/count", "{\"work_pools\":" + workPoolFilter() + "}");
+        sweep("POST", "/work_pools/sweep-pool/queues", "{\"name\":\"sweep-q\",\"description\":\"d\",\"is_paused\":false,"
+                + "\"concurrency_limit\":2,\"priority\":1}");
+        sweep("PATCH", "/work_pools/sweep-pool/queues/default", "{\"description\":\"d\",\"is_paused\":false,"
+                + "\"concurrency_limit\":3,\"priority\":2,\"last_polled\":\"" + Instant.now() + "\"}");
+        sweep("POST", "/work_pools/sweep-pool/queues/filter", "{\"work_queues\":" + workQueueFilter() + ",\"limit\":5,\"offset\":0}");
+        sweep("POST", "/work_pools/sweep-pool/get_scheduled_flow_runs", "{\"work_queue_names\":[\"default\"],"
+                + "\"scheduled_before\":\"" + Instant.now() + "\",\"scheduled_after\":\"" + Instant.now().minusSeconds(60)
+                + "\",\"limit\":5}");
+        sweep("POST", "/work_pools/sweep-pool/workers/heartbeat", "{\"name\":\"sweeper\",\"heartbeat_interval_seconds\":30}");
+        sweep("POST", "/work_pools/sweep-pool/workers/filter", "{\"workers\":{\"operator\":\"and_\",\"last_heartbeat_time\":"
+                + "{\"before_\":\"" + Instant.now().plusSeconds(60) + "\",\"after_\":\"" + Instant.now().minusSeconds(3600)
+                + "\"},\"status\":{\"any_\":[\"ONLINE\"],\"not_any_\":[\"OFFLINE\"]}},\"limit\":5,\"offset\":0}");
+        String queueId = api.get("/work_pools/sweep-pool").expect(200).object().getString("default_queue_id");
+        sweep("POST", "/work_queues/filter", "{\"work_queues\":" + workQueueFilter() + ",\"limit\":5,\"offset\":0}");
+        sweep("PATCH", "/work_queues/" + queueId, "{\"description\":\"f\",\"concurrency_limit\":1,\"is_paused\":false}");
+        sweep("POST", "/work_queues/" + queueId + "/get_runs", "{\"limit\":5,\"scheduled_before\":\"" + Instant.now() + "\"}");
+        sweep("POST", "/work_queues/", "{\"name\":\"sweep-legacy\",\"description\":\"d\",\"is_paused\":false,"
+                + "\"concurrency_limit\":1,\"priority\":1}");
+        sweep("POST", "/flow_runs/", "{\"flow_id\":\"" + flowId + "\",\"work_pool_name\":\"sweep-pool\","
+                + "\"work_queue_name\":\"default\"}");
+        for (String id : BAD_IDS) {
+            check(api, "GET", "/work_pools/" + id, null);
+            check(api, "PATCH", "/work_pools/" + id, "{}");
+            check(api, "DELETE", "/work_pools/" + id, null);
+            check(api, "GET", "/work_pools/sweep-pool/queues/" + id, null);
+            check(api, "DELETE", "/work_pools/sweep-pool/queues/" + id, null);
+            check(api, "DELETE", "/work_pools/sweep-pool/workers/" + id, null);
+            check(api, "POST", "/work_pools/" + id + "/get_scheduled_flow_runs", "{}");
+            check(api, "GET", "/work_queues/" + id, null);
+            check(api, "GET", "/work_queues/name/" + id, null);
+            check(api, "GET", "/work_queues/" + id + "/status", null);
+            check(api, "POST", "/work_queues/" + id + "/get_runs", "{}");
+            check(api, "DELETE", "/work_queues/" + id, null);
+        }
+        check(api, "DELETE", "/work_pools/sweep-pool/queues/default", null);
+        check(viewer, "POST", "/work_pools/sweep-pool/get_scheduled_flow_runs", "{}");
+        check(viewer, "PATCH", "/work_pools/sweep-pool", "{}");
+        assertTrue(requests.get() > 2000, "the sweep made " + requests + " requests");
         assertEquals(List.of(), failures, failures.size() + " of " + requests + " requests failed");
     }
 

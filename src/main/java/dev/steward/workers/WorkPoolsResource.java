@@ -1,0 +1,245 @@
+package dev.steward.workers;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
+import dev.steward.platform.Json;
+import dev.steward.platform.Paging;
+import dev.steward.tenancy.MinRole;
+import dev.steward.tenancy.Role;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Prefect 3's work pools API under a workspace: pools, their queues ({@code /work_pools/{name}/queues/...}), workers
+ * ({@code .../workers/heartbeat|filter|{name}}) and {@code get_scheduled_flow_runs}.
+ */
+@Path("/workspaces/{workspace}/work_pools")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class WorkPoolsResource {
+    @Inject
+    WorkPools pools;
+
+    @Inject
+    WorkQueues queues;
+
+    @Inject
+    WorkerPolls polls;
+
+    @POST
+    @MinRole(Role.DEVELOPER)
+    public Response create(String text) {
+        WorkPool pool = pools.create(WorkerBodies.poolCreate(Body.parse(text)));
+        return Response.status(201).entity(pools.describe(pool)).build();
+    }
+
+    @GET
+    @Path("{name}")
+    public JsonObject read(@PathParam("name") String name) {
+        return pools.describe(pools.byName(name));
+    }
+
+    @POST
+    @Path("filter")
+    public JsonArray filter(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("work_pools", "limit", "offset"));
+        int limit = Paging.limit(body);
+        int offset = WorkerBodies.offset(body);
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        pools.list(WorkPoolFilter.pools(body.object("work_pools")), offset, limit).forEach(p -> out.add(pools.describe(p)));
+        return out.build();
+    }
+
+    @POST
+    @Path("count")
+    public long count(String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("work_pools"));
+        return pools.count(WorkPoolFilter.pools(body.object("work_pools")));
+    }
+
+    @PATCH
+    @Path("{name}")
+    @MinRole(Role.DEVELOPER)
+    public Response update(@PathParam("name") String name, String text) {
+        WorkPools.Update update = WorkerBodies.poolUpdate(Body.parse(text));
+        pools.update(pools.byName(name), update);
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("{name}")
+    @MinRole(Role.DEVELOPER)
+    public Response delete(@PathParam("name") String name) {
+        if (name.toLowerCase(java.util.Locale.ROOT).startsWith("prefect")) {
+            throw ApiException.forbidden("Work pools starting with 'Prefect' are reserved for internal use and can not be deleted.");
+        }
+        pools.delete(pools.byName(name));
+        return Response.noContent().build();
+    }
+
+    /**
+     * The pool's due runs for a worker, claimed for it ({@link ScheduledRuns}); the polled queues become READY.
+     * Unknown queue names are Prefect's 404.
+     */
+    @POST
+    @Path("{name}/get_scheduled_flow_runs")
+    @MinRole(Role.DEVELOPER)
+    public JsonArray scheduledRuns(@PathParam("name") String name, String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("work_queue_names", "scheduled_before", "scheduled_after", "limit"));
+        List<String> names = body.optionalStrings("work_queue_names").orElse(List.of());
+        Instant before = body.optionalInstant("scheduled_before").orElse(null);
+        Instant after = body.optionalInstant("scheduled_after").orElse(null);
+        int limit = Paging.limit(body);
+        WorkPool pool = pools.byName(name);
+        List<UUID> queueIds = null;
+        List<UUID> polled = new ArrayList<>();
+        if (names.isEmpty()) {
+            queues.inPool(pool.getId()).forEach(q -> polled.add(q.getId()));
+        } else {
+            queueIds = new ArrayList<>();
+            for (String queueName : names) queueIds.add(queues.byName(pool, queueName).getId());
+            polled.addAll(queueIds);
+        }
+        JsonArray runs = polls.claim(new ScheduledRuns.Poll(pool.getId(), queueIds, before, after, limit));
+        queues.polled(polled, Instant.now());
+        return runs;
+    }
+
+    @POST
+    @Path("{name}/queues")
+    @MinRole(Role.DEVELOPER)
+    public Response createQueue(@PathParam("name") String name, String text) {
+        WorkQueues.Spec spec = WorkerBodies.queueCreate(Body.parse(text));
+        WorkQueue q = queues.create(pools.byName(name), spec);
+        return Response.status(201).entity(pools.describe(q)).build();
+    }
+
+    @GET
+    @Path("{name}/queues/{queue}")
+    public JsonObject readQueue(@PathParam("name") String name, @PathParam("queue") String queue) {
+        return pools.describe(queues.byName(pools.byName(name), queue));
+    }
+
+    @POST
+    @Path("{name}/queues/filter")
+    public JsonArray filterQueues(@PathParam("name") String name, String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("work_queues", "limit", "offset"));
+        int limit = Paging.limit(body);
+        int offset = WorkerBodies.offset(body);
+        WorkPoolFilter filter = WorkPoolFilter.queues(body.object("work_queues"));
+        WorkPool pool = pools.byName(name);
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        queues.list(pool.getId(), filter, offset, limit).forEach(q -> out.add(pools.describe(q)));
+        return out.build();
+    }
+
+    @PATCH
+    @Path("{name}/queues/{queue}")
+    @MinRole(Role.DEVELOPER)
+    public Response updateQueue(@PathParam("name") String name, @PathParam("queue") String queue, String text) {
+        WorkQueues.Update update = WorkerBodies.queueUpdate(Body.parse(text));
+        queues.update(queues.byName(pools.byName(name), queue), update);
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("{name}/queues/{queue}")
+    @MinRole(Role.DEVELOPER)
+    public Response deleteQueue(@PathParam("name") String name, @PathParam("queue") String queue) {
+        queues.delete(queues.byName(pools.byName(name), queue));
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{name}/workers/heartbeat")
+    @MinRole(Role.DEVELOPER)
+    public Response heartbeat(@PathParam("name") String name, String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("name", "heartbeat_interval_seconds"));
+        String worker = WorkerRules.bounded(body.requiredString("name"), "name");
+        Integer interval = body.has("heartbeat_interval_seconds") && !body.isExplicitNull("heartbeat_interval_seconds")
+                ? body.integer("heartbeat_interval_seconds", 0, Integer.MIN_VALUE, Integer.MAX_VALUE) : null;
+        pools.heartbeat(pools.byName(name), worker, interval, false);
+        return Response.noContent().build();
+    }
+
+    /** Prefect's WorkerFilter: last_heartbeat_time {before_, after_} and status {any_, not_any_}. */
+    @POST
+    @Path("{name}/workers/filter")
+    public JsonArray filterWorkers(@PathParam("name") String name, String text) {
+        Body body = Body.parse(text);
+        body.rejectUnknown(List.of("workers", "limit", "offset"));
+        int limit = Paging.limit(body);
+        int offset = WorkerBodies.offset(body);
+        Body filter = body.object("workers");
+        filter.rejectUnknown(List.of("operator", "last_heartbeat_time", "status"));
+        boolean or = "or_".equals(filter.optionalString("operator").orElse("and_"));
+        if (!List.of("and_", "or_").contains(filter.optionalString("operator").orElse("and_"))) {
+            throw ApiException.invalid(filter.location("operator"), "Input should be 'and_' or 'or_'");
+        }
+        Body heartbeat = filter.object("last_heartbeat_time");
+        heartbeat.rejectUnknown(List.of("before_", "after_"));
+        Instant before = heartbeat.optionalInstant("before_").orElse(null);
+        Instant afterTime = heartbeat.optionalInstant("after_").orElse(null);
+        Body status = filter.object("status");
+        status.rejectUnknown(List.of("any_", "not_any_"));
+        List<String> any = statuses(status, "any_");
+        List<String> notAny = statuses(status, "not_any_");
+        Instant now = Instant.now();
+        WorkPool pool = pools.byName(name);
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        pools.workers(pool.getId()).stream().filter(w -> {
+            String s = WorkPools.workerStatus(w, now);
+            List<Boolean> parts = new ArrayList<>();
+            if (filter.has("last_heartbeat_time")) {
+                parts.add((before == null || !w.getLastHeartbeatTime().isAfter(before))
+                        && (afterTime == null || !w.getLastHeartbeatTime().isBefore(afterTime)));
+            }
+            if (filter.has("status")) parts.add((any == null || any.contains(s)) && (notAny == null || !notAny.contains(s)));
+            return parts.isEmpty() || (or ? parts.contains(true) : !parts.contains(false));
+        }).skip(offset).limit(limit).forEach(w -> out.add(WorkerJson.worker(w, WorkPools.workerStatus(w, now))));
+        return out.build();
+    }
+
+    private static List<String> statuses(Body status, String field) {
+        List<String> values = status.optionalStrings(field).orElse(null);
+        if (values != null) {
+            for (String v : values) {
+                if (!v.equals("ONLINE") && !v.equals("OFFLINE")) {
+                    throw ApiException.invalid(status.location(field), "Input should be 'ONLINE' or 'OFFLINE'");
+                }
+            }
+        }
+        return values;
+    }
+
+    @DELETE
+    @Path("{name}/workers/{worker}")
+    @MinRole(Role.DEVELOPER)
+    public Response deleteWorker(@PathParam("name") String name, @PathParam("worker") String worker) {
+        pools.deleteWorker(pools.byName(name), worker);
+        return Response.noContent().build();
+    }
+}

@@ -1,0 +1,249 @@
+package dev.steward.workers;
+
+import dev.steward.events.EventBus;
+import dev.steward.events.WebSocketAuth;
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Json;
+import dev.steward.tenancy.Role;
+import dev.steward.tenancy.TenantContext;
+import dev.steward.tenancy.Workspace;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason.CloseCode;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The worker channel, {@code WS /work_pools/{name}/workers/connect}, as Prefect 3.9.1's workers speak it: subprotocol
+ * {@code prefect} (required: without it the upgrade is closed 1008), an auth frame with a tenant API key of a
+ * developer or more ({@code auth_success}, else 1008 {@code authentication_failed}), then {@code worker.hello.v1}, answered with
+ * {@code worker.ready.v1} ({@link WorkerChannel#ready}). After that the worker sends {@code worker.heartbeat.v1}
+ * (recorded as the worker's heartbeats, marked as channel ones) and the server sends {@code work_pool.snapshot.v1}
+ * whenever the pool changes (an event on the pool, from any instance, or a change seen at a heartbeat).
+ *
+ * <p>Close codes and reasons are Prefect's: 1008 for authentication, authorization (unknown pool or queue) and an
+ * unsupported version; 1002 {@code protocol_error} for a frame that is not JSON, not a valid frame, or of a type the
+ * server does not take at that point (a worker must not send ready, snapshot or cleanup messages); 1011 for a
+ * heartbeat that could not be stored or a server failure, which the worker retries. Incoming frames are dispatched by
+ * type through {@link #HANDLERS}: cleanup operations (ack, release, renew) are answered {@code unauthorized}, as
+ * Prefect's server answers them when cleanup delivery was not accepted, until the cleanup queue adds its handlers.
+ */
+@ServerEndpoint(value = "/api/workspaces/{workspace}/work_pools/{pool}/workers/connect", subprotocols = {"prefect"})
+public class WorkerChannelEndpoint {
+    private static final Logger LOG = Logger.getLogger(WorkerChannelEndpoint.class.getName());
+    static final int MAX_FRAME_BYTES = 1024 * 1024;
+    /** Pool events after which connected workers get a fresh snapshot. */
+    private static final Set<String> POOL_EVENTS = Set.of("prefect.work-pool.updated", "prefect.work-pool.paused",
+            "prefect.work-pool.ready", "prefect.work-pool.not-ready");
+
+    @Inject
+    WebSocketAuth auth;
+
+    @Inject
+    WorkerChannel channel;
+
+    @Inject
+    EventBus bus;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    private enum Phase { AUTH, HELLO, READY, CLOSED }
+
+    private interface Handler {
+        void handle(WorkerChannelEndpoint connection, ChannelFrames.Frame frame, Session session) throws Exception;
+    }
+
+    /** What a ready connection does with each frame type; a type not here is a protocol error. */
+    private static final Map<String, Handler> HANDLERS = Map.of(
+            "worker.heartbeat.v1", WorkerChannelEndpoint::heartbeat,
+            "cleanup.ack.v1", WorkerChannelEndpoint::cleanupNotAccepted,
+            "cleanup.release.v1", WorkerChannelEndpoint::cleanupNotAccepted,
+            "cleanup.renew.v1", WorkerChannelEndpoint::cleanupNotAccepted);
+
+    private volatile Phase phase = Phase.AUTH;
+    private Workspace workspace;
+    private UUID poolId;
+    private ChannelFrames.Hello hello;
+    private volatile Instant poolUpdated;
+    private int snapshotSequence = 1;
+    private EventBus.Registration registration;
+    private volatile Session currentSession;
+
+    @OnOpen
+    public void open(Session session, @PathParam("workspace") String workspaceRef, @PathParam("pool") String pool)
+            throws IOException {
+        session.setMaxIdleTimeout(0);
+        session.getUserProperties().put("workspace", workspaceRef);
+        session.getUserProperties().put("pool", pool);
+        if (!"prefect".equals(session.getNegotiatedSubprotocol())) {
+            close(session, WorkerChannel.CloseReason.AUTHENTICATION_FAILED);
+        }
+    }
+
+    @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
+    public void message(String text, Session session) throws IOException {
+        if (phase == Phase.CLOSED) return;
+        try {
+            switch (phase) {
+                case AUTH -> authenticate(text, session);
+                case HELLO -> hello(ChannelFrames.frame(text), session);
+                default -> {
+                    ChannelFrames.Frame frame = ChannelFrames.frame(text);
+                    Handler handler = HANDLERS.get(frame.type());
+                    if (handler == null) throw new ChannelFrames.Violation("unexpected " + frame.type());
+                    handler.handle(this, frame, session);
+                }
+            }
+        } catch (ChannelFrames.Violation e) {
+            LOG.fine(() -> "worker channel: protocol error: " + e.getMessage());
+            close(session, WorkerChannel.CloseReason.PROTOCOL_ERROR);
+        } catch (WorkerChannel.Close e) {
+            LOG.fine(() -> "worker channel: closing, " + e.reason.wireName() + ": " + e.getMessage());
+            close(session, e.reason);
+        } catch (ApiException e) {
+            // what the setup refused (Prefect closes an HTTP error of the setup as a protocol error)
+            close(session, WorkerChannel.CloseReason.PROTOCOL_ERROR);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "worker channel: closing after an unexpected failure", e);
+            close(session, WorkerChannel.CloseReason.TRANSIENT_SERVER_ERROR);
+        }
+    }
+
+    @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
+    public void binary(ByteBuffer data, Session session) throws IOException {
+        close(session, WorkerChannel.CloseReason.PROTOCOL_ERROR);
+    }
+
+    private void authenticate(String text, Session session) throws IOException {
+        JsonObject frame;
+        try {
+            frame = Json.parseObject(text);
+        } catch (IllegalArgumentException e) {
+            frame = JsonObject.EMPTY_JSON_OBJECT;
+        }
+        // a worker writes (heartbeats, a pool it may create): a developer's key, as for the REST heartbeat
+        Optional<Workspace> ws = auth.authenticate((String) session.getUserProperties().get("workspace"), frame,
+                Role.DEVELOPER);
+        if (ws.isEmpty()) {
+            close(session, WorkerChannel.CloseReason.AUTHENTICATION_FAILED);
+            return;
+        }
+        workspace = ws.get();
+        phase = Phase.HELLO;
+        send(session, "{\"type\":\"auth_success\"}");
+    }
+
+    private void hello(ChannelFrames.Frame frame, Session session) throws Exception {
+        if (!frame.type().equals("worker.hello.v1")) throw new ChannelFrames.Violation("expected worker.hello.v1");
+        hello = ChannelFrames.hello(frame);
+        String pool = (String) session.getUserProperties().get("pool");
+        WorkerChannel.Ready ready = TenantContext.callAs(workspace.getId(), () -> channel.ready(pool, hello));
+        poolId = ready.poolId();
+        poolUpdated = ready.poolUpdated();
+        // listen before the ready frame goes out, so that no change after it is missed
+        currentSession = session;
+        registration = bus.listen(workspace.getId(), this::poolEvent);
+        phase = Phase.READY;
+        send(session, ready.frame().toString());
+        LOG.info(() -> "worker channel: worker '" + hello.workerName() + "' of pool '" + pool + "' connected");
+    }
+
+    private static void heartbeat(WorkerChannelEndpoint c, ChannelFrames.Frame frame, Session session) throws Exception {
+        ChannelFrames.Heartbeat beat = ChannelFrames.heartbeat(frame);
+        if (!beat.consumerId().equals(c.hello.consumerId()) || !beat.workerName().equals(c.hello.workerName())) {
+            throw new ChannelFrames.Violation("heartbeat of another worker");
+        }
+        Optional<Instant> updated;
+        try {
+            updated = TenantContext.callAs(c.workspace.getId(), () -> c.channel.heartbeat(c.poolId, beat));
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "worker channel: heartbeat not stored", e);
+            throw new WorkerChannel.Close(WorkerChannel.CloseReason.HEARTBEAT_PERSISTENCE_FAILED, "heartbeat not stored");
+        }
+        if (updated.isEmpty()) {
+            throw new WorkerChannel.Close(WorkerChannel.CloseReason.HEARTBEAT_PERSISTENCE_FAILED, "work pool deleted");
+        }
+        if (!updated.get().equals(c.poolUpdated)) c.sendSnapshot(session, "heartbeat_reconciliation");
+    }
+
+    private static void cleanupNotAccepted(WorkerChannelEndpoint c, ChannelFrames.Frame frame, Session session)
+            throws Exception {
+        UUID messageId = ChannelFrames.cleanupOperation(frame);
+        String operation = frame.type().substring("cleanup.".length(), frame.type().length() - ".v1".length());
+        c.send(session, ChannelFrames.envelope("cleanup.operation_result.v1", Json.createObjectBuilder()
+                .add("request_frame_id", frame.id().toString()).add("message_id", messageId.toString())
+                .add("operation", operation).add("status", "unauthorized")
+                .add("reason", "cleanup_delivery_not_accepted").addNull("lease_expires_at").addNull("detail")
+                .build()).toString());
+    }
+
+    /** A committed event of the workspace (from any instance): a change of this pool sends a snapshot. */
+    private void poolEvent(JsonObject event) {
+        JsonObject resource = event.getJsonObject("resource");
+        if (phase != Phase.READY || resource == null || !POOL_EVENTS.contains(event.getString("event", ""))
+                || !("prefect.work-pool." + poolId).equals(resource.getString("prefect.resource.id", ""))) {
+            return;
+        }
+        Session session = currentSession;
+        if (session != null) executor.execute(() -> sendSnapshot(session, "work_pool_updated"));
+    }
+
+    private synchronized void sendSnapshot(Session session, String reason) {
+        if (phase != Phase.READY) return;
+        try {
+            Optional<WorkerChannel.Snapshot> snapshot = TenantContext.callAs(workspace.getId(),
+                    () -> channel.snapshot(poolId, snapshotSequence + 1, reason));
+            if (snapshot.isEmpty()) return;
+            snapshotSequence++;
+            poolUpdated = snapshot.get().poolUpdated();
+            send(session, snapshot.get().frame().toString());
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "worker channel: snapshot not sent", e);
+        }
+    }
+
+    @OnClose
+    public void closed(Session session) {
+        end();
+    }
+
+    @OnError
+    public void error(Session session, Throwable error) {
+        LOG.log(Level.FINE, "worker channel connection error", error);
+        end();
+    }
+
+    private void end() {
+        phase = Phase.CLOSED;
+        if (registration != null) registration.close();
+    }
+
+    /** Sends are serialised: snapshots go out from other threads than the one reading the worker's frames. */
+    private synchronized void send(Session session, String text) throws IOException {
+        session.getBasicRemote().sendText(text);
+    }
+
+    private void close(Session session, WorkerChannel.CloseReason reason) throws IOException {
+        end();
+        CloseCode code = CloseCodes.getCloseCode(reason.code);
+        session.close(new jakarta.websocket.CloseReason(code, reason.wireName()));
+    }
+}
