@@ -38,7 +38,11 @@ def _deploy(flow_name: str, name: str, **kwargs) -> uuid.UUID:
     from prefect import flow
 
     loaded = flow.from_source(str(FLOWS), f"deployment_flows.py:{flow_name}")
-    return loaded.deploy(name=name, work_pool_name=POOL, print_next_steps=False, ignore_warnings=True, **kwargs)
+    name = f"{name}-{RUN_ID}"  # a workspace may keep the deployments of earlier sessions
+    # The engine command given as a job variable: the process worker then starts the engine itself, without its
+    # workspace supervisor, one Python process per run instead of two (each costs seconds of CPU on 2 cores).
+    return loaded.deploy(name=name, work_pool_name=POOL, print_next_steps=False, ignore_warnings=True,
+                         job_variables={"command": f"{sys.executable} -m prefect.engine"}, **kwargs)
 
 
 def _wait(client, run_id, until, timeout: float, what: str):
@@ -89,7 +93,7 @@ def workers(tmp_path_factory):
 
 def test_on_demand_run_completes(workers, prefect_cli):
     deployment_id = _deploy("doubler", "on-demand", parameters={"x": 21})
-    result = prefect_cli("deployment", "run", "doubler/on-demand", "--param", "x=4")
+    result = prefect_cli("deployment", "run", f"doubler/on-demand-{RUN_ID}", "--param", "x=4")
     assert result.returncode == 0, str(result)
     with _client() as client:
         runs = client.read_flow_runs(deployment_filter=_by_id(deployment_id))
@@ -146,12 +150,14 @@ def test_sixty_queued_runs_each_run_once_on_two_workers(workers):
     with _client() as client:
         ids = [client.create_flow_run_from_deployment(deployment_id, parameters={"x": i}).id for i in range(60)]
         delays = []
+        deadline = time.monotonic() + 480
         for run_id in ids:
-            run = _final(client, run_id, timeout=240)
+            run = _final(client, run_id, timeout=max(1.0, deadline - time.monotonic()))
             assert run.state.type.value == "COMPLETED", (run_id, run.state)
             states = client.read_flow_run_states(run_id)
             running = [s for s in states if s.type.value == "RUNNING"]
-            pending = [s for s in states if s.type.value == "PENDING"]
+            # the worker that took the run proposed PENDING once (then its "Submitting" sub-state); no other did
+            pending = [s for s in states if s.name == "Pending"]
             assert len(running) == 1 and len(pending) == 1, (run_id, [s.name for s in states])
             assert run.run_count == 1
             delays.append((running[0].timestamp - run.expected_start_time).total_seconds())
@@ -160,10 +166,16 @@ def test_sixty_queued_runs_each_run_once_on_two_workers(workers):
 
 
 def test_workers_connect_over_the_worker_channel(workers):
+    # the server marks a worker whose last heartbeat came over the channel; the worker logs when it falls back
+    with _client() as client:
+        answer = client._client.post(f"/work_pools/{POOL}/workers/filter", json={})
+        answer.raise_for_status()
+        ours = {w["name"]: w for w in answer.json() if w["name"].startswith(POOL)}
+    assert sorted(ours) == [f"{POOL}-w1", f"{POOL}-w2"], ours
+    assert all(w["channel"] for w in ours.values()), ours
     for log in workers:
         text = Path(log).read_text()
         assert "Worker channel disabled" not in text, text[-3000:]
-        assert "falling back" not in text.lower(), text[-3000:]
 
 
 def _by_id(deployment_id):
