@@ -553,13 +553,15 @@ public class DeploymentService {
     public JsonArray scheduledRuns(List<UUID> deploymentIds, Instant before, int limit) {
         JsonArrayBuilder out = Json.createArrayBuilder();
         if (deploymentIds.isEmpty()) return out.build();
+        // no scheduled_before: every scheduled run (a date far in the future keeps one statement)
+        Instant until = before == null ? Instant.parse("9999-12-31T23:59:59Z") : before;
         @SuppressWarnings("unchecked")
         List<String> bodies = em.createNativeQuery("select cast(body as text) from flow_run where workspace_id = ?1 "
                         + "and deployment_id in (?2) and state_type = 'SCHEDULED' "
-                        + "and (?3 is null or (body->>'next_scheduled_start_time')::timestamptz <= cast(?3 as timestamptz)) "
-                        + "order by (body->>'next_scheduled_start_time')::timestamptz asc nulls last, id limit ?4")
+                        + "and coalesce(next_scheduled_start_time, expected_start_time) <= cast(?3 as timestamptz) "
+                        + "order by next_scheduled_start_time asc nulls last, id limit ?4")
                 .setParameter(1, workspaceId()).setParameter(2, deploymentIds)
-                .setParameter(3, before == null ? null : before.toString()).setParameter(4, limit).getResultList();
+                .setParameter(3, until.toString()).setParameter(4, limit).getResultList();
         bodies.forEach(b -> out.add(Json.parseObject(b)));
         Instant now = Instant.now();
         for (UUID id : deploymentIds) {
