@@ -38,6 +38,9 @@ public class FlowRun {
     @Column(name = "state_name")
     private String stateName;
 
+    @Column(name = "deployment_id")
+    private UUID deploymentId;
+
     @Column(name = "idempotency_key")
     private String idempotencyKey;
 

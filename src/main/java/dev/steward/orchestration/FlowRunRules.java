@@ -44,8 +44,10 @@ import java.util.UUID;
  * before the scheduled time waits (whole seconds).</li>
  * <li>RetryFailedFlows: a RUNNING run that fails with retries left is rejected with an AwaitingRetry state.</li>
  * </ol>
- * Deployment concurrency (SecureFlowConcurrencySlots and its lease rules) is not applied: Steward has no deployments
- * yet. {@code force} applies Prefect's MinimalFlowPolicy: only the result-data guard and the bypass of CANCELLING.
+ * After PreventPendingTransitions come the deployment-concurrency rules: the lease of a deployment slot is kept from
+ * PENDING to RUNNING, and SecureFlowConcurrencySlots takes a slot through {@link DeploymentSlots} when a run of a
+ * deployment with a limit enters PENDING (ENQUEUE: SCHEDULED "AwaitingConcurrencySlot"; CANCEL_NEW: CANCELLED);
+ * {@link #slotToRelease} is ReleaseFlowConcurrencySlots. {@code force} applies Prefect's MinimalFlowPolicy: only the result-data guard and the bypass of CANCELLING.
  * The global transforms follow: run count (not when resuming), start, end and run times. {@link TaskRunRules} is the
  * task-run chain; both use {@link Transition} and share the scheduled-time rules.
  */
@@ -163,6 +165,12 @@ final class FlowRunRules {
     private FlowRunRules() {}
 
     static Decision decide(JsonObject current, JsonObject proposed, boolean force, Instant now, JsonObject run) {
+        return decide(current, proposed, force, now, run, null);
+    }
+
+    /** The same, with deployment concurrency limits applied through {@code slots} (null: none). */
+    static Decision decide(JsonObject current, JsonObject proposed, boolean force, Instant now, JsonObject run,
+                           DeploymentSlots slots) {
         Transition t = new Transition(current, proposed, run, now);
         if (force) {
             preventResultDataLoss(t);
@@ -173,6 +181,8 @@ final class FlowRunRules {
             enforceCancellingToCancelledTransition(t);
             bypassCancellingFlowRunsWithNoInfra(t);
             preventPendingTransitions(t);
+            copyDeploymentLeaseToRunning(t);
+            if (slots != null) secureFlowConcurrencySlots(t, slots);
             ensureOnlyScheduledFlowsMarkedLate(t);
             handlePausingFlows(t);
             handleResumingPausedFlows(t);
@@ -280,6 +290,56 @@ final class FlowRunRules {
             return;
         }
         t.abort("This run is in a " + t.fromType + " state and cannot transition to a PENDING state.");
+    }
+
+    /** PENDING to RUNNING keeps the deployment slot's lease id, so the run's end can give the slot back. */
+    private static void copyDeploymentLeaseToRunning(Transition t) {
+        if (!t.open() || !PENDING.equals(t.fromType) || !t.toType.equals(RUNNING)) return;
+        JsonValue lease = t.fromDetails().getOrDefault("deployment_concurrency_lease_id", JsonValue.NULL);
+        if (lease == JsonValue.NULL) return;
+        t.state = Json.createObjectBuilder(t.state).add("state_details",
+                Json.createObjectBuilder(t.details()).add("deployment_concurrency_lease_id", lease)).build();
+    }
+
+    /**
+     * SecureFlowConcurrencySlots: a run of a deployment with a concurrency limit takes a slot (under a lease) when it
+     * enters PENDING from anything but PENDING, RUNNING or CANCELLING; with none free, ENQUEUE (the default) answers
+     * SCHEDULED "AwaitingConcurrencySlot" for a while later and CANCEL_NEW a CANCELLED state; a limit of 0 aborts.
+     */
+    private static void secureFlowConcurrencySlots(Transition t, DeploymentSlots slots) {
+        if (!t.open() || !t.toType.equals(PENDING) || t.fromType != null && NO_SLOT_FROM.contains(t.fromType)) return;
+        if (!(t.run.get("deployment_id") instanceof JsonString deployment)) return;
+        DeploymentSlots.Answer answer = slots.secure(UUID.fromString(deployment.getString()));
+        if (answer.abortReason() != null) {
+            t.abort(answer.abortReason());
+        } else if (answer.leaseId() != null) {
+            t.state = Json.createObjectBuilder(t.state).add("state_details", Json.createObjectBuilder(t.details())
+                    .add("deployment_concurrency_lease_id", answer.leaseId().toString())).build();
+        } else if ("CANCEL_NEW".equals(answer.collisionStrategy())) {
+            t.reject(t.newState(CANCELLED, null, Json.createValue("Deployment concurrency limit reached."), JsonValue.NULL,
+                    JsonValue.EMPTY_JSON_OBJECT), "Deployment concurrency limit reached.");
+        } else if ("ENQUEUE".equals(answer.collisionStrategy())) {
+            Instant retry = t.now.plusMillis(Math.round(slots.slotWaitSeconds() * 1000));
+            t.reject(t.newState(SCHEDULED, "AwaitingConcurrencySlot", JsonValue.NULL, JsonValue.NULL,
+                    Json.createObjectBuilder().add("scheduled_time", retry.toString()).build()),
+                    "Deployment concurrency limit reached.");
+        }
+    }
+
+    /** States whose runs already hold their slot (or never need one again). */
+    private static final Set<String> NO_SLOT_FROM = Set.of(PENDING, RUNNING, CANCELLING);
+
+    /**
+     * ReleaseFlowConcurrencySlots: the lease a run's state held, when the run leaves PENDING, RUNNING or CANCELLING
+     * for anything else; null when there is nothing to give back.
+     */
+    static UUID slotToRelease(JsonObject from, JsonObject to) {
+        if (from == null || to == null || !NO_SLOT_FROM.contains(from.getString("type"))
+                || NO_SLOT_FROM.contains(to.getString("type"))) {
+            return null;
+        }
+        return from.getJsonObject("state_details").get("deployment_concurrency_lease_id") instanceof JsonString s
+                ? UUID.fromString(s.getString()) : null;
     }
 
     private static void ensureOnlyScheduledFlowsMarkedLate(Transition t) {
@@ -443,7 +503,10 @@ final class FlowRunRules {
                 .add("end_time", RunJson.value(end))
                 .add("total_run_time", total)
                 .add("estimated_run_time", total)
-                .add("expected_start_time", RunJson.value(expected));
+                .add("expected_start_time", RunJson.value(expected))
+                // Prefect's SetNextScheduledStartTime: the time of the SCHEDULED state the run is in, else none
+                .add("next_scheduled_start_time", type.equals(SCHEDULED)
+                        ? RunJson.value(RunJson.instant(to.getJsonObject("state_details"), "scheduled_time")) : JsonValue.NULL);
         if (start != null && expected != null) {
             b.add("estimated_start_time_delta", Math.max(0, RunJson.seconds(expected, start)));
         }

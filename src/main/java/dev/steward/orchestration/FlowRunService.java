@@ -8,6 +8,7 @@ import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -43,6 +44,9 @@ public class FlowRunService {
     AuditTrail audit;
 
     @Inject
+    Instance<DeploymentSlots> deploymentSlots;
+
+    @Inject
     WorkQueues workQueues;
 
     /** The created (or, for a known idempotency key, existing) run's document. */
@@ -53,6 +57,16 @@ public class FlowRunService {
 
     @Transactional
     public Created create(Body body) {
+        return create(body, JsonValue.EMPTY_JSON_OBJECT, true);
+    }
+
+    /**
+     * A run as {@link #create(Body)} makes it, with the fields that only the server sets for a run of a deployment
+     * (deployment_version, work_queue_id, work_pool_id, auto_scheduled, created_by, ...) put over the document's.
+     * Runs the scheduler makes emit no state event, as in Prefect (they are inserted, not orchestrated).
+     */
+    @Transactional
+    public Created create(Body body, JsonObject serverFields, boolean emitEvent) {
         body.rejectUnknown(List.of("state", "name", "flow_id", "flow_version", "parameters", "context",
                 "parent_task_run_id", "infrastructure_document_id", "empirical_policy", "tags", "labels",
                 "idempotency_key", "deployment_id", "work_pool_name", "work_queue_name", "job_variables", "created_by"));
@@ -93,7 +107,8 @@ public class FlowRunService {
                 .add("state_type", state.getString("type")).add("state_name", state.getString("name"))
                 .add("run_count", 0)
                 .add("expected_start_time", expectedStart(state, now).toString())
-                .add("next_scheduled_start_time", JsonValue.NULL)
+                .add("next_scheduled_start_time", state.getString("type").equals("SCHEDULED")
+                        ? state.getJsonObject("state_details").get("scheduled_time") : JsonValue.NULL)
                 .add("start_time", JsonValue.NULL).add("end_time", JsonValue.NULL)
                 .add("total_run_time", 0.0).add("estimated_run_time", 0.0).add("estimated_start_time_delta", 0.0)
                 .add("auto_scheduled", false).add("infrastructure_document_id", body.raw("infrastructure_document_id"))
@@ -101,6 +116,7 @@ public class FlowRunService {
                 .add("work_pool_id", queue == null ? JsonValue.NULL : Json.createValue(queue.poolId().toString()))
                 .add("work_pool_name", body.raw("work_pool_name"))
                 .add("state", state).add("job_variables", body.object("job_variables").json());
+        serverFields.forEach(doc::add);
         JsonObject run = doc.build();
         boolean inserted = jdbc((c, ws) -> {
             if (!RunRows.insertFlowRun(c, ws, run)) return false;
@@ -111,7 +127,7 @@ public class FlowRunService {
             // the flow has a run with this idempotency key (made before, or by a concurrent request): answer with it
             return new Created(jdbc((c, ws) -> RunRows.flowRunByIdempotencyKey(c, ws, flowId, idempotencyKey)), false);
         }
-        emitStateEvent(run, jdbc((c, ws) -> RunRows.flowRunWithRelated(c, ws, id)).related(), null, state);
+        if (emitEvent) emitStateEvent(run, jdbc((c, ws) -> RunRows.flowRunWithRelated(c, ws, id)).related(), null, state);
         return new Created(run.toString(), true);
     }
 
@@ -133,11 +149,15 @@ public class FlowRunService {
         JsonObject doc = Json.parseObject(run.body());
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
         JsonObject proposed = RunJson.newState(body.object("state"), "state", id, null, now);
-        FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now, doc);
+        Slots slots = new Slots(deploymentSlots.isResolvable() ? deploymentSlots.get() : null);
+        FlowRunRules.Decision decision = FlowRunRules.decide(current, proposed, force, now, doc, slots.gate());
+        slots.keepOnly(decision.state());
         if (decision.state() == null) {
             return new Orchestrated(decision.result(current), false);
         }
         JsonObject accepted = decision.state();
+        UUID released = FlowRunRules.slotToRelease(current, accepted);
+        if (released != null) slots.gate().release(released);
         JsonObject updated = decision.run();
         jdbc((c, ws) -> {
             RunRows.updateFlowRun(c, ws, updated);
@@ -149,6 +169,44 @@ public class FlowRunService {
         });
         emitStateEvent(updated, run.related(), current, accepted);
         return new Orchestrated(decision.result(accepted), true);
+    }
+
+    /**
+     * The deployment slots one proposal takes: a slot taken for a proposal that later rules turned into another
+     * state is given back at once (Prefect's cleanup of SecureFlowConcurrencySlots).
+     */
+    private static final class Slots implements DeploymentSlots {
+        private final DeploymentSlots slots;
+        private UUID taken;
+
+        Slots(DeploymentSlots slots) {
+            this.slots = slots;
+        }
+
+        DeploymentSlots gate() {
+            return slots == null ? null : this;
+        }
+
+        public Answer secure(UUID deploymentId) {
+            Answer answer = slots.secure(deploymentId);
+            taken = answer.leaseId();
+            return answer;
+        }
+
+        public void release(UUID leaseId) {
+            slots.release(leaseId);
+        }
+
+        public double slotWaitSeconds() {
+            return slots.slotWaitSeconds();
+        }
+
+        void keepOnly(JsonObject written) {
+            if (taken == null) return;
+            JsonValue kept = written == null ? JsonValue.NULL
+                    : written.getJsonObject("state_details").getOrDefault("deployment_concurrency_lease_id", JsonValue.NULL);
+            if (!(kept instanceof JsonString s) || !s.getString().equals(taken.toString())) slots.release(taken);
+        }
     }
 
     /**

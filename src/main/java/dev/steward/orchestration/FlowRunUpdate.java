@@ -66,9 +66,9 @@ final class FlowRunUpdate {
     }
 
     /**
-     * Prefect lets a run's job variables change only while it is SCHEDULED and only for a run of a deployment (the
-     * variables are checked against the deployment's work pool); Steward has no deployments yet, so a run never
-     * qualifies. The answers are Prefect's 400s.
+     * Prefect lets a run's job variables change only while it is SCHEDULED and only for a run of a deployment. The
+     * answers are Prefect's 400s. (Prefect also checks the variables against the pool's base job template; Steward
+     * does not yet: the worker checks them when it builds the job.)
      */
     static void checkJobVariables(JsonObject run) {
         if (!(run.get("state") instanceof JsonObject state)) {
@@ -78,7 +78,9 @@ final class FlowRunUpdate {
         if (!type.equals("SCHEDULED")) {
             throw new ApiException(400, "Job variables for a flow run in state " + type + " cannot be updated");
         }
-        throw new ApiException(400, "A deployment for the flow run could not be found");
+        if (!(run.get("deployment_id") instanceof jakarta.json.JsonString)) {
+            throw new ApiException(400, "A deployment for the flow run could not be found");
+        }
     }
 
     /** FlowRunPolicy with its defaults; the deprecated max_retries / retry_delay_seconds fill retries / retry_delay. */

@@ -21,16 +21,16 @@ import java.util.function.Consumer;
  * <li>{@code any_: []} matches nothing; an empty {@code not_any_}, {@code all_} or {@code like_} is no condition;</li>
  * <li>a filter on other objects is an EXISTS: {@code "flow_runs": {}} keeps the flows that have runs, and on the
  * task-run endpoints the task runs that belong to a flow run;</li>
- * <li>Steward has no deployments yet: such a filter is checked as Prefect checks it and then matches nothing, which is
- * what Prefect answers when no deployment matches (so does a flow filter on work pools, which goes through them).
- * Runs are filtered by their work queue and its pool. A flow filter's
- * {@code deployment.is_null_: true} keeps every flow. The deployment id and work queue name a run carries are
- * filtered from the run, as in Prefect.</li>
+ * <li>a deployment filter is an EXISTS on the deployments of the flow (flows), of the run (flow runs) or of the task
+ * run's flow run (task runs); {@code /deployments/filter} combines the others as EXISTS on the deployment's flow,
+ * runs and work queue ({@link #deployments(Body)});</li>
+ * <li>runs are filtered by their work queue and its pool, flows by the pools of their deployments' queues. The
+ * deployment id and work queue name a run carries are filtered from the run, as in Prefect.</li>
  * </ul>
  * Whatever the filter, Hibernate restricts every entity in it, subqueries included, to the request's workspace.
  */
-final class RunFilters {
-    static final String TRUE = "1 = 1";
+public final class RunFilters {
+    public static final String TRUE = "1 = 1";
     static final String FALSE = "1 = 0";
     static final List<String> STATE_TYPES = List.of("SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED",
             "CANCELLED", "CRASHED", "PAUSED", "CANCELLING");
@@ -38,7 +38,8 @@ final class RunFilters {
     private final Map<String, Object> params = new LinkedHashMap<>();
     private int n;
 
-    Map<String, Object> params() {
+    /** The named parameters of the predicates built so far. */
+    public Map<String, Object> params() {
         return params;
     }
 
@@ -49,7 +50,7 @@ final class RunFilters {
     String flowRuns(Body body, String workQueues) {
         List<String> parts = new ArrayList<>();
         present(body, "flow_runs").ifPresent(f -> parts.add(flowRun(f, "r")));
-        present(body, "deployments").ifPresent(f -> parts.add(deployments(f)));
+        present(body, "deployments").ifPresent(f -> parts.add(deploymentExists(f, "d.id = r.deploymentId")));
         present(body, "work_pools").ifPresent(f -> parts.add(exists("WorkQueue pq, WorkPool wp",
                 "pq.id = r.workQueueId and wp.id = pq.workPoolId", workPool(f, "wp"))));
         present(body, workQueues).ifPresent(f -> parts.add(exists("WorkQueue wq", "wq.id = r.workQueueId", workQueue(f, "wq"))));
@@ -74,7 +75,7 @@ final class RunFilters {
             List<String> inner = new ArrayList<>();
             runs.ifPresent(f -> inner.add(flowRun(f, "fr")));
             flows.ifPresent(f -> inner.add(exists("Flow f", "f.id = fr.flowId", flow(f, "f"))));
-            deployments.ifPresent(f -> inner.add(deployments(f)));
+            deployments.ifPresent(f -> inner.add(deploymentExists(f, "d.id = fr.deploymentId")));
             parts.add(exists("FlowRun fr", "fr.id = r.flowRunId", and(inner)));
         }
         return and(parts);
@@ -84,8 +85,10 @@ final class RunFilters {
     String flows(Body body) {
         List<String> parts = new ArrayList<>();
         present(body, "flows").ifPresent(f -> parts.add(flow(f, "f")));
-        present(body, "deployments").ifPresent(f -> parts.add(deployments(f)));
-        present(body, "work_pools").ifPresent(f -> parts.add(workPools(f)));
+        present(body, "deployments").ifPresent(f -> parts.add(deploymentExists(f, "d.flowId = f.id")));
+        // a flow reaches pools through its deployments' queues, as in Prefect
+        present(body, "work_pools").ifPresent(f -> parts.add(exists("Deployment fd, WorkQueue pq, WorkPool wp",
+                "fd.flowId = f.id and pq.id = fd.workQueueId and wp.id = pq.workPoolId", workPool(f, "wp"))));
         Optional<Body> runs = present(body, "flow_runs");
         Optional<Body> tasks = present(body, "task_runs");
         if (runs.isPresent() || tasks.isPresent()) {
@@ -97,6 +100,29 @@ final class RunFilters {
         return and(parts);
     }
 
+    /**
+     * What {@code /deployments/filter} and {@code /count} select, over {@code Deployment d}: Prefect's DeploymentFilter,
+     * and EXISTS on the deployment's flow, on its runs (and their task runs), on its work pool and queue.
+     */
+    public String deployments(Body body) {
+        List<String> parts = new ArrayList<>();
+        present(body, "deployments").ifPresent(f -> parts.add(deployment(f, "d")));
+        present(body, "flows").ifPresent(f -> parts.add(exists("Flow f", "f.id = d.flowId", flow(f, "f"))));
+        Optional<Body> runs = present(body, "flow_runs");
+        Optional<Body> tasks = present(body, "task_runs");
+        if (runs.isPresent() || tasks.isPresent()) {
+            List<String> inner = new ArrayList<>();
+            runs.ifPresent(f -> inner.add(flowRun(f, "fr")));
+            tasks.ifPresent(f -> inner.add(exists("TaskRun t", "t.flowRunId = fr.id", taskRun(f, "t"))));
+            parts.add(exists("FlowRun fr", "fr.deploymentId = d.id", and(inner)));
+        }
+        present(body, "work_pools").ifPresent(f -> parts.add(exists("WorkQueue pq, WorkPool wp",
+                "pq.id = d.workQueueId and wp.id = pq.workPoolId", workPool(f, "wp"))));
+        present(body, "work_pool_queues").ifPresent(f -> parts.add(exists("WorkQueue wq", "wq.id = d.workQueueId",
+                workQueue(f, "wq"))));
+        return and(parts);
+    }
+
     /** Prefect's FlowFilter over the flow {@code a}. */
     String flow(Body f, String a) {
         f.rejectUnknown(List.of("operator", "id", "deployment", "name", "tags"));
@@ -104,8 +130,8 @@ final class RunFilters {
         present(f, "id").ifPresent(x -> parts.add(ids(x, a + ".id", true)));
         present(f, "deployment").ifPresent(x -> {
             x.rejectUnknown(List.of("operator", "is_null_"));
-            // no flow has a deployment yet
-            List<String> deployment = x.optionalBoolean("is_null_").map(isNull -> List.of(isNull ? TRUE : FALSE)).orElse(List.of());
+            String has = exists("Deployment fd", "fd.flowId = " + a + ".id", TRUE);
+            List<String> deployment = x.optionalBoolean("is_null_").map(isNull -> List.of(isNull ? "not " + has : has)).orElse(List.of());
             parts.add(junction(x, deployment));
         });
         present(f, "name").ifPresent(x -> parts.add(names(x, a + ".name")));
@@ -124,9 +150,9 @@ final class RunFilters {
         present(f, "tags").ifPresent(x -> parts.add(arrayTags(x, a + ".tags", true)));
         present(f, "deployment_id").ifPresent(x -> {
             x.rejectUnknown(List.of("operator", "any_", "is_null_"));
-            String id = text(a, "deployment_id");
+            String id = a + ".deploymentId";
             List<String> deployment = new ArrayList<>();
-            x.optionalUuids("any_").ifPresent(ids -> deployment.add(in("lower(" + id + ")", canonical(ids))));
+            x.optionalUuids("any_").ifPresent(ids -> deployment.add(in(id, ids)));
             x.optionalBoolean("is_null_").ifPresent(isNull -> deployment.add(id + (isNull ? " is null" : " is not null")));
             parts.add(junction(x, deployment));
         });
@@ -270,39 +296,36 @@ final class RunFilters {
         return types;
     }
 
-    /** Checked as Prefect's DeploymentFilter; no deployment exists, so none matches. */
-    private String deployments(Body f) {
+    /** An EXISTS on the deployments that {@code join} ties to the outer row (alias {@code d}) matching the filter. */
+    private String deploymentExists(Body f, String join) {
+        return exists("Deployment d", join, deployment(f, "d"));
+    }
+
+    /** Prefect's DeploymentFilter over the deployment {@code a}; concurrency_limit is deprecated there and matches all. */
+    private String deployment(Body f, String a) {
         f.rejectUnknown(List.of("operator", "id", "name", "flow_or_deployment_name", "paused", "tags",
                 "work_queue_name", "concurrency_limit"));
-        operator(f);
-        check(f, "id", x -> {
-            x.rejectUnknown(List.of("any_", "not_any_"));
-            x.optionalUuids("any_");
-            x.optionalUuids("not_any_");
-        });
-        check(f, "name", x -> {
-            x.rejectUnknown(List.of("any_", "like_"));
-            x.optionalStrings("any_");
-            x.optionalString("like_");
-        });
-        check(f, "flow_or_deployment_name", x -> {
+        List<String> parts = new ArrayList<>();
+        present(f, "id").ifPresent(x -> parts.add(ids(x, a + ".id", true)));
+        present(f, "name").ifPresent(x -> parts.add(names(x, a + ".name")));
+        present(f, "flow_or_deployment_name").ifPresent(x -> {
             x.rejectUnknown(List.of("like_"));
-            x.optionalString("like_");
+            List<String> either = new ArrayList<>();
+            x.optionalString("like_").filter(like -> !like.isEmpty()).ifPresent(like -> {
+                String pattern = param("%" + like + "%");
+                either.add("(lower(" + a + ".name) like lower(" + pattern + ") or " + exists("Flow " + a + "f",
+                        a + "f.id = " + a + ".flowId", "lower(" + a + "f.name) like lower(" + pattern + ")") + ")");
+            });
+            parts.add(and(either));
         });
-        check(f, "paused", x -> {
+        present(f, "paused").ifPresent(x -> {
             x.rejectUnknown(List.of("eq_"));
-            x.optionalBoolean("eq_");
+            parts.add(x.optionalBoolean("eq_").map(paused -> a + ".paused = " + param(paused)).orElse(TRUE));
         });
-        check(f, "tags", x -> {
-            x.rejectUnknown(List.of("operator", "all_", "any_", "is_null_"));
-            operator(x);
-            x.optionalStrings("all_");
-            x.optionalStrings("any_");
-            x.optionalBoolean("is_null_");
-        });
-        check(f, "work_queue_name", x -> {
+        present(f, "tags").ifPresent(x -> parts.add(arrayTags(x, a + ".tags", true)));
+        present(f, "work_queue_name").ifPresent(x -> {
             x.rejectUnknown(List.of("any_"));
-            x.optionalStrings("any_");
+            parts.add(x.optionalStrings("any_").map(names -> in(a + ".workQueueName", names)).orElse(TRUE));
         });
         check(f, "concurrency_limit", x -> {
             x.rejectUnknown(List.of("ge_", "le_", "is_null_"));
@@ -310,7 +333,7 @@ final class RunFilters {
             x.integer("le_", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
             x.optionalBoolean("is_null_");
         });
-        return FALSE;
+        return junction(f, parts);
     }
 
     /** Prefect's WorkPoolFilter (id, name and type, each {any_}) over the pool {@code a}. */
@@ -348,23 +371,6 @@ final class RunFilters {
             });
         });
         return junction(f, parts);
-    }
-
-    /** Checked as Prefect's WorkPoolFilter; a flow reaches pools only through its deployments: none yet. */
-    private String workPools(Body f) {
-        f.rejectUnknown(List.of("operator", "id", "name", "type"));
-        operator(f);
-        check(f, "id", x -> {
-            x.rejectUnknown(List.of("any_"));
-            x.optionalUuids("any_");
-        });
-        for (String field : List.of("name", "type")) {
-            check(f, field, x -> {
-                x.rejectUnknown(List.of("any_"));
-                x.optionalStrings("any_");
-            });
-        }
-        return FALSE;
     }
 
     /** Prefect's shortcut applies to a flow-run filter on id.any_ alone (not empty, no not_any_, nothing else). */

@@ -68,6 +68,10 @@ final class RunJson {
             checkDetail(at + ".state_details." + field, field, v);
             details.add(field, v);
         }
+        // a SCHEDULED state without a time is scheduled for now (Prefect's default_scheduled_start_time)
+        if (type.equals("SCHEDULED") && given.getOrDefault("scheduled_time", JsonValue.NULL) == JsonValue.NULL) {
+            details.add("scheduled_time", now.toString());
+        }
         if (flowRunId != null) details.add("flow_run_id", flowRunId.toString());
         if (taskRunId != null) details.add("task_run_id", taskRunId.toString());
         JsonValue message = proposed.json().getOrDefault("message", JsonValue.NULL);

@@ -33,6 +33,7 @@ final class RunRows {
             "created", "(d.doc->>'created')::timestamptz",
             "flow_id", "(d.doc->>'flow_id')::uuid",
             "idempotency_key", "d.doc->>'idempotency_key'",
+            "deployment_id", "(d.doc->>'deployment_id')::uuid",
             "work_queue_id", "(d.doc->>'work_queue_id')::uuid"), Map.of(
             "name", "d.doc->>'name'",
             "state_type", "d.doc->>'state_type'",

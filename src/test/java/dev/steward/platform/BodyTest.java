@@ -57,12 +57,13 @@ class BodyTest {
     void parserLimitsHugeNumbersAndFarDatesAreA422() {
         assertEquals(422, assertThrows(ApiException.class, () -> Body.parse("[".repeat(5000) + "]".repeat(5000))).status());
         Body body = Body.parse("{\"limit\": 99999999999999999999, \"at\": \"+99999-01-01T00:00:00Z\", \"n\": 1e400,"
-                + " \"naive\": \"2026-01-01T10:00:00\"}");
+                + " \"naive\": \"2026-01-01T10:00:00\", \"python\": \"2026-01-01 10:00:00.250000+01:00\"}");
         assertThrows(ApiException.class, () -> body.integer("limit", 10, 0, 200));
         assertThrows(ApiException.class, () -> Paging.limit(body));
         assertThrows(ApiException.class, () -> body.optionalInstant("at"));
         assertThrows(ApiException.class, () -> body.number("n", 0));
         assertEquals(java.time.Instant.parse("2026-01-01T10:00:00Z"), body.requiredInstant("naive"));
+        assertEquals(java.time.Instant.parse("2026-01-01T09:00:00.25Z"), body.requiredInstant("python"));
     }
 
     @Test

@@ -60,6 +60,8 @@ public final class RealPostgres {
                     .addAnnotatedClass(dev.steward.orchestration.LogEntry.class)
                     .addAnnotatedClass(dev.steward.concurrency.ConcurrencyLimit.class)
                     .addAnnotatedClass(dev.steward.concurrency.ConcurrencyLease.class)
+                    .addAnnotatedClass(dev.steward.deployments.Deployment.class)
+                    .addAnnotatedClass(dev.steward.deployments.DeploymentSchedule.class)
                     .addAnnotatedClass(dev.steward.workers.WorkPool.class)
                     .addAnnotatedClass(dev.steward.workers.WorkQueue.class)
                     .addAnnotatedClass(dev.steward.workers.Worker.class)

@@ -36,6 +36,7 @@ public final class TestStack {
                     // concurrency leases as short as 1 s, swept every second: expiry is watched without waiting minutes
                     .appEnv("STEWARD_CONCURRENCY_LEASE_MIN_SECONDS", "1")
                     .appEnv("STEWARD_CONCURRENCY_LEASE_SWEEP_SECONDS", "1")
+                    .appEnv("STEWARD_SCHEDULER_LOOP_SECONDS", "1")
                     .build();
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "test-stack-stop"));
             try {

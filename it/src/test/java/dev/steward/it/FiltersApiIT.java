@@ -109,7 +109,8 @@ class FiltersApiIT {
                 "not started: its expected start counts");
         assertEquals(List.of("alpha", "beta"), flowRuns("{\"end_time\":{\"is_null_\":false,\"before_\":\"" + Instant.now() + "\"}}"));
         assertEquals(List.of("gamma"), flowRuns("{\"expected_start_time\":{\"after_\":\"" + Instant.now().plusSeconds(60) + "\"}}"));
-        assertEquals(List.of(), flowRuns("{\"next_scheduled_start_time\":{\"before_\":\"" + Instant.now().plusSeconds(86_400) + "\"}}"));
+        // a SCHEDULED run has its scheduled time as next_scheduled_start_time (Prefect's SetNextScheduledStartTime)
+        assertEquals(List.of("gamma"), flowRuns("{\"next_scheduled_start_time\":{\"before_\":\"" + Instant.now().plusSeconds(86_400) + "\"}}"));
         assertEquals(List.of("beta"), flowRuns("{\"parent_flow_run_id\":{\"any_\":[\"" + r1 + "\"]}}"));
         assertEquals(List.of("beta"), flowRuns("{\"parent_task_run_id\":{\"any_\":[\"" + t1 + "\"]}}"));
         assertEquals(List.of("alpha", "gamma"), flowRuns("{\"parent_task_run_id\":{\"is_null_\":true}}"));
