@@ -148,8 +148,9 @@ def test_running_flow_is_cancelled_and_its_process_killed(workers, prefect_cli):
 def test_sixty_queued_runs_each_run_once_on_two_workers(workers, capsys):
     deployment_id = _deploy("doubler", "sixty")
     with _client() as client:
+        began = time.monotonic()
         ids = [client.create_flow_run_from_deployment(deployment_id, parameters={"x": i}).id for i in range(60)]
-        delays = []
+        delays, starts = [], []
         deadline = time.monotonic() + 480
         for run_id in ids:
             run = _final(client, run_id, timeout=max(1.0, deadline - time.monotonic()))
@@ -161,10 +162,15 @@ def test_sixty_queued_runs_each_run_once_on_two_workers(workers, capsys):
             assert len(running) == 1 and len(pending) == 1, (run_id, [s.name for s in states])
             assert run.run_count == 1
             delays.append((running[0].timestamp - run.expected_start_time).total_seconds())
-    # shown whatever pytest captures: the figure the issue asks for
+            starts.append((running[0].timestamp - pending[0].timestamp).total_seconds())
+    # shown whatever pytest captures: the figure the issue asks for. All 60 are due at once and the two workers run
+    # 4 each, so most of a run's delay is its wait for a free slot; the smallest delay is a run that did not wait,
+    # and PENDING to RUNNING is the flow's process starting (a Python process importing prefect).
     with capsys.disabled():
-        print(f"\n60 runs on two process workers: median scheduled-to-running {statistics.median(delays):.2f} s, "
-              f"max {max(delays):.2f} s")
+        print(f"\n60 runs on two process workers (limit 4 each): scheduled-to-running median "
+              f"{statistics.median(delays):.2f} s, min {min(delays):.2f} s, max {max(delays):.2f} s; "
+              f"the process's start (PENDING to RUNNING) median {statistics.median(starts):.2f} s; "
+              f"all 60 done {time.monotonic() - began:.0f} s after they were queued")
 
 
 def test_workers_connect_over_the_worker_channel(workers):

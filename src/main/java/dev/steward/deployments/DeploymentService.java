@@ -316,7 +316,8 @@ public class DeploymentService {
             try {
                 ParameterSchema.validate(merged, schema, false);
             } catch (ParameterSchema.Invalid e) {
-                throw new ApiException(409, "Error creating flow run: " + e.getMessage());
+                // Prefect 3.9 answers 409 here; a 422 says what it is, bad input (its client treats both alike)
+                throw new ApiException(422, "Error creating flow run: " + e.getMessage());
             }
         }
         String queueName = body.optionalString("work_queue_name").orElse(null);
@@ -582,14 +583,21 @@ public class DeploymentService {
 
     /**
      * The work queue of a created or updated deployment, resolved from its pool and queue names as Prefect does
-     * ({@link WorkQueues#resolve}: an unknown pool is a 404, an unknown queue of a known pool is created); a pool name
-     * sent as null takes the deployment out of any queue (a deployment served by {@code flow.serve()}).
+     * ({@link WorkQueues#resolve}: an unknown queue of a known pool is created); an unknown pool is bad input, a 422
+     * that names it (Prefect answers 404, which reads as if the deployment were missing); a pool name sent as null
+     * takes the deployment out of any queue (a deployment served by {@code flow.serve()}).
      */
     private void placeInQueue(JsonObjectBuilder doc, Body body) {
         String poolName = body.optionalString("work_pool_name").orElse(null);
         String queueName = body.optionalString("work_queue_name").orElse(null);
-        Optional<WorkQueues.Resolved> resolved = poolName == null && body.isExplicitNull("work_pool_name")
-                ? Optional.empty() : queues.resolve(poolName, queueName);
+        Optional<WorkQueues.Resolved> resolved;
+        try {
+            resolved = poolName == null && body.isExplicitNull("work_pool_name")
+                    ? Optional.empty() : queues.resolve(poolName, queueName);
+        } catch (ApiException e) {
+            if (e.status() != 404) throw e;
+            throw ApiException.invalid("work_pool_name", "Work pool \"" + poolName + "\" not found.");
+        }
         doc.add("work_queue_id", resolved.map(r -> (JsonValue) Json.createValue(r.queueId().toString())).orElse(JsonValue.NULL))
                 .add("work_queue_name", resolved.map(r -> (JsonValue) Json.createValue(r.queueName())).orElse(JsonValue.NULL))
                 .add("work_pool_id", resolved.map(r -> (JsonValue) Json.createValue(r.poolId().toString())).orElse(JsonValue.NULL))
@@ -707,7 +715,8 @@ public class DeploymentService {
         try {
             ParameterSchema.validate(doc.getJsonObject("parameters"), schema, ignoreRequired);
         } catch (ParameterSchema.Invalid e) {
-            throw status == 409 ? new ApiException(409, "Error updating deployment: " + e.getMessage())
+            // parameters that fail the schema are bad input: 422 (Prefect 3.9 answers an update with 409)
+            throw status == 409 ? new ApiException(422, "Error updating deployment: " + e.getMessage())
                     : ApiException.invalid("", "Value error, " + e.getMessage());
         }
     }

@@ -140,14 +140,16 @@ final class RunRows {
     }
 
     /**
-     * The run and, in the same statement, what Prefect relates its state events to: flow, work queue and pool, the
-     * parent task run, and the tags of the run, flow and parent.
+     * The run and, in the same statement, what Prefect relates its state events to: flow, deployment, work queue and
+     * pool, the parent task run, and the tags of the run, flow, deployment and parent.
      */
     private static LockedFlowRun flowRunWithRelated(Connection c, UUID workspaceId, UUID id, String lock) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("""
-                select r.body, f.id, f.name, f.tags, q.id, q.name, p.id, p.name, p.type, t.id, t.name, t.body->'tags'
+                select r.body, f.id, f.name, f.tags, q.id, q.name, p.id, p.name, p.type, t.id, t.name, t.body->'tags',
+                       d.id, d.name, d.tags
                 from flow_run r
                 left join flow f on f.id = r.flow_id and f.workspace_id = r.workspace_id
+                left join deployment d on d.id = r.deployment_id and d.workspace_id = r.workspace_id
                 left join work_queue q on q.id = r.work_queue_id and q.workspace_id = r.workspace_id
                 left join work_pool p on p.id = q.work_pool_id
                 left join task_run t on t.id = (r.body->>'parent_task_run_id')::uuid and t.workspace_id = r.workspace_id
@@ -161,8 +163,9 @@ final class RunRows {
     }
 
     /**
-     * Prefect's related resources of a flow-run event, in its order: flow, work queue, work pool (with its type),
-     * parent task run, then one {@code prefect.tag.<tag>} per tag of the run, flow and parent, sorted.
+     * Prefect's related resources of a flow-run event, in its order: flow, deployment, work queue, work pool (with its
+     * type), parent task run, then one {@code prefect.tag.<tag>} per tag of the run, flow, deployment and parent,
+     * sorted. (Prefect adds the run's creator when a deployment or automation made it; Steward keeps no creator.)
      */
     private static JsonArray related(ResultSet rs) throws SQLException {
         JsonArrayBuilder out = Json.createArrayBuilder();
@@ -173,6 +176,10 @@ final class RunRows {
             out.add(resource("flow", rs.getString(2), "flow", rs.getString(3)));
             java.sql.Array flowTags = rs.getArray(4);
             if (flowTags != null) tags.addAll(java.util.List.of((String[]) flowTags.getArray()));
+        }
+        if (rs.getString(13) != null) {
+            out.add(resource("deployment", rs.getString(13), "deployment", rs.getString(14)));
+            tags.addAll(java.util.List.of((String[]) rs.getArray(15).getArray()));
         }
         if (rs.getString(5) != null) out.add(resource("work-queue", rs.getString(5), "work-queue", rs.getString(6)));
         if (rs.getString(7) != null) {

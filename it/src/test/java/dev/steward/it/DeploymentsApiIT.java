@@ -95,13 +95,27 @@ class DeploymentsApiIT {
         assertEquals("SCHEDULED", run.getJsonObject("state").getString("type"));
         assertEquals(id, run.getJsonObject("labels").getString("prefect.deployment.id"));
         assertEquals(1, runsOf(id).size());
+        // its state event is related to the deployment, after the flow, as Prefect relates it, and to its tags
+        JsonObject scheduled = api.post("/events/filter", "{\"filter\":{\"event\":{\"name\":[\"prefect.flow-run.Scheduled\"]},"
+                + "\"resource\":{\"id\":[\"prefect.flow-run." + run.getString("id") + "\"]}}}").expect(200).object()
+                .getJsonArray("events").getJsonObject(0);
+        List<String> related = scheduled.getJsonArray("related").stream()
+                .map(r -> r.asJsonObject().getString("prefect.resource.id")).toList();
+        assertEquals("prefect.deployment." + id, related.get(1), related.toString());
+        assertEquals("deployment", scheduled.getJsonArray("related").getJsonObject(1).getString("prefect.resource.role"));
+        assertTrue(related.containsAll(List.of("prefect.tag.dep", "prefect.tag.mine")), related.toString());
 
-        String detail = api.post("/deployments/" + id + "/create_flow_run", "{\"parameters\":{\"x\":\"one\"}}").expect(409).detail();
+        String detail = api.post("/deployments/" + id + "/create_flow_run", "{\"parameters\":{\"x\":\"one\"}}").expect(422).detail();
         assertTrue(detail.contains("Validation failed for field 'x'"), detail);
         api.post("/deployments/" + id + "/create_flow_run", "{\"parameters\":{\"x\":\"one\"},\"enforce_parameter_schema\":false}").expect(201);
+        String patched = api.patch("/deployments/" + id, "{\"parameters\":{\"x\":\"one\"}}").expect(422).detail();
+        assertTrue(patched.contains("Validation failed for field 'x'"), patched);
         String bad = api.post("/deployments/", "{\"name\":\"bad\",\"flow_id\":\"" + flowId + "\",\"parameters\":{\"x\":[]},"
                 + "\"parameter_openapi_schema\":" + SCHEMA + "}").expect(422).body();
         assertTrue(bad.contains("Validation failed for field 'x'"), bad);
+        String noPool = api.post("/deployments/", "{\"name\":\"nowhere\",\"flow_id\":\"" + flowId + "\","
+                + "\"work_pool_name\":\"no-such-pool\"}").expect(422).body();
+        assertTrue(noPool.contains("Work pool \\\"no-such-pool\\\" not found") && noPool.contains("work_pool_name"), noPool);
         api.post("/deployments/00000000-0000-0000-0000-000000000000/create_flow_run", "{}").expect(404);
     }
 
