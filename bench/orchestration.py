@@ -19,8 +19,11 @@ Per server and run:
 The driver keeps its own work out of the timed loops (frames built beforehand, a lean HTTP/1.1 client), because it
 shares the 2 cores with the server: it must not be what is measured.
 
-A warm-up round (discarded; --warmup-events, --warmup-duration: long enough for the JVM's JIT to settle) precedes
-the measured runs; servers alternate within each run so slow drift on a shared machine hits both alike.
+A warm-up round (discarded; --warmup-events, --warmup-duration) precedes the measured runs, and --warmup-extra gives
+a JVM server more of them alone (its JIT compiles for minutes after start; a Python server has nothing to warm up).
+Before each phase the driver waits until the machine is quiet (--quiet-cpu), so that what a server still does after
+its answers (Prefect persists events and runs services for seconds) is not charged to the next one measured.
+Servers alternate within each run so slow drift on a shared machine hits both alike.
 
 Targets: --target NAME=API_URL --dsn NAME=POSTGRES_DSN [--auth-env NAME=ENV_VAR] [--label NAME=TEXT]
          [--events-table NAME=TABLE]; NAME "steward" and "prefect" give the ratio steward/prefect.
@@ -538,6 +541,9 @@ def report(targets: list[Target], args) -> str:
         ext = sorted({r.get("websocket_extensions", "?") for r in t.ingest})
         lines.append(f"  {t.label}: /events/in WebSocket extensions negotiated: {', '.join(ext)}")
 
+    if BUSY_STARTS:
+        lines.append(f"  WARNING: {len(BUSY_STARTS)} phase(s) started on a busy machine (not quiet after "
+                     f"{args.quiet_timeout:g} s): something else ran; compare with care")
     lines.append("")
     lines.append("Goals (medians)")
     if "steward" not in by_name:
@@ -579,6 +585,42 @@ def parse_named(values: list[str], option: str) -> dict[str, str]:
     return out
 
 
+def cpu_busy_fraction(window: float) -> float:
+    """The share of all cores busy over the window, from /proc/stat (Linux)."""
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return sum(fields) - idle, sum(fields)
+    busy0, total0 = sample()
+    time.sleep(window)
+    busy1, total1 = sample()
+    return (busy1 - busy0) / max(1, total1 - total0)
+
+
+BUSY_STARTS: list[float] = []  # the busy share of the cores when a phase had to start before the machine was quiet
+
+
+async def quiesce(args) -> float:
+    """Waits until the machine is quiet before the next phase: a server's work does not end with its answers (Prefect's
+    server persists events and runs its services for seconds after a load), and whatever still runs would be charged
+    to the next server measured. Quiet = under --quiet-cpu of all cores busy for two windows in a row."""
+    start = time.monotonic()
+    await asyncio.sleep(args.settle)
+    quiet_windows = 0
+    while quiet_windows < 2:
+        busy = await asyncio.to_thread(cpu_busy_fraction, 0.5)
+        quiet_windows = quiet_windows + 1 if busy < args.quiet_cpu else 0
+        if time.monotonic() - start > args.quiet_timeout:
+            log(f"machine not quiet after {args.quiet_timeout:g} s ({busy:.0%} of the cores busy); going on")
+            BUSY_STARTS.append(busy)
+            break
+    waited = time.monotonic() - start
+    if waited > args.settle + 2:
+        log(f"waited {waited:.0f} s for the machine to be quiet")
+    return waited
+
+
 async def one_round(targets: list[Target], args, events: int, duration: float, tag: str, keep: bool) -> None:
     for t in targets:
         log(f"{t.label}: ingest of {events:,} events ({tag})")
@@ -597,17 +639,19 @@ async def one_round(targets: list[Target], args, events: int, duration: float, t
             + f" ({drained['drain_s']:.1f} s after the measurement)")
         # the flow run ends, as the client's flow engine would end it (not timed)
         await set_state_checked(t, uuid.UUID(res["flow_run_id"]), ce.completed_body(uuid.UUID(res["flow_run_id"])))
-        await asyncio.sleep(args.settle)
+        res["quiesce_s"] = await quiesce(args)
         if keep:
             t.ingest.append(res)
         log(f"{t.label}: set_state at {args.rate:g}/s for {duration:g} s ({tag})")
+        quiet_s = res["quiesce_s"]
         res = await run_set_state(t, args.rate, duration, args.lag, tag, args.http_connections)
         res["after_backlog"] = not drained["drained"]
+        res["quiesce_s"] = quiet_s
         log(f"{t.label}: set_state p50 {res['p50_ms']:.1f} ms, p99 {res['p99_ms']:.1f} ms, "
             f"{res['achieved_rate']:.0f} req/s, {res['errors']} error(s)")
         if keep:
             t.set_state.append(res)
-        await asyncio.sleep(args.settle)
+        await quiesce(args)
 
 
 async def main_async(args) -> int:
@@ -636,6 +680,13 @@ async def main_async(args) -> int:
             log("warm-up round (discarded)")
             await one_round(targets, args, max(3, args.warmup_events), max(1.0, args.warmup_duration),
                             f"{stamp}-warmup", keep=False)
+        # a JVM compiles its hot code for minutes after start (C2); a Python server has nothing to warm up
+        extra = {name: int(n) for name, n in parse_named(args.warmup_extra, "--warmup-extra").items()}
+        for t in targets:
+            for j in range(extra.get(t.name, 0)):
+                log(f"{t.label}: extra warm-up round {j + 1} of {extra[t.name]} (discarded)")
+                await one_round([t], args, max(3, args.warmup_events), max(1.0, args.warmup_duration),
+                                f"{stamp}-warmup-extra{j + 1}", keep=False)
         for i in range(args.runs):
             order = targets if i % 2 == 0 else list(reversed(targets))
             log(f"run {i + 1} of {args.runs}")
@@ -677,10 +728,15 @@ def main() -> int:
     p.add_argument("--http-connections", type=int, default=20)
     p.add_argument("--warmup-events", type=int, default=3000)
     p.add_argument("--warmup-duration", type=float, default=20.0)
+    p.add_argument("--warmup-extra", action="append", default=[],
+                   help="NAME=ROUNDS: more warm-up rounds for that target only (a JVM's JIT)")
     p.add_argument("--drain-timeout", type=float, default=600.0,
                    help="after an ingest run, wait at most this long (untimed) until every event is stored, so "
                         "set_state does not run against a backlog")
-    p.add_argument("--settle", type=float, default=3.0, help="pause after each phase")
+    p.add_argument("--settle", type=float, default=3.0, help="pause after each phase, before waiting for quiet")
+    p.add_argument("--quiet-cpu", type=float, default=0.15,
+                   help="a phase starts when under this share of all cores is busy (two 0.5 s windows in a row)")
+    p.add_argument("--quiet-timeout", type=float, default=180.0, help="longest wait for the machine to be quiet")
     p.add_argument("--json-out")
     args = p.parse_args()
     if args.events < 3:

@@ -14,6 +14,8 @@
 #                      then recorded/elapsed, marked as incomplete
 #   --drain-timeout S  after each ingest run, wait at most S seconds (untimed, default 600) until every event is
 #                      stored (task_run_state and events table) before set_state is measured
+#   --jvm-warmup N     warm-up rounds for Steward alone after the common one (default 3): its JIT compiles for
+#                      minutes after start; Prefect's Python server has nothing to warm up
 #
 # What it prints (medians of the runs): task-run state events recorded per second, end to end (first event sent
 # over /events/in until every event has its task_run_state row in PostgreSQL), and set_state latency p50/p99 at the
@@ -42,7 +44,7 @@ OUT="$HERE/out"
 STATE="$ROOT/.steward"
 PREFECT_DB="prefect_bench"
 
-RUNS=5 EVENTS=30000 CONNECTIONS=4 RATE=200 DURATION=15 ONLY="" INGEST_TIMEOUT=600 DRAIN_TIMEOUT=600
+RUNS=5 EVENTS=30000 CONNECTIONS=4 RATE=200 DURATION=15 ONLY="" INGEST_TIMEOUT=600 DRAIN_TIMEOUT=600 JVM_WARMUP=3
 EXTRA=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -54,6 +56,7 @@ while [[ $# -gt 0 ]]; do
     --only) ONLY="$2"; shift 2 ;;
     --ingest-timeout) INGEST_TIMEOUT="$2"; shift 2 ;;
     --drain-timeout) DRAIN_TIMEOUT="$2"; shift 2 ;;
+    --jvm-warmup) JVM_WARMUP="$2"; shift 2 ;;
     --) shift; EXTRA=("$@"); break ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "orchestration.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -234,7 +237,7 @@ set +e
   cd "$HERE"
   exec "$PY" orchestration.py "${TARGET_ARGS[@]}" --runs "$RUNS" --events "$EVENTS" --connections "$CONNECTIONS" \
     --rate "$RATE" --duration "$DURATION" --ingest-timeout "$INGEST_TIMEOUT" --drain-timeout "$DRAIN_TIMEOUT" \
-    --json-out "$OUT/orchestration-$STAMP.json" "${EXTRA[@]}"
+    --warmup-extra steward="$JVM_WARMUP" --json-out "$OUT/orchestration-$STAMP.json" "${EXTRA[@]}"
 ) | tee -a "$REPORT"
 rc=${PIPESTATUS[0]}
 set -e
