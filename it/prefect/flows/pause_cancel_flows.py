@@ -1,10 +1,11 @@
-"""A flow that pauses and one that runs until told to stop (see it/prefect/tests/test_pause_and_cancel.py)."""
+"""Flows that pause (one waiting for input) and one that runs until told to stop (it/prefect/tests/test_pause_and_cancel.py)."""
 
 import pathlib
 import time
 
 from prefect import flow, task
 from prefect.flow_runs import pause_flow_run
+from prefect.input import RunInput
 
 
 @task
@@ -19,6 +20,18 @@ def pausing(timeout: int) -> str:
     pause_flow_run(timeout=timeout, poll_interval=1)
     step(2)
     return "resumed"
+
+
+class Approval(RunInput):
+    approver: str
+    copies: int
+
+
+@flow
+def asking(timeout: int) -> str:
+    """Pauses until someone answers with an Approval (its schema is stored as a flow-run input), then uses it."""
+    answer = pause_flow_run(wait_for_input=Approval, timeout=timeout, poll_interval=1)
+    return f"{answer.approver} x{answer.copies}"
 
 
 @flow

@@ -72,6 +72,60 @@ def test_paused_flow_is_resumed_from_another_process():
             proc.kill()
 
 
+def test_flow_paused_for_input_is_resumed_with_an_answer_that_fits_its_schema():
+    name = f"asking-{uuid.uuid4().hex[:8]}"
+    proc = _start("asking", name, "120")
+    try:
+        with get_client(sync_client=True) as client:
+            run = _wait_for(client, name, "PAUSED", proc)
+            keyset = run.state.state_details.run_input_keyset
+            assert keyset and set(keyset) >= {"schema", "response"}, keyset
+            schema = client.read_flow_run_input(run.id, keyset["schema"])
+            assert '"approver"' in schema and '"copies"' in schema, schema
+            # an answer that does not fit the schema is refused and the run stays paused
+            refused = client.resume_flow_run(run.id, run_input={"approver": "ann", "copies": "many"})
+            assert refused.status.value == "REJECT" and "copies" in refused.details.reason, refused
+            assert client.read_flow_run(run.id).state.type.value == "PAUSED"
+            accepted = client.resume_flow_run(run.id, run_input={"approver": "ann", "copies": 3})
+            assert accepted.status.value == "ACCEPT", accepted
+            out, err = _finish(proc)
+            assert proc.returncode == 0 and "result ann x3" in out, out + err
+            assert client.read_flow_run(run.id).state.type.value == "COMPLETED"
+            # the answer is kept as an input of the run, beside the schema
+            keys = [i.key for i in client.filter_flow_run_input(run.id, key_prefix="", limit=10, exclude_keys=set())]
+            assert keyset["schema"] in keys and keyset["response"] in keys, keys
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_inputs_sent_to_a_run_are_received_in_order_and_can_be_deleted():
+    import httpx
+    from prefect.input.run_input import receive_input, send_input
+
+    with get_client(sync_client=True) as client:
+        flow_id = client.create_flow_from_name(f"inbox-{uuid.uuid4().hex[:8]}")
+        answer = client._client.post("/flow_runs/", json={"flow_id": str(flow_id)})
+        answer.raise_for_status()
+        run_id = uuid.UUID(answer.json()["id"])
+        send_input("hello", flow_run_id=run_id, sender="test-a")
+        send_input("world", flow_run_id=run_id, sender="test-b")
+        received = []
+        for item in receive_input(str, flow_run_id=run_id, timeout=20, poll_interval=0.5, with_metadata=True):
+            received.append((item.value, item.metadata.sender))
+            if len(received) == 2:
+                break
+        assert received == [("hello", "test-a"), ("world", "test-b")], received
+        inputs = client.filter_flow_run_input(run_id, key_prefix="", limit=10, exclude_keys=set())
+        assert len(inputs) == 2
+        client.delete_flow_run_input(run_id, inputs[0].key)
+        with pytest.raises(httpx.HTTPStatusError) as gone:
+            client.read_flow_run_input(run_id, inputs[0].key)
+        assert gone.value.response.status_code == 404
+        left = client.filter_flow_run_input(run_id, key_prefix="", limit=10, exclude_keys=set())
+        assert [i.key for i in left] == [inputs[1].key]
+
+
 def test_pause_that_times_out_fails_the_flow():
     name = f"pause-timeout-{uuid.uuid4().hex[:8]}"
     proc = _start("pausing", name, "3")

@@ -9,6 +9,7 @@ import dev.steward.orchestration.RunFilters;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.ParameterSchema;
 import dev.steward.workers.WorkPool;
 import dev.steward.workers.WorkPools;
 import dev.steward.workers.WorkQueues;

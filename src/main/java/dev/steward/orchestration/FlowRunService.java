@@ -3,9 +3,10 @@ package dev.steward.orchestration;
 import dev.steward.audit.AuditTrail;
 import dev.steward.events.RunEvent;
 import dev.steward.platform.ApiException;
-import dev.steward.workers.WorkQueues;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.ParameterSchema;
+import dev.steward.workers.WorkQueues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
@@ -212,9 +213,9 @@ public class FlowRunService {
     /**
      * {@code POST /flow_runs/{id}/resume}: a PAUSED run is proposed RUNNING (a blocking, in-process pause: the paused
      * client polls until it sees it) or, after a reschedule pause (suspend), SCHEDULED "Resuming"; the flow rules
-     * decide, as for set_state. A pause that waits for input (run_input_keyset) needs the input's schema, stored
-     * through Prefect's flow-run input API, which Steward does not have yet: such a run is refused with Prefect's
-     * answer for a missing schema. Without a keyset, run_input is ignored, as in Prefect.
+     * decide, as for set_state. A pause that waits for input (run_input_keyset) takes only a run_input that fits the
+     * schema the paused client stored as a flow-run input; once the run resumes, the input is stored under the
+     * keyset's response key for the client to read. Without a keyset, run_input is ignored, as in Prefect.
      */
     @Transactional
     public Orchestrated resume(UUID id, Body body) {
@@ -230,16 +231,53 @@ public class FlowRunService {
                             .add("reason", "Cannot resume a flow run that is not paused.")).build(), false);
         }
         JsonObject details = state.getJsonObject("state_details");
-        if (details.get("run_input_keyset") instanceof JsonObject) {
-            // Prefect answers this REJECT with abort_details, and so does Steward
-            return new Orchestrated(Json.createObjectBuilder().add("state", state).add("status", "REJECT")
-                    .add("details", Json.createObjectBuilder().add("type", "abort_details")
-                            .add("reason", "Run input schema not found.")).build(), false);
+        JsonObject keyset = details.get("run_input_keyset") instanceof JsonObject k ? k : null;
+        JsonObject input = runInput instanceof JsonObject o ? o : JsonValue.EMPTY_JSON_OBJECT;
+        if (keyset != null) {
+            String refusal = inputRefusal(id, keyset, input);
+            if (refusal != null) {
+                // Prefect answers these REJECTs with abort_details, and so does Steward
+                return new Orchestrated(Json.createObjectBuilder().add("state", state).add("status", "REJECT")
+                        .add("details", Json.createObjectBuilder().add("type", "abort_details")
+                                .add("reason", refusal)).build(), false);
+            }
         }
         String proposal = details.get("pause_reschedule") == JsonValue.TRUE
                 ? "{\"type\":\"SCHEDULED\",\"name\":\"Resuming\",\"state_details\":{\"scheduled_time\":\"" + Instant.now() + "\"}}"
                 : "{\"type\":\"RUNNING\"}";
-        return setState(id, Body.parse("{\"state\":" + proposal + "}"));
+        Orchestrated result = setState(id, Body.parse("{\"state\":" + proposal + "}"));
+        if (keyset != null && !input.isEmpty() && "ACCEPT".equals(result.result().getString("status"))
+                && keyset.get("response") instanceof JsonString response) {
+            // the answer the paused flow reads back once it runs again, stored with the state that resumed it
+            jdbc((c, ws) -> {
+                FlowRunInputs.insert(c, ws, id, response.getString(), input.toString(), null);
+                return null;
+            });
+        }
+        return result;
+    }
+
+    /**
+     * Why a run paused for input cannot be resumed with this input, or null: Prefect's reasons (no schema stored
+     * under the keyset's schema key, a schema that is not JSON, an input that does not fit it). Values are taken as
+     * given: Prefect's hydration of {"__prefect_kind": ...} placeholders (Jinja, workspace variables) is not done.
+     */
+    private String inputRefusal(UUID id, JsonObject keyset, JsonObject input) {
+        if (!(keyset.get("schema") instanceof JsonString schemaKey)) return "Run input schema not found.";
+        Optional<FlowRunInputs.Input> stored = jdbc((c, ws) -> FlowRunInputs.read(c, ws, id, schemaKey.getString()));
+        if (stored.isEmpty()) return "Run input schema not found.";
+        JsonObject schema;
+        try {
+            schema = Json.parseObject(stored.get().value());
+        } catch (RuntimeException e) {
+            return "Run input schema is not valid JSON.";
+        }
+        try {
+            ParameterSchema.validate(input, schema, false);
+            return null;
+        } catch (ParameterSchema.Invalid e) {
+            return "Reason: " + e.getMessage();
+        }
     }
 
     /** {@code PATCH /flow_runs/{id}}: the fields of {@link FlowRunUpdate} present in the body replace the old ones. */

@@ -27,7 +27,10 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
-/** Prefect 3's flow runs API under a workspace (create, read, update, labels, delete, set_state, resume, filter, count, history). */
+/**
+ * Prefect 3's flow runs API under a workspace (create, read, update, labels, delete, set_state, resume, inputs, filter,
+ * count, history).
+ */
 @Path("/workspaces/{workspace}/flow_runs")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,6 +44,9 @@ public class FlowRunsResource {
 
     @Inject
     RunGraph graph;
+
+    @Inject
+    FlowRunInputs inputs;
 
     @PersistenceContext(unitName = "steward")
     EntityManager em;
@@ -122,6 +128,37 @@ public class FlowRunsResource {
     public Response resume(@PathParam("id") String id, String text) {
         FlowRunService.Orchestrated result = runs.resume(uuid(id), Body.parse(text));
         return Response.status(result.newState() ? 201 : 200).entity(result.result()).build();
+    }
+
+    /** Prefect's flow-run input API: create (201, no body), filter by key prefix, read a value, delete. */
+    @POST
+    @Path("{id}/input")
+    @MinRole(Role.DEVELOPER)
+    public Response createInput(@PathParam("id") String id, String text) {
+        inputs.create(uuid(id), Body.parse(text));
+        return Response.status(201).entity("null").build();
+    }
+
+    @POST
+    @Path("{id}/input/filter")
+    public JsonValue filterInputs(@PathParam("id") String id, String text) {
+        return inputs.filter(uuid(id), Body.parse(text));
+    }
+
+    /** The value as Prefect answers it: the stored text, as text/plain. */
+    @GET
+    @Path("{id}/input/{key}")
+    public Response readInput(@PathParam("id") String id, @PathParam("key") String key) {
+        return inputs.value(uuid(id), key).map(v -> Response.ok(v, MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).build())
+                .orElseThrow(() -> new ApiException(404, "Flow run input not found"));
+    }
+
+    @DELETE
+    @Path("{id}/input/{key}")
+    @MinRole(Role.DEVELOPER)
+    public Response deleteInput(@PathParam("id") String id, @PathParam("key") String key) {
+        if (!inputs.delete(uuid(id), key)) throw new ApiException(404, "Flow run input not found");
+        return Response.noContent().build();
     }
 
     @POST

@@ -217,4 +217,46 @@ class FlowRunsApiIT {
         api.post("/logs/", "[{\"name\":\"x\",\"level\":20,\"message\":\"m\"}]").expect(422);
         Workspaces.api(ws, Workspaces.issueKey(ws, "viewer")).post("/flow_runs/", "{\"flow_id\":\"" + flowId + "\"}").expect(403);
     }
+
+    /** Prefect's flow-run input API: keys unique per run, values as text, filter by prefix, delete; bad input. */
+    @Test
+    void inputsOfARun() {
+        String ws = Workspaces.create("inputs");
+        Api api = Workspaces.api(ws, Workspaces.issueKey(ws, "developer"));
+        String flowId = api.post("/flows/", "{\"name\":\"inputs\"}").expect(201).object().getString("id");
+        String id = api.post("/flow_runs/", "{\"flow_id\":\"" + flowId + "\"}").expect(201).object().getString("id");
+        String path = "/flow_runs/" + id + "/input";
+        api.post(path, "{\"key\":\"a-1\",\"value\":\"{\\\"x\\\": 1}\",\"sender\":\"me\"}").expect(201);
+        api.post(path, "{\"key\":\"a-2\",\"value\":\"two\"}").expect(201);
+        api.post(path, "{\"key\":\"b-1\",\"value\":\"three\"}").expect(201);
+        assertTrue(api.post(path, "{\"key\":\"a-1\",\"value\":\"again\"}").expect(409).detail().contains("already exists"));
+        Api.Reply value = api.get(path + "/a-1").expect(200);
+        assertEquals("{\"x\": 1}", value.body(), "the value as stored, not re-encoded");
+        assertTrue(value.raw().headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+
+        var page = api.post(path + "/filter", "{\"prefix\":\"a-\",\"limit\":10}").expect(200).array();
+        assertEquals(List.of("a-1", "a-2"), page.stream().map(v -> v.asJsonObject().getString("key")).toList());
+        assertEquals("me", page.getJsonObject(0).getString("sender"));
+        assertEquals(id, page.getJsonObject(0).getString("flow_run_id"));
+        assertEquals(1, api.post(path + "/filter", "{\"prefix\":\"a-\"}").expect(200).array().size(), "limit defaults to 1");
+        assertEquals(List.of("a-2", "b-1"), api.post(path + "/filter", "{\"prefix\":\"\",\"limit\":5,\"exclude_keys\":[\"a-1\"]}")
+                .expect(200).array().stream().map(v -> v.asJsonObject().getString("key")).toList());
+
+        api.delete(path + "/a-2").expect(204);
+        api.delete(path + "/a-2").expect(404);
+        api.get(path + "/a-2").expect(404);
+        // bad input: a 4xx with a detail, never a 5xx
+        api.post(path, "{\"key\":\"Upper_Case\",\"value\":\"v\"}").expect(422);
+        api.post(path, "{\"key\":\"k\"}").expect(422);
+        api.post(path, "{\"key\":\"k\",\"value\":7}").expect(422);
+        api.post(path, "not json").expect(422);
+        api.post(path + "/filter", "{}").expect(422);
+        api.post(path + "/filter", "{\"prefix\":\"a\",\"limit\":-1}").expect(422);
+        api.post("/flow_runs/00000000-0000-0000-0000-000000000000/input", "{\"key\":\"k\",\"value\":\"v\"}").expect(404);
+        api.post("/flow_runs/not-a-uuid/input", "{\"key\":\"k\",\"value\":\"v\"}").expect(404);
+        Workspaces.api(ws, Workspaces.issueKey(ws, "viewer")).post(path, "{\"key\":\"v-1\",\"value\":\"v\"}").expect(403);
+        // a run's deletion takes its inputs with it
+        api.delete("/flow_runs/" + id).expect(204);
+        api.get(path + "/b-1").expect(404);
+    }
 }

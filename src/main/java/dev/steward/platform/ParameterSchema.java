@@ -1,4 +1,4 @@
-package dev.steward.deployments;
+package dev.steward.platform;
 
 import dev.harrel.jsonschema.Dialects;
 import dev.harrel.jsonschema.Error;
@@ -7,7 +7,6 @@ import dev.harrel.jsonschema.SchemaResolver;
 import dev.harrel.jsonschema.Validator;
 import dev.harrel.jsonschema.ValidatorFactory;
 import dev.harrel.jsonschema.providers.JakartaJsonNode;
-import dev.steward.platform.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -17,15 +16,15 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * A deployment's parameter_openapi_schema checked as Prefect checks it (utilities/schema_tools/validation.py): JSON
- * Schema draft 2020-12 (dev.harrel's validator, over Jakarta JSON), after Prefect's preprocessing of the schemas the
- * client generates (an optional property that has no default also takes null; a list of tuple items becomes
+ * Values checked against a JSON Schema that Prefect's client generated (a deployment's parameter_openapi_schema, a
+ * paused run's input schema) as Prefect checks them (utilities/schema_tools/validation.py): JSON Schema draft 2020-12
+ * (dev.harrel's validator, over Jakarta JSON), after Prefect's preprocessing of the schemas the client generates (an optional property that has no default also takes null; a list of tuple items becomes
  * prefixItems), with no remote reference ever fetched. Messages follow Prefect's: "Validation failed for field 'x'.
  * Failure reason: ...".
  */
-final class ParameterSchema {
+public final class ParameterSchema {
     /** A failed check; the message says why. */
-    static final class Invalid extends Exception {
+    public static final class Invalid extends Exception {
         Invalid(String message) {
             super(message, null, false, false);
         }
@@ -40,7 +39,7 @@ final class ParameterSchema {
     }
 
     /** Whether {@code schema} is a valid draft 2020-12 schema (Prefect's check_schema); else why not. */
-    static void checkSchema(JsonObject schema) throws Invalid {
+    public static void checkSchema(JsonObject schema) throws Invalid {
         try {
             factory().createValidator().registerSchema(URI.create("urn:steward:parameters"), schema);
         } catch (InvalidSchemaException e) {
@@ -56,7 +55,7 @@ final class ParameterSchema {
      * Checks the parameters against the schema.
      * @param ignoreRequired Prefect's ignore_required: a deployment's default parameters may leave required ones out
      */
-    static void validate(JsonObject parameters, JsonObject schema, boolean ignoreRequired) throws Invalid {
+    public static void validate(JsonObject parameters, JsonObject schema, boolean ignoreRequired) throws Invalid {
         JsonObject prepared = preprocess(schema, ignoreRequired);
         Validator.Result result;
         try {

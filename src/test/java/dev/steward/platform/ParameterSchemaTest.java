@@ -1,10 +1,9 @@
-package dev.steward.deployments;
+package dev.steward.platform;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
