@@ -126,9 +126,10 @@ class PrefectCli:
         self.exe = exe
         self.timeout = timeout
 
-    def _popen(self, args: tuple[str, ...]) -> subprocess.Popen:
+    def _popen(self, args: tuple[str, ...], cwd: str | None = None) -> subprocess.Popen:
         return subprocess.Popen(
             [self.exe, *args],
+            cwd=cwd,
             stdin=subprocess.DEVNULL,  # non-interactive: `unset` does not prompt
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -146,8 +147,8 @@ class PrefectCli:
             stderr += f"\n[killed after {self.timeout}s]"
         return CliResult(list(args), proc.returncode, stdout, stderr)
 
-    def __call__(self, *args: str) -> CliResult:
-        return self._finish(args, self._popen(args))
+    def __call__(self, *args: str, cwd: str | None = None) -> CliResult:
+        return self._finish(args, self._popen(args, cwd))
 
     def many(self, *commands: tuple[str, ...]) -> list[CliResult]:
         """Run independent commands concurrently (CLI start-up dominates their time)."""

@@ -106,6 +106,28 @@ def test_on_demand_run_completes(workers, prefect_cli):
         assert run.infrastructure_pid
 
 
+def test_prefect_deploy_from_the_cli_runs_and_inspects(workers, prefect_cli):
+    name = f"cli-{RUN_ID}"
+    result = prefect_cli("--no-prompt", "deploy", "deployment_flows.py:doubler", "--name", name, "--pool", POOL,
+                         "--param", "x=5", "--cron", "0 9 * * *", "--timezone", "Europe/Paris", "--job-variable",
+                         f"command={sys.executable} -m prefect.engine", cwd=str(FLOWS))
+    assert result.returncode == 0 and "successfully created" in result.stdout, str(result)
+    inspected = prefect_cli("deployment", "inspect", f"doubler/{name}")
+    assert inspected.returncode == 0, str(inspected)
+    assert "'cron': '0 9 * * *'" in inspected.stdout and "Europe/Paris" in inspected.stdout, inspected.stdout
+    assert f"'work_pool_name': '{POOL}'" in inspected.stdout, inspected.stdout
+    assert "'automations': []" in inspected.stdout, inspected.stdout
+    run = prefect_cli("deployment", "run", f"doubler/{name}")
+    assert run.returncode == 0, str(run)
+    with _client() as client:
+        deployment = client.read_deployment_by_name(f"doubler/{name}")
+        assert deployment.entrypoint == "deployment_flows.py:doubler" and deployment.parameters == {"x": 5}
+        runs = [r for r in client.read_flow_runs(deployment_filter=_by_id(deployment.id)) if not r.auto_scheduled]
+        assert len(runs) == 1, runs
+        done = _final(client, runs[0].id)
+        assert done.state.type.value == "COMPLETED", done.state
+
+
 def test_scheduled_run_completes(workers):
     from prefect.client.schemas.schedules import IntervalSchedule
 
