@@ -92,11 +92,12 @@ public class TaskRunRecorder {
 
     void record(@Observes IngestedEvents batch) {
         Instant now = batch.received();
+        String nowText = now.toString(); // the same for every event of the batch
         List<Recorded> states = new ArrayList<>();
         // the newest state of each task run in the batch; sorted by id so that concurrent batches lock rows in one order
         Map<UUID, Recorded> newest = new TreeMap<>();
         for (RunEvent event : batch.events()) {
-            Recorded r = recorded(event, now);
+            Recorded r = recorded(event, nowText);
             if (r == null) continue;
             states.add(r);
             Recorded before = newest.get(r.taskRunId());
@@ -109,7 +110,7 @@ public class TaskRunRecorder {
         });
     }
 
-    private static Recorded recorded(RunEvent event, Instant now) {
+    private static Recorded recorded(RunEvent event, String now) {
         String resourceId = event.resource().getString("prefect.resource.id", "");
         if (!event.name().startsWith(PREFIX) || !resourceId.startsWith(PREFIX)) return null;
         UUID taskRunId;
@@ -173,13 +174,13 @@ public class TaskRunRecorder {
      *
      * @throws RuntimeException when a time or the run time is not what Prefect's TaskRun schema takes
      */
-    private static String serverFields(JsonObject taskRun, UUID id, UUID flowRunId, JsonObject state, Instant now) {
+    private static String serverFields(JsonObject taskRun, UUID id, UUID flowRunId, JsonObject state, String now) {
         Body given = Body.of(taskRun);
         Instant start = given.optionalInstant("start_time").orElse(null);
         Instant expected = given.optionalInstant("expected_start_time").orElse(null);
         double total = given.number("total_run_time", 0.0);
         return Json.createObjectBuilder()
-                .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
+                .add("id", id.toString()).add("created", now).add("updated", now)
                 .add("flow_run_id", flowRunId == null ? JsonValue.NULL : Json.createValue(flowRunId.toString()))
                 .add("start_time", RunJson.value(start))
                 .add("expected_start_time", RunJson.value(expected))

@@ -1,6 +1,9 @@
 package dev.steward.platform;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -37,6 +40,28 @@ public final class WebSocketFrames {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * A client frame's payload, unmasked into a new array eight bytes at a time: every event sent over
+     * {@code /events/in} passes here, and the byte-by-byte loop (its mask index defeats the JIT's vectorizing) was a
+     * visible share of the ingest's CPU.
+     */
+    static byte[] unmasked(byte[] buf, int payloadAt, int length, int maskAt) {
+        byte[] out = new byte[length];
+        long mask4 = (buf[maskAt] & 0xFFL) | (buf[maskAt + 1] & 0xFFL) << 8 | (buf[maskAt + 2] & 0xFFL) << 16
+                | (buf[maskAt + 3] & 0xFFL) << 24;
+        long mask8 = mask4 | mask4 << 32; // byte i of the payload takes mask byte i % 4; i % 8 == 0 at each long
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            LONGS.set(out, i, (long) LONGS.get(buf, payloadAt + i) ^ mask8);
+        }
+        for (; i < length; i++) {
+            out[i] = (byte) (buf[payloadAt + i] ^ buf[maskAt + (i & 3)]);
+        }
+        return out;
     }
 
     /** One unfragmented, unmasked server frame. */
@@ -155,11 +180,7 @@ public final class WebSocketFrames {
                 return false;
             }
             int maskAt = start + header;
-            int payloadAt = maskAt + 4;
-            for (int i = 0; i < length; i++) {
-                buf[payloadAt + i] ^= buf[maskAt + (i & 3)];
-            }
-            byte[] payload = Arrays.copyOfRange(buf, payloadAt, payloadAt + (int) length);
+            byte[] payload = unmasked(buf, maskAt + 4, (int) length, maskAt);
             start += frameLength;
             if (start == end) {
                 start = 0;

@@ -73,6 +73,19 @@ class WebSocketFramesTest {
     }
 
     @Test
+    void payloadsOfEveryLengthAroundTheEightByteStepsAreUnmasked() throws Exception {
+        List<String> sent = new java.util.ArrayList<>();
+        for (int n = 0; n <= 40; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < n; i++) text.append((char) ('a' + (i * 7 + n) % 26));
+            sent.add("text:" + text);
+            byte[] frame = clientFrame(true, WebSocketFrames.TEXT, utf8(text.toString()));
+            reader.feed(frame, 0, frame.length);
+        }
+        assertEquals(sent, seen);
+    }
+
+    @Test
     void aFragmentedMessageMayHaveAPingInside() throws Exception {
         feed(clientFrame(false, WebSocketFrames.TEXT, utf8("hel")));
         feed(clientFrame(true, WebSocketFrames.PING, utf8("1")));
