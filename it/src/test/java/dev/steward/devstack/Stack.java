@@ -45,6 +45,8 @@ public final class Stack implements AutoCloseable {
     private final RedisService redis = new RedisService();
     private final KeycloakService keycloak;
     private final PayaraService payara = new PayaraService();
+    private final PayaraService secondPayara = new PayaraService();
+    private volatile int secondAppPort;
     private volatile boolean stopped;
 
     private Stack(Builder b) {
@@ -124,6 +126,23 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
+     * Starts a second instance of the app on a free port, sharing this stack's PostgreSQL, Redis and Keycloak (as two
+     * servers behind one load balancer would), once; later calls return its URL. It stops with the stack.
+     */
+    public synchronized String secondApp() {
+        if (secondAppPort == 0) {
+            int port = StackPorts.pickEphemeral().app();
+            progress.say("Payara Micro (second instance) starting on 127.0.0.1:%d (log %s)", port, log("payara-2"));
+            secondPayara.launch(config.payaraJar(), config.war(), port, stateDir.resolve("payara-2"), appEnvironment(),
+                    log("payara-2"));
+            secondPayara.awaitReady(port, PAYARA_TIMEOUT, progress);
+            secondAppPort = port;
+            progress.say("Payara Micro (second instance) ready on 127.0.0.1:%d", port);
+        }
+        return "http://127.0.0.1:" + secondAppPort;
+    }
+
+    /**
      * Stops in reverse order: Payara (the app first, so it does not log lost connections), Keycloak, Redis,
      * PostgreSQL. Safe to call more than once.
      */
@@ -134,6 +153,7 @@ public final class Stack implements AutoCloseable {
             progress.say("Stopping the Steward stack");
         }
         stopQuietly("Payara Micro", payara::stop);
+        stopQuietly("Payara Micro (second instance)", secondPayara::stop);
         stopQuietly("Keycloak", keycloak::stop);
         stopQuietly("Redis", redis::stop);
         stopQuietly("PostgreSQL", postgres::stop);
@@ -241,7 +261,7 @@ public final class Stack implements AutoCloseable {
     private void prepareLogDir() {
         try {
             Files.createDirectories(logDir());
-            for (String name : new String[] {"postgres", "redis", "keycloak", "payara"}) {
+            for (String name : new String[] {"postgres", "redis", "keycloak", "payara", "payara-2"}) {
                 Files.deleteIfExists(log(name));
             }
         } catch (IOException e) {
