@@ -24,6 +24,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
@@ -478,7 +479,9 @@ public class DeploymentService {
      */
     @Transactional
     public int scheduleRuns(UUID id, Instant start, Instant end, Duration minTime, int minRuns, int maxRuns) {
-        Deployment d = em.find(Deployment.class, id);
+        // FOR SHARE: a pause, update or deletion (each writes the row and deletes the deployment's scheduled runs)
+        // waits until these runs are committed, and one committed first is seen here
+        Deployment d = em.find(Deployment.class, id, LockModeType.PESSIMISTIC_READ);
         if (d == null || d.isPaused()) return 0;
         JsonObject doc = d.document();
         int made = 0;

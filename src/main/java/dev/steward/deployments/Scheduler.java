@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -69,9 +70,14 @@ public class Scheduler {
         for (Object[] row : tx.inNew(() -> due(now))) {
             UUID ws = (UUID) row[0];
             UUID id = (UUID) row[1];
-            made += TenantContext.supplyAs(ws, () -> tx.inNew(() -> deployments.scheduleRuns(id, now,
-                    now.plus(settings.maxScheduledTime()), settings.minScheduledTime(), settings.minRuns(),
-                    settings.maxRuns())));
+            try {
+                made += TenantContext.supplyAs(ws, () -> tx.inNew(() -> deployments.scheduleRuns(id, now,
+                        now.plus(settings.maxScheduledTime()), settings.minScheduledTime(), settings.minRuns(),
+                        settings.maxRuns())));
+            } catch (RuntimeException e) {
+                // one deployment that cannot be scheduled (its pool deleted, say) must not stop the others
+                LOG.log(Level.WARNING, "The scheduler could not make the runs of deployment " + id + ": " + e, e);
+            }
         }
         int total = made;
         if (total > 0) LOG.fine(() -> "The scheduler made " + total + " runs");

@@ -12,6 +12,7 @@ import dev.steward.platform.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -92,6 +93,9 @@ final class Schedules {
         }
     }
 
+    /** Python's timedelta.max, the longest interval Prefect's schema takes. */
+    private static final double MAX_INTERVAL_SECONDS = 999_999_999d * 86_400;
+
     private static Schedule interval(Body body, Instant now) {
         body.rejectUnknown(List.of("interval", "anchor_date", "timezone"));
         JsonValue raw = body.raw("interval");
@@ -99,6 +103,9 @@ final class Schedules {
         double seconds = n.doubleValue();
         if (!(seconds > 0) || !Double.isFinite(seconds)) {
             throw ApiException.invalid(body.location("interval"), "Value error, The interval must be positive");
+        }
+        if (seconds > MAX_INTERVAL_SECONDS) {
+            throw ApiException.invalid(body.location("interval"), "Input should be a valid timedelta, durations may not exceed 999,999,999 days");
         }
         Instant anchor = body.optionalInstant("anchor_date").orElse(now);
         ZoneId zone = zone(body, null);
@@ -114,7 +121,8 @@ final class Schedules {
             public List<Instant> dates(int max, Instant start, Instant end) {
                 ZonedDateTime first = anchor.atZone(effective);
                 // jump close to start by whole intervals, then walk (calendar days make the jump approximate)
-                long skip = Math.max(0, (long) Math.floor(Duration.between(anchor, start).toNanos() / (seconds * 1e9)) - 1);
+                Duration since = Duration.between(anchor, start); // in seconds: nanoseconds overflow after 292 years
+                long skip = Math.max(0, (long) Math.floor((since.getSeconds() + since.getNano() / 1e9) / seconds) - 1);
                 List<Instant> out = new ArrayList<>();
                 for (long k = skip, seen = 0; out.size() < max && seen <= MAX_ITERATIONS; k++, seen++) {
                     Instant t = first.plusDays(wholeDays * k).plus(rest.multipliedBy(k)).toInstant();
@@ -176,7 +184,7 @@ final class Schedules {
         Rule rule;
         try {
             rule = Rule.parse(text, zone);
-        } catch (IllegalArgumentException | InvalidRecurrenceRuleException e) {
+        } catch (IllegalArgumentException | DateTimeException | InvalidRecurrenceRuleException e) {
             throw ApiException.invalid(body.location("rrule"), "Value error, Invalid RRule string \"" + text + "\": " + e.getMessage());
         }
         JsonObject json = Json.createObjectBuilder().add("rrule", text).add("timezone", zone.getId()).build();

@@ -181,7 +181,7 @@ final class FlowRunRules {
             enforceCancellingToCancelledTransition(t);
             bypassCancellingFlowRunsWithNoInfra(t);
             preventPendingTransitions(t);
-            copyDeploymentLeaseToRunning(t);
+            copyDeploymentLease(t);
             if (slots != null) secureFlowConcurrencySlots(t, slots);
             ensureOnlyScheduledFlowsMarkedLate(t);
             handlePausingFlows(t);
@@ -293,8 +293,11 @@ final class FlowRunRules {
     }
 
     /** PENDING to RUNNING keeps the deployment slot's lease id, so the run's end can give the slot back. */
-    private static void copyDeploymentLeaseToRunning(Transition t) {
-        if (!t.open() || !PENDING.equals(t.fromType) || !t.toType.equals(RUNNING)) return;
+    private static void copyDeploymentLease(Transition t) {
+        // the slot stays with the run from PENDING through RUNNING and CANCELLING: a state proposed without the
+        // lease (a CANCELLING the UI or CLI sends) must keep it, or its end could not give the slot back
+        if (!t.open() || t.fromType == null || !NO_SLOT_FROM.contains(t.fromType) || !NO_SLOT_FROM.contains(t.toType)) return;
+        if (t.details().getOrDefault("deployment_concurrency_lease_id", JsonValue.NULL) != JsonValue.NULL) return;
         JsonValue lease = t.fromDetails().getOrDefault("deployment_concurrency_lease_id", JsonValue.NULL);
         if (lease == JsonValue.NULL) return;
         t.state = Json.createObjectBuilder(t.state).add("state_details",

@@ -74,6 +74,13 @@ class SchedulesTest {
     }
 
     @Test
+    void anIntervalAnchoredCenturiesAwayStillGivesItsDates() {
+        Instant now = Instant.parse("2026-11-21T00:00:00Z");
+        Schedules.Schedule s = Schedules.parse(Body.parse("{\"interval\":3600,\"anchor_date\":\"1700-01-01T00:00:00Z\"}"), now);
+        assertEquals(List.of(now, now.plusSeconds(3600)), s.dates(2, now, null));
+    }
+
+    @Test
     void rruleInItsTimeZoneWithExdates() {
         Schedules.Schedule s = parse("{\"rrule\":\"DTSTART:20260302T090000\\nRRULE:FREQ=WEEKLY;BYDAY=MO,WE\\n"
                 + "EXDATE:20260311T090000\",\"timezone\":\"America/New_York\"}");
@@ -97,6 +104,13 @@ class SchedulesTest {
                 .contains("Invalid RRule string"));
         assertTrue(assertThrows(ApiException.class, () -> parse("{\"interval\":-5}")).detail().toString()
                 .contains("positive"));
+        assertTrue(assertThrows(ApiException.class, () -> parse("{\"interval\":1e17}")).detail().toString()
+                .contains("valid timedelta"));
+        // a malformed DTSTART or an unknown TZID is the rule's fault: a 422, not a failure of the server
+        for (String rrule : new String[] {"DTSTART:2020\\nRRULE:FREQ=DAILY", "DTSTART;TZID=Mars/Base:20200101T000000\\nRRULE:FREQ=DAILY"}) {
+            ApiException e = assertThrows(ApiException.class, () -> parse("{\"rrule\":\"" + rrule + "\"}"));
+            assertEquals(422, e.status(), rrule);
+        }
         assertTrue(assertThrows(ApiException.class, () -> parse("{\"every\":5}")).detail().toString()
                 .contains("interval, cron or rrule"));
     }

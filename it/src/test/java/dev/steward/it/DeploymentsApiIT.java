@@ -211,6 +211,14 @@ class DeploymentsApiIT {
         assertEquals("0", api.get("/v2/concurrency_limits/deployment:" + enqueue.getString("id")).object().get("active_slots").toString(),
                 "the run's end gives the slot back");
         assertEquals("ACCEPT", setState(second, "{\"type\":\"PENDING\"}").getString("status"));
+        // a run cancelled as the CLI cancels it (CANCELLING without the lease, then CANCELLED) gives its slot back too
+        setState(second, "{\"type\":\"RUNNING\"}");
+        JsonObject cancelling = setState(second, "{\"type\":\"CANCELLING\"}");
+        assertTrue(cancelling.getJsonObject("state").getJsonObject("state_details").get("deployment_concurrency_lease_id")
+                instanceof jakarta.json.JsonString, "CANCELLING keeps the slot's lease");
+        setState(second, "{\"type\":\"CANCELLED\"}");
+        assertEquals("0", api.get("/v2/concurrency_limits/deployment:" + enqueue.getString("id")).object().get("active_slots").toString(),
+                "the cancelled run's slot is free again");
 
         JsonObject cancelNew = deploy("cancel-new", "\"concurrency_limit\":1,\"concurrency_options\":{\"collision_strategy\":\"CANCEL_NEW\"}");
         String a = newRun(cancelNew.getString("id"));
