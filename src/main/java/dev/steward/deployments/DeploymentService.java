@@ -106,7 +106,7 @@ public class DeploymentService {
     public Upserted upsert(Body body) {
         body.rejectUnknown(CREATE_FIELDS);
         String name = body.requiredString("name");
-        UUID flowId = uuid(body.requiredString("flow_id"), "flow_id");
+        UUID flowId = body.requiredUuid("flow_id");
         Flow flow = Optional.ofNullable(em.find(Flow.class, flowId)).orElseThrow(() -> new ApiException(404, "Flow not found"));
         checkLimits(body);
         Instant now = Instant.now();
@@ -543,7 +543,7 @@ public class DeploymentService {
         String sql = "delete from flow_run where workspace_id = ?1 and deployment_id = ?2 and state_type = 'SCHEDULED' "
                 + "and state_name <> 'AwaitingConcurrencySlot' and coalesce((body->>'run_count')::int, 0) = 0"
                 + (autoScheduledOnly ? " and coalesce((body->>'auto_scheduled')::boolean, false)" : "")
-                + (futureOnly ? " and (body->>'next_scheduled_start_time')::timestamptz > now()" : "");
+                + (futureOnly ? " and next_scheduled_start_time > now()" : "");
         em.createNativeQuery(sql).setParameter(1, workspaceId()).setParameter(2, deploymentId).executeUpdate();
     }
 
@@ -685,7 +685,7 @@ public class DeploymentService {
             case "tags" -> body.optionalStrings(field);
             case "parameters", "job_variables", "parameter_openapi_schema", "concurrency_options", "version_info" -> body.object(field);
             case "pull_steps" -> body.objectList(field);
-            case "storage_document_id", "infrastructure_document_id" -> uuid(body.optionalString(field).orElseThrow(), field);
+            case "storage_document_id", "infrastructure_document_id" -> body.optionalUuid(field);
             default -> body.optionalString(field);
         }
         if (field.equals("concurrency_options")) {
@@ -729,7 +729,7 @@ public class DeploymentService {
         if (body.has("concurrency_limit") && !body.isExplicitNull("concurrency_limit")) {
             body.integer("concurrency_limit", 1, 1, Integer.MAX_VALUE);
         }
-        body.optionalString("global_concurrency_limit_id").ifPresent(v -> uuid(v, "global_concurrency_limit_id"));
+        body.optionalUuid("global_concurrency_limit_id");
         if (body.has("concurrency_limit") && !body.isExplicitNull("concurrency_limit")
                 && body.optionalString("global_concurrency_limit_id").isPresent()) {
             throw ApiException.invalid("", "Value error, A deployment cannot have both a concurrency limit and a global "
@@ -805,14 +805,6 @@ public class DeploymentService {
 
     private UUID workspaceId() {
         return (UUID) em.unwrap(Session.class).getTenantIdentifierValue();
-    }
-
-    static UUID uuid(String text, String at) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(at, "Input should be a valid UUID");
-        }
     }
 
     static ApiException notFound() {

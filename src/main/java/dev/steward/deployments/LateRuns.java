@@ -1,10 +1,11 @@
 package dev.steward.deployments;
 
 import dev.steward.orchestration.FlowRunService;
+import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
-import dev.steward.platform.Redis;
 import dev.steward.platform.LeasedLoop;
+import dev.steward.platform.Redis;
 import dev.steward.platform.Transactions;
 import dev.steward.tenancy.TenantContext;
 import jakarta.annotation.PreDestroy;
@@ -76,8 +77,9 @@ public class LateRuns {
             try {
                 if (TenantContext.supplyAs(ws, () -> tx.inNew(() -> runs.setState(id, late).newState()))) marked++;
             } catch (RuntimeException e) {
-                // the run was deleted or changed meanwhile: the next round sees it as it is
-                LOG.log(Level.FINE, "Could not mark flow run " + id + " late", e);
+                // a run deleted meanwhile (404) is expected; anything else would recur every round, so it is shown
+                LOG.log(e instanceof ApiException a && a.status() == 404 ? Level.FINE : Level.WARNING,
+                        "Could not mark flow run " + id + " late", e);
             }
         }
         return marked;
@@ -89,6 +91,7 @@ public class LateRuns {
                 select workspace_id, id, to_char(expected_start_time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
                 from flow_run
                 where state_type = 'SCHEDULED' and state_name = 'Scheduled' and expected_start_time <= ?1
+                order by expected_start_time
                 limit ?2""").setParameter(1, before)
                 .setParameter(2, BATCH).getResultList();
     }

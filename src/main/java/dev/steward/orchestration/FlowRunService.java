@@ -71,7 +71,7 @@ public class FlowRunService {
         body.rejectUnknown(List.of("state", "name", "flow_id", "flow_version", "parameters", "context",
                 "parent_task_run_id", "infrastructure_document_id", "empirical_policy", "tags", "labels",
                 "idempotency_key", "deployment_id", "work_pool_name", "work_queue_name", "job_variables", "created_by"));
-        UUID flowId = uuid(body.requiredString("flow_id"), "flow_id");
+        UUID flowId = body.requiredUuid("flow_id");
         String flowName = jdbc((c, ws) -> RunRows.flowName(c, ws, flowId));
         if (flowName == null) throw new ApiException(404, "Flow not found");
         // fields kept as sent must have the right type: a later read or state change relies on it

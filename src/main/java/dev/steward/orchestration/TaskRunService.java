@@ -37,14 +37,14 @@ public class TaskRunService {
                 "created", "updated"));
         String taskKey = body.requiredString("task_key");
         String dynamicKey = body.requiredString("dynamic_key");
-        UUID flowRunId = body.optionalString("flow_run_id").map(s -> FlowRunService.uuid(s, "flow_run_id")).orElse(null);
+        UUID flowRunId = body.optionalUuid("flow_run_id").orElse(null);
         if (flowRunId != null && RunRows.with(em, (c, ws) -> RunRows.flowRun(c, ws, flowRunId)) == null) {
             throw new ApiException(404, "Flow run not found");
         }
         String existing = RunRows.with(em, (c, ws) -> RunRows.taskRunByKeys(c, ws, flowRunId, taskKey, dynamicKey));
         if (existing != null) return new Created(existing, false);
         Instant now = Instant.now();
-        UUID id = body.optionalString("id").map(s -> FlowRunService.uuid(s, "id")).orElse(UUID.randomUUID());
+        UUID id = body.optionalUuid("id").orElse(UUID.randomUUID());
         Body stateBody = body.has("state") && !body.json().isNull("state") ? body.object("state")
                 : Body.parse("{\"type\":\"PENDING\"}");
         JsonObject state = RunJson.newState(stateBody, "state", flowRunId, id, now);

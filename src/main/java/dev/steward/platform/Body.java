@@ -183,6 +183,15 @@ public final class Body {
     }
 
     /** A list of UUIDs; a malformed one is a 422 at the field. */
+    /** A UUID given as a string; absent is a 422 "Field required", malformed a 422 at the field. */
+    public java.util.UUID requiredUuid(String field) {
+        return optionalUuid(field).orElseThrow(() -> ApiException.missing(at(field)));
+    }
+
+    public Optional<java.util.UUID> optionalUuid(String field) {
+        return optionalString(field).map(value -> uuids(List.of(value), at(field)).get(0));
+    }
+
     public Optional<List<java.util.UUID>> optionalUuids(String field) {
         return optionalStrings(field).map(values -> uuids(values, at(field)));
     }

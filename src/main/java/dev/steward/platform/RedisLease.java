@@ -8,8 +8,10 @@ import redis.clients.jedis.RedisClient;
 /**
  * A lease in Redis that makes a background service run on one instance of the cluster at a time: the key holds the
  * holder's random token for a time to live; the holder renews it on each round, and another instance takes it only
- * once it has expired (its holder stopped or lost Redis). Taking and renewing are one atomic script, so two
- * instances never both believe they hold it; a holder whose renewal fails stops acting until it holds it again.
+ * once it has expired (its holder stopped or lost Redis). Taking and renewing are one atomic script, so at any
+ * moment Redis names one holder. A holder learns it lost the lease only at its next renewal: work that outlasts the
+ * time to live may overlap with the next holder's, so what runs under a lease must stay correct when done twice
+ * (the scheduler's runs have idempotency keys, the late-run marker goes through the state rules).
  */
 public final class RedisLease {
     /** Renews the lease if this token holds it, else takes it if nobody does: 1 when held afterwards. */

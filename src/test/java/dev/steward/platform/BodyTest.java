@@ -32,6 +32,17 @@ class BodyTest {
     }
 
     @Test
+    void uuidsAreCheckedWhereTheyAre() {
+        Body body = Body.parse("{\"id\": \"1b4e28ba-2fa1-11d2-883f-0016d3cca427\", \"bad\": \"nope\", \"none\": null}");
+        assertEquals(java.util.UUID.fromString("1b4e28ba-2fa1-11d2-883f-0016d3cca427"), body.requiredUuid("id"));
+        assertTrue(body.optionalUuid("none").isEmpty());
+        ApiException bad = assertThrows(ApiException.class, () -> body.optionalUuid("bad"));
+        assertEquals("[\"body\",\"bad\"]", ((JsonArray) bad.detail()).getJsonObject(0).get("loc").toString());
+        assertTrue(bad.detail().toString().contains("valid UUID"));
+        assertTrue(assertThrows(ApiException.class, () -> body.requiredUuid("absent")).detail().toString().contains("Field required"));
+    }
+
+    @Test
     void rangesAndUnknownFields() {
         Body body = Body.parse("{\"limit\": 500, \"extra\": true}");
         ApiException range = assertThrows(ApiException.class, () -> body.integer("limit", 10, 0, 200));
