@@ -640,8 +640,10 @@ public class DeploymentService {
         JsonObject doc = d.document();
         JsonArrayBuilder schedules = Json.createArrayBuilder();
         schedules(d.getId()).forEach(s -> schedules.add(s.document()));
-        JsonValue limit = limits.findByName(LIMIT_PREFIX + d.getId()).<JsonValue>map(ConcurrencyLimitService::read)
-                .orElse(JsonValue.NULL);
+        // the limit its runs take slots of: its own (deployment:<id>) or the global one it names
+        JsonValue limit = doc.get("concurrency_limit_id") instanceof JsonString limitId
+                ? limits.find(limitId.getString()).<JsonValue>map(ConcurrencyLimitService::read).orElse(JsonValue.NULL)
+                : JsonValue.NULL;
         return Json.createObjectBuilder(doc)
                 .add("schedules", schedules)
                 .add("concurrency_limit", JsonValue.NULL)
@@ -749,6 +751,8 @@ public class DeploymentService {
             ConcurrencyLimit global = limits.find(body.optionalString("global_concurrency_limit_id").get())
                     .orElseThrow(() -> new ApiException(404, "Concurrency limit not found"));
             limitId = Json.createValue(global.getId().toString());
+            // its own limit, if it had one, no longer applies
+            current.filter(l -> !l.getId().equals(global.getId())).ifPresent(l -> limits.delete(l.getId().toString()));
         } else if (body.has("concurrency_limit") && !body.isExplicitNull("concurrency_limit")) {
             int slots = body.integer("concurrency_limit", 1, 1, Integer.MAX_VALUE);
             ConcurrencyLimit limit = current.isPresent()

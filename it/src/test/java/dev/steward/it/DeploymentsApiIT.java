@@ -233,6 +233,15 @@ class DeploymentsApiIT {
                 .expect(422);
         api.patch("/deployments/" + cancelNew.getString("id"), "{\"concurrency_limit\":null}").expect(204);
         api.get("/v2/concurrency_limits/deployment:" + cancelNew.getString("id")).expect(404);
+
+        // a deployment that takes a global limit instead of its own shows that limit, and its own is gone
+        String shared = api.post("/v2/concurrency_limits/", "{\"name\":\"shared-dep-limit\",\"limit\":3}").expect(201)
+                .object().getString("id");
+        api.patch("/deployments/" + enqueue.getString("id"), "{\"global_concurrency_limit_id\":\"" + shared + "\"}").expect(204);
+        JsonObject switched = api.get("/deployments/" + enqueue.getString("id")).expect(200).object();
+        assertEquals(shared, switched.getJsonObject("global_concurrency_limit").getString("id"));
+        assertEquals(3, switched.getJsonObject("global_concurrency_limit").getInt("limit"));
+        api.get("/v2/concurrency_limits/deployment:" + enqueue.getString("id")).expect(404);
     }
 
     @Test
