@@ -109,6 +109,10 @@ public class DeploymentService {
         UUID flowId = body.requiredUuid("flow_id");
         Flow flow = Optional.ofNullable(em.find(Flow.class, flowId)).orElseThrow(() -> new ApiException(404, "Flow not found"));
         checkLimits(body);
+        // two deploys of one flow and name at once (two CI jobs) update one deployment instead of one of them
+        // failing on the unique key: the second waits here until the first commits, then finds its row
+        em.createNativeQuery("select 1 from pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, "deployment:" + flowId + ":" + name).getSingleResult();
         Instant now = Instant.now();
         Optional<Deployment> existing = em.createQuery(
                         "select d from Deployment d where d.flowId = :flow and d.name = :name", Deployment.class)

@@ -245,6 +245,25 @@ class DeploymentsApiIT {
     }
 
     @Test
+    void deploysOfOneNameAtOnceUpdateOneDeployment() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<Api.Reply>> replies = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            int version = i;
+            replies.add(pool.submit(() -> api.post("/deployments/", "{\"name\":\"racing\",\"flow_id\":\"" + flowId
+                    + "\",\"version\":\"" + version + "\"}")));
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (var reply : replies) {
+            Api.Reply r = reply.get();
+            assertTrue(r.status() == 200 || r.status() == 201, r.status() + ": " + r.body());
+            ids.add(r.object().getString("id"));
+        }
+        pool.shutdown();
+        assertEquals(1, ids.size(), "one deployment, however many deploys raced");
+    }
+
+    @Test
     void aScheduledRunPastItsTimeIsMarkedLate() throws Exception {
         String id = deploy("late", "").getString("id");
         String run = api.post("/deployments/" + id + "/create_flow_run", "{\"state\":{\"type\":\"SCHEDULED\","
