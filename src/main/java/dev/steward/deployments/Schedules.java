@@ -244,6 +244,11 @@ final class Schedules {
                 }
             }
             if (rule == null && rdates.isEmpty()) throw new IllegalArgumentException("no RRULE or RDATE");
+            if (rule != null && rule.getUntil() != null && !rule.getUntil().isFloating()) {
+                // UNTIL...Z is an instant, but the iterator walks the zone's wall times on a clock labelled UTC
+                LocalDateTime wall = LocalDateTime.ofInstant(Instant.ofEpochMilli(rule.getUntil().getTimestamp()), ruleZone);
+                rule.setUntil(new DateTime(TimeZone.getTimeZone("UTC"), wall.toInstant(ZoneOffset.UTC).toEpochMilli()));
+            }
             return new Rule(rule, dtstart, ruleZone, rdates, exdates);
         }
 

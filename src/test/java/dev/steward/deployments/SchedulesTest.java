@@ -81,6 +81,15 @@ class SchedulesTest {
     }
 
     @Test
+    void anRruleUntilInUtcIsAnInstant() {
+        // 09:00 in New York is 14:00Z in January: UNTIL 13:30Z on the 3rd ends the rule before that day's run
+        Schedules.Schedule s = parse("{\"rrule\":\"DTSTART;TZID=America/New_York:20260101T090000\\n"
+                + "RRULE:FREQ=DAILY;UNTIL=20260103T133000Z\"}");
+        assertEquals(List.of(Instant.parse("2026-01-01T14:00:00Z"), Instant.parse("2026-01-02T14:00:00Z")),
+                s.dates(10, Instant.parse("2025-12-31T00:00:00Z"), null));
+    }
+
+    @Test
     void rruleInItsTimeZoneWithExdates() {
         Schedules.Schedule s = parse("{\"rrule\":\"DTSTART:20260302T090000\\nRRULE:FREQ=WEEKLY;BYDAY=MO,WE\\n"
                 + "EXDATE:20260311T090000\",\"timezone\":\"America/New_York\"}");
