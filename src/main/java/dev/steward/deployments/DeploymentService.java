@@ -572,14 +572,12 @@ public class DeploymentService {
                 .setParameter(1, workspaceId()).setParameter(2, deploymentIds)
                 .setParameter(3, until.toString()).setParameter(4, limit).getResultList();
         bodies.forEach(b -> out.add(Json.parseObject(b)));
-        Instant now = Instant.now();
-        for (UUID id : deploymentIds) {
-            Deployment d = em.find(Deployment.class, id);
-            if (d == null) continue;
-            // as Prefect's mark_deployments_ready: status and last_polled change, updated does not
-            JsonObject doc = d.document();
-            d.apply(Json.createObjectBuilder(doc).add("status", "READY").add("last_polled", now.toString()).build());
-        }
+        // as Prefect's mark_deployments_ready: status and last_polled change, updated does not; one statement, since
+        // a runner polls every few seconds
+        em.createNativeQuery("update deployment set body = body || jsonb_build_object('status', 'READY', 'last_polled', "
+                        + "cast(?1 as text)) where workspace_id = ?2 and id in (?3)")
+                .setParameter(1, Instant.now().toString()).setParameter(2, workspaceId()).setParameter(3, deploymentIds)
+                .executeUpdate();
         return out.build();
     }
 

@@ -95,6 +95,14 @@ class DeploymentsApiIT {
         assertEquals("SCHEDULED", run.getJsonObject("state").getString("type"));
         assertEquals(id, run.getJsonObject("labels").getString("prefect.deployment.id"));
         assertEquals(1, runsOf(id).size());
+        // a runner (flow.serve()) polls for due runs: the deployment turns READY, its last poll kept, updated not
+        String updated = api.get("/deployments/" + id).object().getString("updated");
+        assertEquals(List.of(run.getString("id")), api.post("/deployments/get_scheduled_flow_runs", "{\"deployment_ids\":[\""
+                + id + "\"]}").expect(200).array().stream().map(r -> r.asJsonObject().getString("id")).toList());
+        JsonObject polled = api.get("/deployments/" + id).object();
+        assertEquals("READY", polled.getString("status"));
+        assertFalse(polled.isNull("last_polled"));
+        assertEquals(updated, polled.getString("updated"));
         // its state event is related to the deployment, after the flow, as Prefect relates it, and to its tags
         JsonObject scheduled = api.post("/events/filter", "{\"filter\":{\"event\":{\"name\":[\"prefect.flow-run.Scheduled\"]},"
                 + "\"resource\":{\"id\":[\"prefect.flow-run." + run.getString("id") + "\"]}}}").expect(200).object()
