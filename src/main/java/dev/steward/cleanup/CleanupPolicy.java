@@ -11,12 +11,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record CleanupPolicy(Duration lease, int maxDeliveryAttempts, Duration retryBase, Duration retryMax,
                             double jitter, Duration ackedRetention) {
-    /** Prefect's lease and attempts, with a backoff of 1 s doubling to 60 s and a day's retention. */
-    public static CleanupPolicy defaults() {
-        return new CleanupPolicy(Duration.ofSeconds(30), 3, Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2,
-                Duration.ofDays(1));
-    }
-
     /** The wait before delivery {@code deliveriesSoFar + 1}, jittered. */
     Duration backoff(int deliveriesSoFar) {
         long base = retryBase.toMillis();

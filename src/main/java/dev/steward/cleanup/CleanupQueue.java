@@ -467,14 +467,6 @@ public class CleanupQueue {
         }
     }
 
-    /** When the pool's next waiting message may be delivered (the end of its backoff), or null when none waits. */
-    public Instant nextVisibleAt(PoolKey pool) {
-        try (Connection c = redis.pool().getPool().getResource()) {
-            var first = new Jedis(c).zrangeWithScores(index(pool, "visible"), 0, 0);
-            return first.isEmpty() ? null : Instant.ofEpochMilli((long) first.get(0).getScore());
-        }
-    }
-
     /** The pool's wake-up sequence: it only grows, so a dispatcher that saw it unchanged missed nothing. */
     public long wakeupSequence(PoolKey pool) {
         try (Connection c = redis.pool().getPool().getResource()) {

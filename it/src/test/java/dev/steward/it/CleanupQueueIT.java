@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steward.devstack.TestStack;
 import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * The cleanup queue through the deployed server: a run left CANCELLING past the test stack's timeout (10 s) is
  * cancelled and its teardown delivered over the worker channel to a worker that handles the kind, in Prefect's frames;
  * renew, release (redelivered after the backoff with a new token), a stale token, ack and a second ack get Prefect's
- * answers; the operators' API shows the figures to an admin only.
+ * answers; the operators' API shows the figures to an admin only, and /metrics has the queue's figures.
  */
 class CleanupQueueIT {
     private static final Duration PRODUCED = Duration.ofSeconds(40);
@@ -98,6 +103,13 @@ class CleanupQueueIT {
             admin.get("/cleanup/no-such-pool").expect(404);
             admin.get("/cleanup/teardown-pool/dead_letters?limit=0").expect(422);
             api.get("/cleanup/teardown-pool").expect(403);
+
+            String metrics = Api.HTTP.send(HttpRequest.newBuilder(URI.create(TestStack.get().appUrl() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String name : List.of("steward_cleanup_acked_total", "steward_cleanup_in_flight",
+                    "steward_cleanup_dead_letters", "steward_cleanup_retries_total", "steward_cleanup_delivery_latency")) {
+                assertTrue(metrics.contains(name), name + " is on /metrics");
+            }
         }
     }
 
