@@ -4,7 +4,9 @@ A deployment is built from a local flow file (flow.from_source(<dir>, entrypoint
 for a local path with a process pool: its pull step sets the working directory). Two process workers poll one pool
 every second (PREFECT_WORKER_QUERY_SECONDS=1). The module checks: an on-demand run (`prefect deployment run`)
 completes; a run made by the server's scheduler from an interval schedule completes; a running flow cancelled with
-`prefect flow-run cancel` has its process killed by the worker and ends CANCELLED; 60 queued runs shared by the two
+`prefect flow-run cancel` has its process killed by the worker and ends CANCELLED; a run stuck in CANCELLING is
+forced CANCELLED after the timeout and its process killed by a third process worker that handles teardowns (a subclass
+with kill_infrastructure, which 3.9.1's ProcessWorker lacks) through the cleanup queue; 60 queued runs shared by the two
 workers each run exactly once (one RUNNING state each), with the median delay from the scheduled time to RUNNING
 printed; the workers talk to the server over the worker channel.
 """
@@ -84,10 +86,7 @@ def workers(tmp_path_factory):
     for proc, out, _ in procs:
         proc.terminate()
     for proc, out, log in procs:
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _reap(proc)
         out.close()
 
 
@@ -152,19 +151,75 @@ def test_scheduled_run_completes(workers):
 def test_running_flow_is_cancelled_and_its_process_killed(workers, prefect_cli):
     deployment_id = _deploy("sleeper", "cancel-me")
     with _client() as client:
-        run = client.create_flow_run_from_deployment(deployment_id)
-        run = _wait(client, run.id, lambda r: r.state.type.value == "RUNNING" and r.infrastructure_pid, 60,
-                    "ran with an infrastructure pid")
-        pid = int(run.infrastructure_pid.rsplit(":", 1)[-1])
-        os.kill(pid, 0)  # the flow's process is alive
+        run, pid = _running_with_pid(client, deployment_id)
         result = prefect_cli("flow-run", "cancel", str(run.id))
         assert result.returncode == 0, str(result)
         run = _final(client, run.id, timeout=45)
         assert run.state.type.value == "CANCELLED", run.state
-        deadline = time.monotonic() + 10
-        while _alive(pid):
-            assert time.monotonic() < deadline, f"the flow's process {pid} outlived its cancellation"
-            time.sleep(0.2)
+        _wait_gone(pid, 10, "outlived its cancellation")
+
+
+def test_run_stuck_in_cancelling_is_torn_down_through_the_cleanup_queue(workers, tmp_path):
+    """A run left CANCELLING (as when its worker died) past the timeout (10 s in the test stack) is forced CANCELLED by
+    the server, and a worker that handles teardowns gets the message over the worker channel, kills the process and
+    acks it. Prefect 3.9.1's own ProcessWorker declares no cleanup kinds (it lacks kill_infrastructure), so the
+    teardown worker is its subclass with that one method (_support/teardown_worker.py)."""
+    log = open(tmp_path / "teardown-worker.log", "w")
+    teardown = subprocess.Popen([sys.executable, str(Path(__file__).parent / "_support" / "teardown_worker.py"), POOL,
+                                 f"{POOL}-teardown"], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=dict(os.environ, PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_LOGGING_LEVEL="DEBUG"),
+                                cwd=str(FLOWS))
+    try:
+        _tear_down_a_stuck_run()
+    except BaseException:
+        log.flush()
+        print((tmp_path / "teardown-worker.log").read_text()[-5000:])
+        print("dead letters:", _cleanup_api("/dead_letters"))
+        raise
+    finally:
+        teardown.terminate()
+        _reap(teardown)
+        log.close()
+
+
+def _tear_down_a_stuck_run():
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import State
+
+    deployment_id = _deploy("sleeper", "stuck")
+    with _client() as client:
+        run, pid = _running_with_pid(client, deployment_id)
+        # CANCELLING under another name: no prefect.flow-run.Cancelling event, so nothing on the worker's side
+        # stops the run; it stays CANCELLING, its process alive
+        client.set_flow_run_state(run.id, State(type=StateType.CANCELLING, name="Stuck"), force=True)
+        time.sleep(3)
+        assert _alive(pid), "the run was meant to be stuck"
+        assert client.read_flow_run(run.id).state.type.value == "CANCELLING"
+        run = _final(client, run.id, timeout=60)
+        assert run.state.type.value == "CANCELLED", run.state
+        assert run.state.message == "Flow run cancellation timed out; marked this flow run as Cancelled."
+        _wait_gone(pid, 30, "was not torn down")
+    stats = _cleanup_stats()
+    deadline = time.monotonic() + 15
+    while stats["acked"] < 1:
+        assert time.monotonic() < deadline, f"the teardown message was never acked: {stats}"
+        time.sleep(0.2)
+        stats = _cleanup_stats()
+    assert (stats["enqueued"], stats["acked"], stats["in_flight"], stats["dead_letters"]) == (1, 1, 0, 0), stats
+
+
+def _cleanup_stats() -> dict:
+    return _cleanup_api("")
+
+
+def _cleanup_api(path: str):
+    """The pool's cleanup queue through Steward's operator API (an admin key of the workspace)."""
+    import httpx
+
+    response = httpx.get(f"{os.environ['PREFECT_API_URL']}/cleanup/{POOL}{path}",
+                         headers={"Authorization": f"Bearer {os.environ['STEWARD_IT_ADMIN_KEY']}"})
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 def test_sixty_queued_runs_each_run_once_on_two_workers(workers, capsys):
@@ -201,11 +256,37 @@ def test_workers_connect_over_the_worker_channel(workers):
         answer = client._client.post(f"/work_pools/{POOL}/workers/filter", json={})
         answer.raise_for_status()
         ours = {w["name"]: w for w in answer.json() if w["name"].startswith(POOL)}
-    assert sorted(ours) == [f"{POOL}-w1", f"{POOL}-w2"], ours
+    # the teardown worker of the CANCELLING test, when it ran, is a worker of the pool too
+    assert {f"{POOL}-w1", f"{POOL}-w2"} <= set(ours) <= {f"{POOL}-w1", f"{POOL}-w2", f"{POOL}-teardown"}, ours
     assert all(w["channel"] for w in ours.values()), ours
     for log in workers:
         text = Path(log).read_text()
         assert "Worker channel disabled" not in text, text[-3000:]
+
+
+def _running_with_pid(client, deployment_id):
+    """A new run of the deployment once RUNNING with its process alive, and that process's pid."""
+    run = client.create_flow_run_from_deployment(deployment_id)
+    run = _wait(client, run.id, lambda r: r.state.type.value == "RUNNING" and r.infrastructure_pid, 60,
+                "ran with an infrastructure pid")
+    pid = int(run.infrastructure_pid.rsplit(":", 1)[-1])
+    os.kill(pid, 0)
+    return run, pid
+
+
+def _wait_gone(pid: int, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while _alive(pid):
+        assert time.monotonic() < deadline, f"the flow's process {pid} {what}"
+        time.sleep(0.2)
+
+
+def _reap(proc: subprocess.Popen) -> None:
+    """Waits for a terminated process, killing it after 15 s."""
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def _by_id(deployment_id):

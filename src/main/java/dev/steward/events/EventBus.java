@@ -2,6 +2,7 @@ package dev.steward.events;
 
 import dev.steward.platform.Json;
 import dev.steward.platform.Redis;
+import dev.steward.platform.RedisSubscription;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -18,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 
 /**
@@ -36,8 +36,7 @@ public class EventBus {
     ManagedThreadFactory threads;
 
     private final Map<UUID, Set<Consumer<JsonObject>>> listeners = new ConcurrentHashMap<>();
-    private volatile boolean running = true;
-    private volatile JedisPubSub subscription;
+    private volatile RedisSubscription subscription;
 
     /** Stops listening when closed. */
     public interface Registration extends AutoCloseable {
@@ -56,34 +55,12 @@ public class EventBus {
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        threads.newThread(this::subscribeLoop).start();
-    }
-
-    private void subscribeLoop() {
-        long backoffMillis = 500;
-        while (running) {
-            try (Jedis jedis = new Jedis(redis.uri())) {
-                JedisPubSub sub = new JedisPubSub() {
-                    @Override
-                    public void onPMessage(String pattern, String channel, String message) {
-                        deliver(channel, message);
-                    }
-                };
-                subscription = sub;
-                backoffMillis = 500;
-                jedis.psubscribe(sub, EventPublisher.CHANNEL_PREFIX + "*");
-            } catch (RuntimeException e) {
-                if (!running) return;
-                LOG.log(Level.WARNING, "Event subscription lost (" + e.getMessage() + "), retrying in " + backoffMillis + " ms");
-                try {
-                    Thread.sleep(backoffMillis);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoffMillis = Math.min(backoffMillis * 2, 10_000);
+        subscription = RedisSubscription.start(threads, redis, "Event subscription", () -> new JedisPubSub() {
+            @Override
+            public void onPMessage(String pattern, String channel, String message) {
+                deliver(channel, message);
             }
-        }
+        }, (jedis, sub) -> jedis.psubscribe(sub, EventPublisher.CHANNEL_PREFIX + "*"));
     }
 
     private void deliver(String channel, String message) {
@@ -107,14 +84,6 @@ public class EventBus {
 
     @PreDestroy
     void stop() {
-        running = false;
-        JedisPubSub sub = subscription;
-        if (sub != null && sub.isSubscribed()) {
-            try {
-                sub.punsubscribe();
-            } catch (RuntimeException ignored) {
-                // connection already gone
-            }
-        }
+        if (subscription != null) subscription.stop();
     }
 }

@@ -37,7 +37,15 @@ final class ChannelFrames {
 
     record Hello(UUID consumerId, String workerName, String workerType, int heartbeatIntervalSeconds,
                  List<String> versions, List<String> capabilities, List<String> queueNames, boolean createPool,
-                 JsonObject defaultBaseJobTemplate) {}
+                 JsonObject defaultBaseJobTemplate, List<String> cleanupKinds, int maxCleanupConcurrency) {
+        /** Prefect's test: the capability asked for, with kinds to handle and room for at least one. */
+        boolean wantsCleanup() {
+            return capabilities.contains(CLEANUP_CAPABILITY) && !cleanupKinds.isEmpty() && maxCleanupConcurrency > 0;
+        }
+    }
+
+    /** An ack, release or renew: the message, the delivery's token, and a release's reason. */
+    record CleanupOp(String operation, UUID messageId, String token, String reason) {}
 
     record Heartbeat(UUID consumerId, String workerName, int heartbeatIntervalSeconds) {}
 
@@ -90,7 +98,12 @@ final class ChannelFrames {
             if (!capabilities.contains(CLEANUP_CAPABILITY) && (!kinds.isEmpty() || maxCleanup > 0)) {
                 throw ApiException.invalid("handled_cleanup_kinds", "requires cleanup_delivery.v1");
             }
-            return new Hello(consumer, name, type, interval, versions, capabilities, queues, create, template);
+            // Prefect's client model: a worker that names kinds but no concurrency handles one at a time
+            if (!p.has("max_cleanup_concurrency") && !kinds.isEmpty() && capabilities.contains(CLEANUP_CAPABILITY)) {
+                maxCleanup = 1;
+            }
+            return new Hello(consumer, name, type, interval, versions, capabilities, queues, create, template, kinds,
+                    maxCleanup);
         });
     }
 
@@ -103,17 +116,44 @@ final class ChannelFrames {
         });
     }
 
-    /** A cleanup operation's payload (ack, release, renew): its message id. */
-    static UUID cleanupOperation(Frame f) throws Violation {
+    /** A cleanup operation's payload (ack, release, renew). */
+    static CleanupOp cleanupOperation(Frame f) throws Violation {
         return check(() -> {
             Body p = f.payload();
             boolean release = f.type().equals("cleanup.release.v1");
             p.rejectUnknown(release ? List.of("message_id", "reservation_token", "reason")
                     : List.of("message_id", "reservation_token"));
-            nonEmpty(p, "reservation_token");
-            if (release) nonEmpty(p, "reason");
-            return uuid(p, "message_id");
+            String token = nonEmpty(p, "reservation_token");
+            String reason = release ? nonEmpty(p, "reason") : null;
+            String operation = f.type().substring("cleanup.".length(), f.type().length() - ".v1".length());
+            return new CleanupOp(operation, uuid(p, "message_id"), token, reason);
         });
+    }
+
+    /** {@code cleanup.message.v1} for a reserved message (CleanupMessageFrame). */
+    static JsonObject cleanupMessage(dev.steward.cleanup.CleanupMessage m) {
+        return envelope("cleanup.message.v1", Json.createObjectBuilder()
+                .add("message_id", m.messageId().toString())
+                .add("reservation_token", m.reservationToken())
+                .add("lease_expires_at", m.leaseExpiresAt().toString())
+                .add("delivery_count", m.deliveryCount())
+                .add("work_queue_id", m.workQueueId() == null ? JsonValue.NULL : Json.createValue(m.workQueueId().toString()))
+                .add("data", m.data())
+                .add("kind", m.kind())
+                .add("target", m.target())
+                .build());
+    }
+
+    /** {@code cleanup.operation_result.v1} answering the frame {@code requestId}. */
+    static JsonObject operationResult(UUID requestId, UUID messageId, String operation, String status, String reason,
+                                      Instant leaseExpiresAt) {
+        return envelope("cleanup.operation_result.v1", Json.createObjectBuilder()
+                .add("request_frame_id", requestId.toString()).add("message_id", messageId.toString())
+                .add("operation", operation).add("status", status)
+                .add("lease_expires_at", leaseExpiresAt == null ? JsonValue.NULL : Json.createValue(leaseExpiresAt.toString()))
+                .add("reason", reason == null ? JsonValue.NULL : Json.createValue(reason))
+                .addNull("detail")
+                .build());
     }
 
     /** An envelope of {@code type} around {@code payload}, stamped now. */

@@ -53,14 +53,14 @@ public class WorkerChannel {
     }
 
     /** The connection's pool and worker once ready. */
-    record Ready(UUID poolId, JsonObject frame, java.time.Instant poolUpdated) {}
+    record Ready(UUID poolId, JsonObject frame, java.time.Instant poolUpdated, List<UUID> queueIds, boolean cleanup) {}
 
     /**
      * Prefect's setup: a channel version both sides speak (else unsupported_version), the pool (created from the hello
      * when it asks and the name is not reserved, else authorization_failed), the named queues (an unknown one is
      * authorization_failed), the pool's base job template filled from the worker's default when empty, the first
-     * heartbeat, then the ready frame with the initial snapshot. Only the heartbeat and snapshot capabilities are
-     * accepted (cleanup delivery is not offered yet).
+     * heartbeat, then the ready frame with the initial snapshot. Cleanup delivery is accepted, with the worker's
+     * concurrency, when the worker asks for it with kinds to handle and a concurrency above 0, as Prefect does.
      */
     @Transactional
     public Ready ready(String poolName, ChannelFrames.Hello hello) {
@@ -81,7 +81,8 @@ public class WorkerChannel {
             pools.update(pool, new WorkPools.Update(null, null, hello.defaultBaseJobTemplate(), null, false, null, false));
         }
         pools.heartbeat(pool, hello.workerName(), hello.heartbeatIntervalSeconds(), true);
-        List<String> accepted = List.of(ChannelFrames.HEARTBEAT_CAPABILITY, ChannelFrames.SNAPSHOT_CAPABILITY);
+        List<String> accepted = new ArrayList<>(List.of(ChannelFrames.HEARTBEAT_CAPABILITY, ChannelFrames.SNAPSHOT_CAPABILITY));
+        if (hello.wantsCleanup()) accepted.add(ChannelFrames.CLEANUP_CAPABILITY);
         JsonArrayBuilder rejected = Json.createArrayBuilder();
         new java.util.LinkedHashSet<>(hello.capabilities()).stream().filter(c -> !accepted.contains(c)).forEach(rejected::add);
         JsonArrayBuilder queueRefs = Json.createArrayBuilder();
@@ -94,11 +95,12 @@ public class WorkerChannel {
                 .add("effective_heartbeat_interval_seconds", hello.heartbeatIntervalSeconds())
                 .add("accepted_capabilities", Json.strings(accepted))
                 .add("rejected_capabilities", rejected)
-                .add("effective_max_cleanup_concurrency", 0)
+                .add("effective_max_cleanup_concurrency", hello.wantsCleanup() ? hello.maxCleanupConcurrency() : 0)
                 .add("resolved_work_queues", queueRefs)
                 .add("initial_snapshot", snapshotPayload(pool, 1, "initial"))
                 .build();
-        return new Ready(pool.getId(), ChannelFrames.envelope("worker.ready.v1", payload), pool.getUpdated());
+        return new Ready(pool.getId(), ChannelFrames.envelope("worker.ready.v1", payload), pool.getUpdated(),
+                resolved.stream().map(WorkQueue::getId).toList(), hello.wantsCleanup());
     }
 
     private WorkPool pool(String poolName, ChannelFrames.Hello hello) {

@@ -1,5 +1,9 @@
 package dev.steward.workers;
 
+import dev.steward.cleanup.CleanupDispatcher;
+import dev.steward.cleanup.CleanupMessage;
+import dev.steward.cleanup.OperationResult;
+import dev.steward.cleanup.PoolKey;
 import dev.steward.events.EventBus;
 import dev.steward.events.WebSocketAuth;
 import dev.steward.platform.ApiException;
@@ -42,8 +46,13 @@ import java.util.logging.Logger;
  * unsupported version; 1002 {@code protocol_error} for a frame that is not JSON, not a valid frame, or of a type the
  * server does not take at that point (a worker must not send ready, snapshot or cleanup messages); 1011 for a
  * heartbeat that could not be stored or a server failure, which the worker retries. Incoming frames are dispatched by
- * type through {@link #HANDLERS}: cleanup operations (ack, release, renew) are answered {@code unauthorized}, as
- * Prefect's server answers them when cleanup delivery was not accepted, until the cleanup queue adds its handlers.
+ * type through {@link #HANDLERS}.
+ *
+ * <p>A worker whose hello asked for {@code cleanup_delivery.v1} with kinds to handle is registered with the
+ * {@link CleanupDispatcher} once its ready frame is out: it is sent {@code cleanup.message.v1} for messages of its
+ * pool and kinds, within its {@code max_cleanup_concurrency}, and its {@code cleanup.ack|release|renew.v1} are applied
+ * to the queue and answered with {@code cleanup.operation_result.v1}; other workers' cleanup operations are answered
+ * {@code unauthorized} ({@code cleanup_delivery_not_accepted}), as Prefect's server does.
  */
 @ServerEndpoint(value = "/api/workspaces/{workspace}/work_pools/{pool}/workers/connect", subprotocols = {"prefect"})
 public class WorkerChannelEndpoint {
@@ -62,6 +71,9 @@ public class WorkerChannelEndpoint {
     @Inject
     EventBus bus;
 
+    @Inject
+    CleanupDispatcher cleanup;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -74,9 +86,9 @@ public class WorkerChannelEndpoint {
     /** What a ready connection does with each frame type; a type not here is a protocol error. */
     private static final Map<String, Handler> HANDLERS = Map.of(
             "worker.heartbeat.v1", WorkerChannelEndpoint::heartbeat,
-            "cleanup.ack.v1", WorkerChannelEndpoint::cleanupNotAccepted,
-            "cleanup.release.v1", WorkerChannelEndpoint::cleanupNotAccepted,
-            "cleanup.renew.v1", WorkerChannelEndpoint::cleanupNotAccepted);
+            "cleanup.ack.v1", WorkerChannelEndpoint::cleanupOperation,
+            "cleanup.release.v1", WorkerChannelEndpoint::cleanupOperation,
+            "cleanup.renew.v1", WorkerChannelEndpoint::cleanupOperation);
 
     private volatile Phase phase = Phase.AUTH;
     private Workspace workspace;
@@ -85,6 +97,8 @@ public class WorkerChannelEndpoint {
     private volatile Instant poolUpdated;
     private int snapshotSequence = 1;
     private EventBus.Registration registration;
+    private volatile CleanupWorker cleanupWorker;
+    private CleanupDispatcher.Registration cleanupRegistration;
     private volatile Session currentSession;
 
     @OnOpen
@@ -163,6 +177,11 @@ public class WorkerChannelEndpoint {
         registration = bus.listen(workspace.getId(), this::poolEvent);
         phase = Phase.READY;
         send(session, ready.frame().toString());
+        if (ready.cleanup()) {
+            cleanupWorker = new CleanupWorker(new PoolKey(workspace.getId(), poolId), Set.copyOf(hello.cleanupKinds()),
+                    Set.copyOf(ready.queueIds()), hello.maxCleanupConcurrency(), session);
+            cleanupRegistration = cleanup.register(cleanupWorker);
+        }
         LOG.info(() -> "worker channel: worker '" + hello.workerName() + "' of pool '" + pool + "' connected");
     }
 
@@ -184,15 +203,59 @@ public class WorkerChannelEndpoint {
         if (!updated.get().equals(c.poolUpdated)) c.sendSnapshot(session, "heartbeat_reconciliation");
     }
 
-    private static void cleanupNotAccepted(WorkerChannelEndpoint c, ChannelFrames.Frame frame, Session session)
+    /** This connection as the cleanup dispatcher sees it. */
+    private final class CleanupWorker implements CleanupDispatcher.Worker {
+        private final PoolKey pool;
+        private final Set<String> kinds;
+        private final Set<UUID> queueIds;
+        private final int maxConcurrency;
+        private final Session session;
+
+        CleanupWorker(PoolKey pool, Set<String> kinds, Set<UUID> queueIds, int maxConcurrency, Session session) {
+            this.pool = pool;
+            this.kinds = kinds;
+            this.queueIds = queueIds;
+            this.maxConcurrency = maxConcurrency;
+            this.session = session;
+        }
+
+        @Override
+        public String toString() {
+            return "worker '" + hello.workerName() + "' of pool " + pool.workPoolId();
+        }
+
+        public PoolKey pool() { return pool; }
+        public Set<String> kinds() { return kinds; }
+        public Set<UUID> queueIds() { return queueIds; }
+        public int maxConcurrency() { return maxConcurrency; }
+
+        public boolean deliver(CleanupMessage reserved) {
+            if (phase != Phase.READY) return false;
+            try {
+                send(session, ChannelFrames.cleanupMessage(reserved).toString());
+                return true;
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "worker channel: cleanup message not sent", e);
+                return false;
+            }
+        }
+    }
+
+    /** An ack, release or renew: applied when this worker accepted cleanup delivery, else refused as Prefect does. */
+    private static void cleanupOperation(WorkerChannelEndpoint c, ChannelFrames.Frame frame, Session session)
             throws Exception {
-        UUID messageId = ChannelFrames.cleanupOperation(frame);
-        String operation = frame.type().substring("cleanup.".length(), frame.type().length() - ".v1".length());
-        c.send(session, ChannelFrames.envelope("cleanup.operation_result.v1", Json.createObjectBuilder()
-                .add("request_frame_id", frame.id().toString()).add("message_id", messageId.toString())
-                .add("operation", operation).add("status", "unauthorized")
-                .add("reason", "cleanup_delivery_not_accepted").addNull("lease_expires_at").addNull("detail")
-                .build()).toString());
+        ChannelFrames.CleanupOp op = ChannelFrames.cleanupOperation(frame);
+        CleanupWorker worker = c.cleanupWorker;
+        JsonObject answer;
+        if (worker == null) {
+            answer = ChannelFrames.operationResult(frame.id(), op.messageId(), op.operation(), "unauthorized",
+                    "cleanup_delivery_not_accepted", null);
+        } else {
+            OperationResult r = c.cleanup.operate(worker, op.operation(), op.messageId(), op.token(), op.reason());
+            answer = ChannelFrames.operationResult(frame.id(), op.messageId(), op.operation(), r.status().wire(),
+                    r.reason(), r.leaseExpiresAt());
+        }
+        c.send(session, answer.toString());
     }
 
     /** A committed event of the workspace (from any instance): a change of this pool sends a snapshot. */
@@ -234,6 +297,8 @@ public class WorkerChannelEndpoint {
     private void end() {
         phase = Phase.CLOSED;
         if (registration != null) registration.close();
+        // deliveries in flight stay reserved: the worker may still ack them, else their leases expire
+        if (cleanupRegistration != null) cleanupRegistration.close();
     }
 
     /** Sends are serialised: snapshots go out from other threads than the one reading the worker's frames. */

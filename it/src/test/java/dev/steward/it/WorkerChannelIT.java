@@ -82,9 +82,10 @@ class WorkerChannelIT {
             JsonObject payload = ready.getJsonObject("payload");
             assertEquals(consumer.toString(), payload.getString("consumer_id"));
             assertEquals("work_pool_worker_channel.v1", payload.getString("selected_channel_version"));
-            assertEquals("[\"worker_heartbeat.v1\",\"work_pool_snapshot.v1\"]", payload.get("accepted_capabilities").toString());
-            assertEquals("[\"cleanup_delivery.v1\"]", payload.get("rejected_capabilities").toString());
-            assertEquals(0, payload.getInt("effective_max_cleanup_concurrency"));
+            assertEquals("[\"worker_heartbeat.v1\",\"work_pool_snapshot.v1\",\"cleanup_delivery.v1\"]",
+                    payload.get("accepted_capabilities").toString());
+            assertEquals("[]", payload.get("rejected_capabilities").toString());
+            assertEquals(1, payload.getInt("effective_max_cleanup_concurrency"));
             assertEquals("default", payload.getJsonArray("resolved_work_queues").getJsonObject(0).getString("name"));
             JsonObject snapshot = payload.getJsonObject("initial_snapshot");
             assertEquals(1, snapshot.getInt("snapshot_sequence"));
@@ -114,16 +115,35 @@ class WorkerChannelIT {
             }
             assertTrue(second.isAfter(first), "the heartbeat was recorded");
 
-            // a cleanup operation without cleanup delivery is answered as Prefect answers it
+            // an ack of a message the pool's queue does not have
             String ack = frame("cleanup.ack.v1", "{\"message_id\":\"" + UUID.randomUUID() + "\",\"reservation_token\":\"t\"}");
             socket.text(ack);
             JsonObject result = json(socket.readText(WAIT)).getJsonObject("payload");
-            assertEquals("unauthorized", result.getString("status"));
-            assertEquals("cleanup_delivery_not_accepted", result.getString("reason"));
+            assertEquals(json(ack).getString("id"), result.getString("request_frame_id"));
+            assertEquals("not_found", result.getString("status"));
+            assertEquals("message_not_found", result.getString("reason"));
 
             socket.text(frame("worker.heartbeat.v1", "{\"consumer_id\":\"" + UUID.randomUUID() + "\",\"worker_name\":\"raw-worker\","
                     + "\"heartbeat_interval_seconds\":5}"));
             assertEquals("1002 protocol_error", closeOf(socket), "a heartbeat of another consumer");
+        }
+    }
+
+    @Test
+    void aWorkerWithoutCleanupDeliveryHasItsCleanupOperationsRefused() throws Exception {
+        try (RawWebSocket socket = authenticated("chan-pool")) {
+            socket.text(frame("worker.hello.v1", "{\"consumer_id\":\"" + UUID.randomUUID() + "\",\"worker_name\":\"plain\","
+                    + "\"worker_type\":\"process\",\"heartbeat_interval_seconds\":5,"
+                    + "\"supported_channel_versions\":[\"work_pool_worker_channel.v1\"],"
+                    + "\"requested_capabilities\":[\"worker_heartbeat.v1\",\"work_pool_snapshot.v1\",\"cleanup_delivery.v1\"]}"));
+            JsonObject payload = json(socket.readText(WAIT)).getJsonObject("payload");
+            assertEquals("[\"cleanup_delivery.v1\"]", payload.get("rejected_capabilities").toString(), "no kinds handled");
+            assertEquals(0, payload.getInt("effective_max_cleanup_concurrency"));
+            socket.text(frame("cleanup.renew.v1", "{\"message_id\":\"" + UUID.randomUUID() + "\",\"reservation_token\":\"t\"}"));
+            JsonObject result = json(socket.readText(WAIT)).getJsonObject("payload");
+            assertEquals("renew", result.getString("operation"));
+            assertEquals("unauthorized", result.getString("status"));
+            assertEquals("cleanup_delivery_not_accepted", result.getString("reason"));
         }
     }
 

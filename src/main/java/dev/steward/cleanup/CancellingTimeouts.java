@@ -1,0 +1,135 @@
+package dev.steward.cleanup;
+
+import dev.steward.orchestration.FlowRunService;
+import dev.steward.platform.Body;
+import dev.steward.platform.Json;
+import dev.steward.platform.LeasedLoop;
+import dev.steward.platform.Redis;
+import dev.steward.platform.Transactions;
+import dev.steward.tenancy.TenantContext;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The producer of cleanup messages, Prefect's CANCELLING timeout (services/cancellation_cleanup.py): a flow run still
+ * in the same CANCELLING state {@code steward.cleanup.cancelling-timeout-seconds} (300) after it entered it is
+ * proposed CANCELLED through the flow-run rules, and a {@code cancelling_timeout_teardown.v1} message with target
+ * {@code {flow_run_id, infrastructure_pid}} is enqueued for the pool of its work queue, keyed
+ * {@code <kind>:<run>:<cancelled state id>}. Runs without a work queue and runs of push or managed pools (no worker
+ * to tear them down) are only cancelled. The enqueue happens inside the run's transaction, before it commits: when
+ * Redis is down the state change rolls back and the next round tries again; a commit that fails after the enqueue
+ * leaves a teardown of a run that was CANCELLING anyway. Once per cluster every
+ * {@code steward.cleanup.cancelling-loop-seconds} under the Redis lease {@code steward:lease:cancelling-timeouts}.
+ */
+@ApplicationScoped
+public class CancellingTimeouts {
+    private static final Logger LOG = Logger.getLogger(CancellingTimeouts.class.getName());
+    public static final String KIND = "cancelling_timeout_teardown.v1";
+    static final String MESSAGE = "Flow run cancellation timed out; marked this flow run as Cancelled.";
+    private static final int BATCH = 100;
+
+    @Resource
+    ManagedScheduledExecutorService executor;
+
+    @PersistenceContext(unitName = "steward")
+    EntityManager em;
+
+    @Inject
+    Transactions tx;
+
+    @Inject
+    FlowRunService runs;
+
+    @Inject
+    CleanupQueue queue;
+
+    @Inject
+    CleanupSettings settings;
+
+    @Inject
+    Redis redis;
+
+    private volatile LeasedLoop loop;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        loop = LeasedLoop.start(executor, redis, "steward:lease:cancelling-timeouts", settings.cancellingLoop(),
+                () -> timeOut(Instant.now()));
+    }
+
+    @PreDestroy
+    void stop() {
+        if (loop != null) loop.stop();
+    }
+
+    /** Times out the runs CANCELLING since before {@code now} minus the timeout; how many were cancelled. */
+    public int timeOut(Instant now) {
+        int cancelled = 0;
+        for (Object[] row : tx.inNew(() -> overdue(now.minus(settings.cancellingTimeout())))) {
+            UUID ws = (UUID) row[0];
+            UUID run = (UUID) row[1];
+            String stateId = (String) row[2];
+            try {
+                if (TenantContext.supplyAs(ws, () -> tx.inNew(() -> timeOut(ws, run, stateId)))) cancelled++;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "CANCELLING timeout of flow run " + run + " failed; trying again next round", e);
+            }
+        }
+        return cancelled;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object[]> overdue(Instant enteredBefore) {
+        return em.createNativeQuery("""
+                select workspace_id, id, body->'state'->>'id' from flow_run
+                where state_type = 'CANCELLING' and cast(body->'state'->>'timestamp' as timestamptz) <= ?1
+                limit ?2""").setParameter(1, enteredBefore).setParameter(2, BATCH).getResultList();
+    }
+
+    /** One run, in its workspace's transaction: cancelled and its teardown enqueued, or left as it is now. */
+    private boolean timeOut(UUID ws, UUID run, String cancellingStateId) {
+        List<Object[]> locked = em.createNativeQuery("""
+                select r.body->'state'->>'id', r.body->>'infrastructure_pid', r.work_queue_id, q.work_pool_id, p.type
+                from flow_run r left join work_queue q on q.id = r.work_queue_id
+                left join work_pool p on p.id = q.work_pool_id
+                where r.id = ?1 and r.workspace_id = ?2
+                for update of r""").setParameter(1, run).setParameter(2, ws).getResultList();
+        if (locked.isEmpty() || !cancellingStateId.equals(locked.get(0)[0])) return false;
+        Object[] row = locked.get(0);
+        JsonObject proposal = Json.createObjectBuilder().add("state", Json.createObjectBuilder()
+                .add("type", "CANCELLED").add("name", "Cancelled").add("message", MESSAGE)).build();
+        FlowRunService.Orchestrated result = runs.setState(run, Body.of(proposal));
+        if (!result.newState()) return false;
+        String cancelledStateId = result.result().getJsonObject("state").getString("id");
+        UUID queueId = (UUID) row[2];
+        UUID poolId = (UUID) row[3];
+        String poolType = (String) row[4];
+        if (queueId == null || poolId == null) {
+            LOG.info(() -> "Flow run " + run + " timed out CANCELLING; it has no work queue, so no teardown");
+            return true;
+        }
+        if (poolType != null && (poolType.endsWith(":push") || poolType.endsWith(":managed"))) return true;
+        String key = KIND + ":" + run + ":" + cancelledStateId;
+        JsonObject target = Json.createObjectBuilder().add("flow_run_id", run.toString())
+                .add("infrastructure_pid", row[1] == null ? JsonValue.NULL : Json.createValue((String) row[1])).build();
+        CleanupMessage m = queue.enqueue(new PoolKey(ws, poolId), queueId,
+                UUID.nameUUIDFromBytes(("steward:" + key).getBytes(StandardCharsets.UTF_8)), key, KIND, target,
+                JsonObject.EMPTY_JSON_OBJECT);
+        LOG.info(() -> "Flow run " + run + " timed out CANCELLING; teardown message " + m.messageId() + " enqueued");
+        return true;
+    }
+}

@@ -1,0 +1,595 @@
+package dev.steward.cleanup;
+
+import dev.steward.cleanup.CleanupMessage.DeadLetter;
+import dev.steward.cleanup.CleanupMessage.State;
+import dev.steward.cleanup.OperationResult.Status;
+import dev.steward.platform.Redis;
+import jakarta.json.JsonObject;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * The cleanup queues on Redis, one per workspace and work pool. Each message is one JSON string (its state,
+ * reservation and history), indexed by sorted sets per pool: {@code visible} by the time it may be delivered,
+ * {@code reserved} by lease expiry, {@code dead} by the time it was given up; a global {@code leases} set lets the
+ * reconciler find every overdue lease without walking the pools.
+ *
+ * <p>Every transition is one optimistic transaction: WATCH the message's key, read it, decide, then MULTI/EXEC the
+ * new message together with its index entries, counters and wake-up; a concurrent change of the same message aborts
+ * the EXEC and the transition is decided again from the new state, a bounded number of times. Watching only the one
+ * message keeps transitions of different messages from aborting each other, so no Lua script is needed: a script
+ * would save a round trip but not a conflict, and decisions (backoff, JSON) stay in Java where they are tested.
+ * Because a reservation is made only by an EXEC that saw the message visible, a message never has two active
+ * reservations; a worker acts on a delivery only through its random reservation token.
+ *
+ * <p>A transition that makes work visible INCRs the pool's wake-up counter and PUBLISHes on {@link #WAKEUP_CHANNEL}
+ * inside the same MULTI, so the dispatchers of other instances wake as the change commits (and never before);
+ * this instance's listeners are told directly.
+ */
+public class CleanupQueue {
+    public static final String WAKEUP_CHANNEL = "steward:cleanup:wakeup";
+    static final String EXPIRED_REASON = "max_delivery_attempts_reached";
+    private static final String PREFIX = "steward:cleanup:";
+    private static final String POOLS = PREFIX + "pools";
+    private static final String LEASES = PREFIX + "leases";
+    private static final int MAX_ATTEMPTS = 50;
+    private static final int CANDIDATES = 32;
+    private static final SecureRandom TOKENS = new SecureRandom();
+
+    private final Redis redis;
+    private final Clock clock;
+    private final CleanupPolicy policy;
+    private final List<Consumer<PoolKey>> wakeListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<CleanupMessage>> reserveListeners = new CopyOnWriteArrayList<>();
+
+    public CleanupQueue(Redis redis, Clock clock, CleanupPolicy policy) {
+        this.redis = redis;
+        this.clock = clock;
+        this.policy = policy;
+    }
+
+    /** Called on this instance after a transition made work of the pool visible (the wake-up without Redis). */
+    public void onWakeup(Consumer<PoolKey> listener) {
+        wakeListeners.add(listener);
+    }
+
+    /** Called after each reservation (metrics: delivery latency). */
+    public void onReserved(Consumer<CleanupMessage> listener) {
+        reserveListeners.add(listener);
+    }
+
+    // ---- keys: a message's key carries its workspace (an id of another workspace is not found), the indexes its
+    // pool too; the set of pools and the global lease index span them (one Redis, not a Redis Cluster)
+
+    private static String space(UUID ws) {
+        return PREFIX + "{" + ws + "}:";
+    }
+
+    private static String messageKey(UUID ws, UUID id) {
+        return space(ws) + "m:" + id;
+    }
+
+    private static String idempotencyKey(PoolKey pool, String key) {
+        return space(pool.workspaceId()) + pool.workPoolId() + ":idem:" + key;
+    }
+
+    private static String index(PoolKey pool, String name) {
+        return space(pool.workspaceId()) + pool.workPoolId() + ":" + name;
+    }
+
+    private static String leaseMember(PoolKey pool, UUID id) {
+        return pool.encoded() + "/" + id;
+    }
+
+    // ---- transitions
+
+    /**
+     * Stores a message unless the pool already has one with this idempotency key or message id (acked ones within
+     * the retention, dead letters until purged): then returns that one. A message id reused with another key or pool
+     * is a producer bug and is refused.
+     */
+    public CleanupMessage enqueue(PoolKey pool, UUID workQueueId, UUID messageId, String key, String kind,
+                                  JsonObject target, JsonObject data) {
+        if (key == null || key.isEmpty()) throw new IllegalArgumentException("idempotency_key must be non-empty");
+        return optimistic(tx -> {
+            String mKey = messageKey(pool.workspaceId(), messageId);
+            String iKey = idempotencyKey(pool, key);
+            tx.jedis.watch(mKey, iKey);
+            CleanupMessage existing = read(tx.jedis, mKey);
+            if (existing == null) {
+                String otherId = tx.jedis.get(iKey);
+                if (otherId != null) existing = read(tx.jedis, messageKey(pool.workspaceId(), UUID.fromString(otherId)));
+            }
+            if (existing != null) {
+                if (!existing.idempotencyKey.equals(key) || !existing.workPoolId.equals(pool.workPoolId())) {
+                    throw new IllegalArgumentException("message_id is already associated with a different cleanup message");
+                }
+                return existing;
+            }
+            Instant now = clock.instant();
+            CleanupMessage m = new CleanupMessage(messageId, key, pool.workspaceId(), pool.workPoolId(), workQueueId,
+                    kind, target, data, now);
+            Transaction t = tx.multi();
+            t.set(mKey, m.serialize());
+            t.set(iKey, messageId.toString());
+            t.zadd(index(pool, "visible"), now.toEpochMilli(), messageId.toString());
+            t.sadd(POOLS, pool.encoded());
+            t.hincrBy(index(pool, "stats"), "enqueued", 1);
+            tx.wake(pool);
+            return tx.exec(m);
+        });
+    }
+
+    /**
+     * Reserves the oldest message of the pool that may be delivered now, of one of {@code kinds} (all when null),
+     * preferring the given work queues (then any queue when {@code fallbackToAnyQueue}): its delivery count goes up,
+     * it gets a lease and a new random token. Expires the pool's overdue leases first, as Prefect does. Null when
+     * nothing is ready.
+     */
+    public CleanupMessage reserve(PoolKey pool, Set<String> kinds, Set<UUID> preferredQueues,
+                                  boolean fallbackToAnyQueue) {
+        expireLeases(pool, 100);
+        List<Set<UUID>> passes = new ArrayList<>();
+        if (preferredQueues == null) {
+            passes.add(null);
+        } else {
+            passes.add(preferredQueues);
+            if (fallbackToAnyQueue) passes.add(null);
+        }
+        for (Set<UUID> queues : passes) {
+            for (int offset = 0; ; offset += CANDIDATES) {
+                List<String> candidates;
+                try (Connection c = redis.pool().getPool().getResource()) {
+                    candidates = new Jedis(c).zrangeByScore(index(pool, "visible"), Double.NEGATIVE_INFINITY,
+                            clock.millis(), offset, CANDIDATES);
+                }
+                for (String candidate : candidates) {
+                    CleanupMessage m = tryReserve(pool, UUID.fromString(candidate), kinds, queues);
+                    if (m != null) {
+                        for (Consumer<CleanupMessage> l : reserveListeners) l.accept(m);
+                        return m;
+                    }
+                }
+                if (candidates.size() < CANDIDATES) break;
+            }
+        }
+        return null;
+    }
+
+    /** Reserves this message if it is still visible, ready and eligible; else null. */
+    private CleanupMessage tryReserve(PoolKey pool, UUID id, Set<String> kinds, Set<UUID> queues) {
+        return onMessage(pool.workspaceId(), id, (tx, m) -> {
+            String mKey = messageKey(pool.workspaceId(), id);
+            Instant now = clock.instant();
+            if (m == null) {
+                // an index entry left behind by a purge that raced the scan
+                tx.multi().zrem(index(pool, "visible"), id.toString());
+                return tx.exec(null);
+            }
+            if (m.state != State.VISIBLE || m.visibleAt.isAfter(now)) return null;
+            if (kinds != null && !kinds.contains(m.kind)) return null;
+            if (queues != null && !queues.contains(m.workQueueId)) return null;
+            Transaction t = tx.multi();
+            if (m.deliveryCount >= policy.maxDeliveryAttempts()) {
+                // the limit was lowered since this message was last released
+                deadLetter(tx, pool, m, now, null, null, null);
+                return tx.exec(null);
+            }
+            m.deliveryCount++;
+            m.state = State.RESERVED;
+            m.reservationToken = newToken();
+            m.reservedAt = now;
+            m.leaseExpiresAt = now.plus(policy.lease());
+            m.updatedAt = now;
+            t.set(mKey, m.serialize());
+            t.zrem(index(pool, "visible"), id.toString());
+            lease(t, pool, m);
+            return tx.exec(m);
+        });
+    }
+
+    /** Completes a delivery: the message is done; its idempotency key is kept for the acked retention. */
+    public OperationResult ack(PoolKey pool, UUID id, String token) {
+        return operate(pool, id, token, "ack", (tx, m) -> {
+            Instant now = clock.instant();
+            m.endDelivery(now, "acked", null);
+            m.state = State.ACKED;
+            m.ackedAt = now;
+            long keep = Math.max(1, policy.ackedRetention().toMillis());
+            Transaction t = tx.multi();
+            t.set(messageKey(pool.workspaceId(), id), m.serialize(), SetParams.setParams().px(keep));
+            t.pexpire(idempotencyKey(pool, m.idempotencyKey), keep);
+            unreserve(t, pool, id);
+            t.hincrBy(index(pool, "stats"), "acked", 1);
+            return tx.exec(OperationResult.accepted(id, "ack"));
+        });
+    }
+
+    /**
+     * Gives a delivery up without completing it: the message is visible again after the backoff, or dead-lettered
+     * when this was its last delivery.
+     */
+    public OperationResult release(PoolKey pool, UUID id, String token, String reason) {
+        if (reason == null || reason.isEmpty()) throw new IllegalArgumentException("release reason must be non-empty");
+        return operate(pool, id, token, "release", (tx, m) -> {
+            Instant now = clock.instant();
+            tx.multi();
+            if (endDelivery(tx, pool, m, now, "released", reason)) {
+                return tx.exec(new OperationResult(id, "release", Status.DEAD_LETTERED, null, EXPIRED_REASON, m));
+            }
+            return tx.exec(OperationResult.accepted(id, "release"));
+        });
+    }
+
+    /** Extends the current delivery's lease by the policy's lease from now; the delivery count stays. */
+    public OperationResult renew(PoolKey pool, UUID id, String token) {
+        return operate(pool, id, token, "renew", (tx, m) -> {
+            Instant now = clock.instant();
+            m.leaseExpiresAt = now.plus(policy.lease());
+            m.updatedAt = now;
+            Transaction t = tx.multi();
+            t.set(messageKey(pool.workspaceId(), id), m.serialize());
+            lease(t, pool, m);
+            return tx.exec(new OperationResult(id, "renew", Status.ACCEPTED, m.leaseExpiresAt, null, null));
+        });
+    }
+
+    /** What ack, release and renew check first, in Prefect's order, before {@code action} runs on the message. */
+    private OperationResult operate(PoolKey pool, UUID id, String token, String operation,
+                                    Step<OperationResult> action) {
+        try {
+            return onMessage(pool.workspaceId(), id, (tx, m) -> {
+                if (m == null || m.state == State.ACKED || m.state == State.DEAD) {
+                    return OperationResult.refused(id, operation, Status.NOT_FOUND, "message_not_found");
+                }
+                if (!m.workPoolId.equals(pool.workPoolId())) {
+                    return OperationResult.refused(id, operation, Status.UNAUTHORIZED, "work_pool_mismatch");
+                }
+                if (m.state != State.RESERVED) {
+                    return OperationResult.refused(id, operation, Status.NOT_CURRENT, "no_active_reservation");
+                }
+                if (!m.reservationToken.equals(token)) {
+                    return OperationResult.refused(id, operation, Status.INVALID_TOKEN, "reservation_token_mismatch");
+                }
+                Instant now = clock.instant();
+                if (!m.leaseExpiresAt.isAfter(now)) {
+                    tx.multi();
+                    boolean dead = endDelivery(tx, pool, m, now, "expired", "lease_expired");
+                    return tx.exec(dead
+                            ? new OperationResult(id, operation, Status.DEAD_LETTERED, null, EXPIRED_REASON, m)
+                            : OperationResult.refused(id, operation, Status.EXPIRED, "lease_expired"));
+                }
+                return action.apply(tx, m);
+            });
+        } catch (ContentionException e) {
+            return OperationResult.refused(id, operation, Status.ERROR, OperationResult.FAILED);
+        }
+    }
+
+    /** Counts of one sweep of overdue leases. */
+    public record Expiry(int redelivered, int deadLettered) {
+        Expiry plus(Expiry other) {
+            return new Expiry(redelivered + other.redelivered, deadLettered + other.deadLettered);
+        }
+    }
+
+    /** Expires up to {@code limit} overdue leases of every pool (the reconciler's sweep). */
+    public Expiry expireLeases(int limit) {
+        List<String> due;
+        try (Connection c = redis.pool().getPool().getResource()) {
+            due = new Jedis(c).zrangeByScore(LEASES, Double.NEGATIVE_INFINITY, clock.millis(), 0, limit);
+        }
+        Expiry total = new Expiry(0, 0);
+        for (String member : due) {
+            int slash = member.lastIndexOf('/');
+            PoolKey pool = PoolKey.decode(member.substring(0, slash));
+            total = total.plus(expireOne(pool, UUID.fromString(member.substring(slash + 1))));
+        }
+        return total;
+    }
+
+    /** Expires up to {@code limit} overdue leases of one pool. */
+    public Expiry expireLeases(PoolKey pool, int limit) {
+        List<String> due;
+        try (Connection c = redis.pool().getPool().getResource()) {
+            due = new Jedis(c).zrangeByScore(index(pool, "reserved"), Double.NEGATIVE_INFINITY, clock.millis(), 0,
+                    limit);
+        }
+        Expiry total = new Expiry(0, 0);
+        for (String id : due) total = total.plus(expireOne(pool, UUID.fromString(id)));
+        return total;
+    }
+
+    private Expiry expireOne(PoolKey pool, UUID id) {
+        return onMessage(pool.workspaceId(), id, (tx, m) -> {
+            Instant now = clock.instant();
+            if (m == null || m.state != State.RESERVED) {
+                // a stale index entry (the message was acked or purged meanwhile): drop it
+                unreserve(tx.multi(), pool, id);
+                return tx.exec(new Expiry(0, 0));
+            }
+            if (m.leaseExpiresAt.isAfter(now)) return new Expiry(0, 0);
+            tx.multi();
+            boolean dead = endDelivery(tx, pool, m, now, "expired", "lease_expired");
+            return tx.exec(dead ? new Expiry(0, 1) : new Expiry(1, 0));
+        });
+    }
+
+    /**
+     * Ends the current delivery (released or expired): the message is visible again after the backoff, or, after
+     * its last attempt, dead-lettered with the reservation it had. True when dead-lettered.
+     */
+    private boolean endDelivery(Tx tx, PoolKey pool, CleanupMessage m, Instant now, String outcome, String reason) {
+        String token = m.reservationToken;
+        Instant lease = m.leaseExpiresAt;
+        m.endDelivery(now, outcome, reason);
+        if (m.deliveryCount >= policy.maxDeliveryAttempts()) {
+            deadLetter(tx, pool, m, now, token, lease, "released".equals(outcome) ? reason : null);
+            return true;
+        }
+        m.state = State.VISIBLE;
+        m.visibleAt = now.plus(policy.backoff(m.deliveryCount));
+        tx.t.set(messageKey(pool.workspaceId(), m.messageId), m.serialize());
+        unreserve(tx.t, pool, m.messageId);
+        tx.t.zadd(index(pool, "visible"), m.visibleAt.toEpochMilli(), m.messageId.toString());
+        tx.t.hincrBy(index(pool, "stats"), "retries", 1);
+        tx.wake(pool);
+        return false;
+    }
+
+    private void deadLetter(Tx tx, PoolKey pool, CleanupMessage m, Instant now, String token, Instant lease,
+                            String releaseReason) {
+        m.state = State.DEAD;
+        m.updatedAt = now;
+        m.deadLetter = new DeadLetter(EXPIRED_REASON, m.deliveryCount, now, token, lease, releaseReason);
+        tx.t.set(messageKey(pool.workspaceId(), m.messageId), m.serialize());
+        unreserve(tx.t, pool, m.messageId);
+        tx.t.zrem(index(pool, "visible"), m.messageId.toString());
+        tx.t.zadd(index(pool, "dead"), now.toEpochMilli(), m.messageId.toString());
+        tx.t.hincrBy(index(pool, "stats"), "dead_lettered", 1);
+    }
+
+    private static void lease(Transaction t, PoolKey pool, CleanupMessage m) {
+        t.zadd(index(pool, "reserved"), m.leaseExpiresAt.toEpochMilli(), m.messageId.toString());
+        t.zadd(LEASES, m.leaseExpiresAt.toEpochMilli(), leaseMember(pool, m.messageId));
+    }
+
+    private static void unreserve(Transaction t, PoolKey pool, UUID id) {
+        t.zrem(index(pool, "reserved"), id.toString());
+        t.zrem(LEASES, leaseMember(pool, id));
+    }
+
+    // ---- dead letters: read, redrive, purge (beyond Prefect, which only reads them)
+
+    /** A message of the pool in any state, or null (another pool's messages are not found). */
+    public CleanupMessage read(PoolKey pool, UUID id) {
+        try (Connection c = redis.pool().getPool().getResource()) {
+            CleanupMessage m = read(new Jedis(c), messageKey(pool.workspaceId(), id));
+            return m != null && m.workPoolId.equals(pool.workPoolId()) ? m : null;
+        }
+    }
+
+    /** The pool's dead letter of this id, or null. */
+    public CleanupMessage readDeadLetter(PoolKey pool, UUID id) {
+        CleanupMessage m = read(pool, id);
+        return m != null && m.state == State.DEAD ? m : null;
+    }
+
+    /** The pool's dead letters, newest first. */
+    public List<CleanupMessage> deadLetters(PoolKey pool, int offset, int limit) {
+        try (Connection c = redis.pool().getPool().getResource()) {
+            Jedis j = new Jedis(c);
+            List<String> ids = j.zrevrange(index(pool, "dead"), offset, offset + (long) limit - 1);
+            List<CleanupMessage> out = new ArrayList<>();
+            if (ids.isEmpty()) return out;
+            List<String> raws = j.mget(ids.stream().map(id -> messageKey(pool.workspaceId(), UUID.fromString(id)))
+                    .toArray(String[]::new));
+            for (String raw : raws) {
+                if (raw == null) continue;
+                CleanupMessage m = CleanupMessage.parse(raw);
+                if (m.state == State.DEAD) out.add(m);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Puts a dead letter back in the queue with a fresh count of deliveries; its history keeps the earlier ones and
+     * the dead letter's reason. False when the pool has no such dead letter.
+     */
+    public boolean redrive(PoolKey pool, UUID id) {
+        return onMessage(pool.workspaceId(), id, (tx, m) -> {
+            String mKey = messageKey(pool.workspaceId(), id);
+            if (m == null || m.state != State.DEAD || !m.workPoolId.equals(pool.workPoolId())) return false;
+            Instant now = clock.instant();
+            m.history.add(new CleanupMessage.Delivery(m.deliveryCount, null, now, "redriven", m.deadLetter.reason()));
+            m.deadLetter = null;
+            m.deliveryCount = 0;
+            m.state = State.VISIBLE;
+            m.visibleAt = now;
+            m.updatedAt = now;
+            Transaction t = tx.multi();
+            t.set(mKey, m.serialize());
+            t.zrem(index(pool, "dead"), id.toString());
+            t.zadd(index(pool, "visible"), now.toEpochMilli(), id.toString());
+            tx.wake(pool);
+            return tx.exec(true);
+        });
+    }
+
+    /** Deletes a dead letter and its idempotency key (a producer may enqueue the same cleanup again). */
+    public boolean purge(PoolKey pool, UUID id) {
+        return onMessage(pool.workspaceId(), id, (tx, m) -> {
+            if (m == null || m.state != State.DEAD || !m.workPoolId.equals(pool.workPoolId())) return false;
+            Transaction t = tx.multi();
+            t.del(messageKey(pool.workspaceId(), id));
+            t.del(idempotencyKey(pool, m.idempotencyKey));
+            t.zrem(index(pool, "dead"), id.toString());
+            return tx.exec(true);
+        });
+    }
+
+    // ---- inspection
+
+    public QueueStats stats(PoolKey pool) {
+        try (Connection c = redis.pool().getPool().getResource()) {
+            Jedis j = new Jedis(c);
+            String visible = index(pool, "visible");
+            Map<String, String> counters = j.hgetAll(index(pool, "stats"));
+            return new QueueStats(j.zcard(visible), j.zcount(visible, Double.NEGATIVE_INFINITY, clock.millis()),
+                    j.zcard(index(pool, "reserved")), j.zcard(index(pool, "dead")), count(counters, "enqueued"),
+                    count(counters, "acked"), count(counters, "retries"), count(counters, "dead_lettered"));
+        }
+    }
+
+    /** Every pool that ever had a message. */
+    public Set<PoolKey> pools() {
+        try (Connection c = redis.pool().getPool().getResource()) {
+            Set<PoolKey> out = new java.util.HashSet<>();
+            for (String p : new Jedis(c).smembers(POOLS)) out.add(PoolKey.decode(p));
+            return out;
+        }
+    }
+
+    /** The pool's wake-up sequence: it only grows, so a dispatcher that saw it unchanged missed nothing. */
+    public long wakeupSequence(PoolKey pool) {
+        try (Connection c = redis.pool().getPool().getResource()) {
+            String v = new Jedis(c).get(index(pool, "wakeup"));
+            return v == null ? 0 : Long.parseLong(v);
+        }
+    }
+
+    private static long count(Map<String, String> counters, String name) {
+        String v = counters.get(name);
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    // ---- plumbing: Jedis offers WATCH/MULTI/EXEC but no retry loop around them
+
+    /** A transition's decision on the message as read under WATCH (null when there is none). */
+    private interface Step<T> {
+        T apply(Tx tx, CleanupMessage m);
+    }
+
+    /** {@link #optimistic} on one message: WATCHes its key and reads it for {@code step}. */
+    private <T> T onMessage(UUID ws, UUID id, Step<T> step) {
+        return optimistic(tx -> {
+            String key = messageKey(ws, id);
+            tx.jedis.watch(key);
+            return step.apply(tx, read(tx.jedis, key));
+        });
+    }
+
+    /** One attempt's connection and transaction, and whether it staged a wake-up. */
+    private static final class Tx {
+        final Jedis jedis;
+        Transaction t;
+        PoolKey woken;
+        boolean committed;
+
+        Tx(Connection connection) {
+            this.jedis = new Jedis(connection);
+        }
+
+        Transaction multi() {
+            t = jedis.multi();
+            return t;
+        }
+
+        /** INCRs the pool's wake-up sequence and PUBLISHes it, inside the MULTI. */
+        void wake(PoolKey pool) {
+            t.incr(index(pool, "wakeup"));
+            t.publish(WAKEUP_CHANNEL, pool.encoded());
+            woken = pool;
+        }
+
+        /** EXEC: {@code result} when it committed; {@link Conflict} when a watched key changed meanwhile. */
+        <T> T exec(T result) {
+            if (t.exec() == null) throw Conflict.INSTANCE;
+            committed = true;
+            return result;
+        }
+
+        /** A WATCH not followed by EXEC must not stay on the pooled connection. */
+        void finish() {
+            if (t == null) jedis.unwatch();
+        }
+    }
+
+    /** A watched key changed between WATCH and EXEC: the transition is decided again. */
+    private static final class Conflict extends RuntimeException {
+        static final Conflict INSTANCE = new Conflict();
+
+        private Conflict() {
+            super("a watched key changed", null, false, false);
+        }
+    }
+
+    private static final class ContentionException extends RuntimeException {
+        ContentionException() {
+            super("cleanup message changed concurrently too often", null, false, false);
+        }
+    }
+
+    /**
+     * Runs {@code attempt} until its EXEC commits (or it decides without one), at most {@link #MAX_ATTEMPTS} times
+     * with a short random pause after each conflict; a connection left mid-transaction by an error is discarded, not
+     * returned to the pool. After a committed transition that staged a wake-up, this instance's listeners are told.
+     */
+    private <T> T optimistic(Function<Tx, T> attempt) {
+        for (int i = 0; i < MAX_ATTEMPTS; i++) {
+            Connection c = redis.pool().getPool().getResource();
+            Tx tx = new Tx(c);
+            T result;
+            try {
+                result = attempt.apply(tx);
+                tx.finish();
+            } catch (Conflict conflict) {
+                c.close();
+                pause();
+                continue;
+            } catch (RuntimeException e) {
+                c.setBroken();
+                c.close();
+                throw e;
+            }
+            c.close();
+            if (tx.committed && tx.woken != null) {
+                for (Consumer<PoolKey> l : wakeListeners) l.accept(tx.woken);
+            }
+            return result;
+        }
+        throw new ContentionException();
+    }
+
+    private static void pause() {
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(50_000, 1_000_000));
+    }
+
+    private static CleanupMessage read(Jedis j, String key) {
+        String raw = j.get(key);
+        return raw == null ? null : CleanupMessage.parse(raw);
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        TOKENS.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

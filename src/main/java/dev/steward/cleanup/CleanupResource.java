@@ -1,0 +1,127 @@
+package dev.steward.cleanup;
+
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Json;
+import dev.steward.tenancy.MinRole;
+import dev.steward.tenancy.Role;
+import dev.steward.tenancy.RequestTenant;
+import dev.steward.workers.WorkPool;
+import dev.steward.workers.WorkPools;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/**
+ * The operators' view of a workspace's cleanup queues (Steward's own API; Prefect has none): per work pool its depth,
+ * deliveries in flight and totals, its dead letters with their reason and delivery history, any message by id, and
+ * redrive and purge of dead letters. Admin role: redrive makes workers act on infrastructure again.
+ */
+@Path("/workspaces/{workspace}/cleanup")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+@MinRole(Role.ADMIN)
+public class CleanupResource {
+    private static final int MAX_LIMIT = 200;
+
+    @Inject
+    CleanupQueue queue;
+
+    @Inject
+    WorkPools pools;
+
+    @Inject
+    RequestTenant tenant;
+
+    /** Every pool of the workspace with a queue, with its figures. */
+    @GET
+    public JsonArray all() {
+        UUID ws = tenant.workspace().getId();
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        for (PoolKey key : queue.pools()) {
+            if (!key.workspaceId().equals(ws)) continue;
+            pools.get(key.workPoolId()).ifPresent(p -> out.add(stats(p, key)));
+        }
+        return out.build();
+    }
+
+    @GET
+    @Path("{pool}")
+    public JsonObject stats(@PathParam("pool") String pool) {
+        WorkPool p = pools.byName(pool);
+        return stats(p, key(p));
+    }
+
+    @GET
+    @Path("{pool}/dead_letters")
+    public JsonArray deadLetters(@PathParam("pool") String pool, @QueryParam("offset") @DefaultValue("0") int offset,
+                                 @QueryParam("limit") @DefaultValue("50") int limit) {
+        if (offset < 0) throw ApiException.invalid("offset", "Input should be greater than or equal to 0");
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ApiException.invalid("limit", "Input should be between 1 and " + MAX_LIMIT);
+        }
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        queue.deadLetters(key(pools.byName(pool)), offset, limit).forEach(m -> out.add(m.toJson()));
+        return out.build();
+    }
+
+    @GET
+    @Path("{pool}/messages/{id}")
+    public JsonObject message(@PathParam("pool") String pool, @PathParam("id") String id) {
+        CleanupMessage m = queue.read(key(pools.byName(pool)), uuid(id));
+        if (m == null) throw ApiException.notFound("Cleanup message");
+        return m.toJson();
+    }
+
+    /** Puts a dead letter back in the queue with its attempts renewed. */
+    @POST
+    @Path("{pool}/dead_letters/{id}/redrive")
+    public JsonObject redrive(@PathParam("pool") String pool, @PathParam("id") String id) {
+        PoolKey key = key(pools.byName(pool));
+        UUID messageId = uuid(id);
+        if (!queue.redrive(key, messageId)) throw ApiException.notFound("Dead letter");
+        return queue.read(key, messageId).toJson();
+    }
+
+    /** Deletes a dead letter for good (and frees its idempotency key). */
+    @DELETE
+    @Path("{pool}/dead_letters/{id}")
+    public Response purge(@PathParam("pool") String pool, @PathParam("id") String id) {
+        if (!queue.purge(key(pools.byName(pool)), uuid(id))) throw ApiException.notFound("Dead letter");
+        return Response.noContent().build();
+    }
+
+    private PoolKey key(WorkPool p) {
+        return new PoolKey(tenant.workspace().getId(), p.getId());
+    }
+
+    private JsonObject stats(WorkPool p, PoolKey key) {
+        QueueStats s = queue.stats(key);
+        return Json.createObjectBuilder().add("work_pool_id", p.getId().toString()).add("work_pool_name", p.getName())
+                .add("visible", s.visible()).add("ready", s.ready()).add("in_flight", s.inFlight())
+                .add("dead_letters", s.dead()).add("enqueued", s.enqueued()).add("acked", s.acked())
+                .add("retries", s.retries()).add("dead_lettered", s.deadLettered()).build();
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("Cleanup message");
+        }
+    }
+}
