@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  *
  * <p>At-least-once: a message stays reserved until the worker acks it; if the worker never answers, its lease
  * expires and the message is delivered again (to it or another worker). The queue guarantees one active reservation
- * per message; the in-flight map here is only for capacity, so it may forget (a disconnect) without harm.
+ * per message; the in-flight map here is only for capacity. A worker that reconnects, here or to another instance,
+ * starts with the reservations the queue still records under its name, so it is not sent more than its capacity.
  */
 @ApplicationScoped
 public class CleanupDispatcher {
@@ -39,6 +40,9 @@ public class CleanupDispatcher {
     /** A connected worker that accepted cleanup delivery, as the worker channel presents it. */
     public interface Worker {
         PoolKey pool();
+
+        /** The worker's name: its reservations are recorded under it, and found again when it reconnects. */
+        String name();
 
         Set<String> kinds();
 
@@ -105,9 +109,15 @@ public class CleanupDispatcher {
         if (poll != null) poll.cancel(false);
     }
 
-    /** Adds a connected worker; its pool is dispatched to at once. */
+    /** Adds a connected worker, with the deliveries it still holds; its pool is dispatched to at once. */
     public Registration register(Worker worker) {
         Connected c = new Connected(worker);
+        try {
+            c.inFlight.putAll(queue.reservationsHeldBy(worker.pool(), worker.name()));
+        } catch (RuntimeException e) {
+            // Redis unreachable: nothing can be delivered either until it is back, and then leases bound the excess
+            LOG.log(Level.WARNING, "Deliveries held by " + worker + " not read (" + e.getMessage() + ")");
+        }
         LOG.info(() -> "Cleanup delivery to " + worker + ": kinds " + worker.kinds() + ", up to "
                 + worker.maxConcurrency() + " at once");
         pools.computeIfAbsent(worker.pool(), p -> new PoolDispatch()).workers.add(c);
@@ -155,7 +165,7 @@ public class CleanupDispatcher {
             delivered = false;
             for (Connected c : d.workers) {
                 if (!c.hasCapacity(Instant.now())) continue;
-                CleanupMessage m = queue.reserve(pool, c.worker.kinds(), c.worker.queueIds(), true);
+                CleanupMessage m = queue.reserve(pool, c.worker.name(), c.worker.kinds(), c.worker.queueIds(), true);
                 if (m == null) continue;
                 c.inFlight.put(m.messageId(), m.leaseExpiresAt());
                 if (c.worker.deliver(m)) {

@@ -20,8 +20,12 @@ public final class CleanupMessage {
     /** Where a message is: waiting (possibly until a backoff has passed), out with a worker, done, or given up. */
     public enum State { VISIBLE, RESERVED, ACKED, DEAD }
 
-    /** One delivery: when it was reserved and how it ended (acked, released, expired), with the worker's reason. */
-    public record Delivery(int attempt, Instant reservedAt, Instant endedAt, String outcome, String reason) {}
+    /**
+     * One delivery: to which worker, when it was reserved and how it ended (acked, released, expired), with the
+     * worker's reason.
+     */
+    public record Delivery(int attempt, String worker, Instant reservedAt, Instant endedAt, String outcome,
+                           String reason) {}
 
     /** Why and when a message was given up, with its last reservation (Prefect's CleanupQueueDeadLetter). */
     public record DeadLetter(String reason, int finalDeliveryCount, Instant movedAt, String reservationToken,
@@ -41,6 +45,8 @@ public final class CleanupMessage {
     State state;
     Instant visibleAt;
     String reservationToken;
+    /** The worker (by name) the current reservation was delivered to. */
+    String reservedBy;
     Instant reservedAt;
     Instant leaseExpiresAt;
     Instant ackedAt;
@@ -77,14 +83,16 @@ public final class CleanupMessage {
     public State state() { return state; }
     public Instant visibleAt() { return visibleAt; }
     public String reservationToken() { return reservationToken; }
+    public String reservedBy() { return reservedBy; }
     public Instant leaseExpiresAt() { return leaseExpiresAt; }
     public DeadLetter deadLetter() { return deadLetter; }
     public List<Delivery> history() { return List.copyOf(history); }
 
     /** Ends the current delivery in the history and drops the reservation. */
     void endDelivery(Instant now, String outcome, String reason) {
-        history.add(new Delivery(deliveryCount, reservedAt, now, outcome, reason));
+        history.add(new Delivery(deliveryCount, reservedBy, reservedAt, now, outcome, reason));
         reservationToken = null;
+        reservedBy = null;
         reservedAt = null;
         leaseExpiresAt = null;
         updatedAt = now;
@@ -107,12 +115,14 @@ public final class CleanupMessage {
                 .add("state", state.name().toLowerCase())
                 .add("visible_at", time(visibleAt))
                 .add("reservation_token", text(reservationToken))
+                .add("reserved_by", text(reservedBy))
                 .add("reserved_at", time(reservedAt))
                 .add("lease_expires_at", time(leaseExpiresAt))
                 .add("acked_at", time(ackedAt));
         JsonArrayBuilder h = Json.createArrayBuilder();
         for (Delivery d : history) {
-            h.add(Json.createObjectBuilder().add("attempt", d.attempt()).add("reserved_at", time(d.reservedAt()))
+            h.add(Json.createObjectBuilder().add("attempt", d.attempt()).add("worker", text(d.worker()))
+                    .add("reserved_at", time(d.reservedAt()))
                     .add("ended_at", time(d.endedAt())).add("outcome", d.outcome()).add("reason", text(d.reason())));
         }
         b.add("history", h);
@@ -144,13 +154,14 @@ public final class CleanupMessage {
         m.state = State.valueOf(o.getString("state").toUpperCase());
         m.visibleAt = instant(o, "visible_at");
         m.reservationToken = string(o, "reservation_token");
+        m.reservedBy = string(o, "reserved_by");
         m.reservedAt = instant(o, "reserved_at");
         m.leaseExpiresAt = instant(o, "lease_expires_at");
         m.ackedAt = instant(o, "acked_at");
         JsonArray h = o.getJsonArray("history");
         for (JsonValue v : h) {
             JsonObject d = v.asJsonObject();
-            m.history.add(new Delivery(d.getInt("attempt"), instant(d, "reserved_at"), instant(d, "ended_at"),
+            m.history.add(new Delivery(d.getInt("attempt"), string(d, "worker"), instant(d, "reserved_at"), instant(d, "ended_at"),
                     d.getString("outcome"), string(d, "reason")));
         }
         if (o.get("dead_letter") instanceof JsonObject d) {
@@ -169,8 +180,9 @@ public final class CleanupMessage {
         return s == null ? JsonValue.NULL : Json.createValue(s);
     }
 
+    /** Null when absent too: messages stored before a field existed still parse. */
     private static String string(JsonObject o, String name) {
-        return o.isNull(name) ? null : o.getString(name);
+        return !o.containsKey(name) || o.isNull(name) ? null : o.getString(name);
     }
 
     private static Instant instant(JsonObject o, String name) {

@@ -137,12 +137,12 @@ public class CleanupQueue {
     }
 
     /**
-     * Reserves the oldest message of the pool that may be delivered now, of one of {@code kinds} (all when null),
-     * preferring the given work queues (then any queue when {@code fallbackToAnyQueue}): its delivery count goes up,
-     * it gets a lease and a new random token. Expires the pool's overdue leases first, as Prefect does. Null when
-     * nothing is ready.
+     * Reserves, for the worker {@code holder}, the oldest message of the pool that may be delivered now, of one of
+     * {@code kinds} (all when null), preferring the given work queues (then any queue when
+     * {@code fallbackToAnyQueue}): its delivery count goes up, it gets a lease and a new random token. Expires the
+     * pool's overdue leases first, as Prefect does. Null when nothing is ready.
      */
-    public CleanupMessage reserve(PoolKey pool, Set<String> kinds, Set<UUID> preferredQueues,
+    public CleanupMessage reserve(PoolKey pool, String holder, Set<String> kinds, Set<UUID> preferredQueues,
                                   boolean fallbackToAnyQueue) {
         expireLeases(pool, 100);
         List<Set<UUID>> passes = new ArrayList<>();
@@ -160,7 +160,7 @@ public class CleanupQueue {
                             clock.millis(), offset, CANDIDATES);
                 }
                 for (String candidate : candidates) {
-                    CleanupMessage m = tryReserve(pool, UUID.fromString(candidate), kinds, queues);
+                    CleanupMessage m = tryReserve(pool, UUID.fromString(candidate), holder, kinds, queues);
                     if (m != null) {
                         for (Consumer<CleanupMessage> l : reserveListeners) l.accept(m);
                         return m;
@@ -173,7 +173,7 @@ public class CleanupQueue {
     }
 
     /** Reserves this message if it is still visible, ready and eligible; else null. */
-    private CleanupMessage tryReserve(PoolKey pool, UUID id, Set<String> kinds, Set<UUID> queues) {
+    private CleanupMessage tryReserve(PoolKey pool, UUID id, String holder, Set<String> kinds, Set<UUID> queues) {
         return onMessage(pool.workspaceId(), id, (tx, m) -> {
             String mKey = messageKey(pool.workspaceId(), id);
             Instant now = clock.instant();
@@ -184,7 +184,8 @@ public class CleanupQueue {
             }
             if (m.state != State.VISIBLE || m.visibleAt.isAfter(now)) return null;
             if (kinds != null && !kinds.contains(m.kind)) return null;
-            if (queues != null && !queues.contains(m.workQueueId)) return null;
+            // a message without a work queue is in no preferred queue: it goes in the pass over any queue
+            if (queues != null && (m.workQueueId == null || !queues.contains(m.workQueueId))) return null;
             Transaction t = tx.multi();
             if (m.deliveryCount >= policy.maxDeliveryAttempts()) {
                 // the limit was lowered since this message was last released
@@ -194,6 +195,7 @@ public class CleanupQueue {
             m.deliveryCount++;
             m.state = State.RESERVED;
             m.reservationToken = newToken();
+            m.reservedBy = holder;
             m.reservedAt = now;
             m.leaseExpiresAt = now.plus(policy.lease());
             m.updatedAt = now;
@@ -418,7 +420,8 @@ public class CleanupQueue {
             String mKey = messageKey(pool.workspaceId(), id);
             if (m == null || m.state != State.DEAD || !m.workPoolId.equals(pool.workPoolId())) return false;
             Instant now = clock.instant();
-            m.history.add(new CleanupMessage.Delivery(m.deliveryCount, null, now, "redriven", m.deadLetter.reason()));
+            m.history.add(new CleanupMessage.Delivery(m.deliveryCount, null, null, now, "redriven",
+                    m.deadLetter.reason()));
             m.deadLetter = null;
             m.deliveryCount = 0;
             m.state = State.VISIBLE;
@@ -446,6 +449,30 @@ public class CleanupQueue {
     }
 
     // ---- inspection
+
+    /**
+     * The active reservations of the pool delivered to the worker {@code holder}, with their lease expiry: what a
+     * worker that reconnects (to this instance or another) still has in hand, so its capacity is not overcounted.
+     */
+    public Map<UUID, Instant> reservationsHeldBy(PoolKey pool, String holder) {
+        try (Connection c = redis.pool().getPool().getResource()) {
+            Jedis j = new Jedis(c);
+            List<String> ids = j.zrangeByScore(index(pool, "reserved"), clock.millis(), Double.POSITIVE_INFINITY);
+            Map<UUID, Instant> held = new java.util.HashMap<>();
+            if (ids.isEmpty()) return held;
+            List<String> raws = j.mget(ids.stream().map(id -> messageKey(pool.workspaceId(), UUID.fromString(id)))
+                    .toArray(String[]::new));
+            Instant now = clock.instant();
+            for (String raw : raws) {
+                if (raw == null) continue;
+                CleanupMessage m = CleanupMessage.parse(raw);
+                if (m.state == State.RESERVED && holder.equals(m.reservedBy) && m.leaseExpiresAt.isAfter(now)) {
+                    held.put(m.messageId, m.leaseExpiresAt);
+                }
+            }
+            return held;
+        }
+    }
 
     public QueueStats stats(PoolKey pool) {
         try (Connection c = redis.pool().getPool().getResource()) {

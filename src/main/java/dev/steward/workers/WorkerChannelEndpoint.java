@@ -225,6 +225,7 @@ public class WorkerChannelEndpoint {
         }
 
         public PoolKey pool() { return pool; }
+        public String name() { return hello.workerName(); }
         public Set<String> kinds() { return kinds; }
         public Set<UUID> queueIds() { return queueIds; }
         public int maxConcurrency() { return maxConcurrency; }

@@ -117,16 +117,39 @@ class CleanupQueueTest {
         CleanupQueue q = new CleanupQueue(redis, clock, policy(Duration.ZERO));
         PoolKey pool = newPool();
         CleanupMessage m = enqueue(q, pool, "k");
-        CleanupMessage r = q.reserve(pool, null, null, true);
+        CleanupMessage r = q.reserve(pool, "w", null, null, true);
         assertEquals(m.messageId(), r.messageId());
         assertEquals(1, r.deliveryCount());
         assertEquals(State.RESERVED, r.state());
         assertTrue(r.reservationToken().length() >= 40, "an unguessable token");
         assertEquals(clock.now.plusSeconds(30), r.leaseExpiresAt());
-        assertNull(q.reserve(pool, null, null, true), "a reserved message is not reserved again");
+        assertNull(q.reserve(pool, "w", null, null, true), "a reserved message is not reserved again");
         QueueStats s = q.stats(pool);
         assertEquals(0, s.visible());
         assertEquals(1, s.inFlight());
+    }
+
+
+    @Test
+    void aWorkersActiveReservationsAreFoundByItsName() {
+        ManualClock clock = new ManualClock();
+        CleanupQueue q = new CleanupQueue(redis, clock, policy(Duration.ZERO));
+        PoolKey pool = newPool();
+        for (int i = 0; i < 4; i++) enqueue(q, pool, "k" + i);
+        CleanupMessage a1 = q.reserve(pool, "a", null, null, true);
+        CleanupMessage a2 = q.reserve(pool, "a", null, null, true);
+        CleanupMessage b = q.reserve(pool, "b", null, null, true);
+        assertEquals("a", a1.reservedBy());
+        assertEquals(Set.of(a1.messageId(), a2.messageId()), q.reservationsHeldBy(pool, "a").keySet());
+        assertEquals(a1.leaseExpiresAt(), q.reservationsHeldBy(pool, "a").get(a1.messageId()));
+        assertEquals(Status.ACCEPTED, q.ack(pool, a2.messageId(), a2.reservationToken()).status());
+        assertEquals(Set.of(a1.messageId()), q.reservationsHeldBy(pool, "a").keySet(), "an acked one is no longer held");
+        assertEquals(Set.of(b.messageId()), q.reservationsHeldBy(pool, "b").keySet());
+        clock.advance(Duration.ofSeconds(31));
+        assertTrue(q.reservationsHeldBy(pool, "a").isEmpty(), "nor one whose lease ran out");
+        assertEquals("a", q.read(pool, a1.messageId()).reservedBy(), "(not yet swept)");
+        q.expireLeases(pool, 10);
+        assertEquals("a", q.read(pool, a1.messageId()).history().get(0).worker(), "the history names the worker");
     }
 
     @Test
@@ -137,11 +160,16 @@ class CleanupQueueTest {
         UUID queueB = UUID.randomUUID();
         CleanupMessage inA = q.enqueue(pool, queueA, UUID.randomUUID(), "a", KIND, target(UUID.randomUUID()), JsonObject.EMPTY_JSON_OBJECT);
         CleanupMessage inB = q.enqueue(pool, queueB, UUID.randomUUID(), "b", KIND, target(UUID.randomUUID()), JsonObject.EMPTY_JSON_OBJECT);
-        assertNull(q.reserve(pool, Set.of("pending_claim_teardown.v1"), null, true), "no message of that kind");
-        assertEquals(inB.messageId(), q.reserve(pool, Set.of(KIND), Set.of(queueB), false).messageId(),
+        assertNull(q.reserve(pool, "w", Set.of("pending_claim_teardown.v1"), null, true), "no message of that kind");
+        assertEquals(inB.messageId(), q.reserve(pool, "w", Set.of(KIND), Set.of(queueB), false).messageId(),
                 "the preferred queue's message first, though it is younger");
-        assertNull(q.reserve(pool, null, Set.of(queueB), false), "without fallback, only the preferred queues");
-        assertEquals(inA.messageId(), q.reserve(pool, null, Set.of(queueB), true).messageId(), "with fallback, any");
+        assertNull(q.reserve(pool, "w", null, Set.of(queueB), false), "without fallback, only the preferred queues");
+        assertEquals(inA.messageId(), q.reserve(pool, "w", null, Set.of(queueB), true).messageId(), "with fallback, any");
+        CleanupMessage noQueue = q.enqueue(pool, null, UUID.randomUUID(), "n", KIND, target(UUID.randomUUID()),
+                JsonObject.EMPTY_JSON_OBJECT);
+        assertNull(q.reserve(pool, "w", null, Set.of(queueB), false), "a message without a queue is in no preferred one");
+        assertEquals(noQueue.messageId(), q.reserve(pool, "w", null, Set.of(queueB), true).messageId(),
+                "but is delivered in the pass over any queue");
     }
 
     @Test
@@ -149,7 +177,7 @@ class CleanupQueueTest {
         CleanupQueue q = new CleanupQueue(redis, Clock.systemUTC(), policy(Duration.ZERO));
         PoolKey pool = newPool();
         CleanupMessage m = enqueue(q, pool, "k");
-        CleanupMessage r = q.reserve(pool, null, null, true);
+        CleanupMessage r = q.reserve(pool, "w", null, null, true);
         OperationResult ack = q.ack(pool, m.messageId(), r.reservationToken());
         assertEquals(Status.ACCEPTED, ack.status());
         assertNull(ack.reason());
@@ -157,7 +185,7 @@ class CleanupQueueTest {
                 "an acked message is no longer found");
         assertEquals("message_not_found", q.renew(pool, m.messageId(), r.reservationToken()).reason());
         assertEquals(m.messageId(), enqueue(q, pool, "k").messageId(), "the acked key still dedupes");
-        assertNull(q.reserve(pool, null, null, true), "and nothing is queued again");
+        assertNull(q.reserve(pool, "w", null, null, true), "and nothing is queued again");
         long ttl = redis.pool().pttl("steward:cleanup:{" + pool.workspaceId() + "}:m:" + m.messageId());
         assertTrue(ttl > 90_000 && ttl <= 100_000, "the acked record expires after the retention: " + ttl);
         assertEquals(1, q.stats(pool).acked());
@@ -171,7 +199,7 @@ class CleanupQueueTest {
         CleanupMessage m = enqueue(q, pool, "k");
         assertEquals(Status.NOT_CURRENT, q.ack(pool, m.messageId(), "x").status(), "not reserved");
         assertEquals("no_active_reservation", q.renew(pool, m.messageId(), "x").reason());
-        CleanupMessage r = q.reserve(pool, null, null, true);
+        CleanupMessage r = q.reserve(pool, "w", null, null, true);
         OperationResult wrongPool = q.ack(new PoolKey(pool.workspaceId(), UUID.randomUUID()), m.messageId(),
                 r.reservationToken());
         assertEquals(Status.UNAUTHORIZED, wrongPool.status());
@@ -192,7 +220,7 @@ class CleanupQueueTest {
         CleanupQueue q = new CleanupQueue(redis, clock, policy(Duration.ZERO));
         PoolKey pool = newPool();
         CleanupMessage m = enqueue(q, pool, "k");
-        CleanupMessage r = q.reserve(pool, null, null, true);
+        CleanupMessage r = q.reserve(pool, "w", null, null, true);
         clock.advance(Duration.ofSeconds(25));
         OperationResult renew = q.renew(pool, m.messageId(), r.reservationToken());
         assertEquals(Status.ACCEPTED, renew.status());
@@ -209,16 +237,16 @@ class CleanupQueueTest {
         CleanupQueue q = new CleanupQueue(redis, clock, policy(Duration.ofSeconds(10)));
         PoolKey pool = newPool();
         CleanupMessage m = enqueue(q, pool, "k");
-        CleanupMessage r1 = q.reserve(pool, null, null, true);
+        CleanupMessage r1 = q.reserve(pool, "w", null, null, true);
         assertEquals(Status.ACCEPTED, q.release(pool, m.messageId(), r1.reservationToken(), "busy").status());
-        assertNull(q.reserve(pool, null, null, true), "not visible during the backoff");
+        assertNull(q.reserve(pool, "w", null, null, true), "not visible during the backoff");
         Instant visibleAt = q.read(pool, m.messageId()).visibleAt();
         long wait = Duration.between(clock.now, visibleAt).toMillis();
         assertTrue(wait >= 8_000 && wait <= 12_000, "10 s ± 20% after the first delivery: " + wait);
         assertEquals(1, q.stats(pool).visible());
         assertEquals(0, q.stats(pool).ready());
         clock.advance(Duration.ofSeconds(13));
-        CleanupMessage r2 = q.reserve(pool, null, null, true);
+        CleanupMessage r2 = q.reserve(pool, "w", null, null, true);
         assertEquals(2, r2.deliveryCount());
         assertNotEquals(r1.reservationToken(), r2.reservationToken(), "each delivery has its own token");
         assertEquals(Status.INVALID_TOKEN, q.ack(pool, m.messageId(), r1.reservationToken()).status(),
@@ -227,7 +255,7 @@ class CleanupQueueTest {
         long wait2 = Duration.between(clock.now, q.read(pool, m.messageId()).visibleAt()).toMillis();
         assertTrue(wait2 >= 16_000 && wait2 <= 24_000, "doubled after the second: " + wait2);
         clock.advance(Duration.ofSeconds(25));
-        CleanupMessage r3 = q.reserve(pool, null, null, true);
+        CleanupMessage r3 = q.reserve(pool, "w", null, null, true);
         OperationResult last = q.release(pool, m.messageId(), r3.reservationToken(), "still busy");
         assertEquals(Status.DEAD_LETTERED, last.status());
         assertEquals("max_delivery_attempts_reached", last.reason());
@@ -253,17 +281,17 @@ class CleanupQueueTest {
         CleanupQueue q = new CleanupQueue(redis, clock, policy(Duration.ZERO));
         PoolKey pool = newPool();
         CleanupMessage m = enqueue(q, pool, "k");
-        CleanupMessage r1 = q.reserve(pool, null, null, true);
+        CleanupMessage r1 = q.reserve(pool, "w", null, null, true);
         clock.advance(Duration.ofSeconds(31));
         OperationResult late = q.ack(pool, m.messageId(), r1.reservationToken());
         assertEquals(Status.EXPIRED, late.status(), "an ack after the lease expires the delivery instead");
         assertEquals("lease_expired", late.reason());
-        CleanupMessage r2 = q.reserve(pool, null, null, true);
+        CleanupMessage r2 = q.reserve(pool, "w", null, null, true);
         assertEquals(2, r2.deliveryCount());
         clock.advance(Duration.ofSeconds(31));
         assertEquals(new CleanupQueue.Expiry(1, 0), q.expireLeases(100), "the reconciler's sweep");
         assertEquals(new CleanupQueue.Expiry(0, 0), q.expireLeases(100), "once");
-        CleanupMessage r3 = q.reserve(pool, null, null, true);
+        CleanupMessage r3 = q.reserve(pool, "w", null, null, true);
         clock.advance(Duration.ofSeconds(31));
         OperationResult renew = q.renew(pool, m.messageId(), r3.reservationToken());
         assertEquals(Status.DEAD_LETTERED, renew.status(), "the last delivery expired: dead-lettered");
@@ -285,16 +313,16 @@ class CleanupQueueTest {
         clock.advance(Duration.ofMillis(1));
         CleanupMessage b = enqueue(q, pool, "b");
         assertEquals(Status.DEAD_LETTERED, q.release(pool, a.messageId(),
-                q.reserve(pool, null, null, true).reservationToken(), "no").status(), "the oldest first, its only attempt");
+                q.reserve(pool, "w", null, null, true).reservationToken(), "no").status(), "the oldest first, its only attempt");
         clock.advance(Duration.ofSeconds(1));
         assertEquals(Status.DEAD_LETTERED, q.release(pool, b.messageId(),
-                q.reserve(pool, null, null, true).reservationToken(), "no").status());
+                q.reserve(pool, "w", null, null, true).reservationToken(), "no").status());
         assertEquals(List.of(b.messageId(), a.messageId()),
                 q.deadLetters(pool, 0, 10).stream().map(CleanupMessage::messageId).toList(), "newest first");
         assertTrue(q.redrive(pool, a.messageId()));
         assertFalse(q.redrive(pool, a.messageId()), "only a dead letter is redriven");
         assertFalse(q.redrive(newPool(), b.messageId()), "not from another pool");
-        CleanupMessage again = q.reserve(pool, null, null, true);
+        CleanupMessage again = q.reserve(pool, "w", null, null, true);
         assertEquals(a.messageId(), again.messageId());
         assertEquals(1, again.deliveryCount(), "a redriven message has its attempts again");
         assertEquals(List.of("released", "redriven"),
@@ -330,9 +358,9 @@ class CleanupQueueTest {
         q.onWakeup(local::add);
         long before = q.wakeupSequence(pool);
         CleanupMessage m = enqueue(q, pool, "k");
-        CleanupMessage r = q.reserve(pool, null, null, true);
+        CleanupMessage r = q.reserve(pool, "w", null, null, true);
         q.release(pool, m.messageId(), r.reservationToken(), "again");
-        CleanupMessage r2 = q.reserve(pool, null, null, true);
+        CleanupMessage r2 = q.reserve(pool, "w", null, null, true);
         q.ack(pool, m.messageId(), r2.reservationToken());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (published.stream().filter(pool.encoded()::equals).count() < 2 && System.nanoTime() < deadline) {
@@ -366,7 +394,7 @@ class CleanupQueueTest {
         for (int i = 0; i < threads; i++) {
             futures.add(pool16.submit(() -> {
                 while (System.nanoTime() < until) {
-                    CleanupMessage r = racing.reserve(pool, null, null, true);
+                    CleanupMessage r = racing.reserve(pool, "w", null, null, true);
                     if (r == null) continue;
                     reservations.incrementAndGet();
                     int now = holders.incrementAndGet();
@@ -390,7 +418,7 @@ class CleanupQueueTest {
         assertEquals(reservations.get(), q.read(pool, m.messageId()).deliveryCount(), "every delivery counted once");
 
         // then many threads ack with the last token at once: exactly one is accepted
-        CleanupMessage last = racing.reserve(pool, null, null, true);
+        CleanupMessage last = racing.reserve(pool, "w", null, null, true);
         ExecutorService ackers = Executors.newFixedThreadPool(threads);
         List<Future<Status>> acks = new ArrayList<>();
         for (int i = 0; i < threads; i++) acks.add(ackers.submit(() -> racing.ack(pool, m.messageId(), last.reservationToken()).status()));
@@ -416,7 +444,7 @@ class CleanupQueueTest {
         for (int i = 0; i < 8; i++) {
             futures.add(workers.submit(() -> {
                 CleanupMessage r;
-                while ((r = q.reserve(pool, null, null, true)) != null) {
+                while ((r = q.reserve(pool, "w", null, null, true)) != null) {
                     got.add(r.messageId());
                     assertEquals(Status.ACCEPTED, q.ack(pool, r.messageId(), r.reservationToken()).status());
                 }

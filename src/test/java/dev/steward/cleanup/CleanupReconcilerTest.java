@@ -25,14 +25,14 @@ class CleanupReconcilerTest {
             q.enqueue(pool, null, UUID.randomUUID(), "k" + i, "cancelling_timeout_teardown.v1",
                     JsonObject.EMPTY_JSON_OBJECT, JsonObject.EMPTY_JSON_OBJECT);
         }
-        for (int i = 0; i < messages; i++) q.reserve(pool, null, null, true);
+        for (int i = 0; i < messages; i++) q.reserve(pool, "w", null, null, true);
         assertEquals(messages, q.stats(pool).inFlight());
         assertEquals(new CleanupQueue.Expiry(0, 0), reconciler.sweep(), "nothing overdue yet");
 
         clock.advance(Duration.ofSeconds(31));
         assertEquals(new CleanupQueue.Expiry(messages, 0), reconciler.sweep(), "all of them, past one batch");
         assertEquals(messages, q.stats(pool).ready());
-        for (int i = 0; i < messages; i++) q.reserve(pool, null, null, true);
+        for (int i = 0; i < messages; i++) q.reserve(pool, "w", null, null, true);
         clock.advance(Duration.ofSeconds(31));
         assertEquals(new CleanupQueue.Expiry(0, messages), reconciler.sweep(), "the last attempts are dead-lettered");
         QueueStats s = q.stats(pool);
