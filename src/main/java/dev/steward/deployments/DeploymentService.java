@@ -31,6 +31,7 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -252,7 +253,7 @@ public class DeploymentService {
         TypedQuery<Deployment> q = em.createQuery("select d from Deployment d" + where(where) + " order by " + order, Deployment.class);
         filters.params().forEach(q::setParameter);
         JsonArrayBuilder out = Json.createArrayBuilder();
-        q.setFirstResult(offset).setMaxResults(limit).getResultList().forEach(d -> out.add(describe(d)));
+        describeAll(q.setFirstResult(offset).setMaxResults(limit).getResultList()).forEach(out::add);
         return out.build();
     }
 
@@ -639,18 +640,39 @@ public class DeploymentService {
 
     /** Prefect's DeploymentResponse: the document, its schedules and its concurrency limit. */
     JsonObject describe(Deployment d) {
-        JsonObject doc = d.document();
-        JsonArrayBuilder schedules = Json.createArrayBuilder();
-        schedules(d.getId()).forEach(s -> schedules.add(s.document()));
+        return describeAll(List.of(d)).get(0);
+    }
+
+    /** {@link #describe} for a page of deployments, with one query for their schedules and one for their limits. */
+    private List<JsonObject> describeAll(List<Deployment> page) {
+        if (page.isEmpty()) return List.of();
+        Map<UUID, List<DeploymentSchedule>> schedules = new HashMap<>();
+        em.createQuery("select s from DeploymentSchedule s where s.deploymentId in :ids order by s.updated desc, s.id",
+                        DeploymentSchedule.class).setParameter("ids", page.stream().map(Deployment::getId).toList())
+                .getResultList().forEach(s -> schedules.computeIfAbsent(s.getDeploymentId(), k -> new ArrayList<>()).add(s));
         // the limit its runs take slots of: its own (deployment:<id>) or the global one it names
-        JsonValue limit = doc.get("concurrency_limit_id") instanceof JsonString limitId
-                ? limits.find(limitId.getString()).<JsonValue>map(ConcurrencyLimitService::read).orElse(JsonValue.NULL)
-                : JsonValue.NULL;
-        return Json.createObjectBuilder(doc)
-                .add("schedules", schedules)
-                .add("concurrency_limit", JsonValue.NULL)
-                .add("global_concurrency_limit", limit)
-                .build();
+        List<UUID> limitIds = page.stream().map(d -> d.document().get("concurrency_limit_id"))
+                .filter(JsonString.class::isInstance).map(v -> UUID.fromString(((JsonString) v).getString())).toList();
+        Map<String, JsonValue> limitsById = new HashMap<>();
+        if (!limitIds.isEmpty()) {
+            em.createQuery("select c from ConcurrencyLimit c where c.id in :ids", ConcurrencyLimit.class)
+                    .setParameter("ids", limitIds).getResultList()
+                    .forEach(c -> limitsById.put(c.getId().toString(), ConcurrencyLimitService.read(c)));
+        }
+        List<JsonObject> out = new ArrayList<>(page.size());
+        for (Deployment d : page) {
+            JsonObject doc = d.document();
+            JsonArrayBuilder own = Json.createArrayBuilder();
+            schedules.getOrDefault(d.getId(), List.of()).forEach(s -> own.add(s.document()));
+            JsonValue limit = doc.get("concurrency_limit_id") instanceof JsonString limitId
+                    ? limitsById.getOrDefault(limitId.getString(), JsonValue.NULL) : JsonValue.NULL;
+            out.add(Json.createObjectBuilder(doc)
+                    .add("schedules", own)
+                    .add("concurrency_limit", JsonValue.NULL)
+                    .add("global_concurrency_limit", limit)
+                    .build());
+        }
+        return out;
     }
 
     private static JsonObject defaults(UUID id, String name, UUID flowId, Instant now) {

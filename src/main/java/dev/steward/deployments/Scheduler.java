@@ -34,6 +34,7 @@ import java.util.logging.Logger;
 public class Scheduler {
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
     static final String LEASE_KEY = "steward:lease:scheduler";
+    static final int BATCH = 100;
 
     @Resource
     ManagedScheduledExecutorService executor;
@@ -64,39 +65,49 @@ public class Scheduler {
         if (loop != null) loop.stop();
     }
 
-    /** One round: the runs every deployment that lacks them needs from {@code now}; how many were made. */
+    /**
+     * One round: the runs every deployment that lacks them needs from {@code now}; how many were made. Deployments
+     * are read in batches of {@link #BATCH} by id, so a round over many deployments never holds them all at once.
+     */
     public int round(Instant now) {
         int made = 0;
-        for (Object[] row : tx.inNew(() -> due(now))) {
-            UUID ws = (UUID) row[0];
-            UUID id = (UUID) row[1];
-            try {
-                made += TenantContext.supplyAs(ws, () -> tx.inNew(() -> deployments.scheduleRuns(id, now,
-                        now.plus(settings.maxScheduledTime()), settings.minScheduledTime(), settings.minRuns(),
-                        settings.maxRuns())));
-            } catch (RuntimeException e) {
-                // one deployment that cannot be scheduled (its pool deleted, say) must not stop the others
-                LOG.log(Level.WARNING, "The scheduler could not make the runs of deployment " + id + ": " + e, e);
+        UUID after = new UUID(0, 0); // the least uuid in PostgreSQL's (unsigned) order
+        List<Object[]> batch;
+        do {
+            UUID from = after;
+            batch = tx.inNew(() -> due(now, from));
+            for (Object[] row : batch) {
+                UUID ws = (UUID) row[0];
+                UUID id = (UUID) row[1];
+                after = id;
+                try {
+                    made += TenantContext.supplyAs(ws, () -> tx.inNew(() -> deployments.scheduleRuns(id, now,
+                            now.plus(settings.maxScheduledTime()), settings.minScheduledTime(), settings.minRuns(),
+                            settings.maxRuns())));
+                } catch (RuntimeException e) {
+                    // one deployment that cannot be scheduled (its pool deleted, say) must not stop the others
+                    LOG.log(Level.WARNING, "The scheduler could not make the runs of deployment " + id + ": " + e, e);
+                }
             }
-        }
+        } while (batch.size() == BATCH);
         int total = made;
         if (total > 0) LOG.fine(() -> "The scheduler made " + total + " runs");
         return total;
     }
 
-    /** Across workspaces, so a native query: (workspace, deployment) of each deployment short of runs. */
+    /** The next {@link #BATCH} deployments by id after {@code after} that lack scheduled runs. */
     @SuppressWarnings("unchecked")
-    private List<Object[]> due(Instant now) {
+    private List<Object[]> due(Instant now, UUID after) {
         Duration minTime = settings.minScheduledTime();
         return em.createNativeQuery("""
                 select d.workspace_id, d.id from deployment d
-                where not d.paused
+                where not d.paused and d.id > ?4
                   and exists (select 1 from deployment_schedule s where s.deployment_id = d.id and s.active)
                   and (select count(*) < ?1 or coalesce(max(r.expected_start_time) < ?3, true) from flow_run r
                        where r.workspace_id = d.workspace_id and r.deployment_id = d.id and r.state_type = 'SCHEDULED'
                          and r.expected_start_time >= ?2 and coalesce((r.body->>'auto_scheduled')::boolean, false))
-                order by d.updated desc""")
+                order by d.id limit ?5""")
                 .setParameter(1, settings.minRuns()).setParameter(2, now).setParameter(3, now.plus(minTime))
-                .getResultList();
+                .setParameter(4, after).setParameter(5, BATCH).getResultList();
     }
 }
