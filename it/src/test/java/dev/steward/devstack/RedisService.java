@@ -10,21 +10,27 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Embedded Redis (codemonstur, redis-server 6.2) on 127.0.0.1. */
+/**
+ * Embedded Redis (codemonstur, redis-server 6.2) on 127.0.0.1, with its append-only file in its directory (fsync
+ * every second), so that data survives a restart: the dev stack's across sessions, the test stack's across the
+ * restart the cleanup queue's chaos test makes.
+ */
 final class RedisService {
     private RedisServer server;
     private PrintWriter log;
     private Path pidFile;
     private boolean stopped;
+    private int port;
+    private Path dir;
+    private Path logFile;
 
-    /**
-     * @param persistent true (dev): append-only file in {@code dir}, so data survives restarts; false (tests): no
-     *                   persistence at all
-     */
-    synchronized void start(int port, Path dir, boolean persistent, Path logFile) {
+    synchronized void start(int port, Path dir, Path logFile) {
         if (stopped) {
             throw new StackException("the stack is stopping");
         }
+        this.port = port;
+        this.dir = dir;
+        this.logFile = logFile;
         try {
             Files.createDirectories(dir);
             pidFile = dir.resolve("redis.pid");
@@ -36,11 +42,7 @@ final class RedisService {
                     .setting("pidfile " + quote(pidFile))
                     .soutListener(log::println)
                     .serrListener(log::println);
-            if (persistent) {
-                builder.setting("appendonly yes");
-            } else {
-                builder.setting("appendonly no").setting("save \"\"");
-            }
+            builder.setting("appendonly yes").setting("appendfsync everysec").setting("save \"\"");
             server = builder.build();
             server.start();
         } catch (IOException e) {
@@ -57,10 +59,27 @@ final class RedisService {
         }
     }
 
+    /**
+     * Stops Redis as an operator's restart would (it flushes its append-only file) and starts it again after
+     * {@code down}.
+     */
+    synchronized void restart(java.time.Duration down) throws InterruptedException {
+        if (server == null) {
+            throw new StackException("Redis is not running");
+        }
+        stopServer();
+        Thread.sleep(down.toMillis());
+        start(port, dir, logFile);
+    }
+
     // SIGTERM: Redis flushes its append-only file before it exits
     // synchronized with start(): a stop that arrives mid-start waits for it, so no server outlives the JVM
     synchronized void stop() {
         stopped = true;
+        stopServer();
+    }
+
+    private void stopServer() {
         if (server == null) {
             return;
         }

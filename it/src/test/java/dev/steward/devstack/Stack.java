@@ -142,6 +142,23 @@ public final class Stack implements AutoCloseable {
         return "http://127.0.0.1:" + secondAppPort;
     }
 
+    /** Kills the second instance with SIGKILL, as a crash would; a later {@link #secondApp} starts a new one. */
+    public synchronized void killSecondApp() {
+        progress.say("Killing the second Payara Micro (SIGKILL) to simulate a crash");
+        secondPayara.kill();
+        secondAppPort = 0;
+    }
+
+    /**
+     * Restarts Redis as an operator would (SIGTERM, so it writes its append-only file out), with {@code down}
+     * between the stop and the start, on the same port and data.
+     */
+    public void restartRedis(java.time.Duration down) throws InterruptedException {
+        progress.say("Restarting Redis (down for %d ms)", down.toMillis());
+        redis.restart(down);
+        progress.say("Redis ready again on 127.0.0.1:%d", ports.redis());
+    }
+
     /**
      * Stops in reverse order: Payara (the app first, so it does not log lost connections), Keycloak, Redis,
      * PostgreSQL. Safe to call more than once.
@@ -214,7 +231,7 @@ public final class Stack implements AutoCloseable {
     }
 
     private void startRedis() {
-        redis.start(ports.redis(), stateDir.resolve("redis"), mode == Mode.DEV, log("redis"));
+        redis.start(ports.redis(), stateDir.resolve("redis"), log("redis"));
         progress.say("Redis ready on 127.0.0.1:%d", ports.redis());
     }
 

@@ -61,7 +61,12 @@ class CleanupQueueIT {
             assertEquals(queueId, first.getString("work_queue_id"));
             assertEquals("{}", first.getJsonObject("data").toString());
             assertTrue(Instant.parse(first.getString("lease_expires_at")).isAfter(Instant.now().plusSeconds(20)));
+            // the message is enqueued inside the cancelling transaction, so it may arrive just before the commit
             JsonObject cancelled = api.get("/flow_runs/" + run).object().getJsonObject("state");
+            for (int i = 0; i < 50 && !cancelled.getString("type").equals("CANCELLED"); i++) {
+                Thread.sleep(100);
+                cancelled = api.get("/flow_runs/" + run).object().getJsonObject("state");
+            }
             assertEquals("CANCELLED", cancelled.getString("type"));
             assertEquals("Flow run cancellation timed out; marked this flow run as Cancelled.", cancelled.getString("message"));
             String messageId = first.getString("message_id");
