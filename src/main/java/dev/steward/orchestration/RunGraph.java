@@ -27,7 +27,8 @@ import java.util.UUID;
  * included (the client reports them as soon as they are submitted), and there is no node limit where Prefect refuses
  * more than 10,000: PostgreSQL hands over only the fields a node needs (the upstream ids come out of task_inputs
  * there), and the response is streamed, so a graph of 50,000 nodes costs a few megabytes of memory, not a document
- * tree. {@code since} keeps, as in Prefect, the nodes that have not ended or ended at or after it.
+ * tree. {@code since} keeps, as in Prefect, the nodes that have not ended or ended at or after it. Task-run nodes also
+ * carry their {@code task_key}, so the console can collapse the runs of one mapped task into one node.
  */
 @ApplicationScoped
 public class RunGraph {
@@ -38,7 +39,8 @@ public class RunGraph {
                                               then t.body -> 'task_inputs' else '{}' end) as e(name, inputs),
                               jsonb_array_elements(case when jsonb_typeof(e.inputs) = 'array'
                                                         then e.inputs else '[]' end) as i
-                         where i ->> 'id' is not null) as upstream
+                         where i ->> 'id' is not null) as upstream,
+                   t.body ->> 'task_key'
             from task_run t
             where t.workspace_id = ? and t.flow_run_id = ?
             order by t.created, t.id""";
@@ -57,8 +59,9 @@ public class RunGraph {
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
+    /** A node; {@code taskKey} (Steward's addition) groups a task's runs, e.g. the runs of a mapped task. */
     private record Node(String id, String kind, String nodeId, String label, String stateType, String start, String end,
-                        List<String> parents, List<String> children) {}
+                        List<String> parents, List<String> children, String taskKey) {}
 
     private record State(String id, Instant timestamp, String type, String name) {}
 
@@ -93,7 +96,7 @@ public class RunGraph {
                 while (rs.next()) {
                     String id = rs.getString(1);
                     nodes.put(id, new Node(id, "task-run", id, rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), new ArrayList<>(0), new ArrayList<>(0)));
+                            rs.getString(5), new ArrayList<>(0), new ArrayList<>(0), rs.getString(7)));
                     Array ups = rs.getArray(6);
                     upstream.put(id, (String[]) ups.getArray());
                 }
@@ -121,7 +124,8 @@ public class RunGraph {
                     Node placeholder = nodes.get(rs.getString(1));
                     if (placeholder == null) continue;
                     nodes.put(placeholder.id(), new Node(placeholder.id(), "flow-run", rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6), placeholder.parents(), placeholder.children()));
+                            rs.getString(4), rs.getString(5), rs.getString(6), placeholder.parents(), placeholder.children(),
+                            null));
                 }
             }
         }
@@ -161,6 +165,7 @@ public class RunGraph {
                 writeOptional(g, "end_time", n.end());
                 refs(g, "parents", n.parents());
                 refs(g, "children", n.children());
+                if (n.taskKey() != null) g.write("task_key", n.taskKey());
                 g.writeStartArray("encapsulating").writeEnd().writeStartArray("artifacts").writeEnd();
                 g.writeEnd().writeEnd();
             }

@@ -57,6 +57,7 @@ class RunGraphScaleIT {
             assertEquals(i % CHAIN == CHAIN - 1 ? 0 : 1, children.size(), "children of t-" + i);
             assertEquals("COMPLETED", node.getString("state_type"));
             assertEquals("t-" + i, node.getString("label"));
+            assertEquals("t", node.getString("task_key"), "the task's key, which groups its runs");
         }
         assertEquals(TASKS - TASKS / CHAIN, edges);
 
