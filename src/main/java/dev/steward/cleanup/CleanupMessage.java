@@ -158,7 +158,8 @@ public final class CleanupMessage {
         m.reservedAt = instant(o, "reserved_at");
         m.leaseExpiresAt = instant(o, "lease_expires_at");
         m.ackedAt = instant(o, "acked_at");
-        JsonArray h = o.getJsonArray("history");
+        // Redis's Lua JSON library writes an empty list as {} (the queue's scripts store messages too)
+        JsonArray h = o.get("history") instanceof JsonArray list ? list : JsonValue.EMPTY_JSON_ARRAY;
         for (JsonValue v : h) {
             JsonObject d = v.asJsonObject();
             m.history.add(new Delivery(d.getInt("attempt"), string(d, "worker"), instant(d, "reserved_at"), instant(d, "ended_at"),

@@ -153,6 +153,24 @@ class CleanupQueueTest {
     }
 
     @Test
+    void aMessageWithNoDeliveriesLeftUnderALoweredLimitIsDeadLetteredNotReserved() {
+        CleanupQueue generous = new CleanupQueue(redis, Clock.systemUTC(), policy(Duration.ZERO));
+        PoolKey pool = newPool();
+        CleanupMessage m = enqueue(generous, pool, "k");
+        CleanupMessage r = generous.reserve(pool, "w", null, null, true);
+        assertEquals(Status.ACCEPTED, generous.release(pool, m.messageId(), r.reservationToken(), "busy").status());
+        CleanupMessage other = enqueue(generous, pool, "k2");
+        CleanupQueue strict = new CleanupQueue(redis, Clock.systemUTC(), new CleanupPolicy(Duration.ofSeconds(30), 1,
+                Duration.ZERO, Duration.ofSeconds(60), 0.2, Duration.ofSeconds(100)));
+        assertEquals(other.messageId(), strict.reserve(pool, "w", null, null, true).messageId(),
+                "the exhausted message is skipped for the next one");
+        CleanupMessage dead = strict.read(pool, m.messageId());
+        assertEquals(State.DEAD, dead.state());
+        assertEquals(1, dead.deadLetter().finalDeliveryCount());
+        assertEquals(1, strict.stats(pool).dead());
+    }
+
+    @Test
     void reserveFiltersByKindAndPrefersTheWorkersQueues() {
         CleanupQueue q = new CleanupQueue(redis, Clock.systemUTC(), policy(Duration.ZERO));
         PoolKey pool = newPool();
