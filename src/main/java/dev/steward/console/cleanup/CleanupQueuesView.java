@@ -7,6 +7,7 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
@@ -139,19 +140,19 @@ public class CleanupQueuesView extends WorkspaceView {
     private void configureDeadGrid() {
         deadGrid.setId("dead-letters-grid");
         deadGrid.setAllRowsVisible(true);
-        // long targets and reasons wrap, so the whole row fits beside the navigation
-        deadGrid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
+        deadGrid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         // the id's first block names the row; its details show the whole id
         deadGrid.addColumn(DeadLetterRow::shortId).setHeader("Message").setKey("message").setAutoWidth(true)
                 .setFlexGrow(0).setTooltipGenerator(r -> r.id().toString());
-        deadGrid.addColumn(DeadLetterRow::kind).setHeader("Kind").setKey("kind").setAutoWidth(true).setFlexGrow(0);
-        deadGrid.addColumn(DeadLetterRow::target).setHeader("Target").setKey("target").setWidth("10rem")
-                .setFlexGrow(1);
-        deadGrid.addColumn(DeadLetterRow::reasonText).setHeader("Reason").setKey("reason").setWidth("10rem")
-                .setFlexGrow(1);
+        // kind and target, and the reasons, one fact a line, so the row fits beside the navigation
+        deadGrid.addComponentColumn(r -> lines(r.kind(), r.target())).setHeader("Kind and target").setKey("target")
+                .setWidth("14rem").setFlexGrow(1);
+        deadGrid.addComponentColumn(r -> lines(r.reason(),
+                        r.lastReleaseReason() == null ? null : "last release: " + r.lastReleaseReason()))
+                .setHeader("Reason").setKey("reason").setWidth("12rem").setFlexGrow(1);
         deadGrid.addColumn(DeadLetterRow::deliveries).setHeader("Deliveries").setKey("deliveries")
                 .setAutoWidth(true).setFlexGrow(0);
-        deadGrid.addColumn(r -> Formats.instant(r.movedAt())).setHeader("Dead-lettered (UTC)").setKey("moved")
+        deadGrid.addColumn(r -> Formats.instant(r.movedAt())).setHeader("Given up (UTC)").setKey("moved")
                 .setAutoWidth(true).setFlexGrow(0);
         deadGrid.addComponentColumn(this::createRowActions).setHeader("").setKey("actions").setAutoWidth(true)
                 .setFlexGrow(0).setFrozenToEnd(true);
@@ -164,6 +165,16 @@ public class CleanupQueuesView extends WorkspaceView {
             shown += PAGE;
             refreshDeadLetters();
         });
+    }
+
+    /** Lines of text in one cell (nulls left out), broken anywhere: ids and reasons have no spaces to wrap at. */
+    private static Component lines(String... texts) {
+        Div cell = new Div();
+        for (String text : texts) {
+            if (text != null) cell.add(new Div(text));
+        }
+        cell.getStyle().set("overflow-wrap", "anywhere").set("white-space", "normal");
+        return cell;
     }
 
     /** A dead letter's details: its whole id and every delivery it had. */

@@ -38,9 +38,4 @@ public record DeadLetterRow(UUID id, String kind, String target, String reason, 
     String shortId() {
         return id.toString().substring(0, 8);
     }
-
-    /** The queue's reason, and the worker's reason when its last delivery ended in a release. */
-    String reasonText() {
-        return lastReleaseReason == null ? reason : reason + " (last release: " + lastReleaseReason + ")";
-    }
 }
