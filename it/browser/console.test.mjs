@@ -1,5 +1,7 @@
 // The console in real Chromium: Keycloak's own login page, then variables (create, validation, edit, live update from
-// the REST API, filter, delete with confirmation), API keys (secret shown once, revoke), and a viewer's read-only view.
+// the REST API, filter, delete with confirmation), API keys (secret shown once, revoke), the cleanup queues (figures,
+// a dead letter's history, redrive, purge with confirmation; STEWARD_CLEANUP_POOL and STEWARD_DEAD_LETTERS, oldest
+// first, name dead letters the IT made), and a viewer's read-only view without the admin pages.
 // Screenshots go to it/screenshots/. Exits non-zero on the first failed check.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -54,11 +56,17 @@ async function rest(method, route, body) {
   return { status: r.status, text: await r.text() };
 }
 
+// a script error in the page (e.g. a route whose components are missing from the production bundle) fails the test
+const pageErrors = [];
+
 /** Logs in on Keycloak's own page and lands on the console with the given workspace selected. */
 async function login(user, password) {
   const context = await browser.newContext({ viewport: { width: 1300, height: 850 } });
   const page = await context.newPage();
-  page.on('pageerror', (e) => log(`[${user} pageerror]`, e.message));
+  page.on('pageerror', (e) => {
+    pageErrors.push(`${user} at ${page.url()}: ${e.message}`);
+    log(`[${user} pageerror at ${page.url()}]`, e.message);
+  });
   await page.goto(`${base}/`);
   await page.waitForSelector('#kc-login', { timeout: 60_000 });
   assert.ok(page.url().includes('/realms/steward/'), `redirected to Keycloak, at ${page.url()}`);
@@ -165,13 +173,75 @@ assert.equal((await count(secret)).status, 401, 'a revoked key is refused at onc
 await alice.screenshot({ path: `${shots}/07-api-keys.png` });
 log('API key issued once and revoked');
 
+// --- cleanup queues: the pool's figures, a dead letter's reason and history, redrive, purge -------------------------
+const pool = process.env.STEWARD_CLEANUP_POOL;
+const dead = (process.env.STEWARD_DEAD_LETTERS || '').split(',');
+assert.ok(pool && dead.length === 3, 'STEWARD_CLEANUP_POOL and three STEWARD_DEAD_LETTERS are required');
+const poolRow = (t) => t.split('\n').find((r) => r.startsWith(`${pool}|`)) ?? '';
+// columns: pool | waiting | ready | in flight | dead letters | enqueued | acked | retries | dead-lettered
+const figures = (expected, what) => waitRows(alice, '#cleanup-pools-grid', (t) => poolRow(t) === `${pool}|${expected}`, what);
+await alice.click('#nav-cleanup-queues');
+await alice.waitForSelector('#cleanup-pools-grid');
+await figures('0|0|0|3|3|0|3|3', 'the pool with three dead letters');
+await alice.locator('#cleanup-pools-grid vaadin-grid-cell-content', { hasText: pool }).first().click();
+const deadRows = await waitRows(alice, '#dead-letters-grid', (t) => t.split('\n').length === 3, 'the dead letters');
+assert.deepEqual(deadRows.split('\n').map((r) => r.split('|')[0]), [...dead].reverse().map((id) => id.slice(0, 8)),
+  'newest first');
+const newest = deadRows.split('\n')[0].split('|');
+// a cell's lines run together in textContent
+assert.match(newest[1], /^cancelling_timeout_teardown\.v1flow_run_id=[0-9a-f-]{36}, infrastructure_pid=host:4244$/);
+assert.equal(newest[2], 'max_delivery_attempts_reachedlast release: process 4244 not found');
+assert.equal(newest[3], '2', 'final delivery count');
+await alice.screenshot({ path: `${shots}/09-cleanup-queues.png` });
+log('cleanup queue figures and dead letters shown');
+
+// a click on the row opens its delivery history: two deliveries, each released with the worker's reason
+await alice.locator('#dead-letters-grid vaadin-grid-cell-content', { hasText: dead[2].slice(0, 8) }).first().click();
+await alice.waitForSelector(`#history-${dead[2]}`);
+assert.match(await alice.locator(`#dead-letter-${dead[2]}`).textContent(), new RegExp(dead[2]), 'the whole id');
+await waitRows(alice, `#history-${dead[2]}`, (t) => /^1\|.+\|.+\|released\|infrastructure_not_available\n2\|.+\|.+\|released\|process 4244 not found$/.test(t),
+  'the delivery history');
+await alice.screenshot({ path: `${shots}/10-cleanup-dead-letter.png` });
+log('delivery history shown');
+
+// the figures refresh by themselves while the page is open
+const stamp = await alice.locator('#cleanup-updated').textContent();
+await alice.waitForFunction((s) => document.querySelector('#cleanup-updated')?.textContent !== s, stamp, { timeout: 15_000 });
+
+// redrive: back in the queue, waiting for a worker
+await alice.click(`#redrive-${dead[2]}`);
+await alice.locator('vaadin-notification-card', { hasText: 'redriven' }).waitFor();
+await figures('1|1|0|2|3|0|3|3', 'the figures after the redrive');
+await waitRows(alice, '#dead-letters-grid', (t) => t.split('\n').map((r) => r.split('|')[0]).join() === [dead[1], dead[0]].map((id) => id.slice(0, 8)).join(),
+  'the redriven letter gone');
+log('redriven');
+
+// purge, after confirmation
+await alice.click(`#purge-${dead[1]}`);
+await alice.getByRole('button', { name: 'Purge', exact: true }).waitFor();
+await alice.screenshot({ path: `${shots}/11-cleanup-purge-confirm.png` });
+await alice.getByRole('button', { name: 'Purge', exact: true }).click();
+await figures('1|1|0|1|3|0|3|3', 'the figures after the purge');
+await waitRows(alice, '#dead-letters-grid', (t) => t.split('\n').length === 1 && t.startsWith(dead[0].slice(0, 8)), 'one dead letter left');
+log('purged');
+
+// the page opened directly (not from another view) loads its components: the production bundle knows the route
+await alice.reload();
+await figures('1|1|0|1|3|0|3|3', 'the figures after a reload');
+
 // --- bob, viewer: reads, may not write ------------------------------------------------------------------------------
 const bob = await login('bob', 'bob');
 assert.equal(await bob.locator('#new-variable').isVisible(), false, 'a viewer has no "New variable"');
 await bob.screenshot({ path: `${shots}/08-viewer.png` });
 await bob.goto(`${base}/api-keys`);
 await bob.waitForSelector('#api-keys-denied');
-log('viewer is read-only');
+assert.equal(await bob.locator('#nav-cleanup-queues').isVisible(), false, 'a viewer is not offered the cleanup queues');
+await bob.goto(`${base}/cleanup-queues`);
+await bob.waitForSelector('#cleanup-queues-denied');
+assert.match(await bob.locator('#cleanup-queues-denied').textContent(), /need the admin role in default; you are a viewer/);
+assert.equal(await bob.locator('#cleanup-pools-grid').isVisible(), false);
+log('viewer is read-only and not offered the admin pages');
 
 await browser.close();
+assert.deepEqual(pageErrors, [], 'no script errors in the pages');
 log('all console checks passed');

@@ -14,6 +14,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import dev.steward.console.apikeys.ApiKeysView;
+import dev.steward.console.cleanup.CleanupQueuesView;
 import dev.steward.console.variables.VariablesView;
 import dev.steward.security.Caller;
 import jakarta.inject.Inject;
@@ -31,6 +32,9 @@ public class MainLayout extends AppLayout {
     private final ComboBox<WorkspaceChoice> switcher = new ComboBox<>();
     private final Span role = new Span();
     private final Span user = new Span();
+    // offered for the selected workspace only to those whose role may use it (set with the role)
+    private final SideNavItem cleanupQueues =
+            new SideNavItem("Cleanup queues", CleanupQueuesView.class, VaadinIcon.RECYCLE.create());
 
     @Inject
     public MainLayout(ConsoleWorkspaces workspaces) {
@@ -103,6 +107,8 @@ public class MainLayout extends AppLayout {
         nav.setId("main-nav");
         nav.addItem(new SideNavItem("Variables", VariablesView.class, VaadinIcon.CODE.create()));
         nav.addItem(new SideNavItem("API keys", ApiKeysView.class, VaadinIcon.KEY.create()));
+        cleanupQueues.setId("nav-cleanup-queues");
+        nav.addItem(cleanupQueues);
         return nav;
     }
 
@@ -117,5 +123,6 @@ public class MainLayout extends AppLayout {
     private void showRole(WorkspaceChoice choice) {
         role.setText(choice == null ? "" : choice.role().wireName());
         role.setVisible(choice != null);
+        cleanupQueues.setVisible(CleanupQueuesView.offeredTo(choice));
     }
 }

@@ -3,7 +3,6 @@ package dev.steward.console.apikeys;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
@@ -12,6 +11,7 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.steward.console.Actions;
 import dev.steward.console.ConsoleWorkspaces;
 import dev.steward.console.Formats;
 import dev.steward.console.LiveUpdates;
@@ -92,11 +92,8 @@ public class ApiKeysView extends WorkspaceView {
     }
 
     private Component createRowActions(ApiKeyRow row) {
-        Button revoke = new Button("Revoke", e -> confirmRevoke(row));
-        revoke.setId("revoke-api-key-" + row.prefix());
-        revoke.addClassName("revoke-api-key");
-        revoke.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
-        revoke.setAriaLabel("Revoke " + row.name());
+        Button revoke = Actions.rowButton("Revoke", "revoke-api-key-" + row.prefix(), "revoke-api-key",
+                "Revoke " + row.name(), true, () -> confirmRevoke(row));
         revoke.setEnabled(!row.revoked());
         return revoke;
     }
@@ -167,15 +164,9 @@ public class ApiKeysView extends WorkspaceView {
     }
 
     private void confirmRevoke(ApiKeyRow row) {
-        ConfirmDialog dialog = new ConfirmDialog();
-        dialog.setId("confirm-revoke-api-key");
-        dialog.setHeader("Revoke API key " + row.name() + "?");
-        dialog.setText("Clients using " + row.prefix() + "… are refused from now on. This cannot be undone.");
-        dialog.setCancelable(true);
-        dialog.setConfirmText("Revoke");
-        dialog.setConfirmButtonTheme("error primary");
-        dialog.addConfirmListener(e -> revoke(row));
-        dialog.open();
+        Actions.confirm("confirm-revoke-api-key", "Revoke API key " + row.name() + "?",
+                "Clients using " + row.prefix() + "… are refused from now on. This cannot be undone.", "Revoke",
+                () -> revoke(row));
     }
 
     private void revoke(ApiKeyRow row) {

@@ -3,7 +3,6 @@ package dev.steward.console.variables;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
@@ -17,6 +16,7 @@ import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteAlias;
+import dev.steward.console.Actions;
 import dev.steward.console.ConsoleWorkspaces;
 import dev.steward.console.Formats;
 import dev.steward.console.LiveUpdates;
@@ -94,19 +94,11 @@ public class VariablesView extends WorkspaceView {
     }
 
     private Component createRowActions(VariableRow row) {
-        Button edit = new Button("Edit", e -> openForm(row));
-        edit.setId("edit-variable-" + row.name());
-        edit.addClassName("edit-variable");
-        edit.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
-        edit.setAriaLabel("Edit " + row.name());
-        Button delete = new Button("Delete", e -> confirmDelete(row));
-        delete.setId("delete-variable-" + row.name());
-        delete.addClassName("delete-variable");
-        delete.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
-        delete.setAriaLabel("Delete " + row.name());
-        HorizontalLayout layout = new HorizontalLayout(edit, delete);
-        layout.setSpacing(false);
-        return layout;
+        return Actions.row(
+                Actions.rowButton("Edit", "edit-variable-" + row.name(), "edit-variable", "Edit " + row.name(), false,
+                        () -> openForm(row)),
+                Actions.rowButton("Delete", "delete-variable-" + row.name(), "delete-variable", "Delete " + row.name(),
+                        true, () -> confirmDelete(row)));
     }
 
     private void configureFilter() {
@@ -227,15 +219,8 @@ public class VariablesView extends WorkspaceView {
     }
 
     private void confirmDelete(VariableRow row) {
-        ConfirmDialog dialog = new ConfirmDialog();
-        dialog.setId("confirm-delete-variable");
-        dialog.setHeader("Delete variable " + row.name() + "?");
-        dialog.setText("Flows that read it will no longer find it. This cannot be undone.");
-        dialog.setCancelable(true);
-        dialog.setConfirmText("Delete");
-        dialog.setConfirmButtonTheme("error primary");
-        dialog.addConfirmListener(e -> delete(row));
-        dialog.open();
+        Actions.confirm("confirm-delete-variable", "Delete variable " + row.name() + "?",
+                "Flows that read it will no longer find it. This cannot be undone.", "Delete", () -> delete(row));
     }
 
     private void delete(VariableRow row) {
