@@ -195,11 +195,11 @@ assert.equal(newest[3], '2', 'final delivery count');
 await alice.screenshot({ path: `${shots}/09-cleanup-queues.png` });
 log('cleanup queue figures and dead letters shown');
 
-// a click on the row opens its delivery history: two deliveries, each released with the worker's reason
+// a click on the row opens its delivery history: two deliveries to the worker, each released with its reason
 await alice.locator('#dead-letters-grid vaadin-grid-cell-content', { hasText: dead[2].slice(0, 8) }).first().click();
 await alice.waitForSelector(`#history-${dead[2]}`);
 assert.match(await alice.locator(`#dead-letter-${dead[2]}`).textContent(), new RegExp(dead[2]), 'the whole id');
-await waitRows(alice, `#history-${dead[2]}`, (t) => /^1\|.+\|.+\|released\|infrastructure_not_available\n2\|.+\|.+\|released\|process 4244 not found$/.test(t),
+await waitRows(alice, `#history-${dead[2]}`, (t) => /^1\|console-it\|.+\|.+\|released\|infrastructure_not_available\n2\|console-it\|.+\|.+\|released\|process 4244 not found$/.test(t),
   'the delivery history');
 await alice.screenshot({ path: `${shots}/10-cleanup-dead-letter.png` });
 log('delivery history shown');

@@ -187,6 +187,8 @@ public class CleanupQueuesView extends WorkspaceView {
         grid.setAllRowsVisible(true);
         grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_NO_BORDER);
         grid.addColumn(DeadLetterRow.Attempt::attempt).setHeader("Attempt").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(a -> Objects.requireNonNullElse(a.worker(), "")).setHeader("Worker").setAutoWidth(true)
+                .setFlexGrow(0);
         grid.addColumn(a -> Formats.instant(a.reservedAt())).setHeader("Reserved (UTC)").setAutoWidth(true)
                 .setFlexGrow(0);
         grid.addColumn(a -> Formats.instant(a.endedAt())).setHeader("Ended (UTC)").setAutoWidth(true)

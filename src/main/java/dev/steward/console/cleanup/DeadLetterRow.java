@@ -15,14 +15,15 @@ import java.util.stream.Collectors;
 public record DeadLetterRow(UUID id, String kind, String target, String reason, String lastReleaseReason,
                             int deliveries, Instant movedAt, List<Attempt> history) implements Serializable {
 
-    /** One delivery (or an earlier redrive) of the message. */
-    public record Attempt(int attempt, Instant reservedAt, Instant endedAt, String outcome, String reason)
+    /** One delivery (or an earlier redrive) of the message: to which worker, when, and how it ended. */
+    public record Attempt(int attempt, String worker, Instant reservedAt, Instant endedAt, String outcome, String reason)
             implements Serializable {}
 
     static DeadLetterRow of(CleanupMessage m) {
         CleanupMessage.DeadLetter d = m.deadLetter();
         List<Attempt> history = m.history().stream()
-                .map(h -> new Attempt(h.attempt(), h.reservedAt(), h.endedAt(), h.outcome(), h.reason())).toList();
+                .map(h -> new Attempt(h.attempt(), h.worker(), h.reservedAt(), h.endedAt(), h.outcome(), h.reason()))
+                .toList();
         return new DeadLetterRow(m.messageId(), m.kind(), target(m), d.reason(), d.releaseReason(),
                 d.finalDeliveryCount(), d.movedAt(), history);
     }
