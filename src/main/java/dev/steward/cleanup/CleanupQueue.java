@@ -137,7 +137,8 @@ public class CleanupQueue {
     }
 
     /**
-     * Reserves the oldest message of the pool that may be delivered now, of one of {@code kinds} (all when null),
+     * Reserves the oldest message of the pool that may be delivered now (when other reservers took it meanwhile, one
+     * of the next oldest), of one of {@code kinds} (all when null),
      * preferring the given work queues (then any queue when {@code fallbackToAnyQueue}): its delivery count goes up,
      * it gets a lease and a new random token. Expires the pool's overdue leases first, as Prefect does. Null when
      * nothing is ready.
@@ -159,7 +160,13 @@ public class CleanupQueue {
                     candidates = new Jedis(c).zrangeByScore(index(pool, "visible"), Double.NEGATIVE_INFINITY,
                             clock.millis(), offset, CANDIDATES);
                 }
-                for (String candidate : candidates) {
+                // The oldest first; once that one is lost, concurrent reservers that read the same batch would race
+                // for each next one in step (each lost race costs round trips), so the rest is taken from a random
+                // place in the batch on.
+                int n = candidates.size();
+                int from = n > 1 ? ThreadLocalRandom.current().nextInt(n - 1) : 0;
+                for (int i = 0; i < n; i++) {
+                    String candidate = candidates.get(i == 0 ? 0 : 1 + (from + i - 1) % (n - 1));
                     CleanupMessage m = tryReserve(pool, UUID.fromString(candidate), kinds, queues);
                     if (m != null) {
                         for (Consumer<CleanupMessage> l : reserveListeners) l.accept(m);
@@ -200,7 +207,13 @@ public class CleanupQueue {
             t.set(mKey, m.serialize());
             t.zrem(index(pool, "visible"), id.toString());
             lease(t, pool, m);
-            return tx.exec(m);
+            try {
+                return tx.exec(m);
+            } catch (Conflict lost) {
+                // A visible message changes only by being reserved (or dead-lettered): another reserver has it, so
+                // the caller goes on to the next candidate rather than pausing and reading this one again.
+                return null;
+            }
         });
     }
 
