@@ -41,7 +41,6 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 OUT="$HERE/out"
-STATE="$ROOT/.steward"
 PREFECT_DB="prefect_bench"
 
 RUNS=5 EVENTS=30000 CONNECTIONS=4 RATE=200 DURATION=15 ONLY="" INGEST_TIMEOUT=600 DRAIN_TIMEOUT=600 JVM_WARMUP=3
@@ -66,10 +65,11 @@ case "$ONLY" in "" | steward | prefect) ;; *) echo "--only wants steward or pref
 
 say() { echo "[bench] $*" >&2; }
 die() { say "error: $*"; exit 1; }
+# shellcheck source=bench/devstack.sh
+. "$HERE/devstack.sh"
 
 mkdir -p "$OUT"
 STAMP="$(date +%Y%m%d-%H%M%S)"
-STARTED_STACK_PID=""
 PREFECT_PID=""
 PREFECT_HOME_DIR=""
 DRIVER_HOME=""
@@ -84,11 +84,7 @@ cleanup() {
     for _ in $(seq 1 40); do kill -0 "$PREFECT_PID" 2>/dev/null || break; sleep 0.25; done
     kill -KILL -- "-$PREFECT_PID" 2>/dev/null || true
   fi
-  if [[ -n "$STARTED_STACK_PID" ]]; then
-    say "stopping the Steward dev stack this script started"
-    (cd "$ROOT" && bin/steward stop >&2) || true
-    for _ in $(seq 1 120); do kill -0 "$STARTED_STACK_PID" 2>/dev/null || break; sleep 0.5; done
-  fi
+  stop_started_stack
   [[ -n "$PREFECT_HOME_DIR" ]] && rm -rf "$PREFECT_HOME_DIR"
   [[ -n "$DRIVER_HOME" ]] && rm -rf "$DRIVER_HOME"
   exit "$rc"
@@ -103,32 +99,7 @@ PY="$VENV/bin/python"
 [[ -x "$PY" ]] || die "no python in $VENV"
 
 # 2. the Steward dev stack --------------------------------------------------------------------------------------
-stack_running() {
-  [[ -f "$STATE/steward.pid" ]] && kill -0 "$(cat "$STATE/steward.pid")" 2>/dev/null
-}
-
-if stack_running; then
-  say "using the running Steward dev stack (pid $(cat "$STATE/steward.pid"))"
-else
-  say "starting the Steward dev stack: bin/steward dev (log $OUT/steward-dev.log; builds first if stale)"
-  (cd "$ROOT" && exec setsid bin/steward dev) > "$OUT/steward-dev.log" 2>&1 < /dev/null &
-  STARTED_STACK_PID=$!
-  deadline=$((SECONDS + 1800))
-  until grep -q "^Steward is running" "$OUT/steward-dev.log" 2>/dev/null; do
-    if ! kill -0 "$STARTED_STACK_PID" 2>/dev/null; then
-      tail -n 30 "$OUT/steward-dev.log" >&2
-      STARTED_STACK_PID=""
-      die "bin/steward dev exited before the stack was ready (log above, $OUT/steward-dev.log)"
-    fi
-    (( SECONDS < deadline )) || die "the Steward dev stack was not ready after 30 minutes ($OUT/steward-dev.log)"
-    sleep 2
-  done
-  say "Steward dev stack ready"
-fi
-
-[[ -f "$STATE/dev.env" ]] || die "$STATE/dev.env is missing; restart the dev stack (bin/steward stop; bin/steward dev)"
-# shellcheck disable=SC1091
-. "$STATE/dev.env"
+use_dev_stack
 [[ -n "${PREFECT_API_URL:-}" && -n "${PREFECT_API_AUTH_STRING:-}" ]] \
   || die "$STATE/dev.env has no PREFECT_API_URL / PREFECT_API_AUTH_STRING (did provisioning fail? see the dev log)"
 STEWARD_API="$PREFECT_API_URL"

@@ -170,7 +170,8 @@ public class CleanupDispatcher {
                 c.inFlight.put(m.messageId(), m.leaseExpiresAt());
                 if (c.worker.deliver(m)) {
                     delivered = true;
-                    LOG.info(() -> "Cleanup message " + m.messageId() + " (" + m.kind() + ", delivery "
+                    // FINE: at thousands of messages a second, a line each would be the server's biggest log writer
+                    LOG.fine(() -> "Cleanup message " + m.messageId() + " (" + m.kind() + ", delivery "
                             + m.deliveryCount() + ") sent to " + c.worker);
                 } else {
                     c.inFlight.remove(m.messageId());

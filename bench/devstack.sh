@@ -1,0 +1,41 @@
+# Sourced by the bench scripts: the Steward dev stack of this checkout. use_dev_stack reuses a running
+# `bin/steward dev`, else starts one (it builds first if stale; log $OUT/steward-dev.log) and waits until it is ready,
+# then loads .steward/dev.env; stop_started_stack (for the script's EXIT trap) stops only a stack use_dev_stack started.
+# Needs ROOT, OUT, say and die.
+STATE="$ROOT/.steward"
+STARTED_STACK_PID=""
+
+stack_running() {
+  [[ -f "$STATE/steward.pid" ]] && kill -0 "$(cat "$STATE/steward.pid")" 2>/dev/null
+}
+
+use_dev_stack() {
+  if stack_running; then
+    say "using the running Steward dev stack (pid $(cat "$STATE/steward.pid"))"
+  else
+    say "starting the Steward dev stack: bin/steward dev (log $OUT/steward-dev.log; builds first if stale)"
+    (cd "$ROOT" && exec setsid bin/steward dev) > "$OUT/steward-dev.log" 2>&1 < /dev/null &
+    STARTED_STACK_PID=$!
+    local deadline=$((SECONDS + 1800))
+    until grep -q "^Steward is running" "$OUT/steward-dev.log" 2>/dev/null; do
+      if ! kill -0 "$STARTED_STACK_PID" 2>/dev/null; then
+        tail -n 30 "$OUT/steward-dev.log" >&2
+        STARTED_STACK_PID=""
+        die "bin/steward dev exited before the stack was ready (log above, $OUT/steward-dev.log)"
+      fi
+      (( SECONDS < deadline )) || die "the Steward dev stack was not ready after 30 minutes ($OUT/steward-dev.log)"
+      sleep 2
+    done
+    say "Steward dev stack ready"
+  fi
+  [[ -f "$STATE/dev.env" ]] || die "$STATE/dev.env is missing; restart the dev stack (bin/steward stop; bin/steward dev)"
+  # shellcheck disable=SC1091
+  . "$STATE/dev.env"
+}
+
+stop_started_stack() {
+  [[ -n "$STARTED_STACK_PID" ]] || return 0
+  say "stopping the Steward dev stack this script started"
+  (cd "$ROOT" && bin/steward stop >&2) || true
+  for _ in $(seq 1 120); do kill -0 "$STARTED_STACK_PID" 2>/dev/null || break; sleep 0.5; done
+}
