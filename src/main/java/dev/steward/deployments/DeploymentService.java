@@ -272,7 +272,9 @@ public class DeploymentService {
     /** {@code DELETE /deployments/{id}}: its scheduled runs (not started) and its concurrency limit go with it. */
     @Transactional
     public void delete(UUID id) {
-        Deployment d = find(id);
+        // FOR UPDATE first: a scheduler round holding the row (FOR SHARE) commits its runs before theirs are deleted
+        Deployment d = Optional.ofNullable(em.find(Deployment.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .orElseThrow(DeploymentService::notFound);
         JsonObject before = d.document();
         deleteScheduledRuns(id, false, false);
         limits.findByName(LIMIT_PREFIX + id).ifPresent(l -> limits.delete(l.getId().toString()));
