@@ -5,6 +5,7 @@ import jakarta.json.JsonString;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -28,9 +29,10 @@ public record DeadLetterRow(UUID id, String kind, String target, String reason, 
                 d.finalDeliveryCount(), d.movedAt(), history);
     }
 
-    /** The target's fields as {@code key=value, …} (strings unquoted), e.g. the flow run and its infrastructure pid. */
+    /** The target's fields as {@code key=value, …} (strings unquoted, by name), e.g. the flow run and its infrastructure pid. */
     private static String target(CleanupMessage m) {
-        return m.target().entrySet().stream()
+        // by name: the order of a stored message's fields is not kept (the queue's Lua scripts re-encode it)
+        return m.target().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "=" + (e.getValue() instanceof JsonString s ? s.getString() : e.getValue()))
                 .collect(Collectors.joining(", "));
     }
