@@ -8,7 +8,7 @@
 # the mapped runs expanded (every run its own node: the heaviest case), and once grouped, it prints the medians over
 # the runs of: the time from handing the graph over to the end of the first frame that shows it (layout included),
 # and the median and p95 frame time while panning at the zoom that fits the whole graph (every node in view).
-# Needs: Chromium and playwright-core (installed as it/browser/run.sh does), esbuild from the project's npm packages
+# Needs: Chromium and playwright-core (it/browser/install.sh installs them), esbuild from the project's npm packages
 # (a Maven build installs them; else `npm ci`). Results: bench/out/run-graph-<time>.txt and .json.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,16 +16,7 @@ OUT="$ROOT/bench/out"
 mkdir -p "$OUT"
 log() { echo "[bench/run-graph] $*" >&2; }
 
-if [[ ! -x /usr/bin/chromium ]]; then
-  log "installing Debian's chromium (one time)…"
-  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
-  $SUDO apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-fi
-if [[ ! -d "$ROOT/it/browser/node_modules/playwright-core" ]]; then
-  log "installing playwright-core…"
-  (cd "$ROOT/it/browser" && npm ci --no-audit --no-fund --silent)
-fi
+bash "$ROOT/it/browser/install.sh"
 if [[ ! -x "$ROOT/node_modules/.bin/esbuild" ]]; then
   log "installing the project's npm packages…"
   (cd "$ROOT" && npm ci --no-audit --no-fund --silent)
