@@ -1,6 +1,6 @@
 -- Acks a delivery (see CleanupQueue.ack for why this is a script). KEYS: 1 the message, 2 the pool's reserved set,
--- 3 the global lease index, 4 the pool's counters. ARGV: 1 token, 2 work pool id, 3 now (epoch ms), 4 now (ISO),
--- 5 acked retention (ms), 6 idempotency key prefix, 7 message id, 8 lease member.
+-- 3 the pool's counters. ARGV: 1 token, 2 work pool id, 3 now (epoch ms), 4 now (ISO), 5 acked retention (ms),
+-- 6 idempotency key prefix, 7 message id.
 -- Answers Prefect's status, checked in Prefect's order; 'expired' leaves the message as it is for the caller, which
 -- ends the delivery with its backoff or dead letter.
 local raw = redis.call('GET', KEYS[1])
@@ -27,6 +27,5 @@ m.acked_at = ARGV[4]
 redis.call('SET', KEYS[1], cjson.encode(m), 'PX', ARGV[5])
 redis.call('PEXPIRE', ARGV[6] .. m.idempotency_key, ARGV[5])
 redis.call('ZREM', KEYS[2], ARGV[7])
-redis.call('ZREM', KEYS[3], ARGV[8])
-redis.call('HINCRBY', KEYS[4], 'acked', 1)
+redis.call('HINCRBY', KEYS[3], 'acked', 1)
 return 'accepted'

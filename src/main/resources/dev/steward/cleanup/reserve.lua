@@ -1,8 +1,8 @@
 -- Reserves the oldest ready message of a pool that fits the worker (see CleanupQueue.reserve for why this is a
--- script). KEYS: 1 the pool's visible set, 2 its reserved set, 3 the global lease index.
+-- script). KEYS: 1 the pool's visible set, 2 its reserved set.
 -- ARGV: 1 now (epoch ms), 2 now (ISO), 3 lease expiry (epoch ms), 4 lease expiry (ISO), 5 token, 6 holder,
--- 7 max deliveries, 8 message key prefix, 9 lease member prefix, 10 offset, 11 batch size,
--- 12 kinds (JSON array, '' for any), 13 work queues (JSON array, '' for any).
+-- 7 max deliveries, 8 message key prefix, 9 offset, 10 batch size,
+-- 11 kinds (JSON array, '' for any), 12 work queues (JSON array, '' for any).
 -- Answers {'reserved', message}, {'limit', id} (a message with no deliveries left: the caller dead-letters it),
 -- {'more'} (nothing in this batch, look further) or {'none'}.
 local function set_of(json)
@@ -11,10 +11,10 @@ local function set_of(json)
   for _, v in ipairs(cjson.decode(json)) do s[v] = true end
   return s
 end
-local kinds = set_of(ARGV[12])
-local queues = set_of(ARGV[13])
-local batch = tonumber(ARGV[11])
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', tonumber(ARGV[10]), batch)
+local kinds = set_of(ARGV[11])
+local queues = set_of(ARGV[12])
+local batch = tonumber(ARGV[10])
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', tonumber(ARGV[9]), batch)
 for _, id in ipairs(ids) do
   local key = ARGV[8] .. id
   local raw = redis.call('GET', key)
@@ -38,7 +38,6 @@ for _, id in ipairs(ids) do
       redis.call('SET', key, stored)
       redis.call('ZREM', KEYS[1], id)
       redis.call('ZADD', KEYS[2], ARGV[3], id)
-      redis.call('ZADD', KEYS[3], ARGV[3], ARGV[9] .. id)
       return {'reserved', stored}
     end
   end
