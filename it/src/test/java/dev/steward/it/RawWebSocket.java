@@ -97,26 +97,33 @@ final class RawWebSocket implements AutoCloseable {
         return head.toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** One frame as given: {@code rsv} goes into bits 4-6 of the first byte; {@code masked} as clients must. */
+    /**
+     * One frame as given: {@code rsv} goes into bits 4-6 of the first byte; {@code masked} as clients must. The frame
+     * goes out in one write: in pieces, the server may close on the header before the rest is written (broken pipe).
+     */
     void frame(int opcode, byte[] payload, boolean fin, boolean masked, int rsv) throws IOException {
-        out.write(header(opcode, payload.length, fin, masked, rsv));
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(header(opcode, payload.length, fin, masked, rsv));
         byte[] mask = new byte[4];
         if (masked) {
             RANDOM.nextBytes(mask);
-            out.write(mask);
+            frame.write(mask);
         }
         byte[] body = payload.clone();
         if (masked) {
             for (int i = 0; i < body.length; i++) body[i] ^= mask[i & 3];
         }
-        out.write(body);
+        frame.write(body);
+        out.write(frame.toByteArray());
         out.flush();
     }
 
-    /** A frame header alone, declaring {@code length} bytes (masked, with a zero mask). */
+    /** A frame header alone, declaring {@code length} bytes (masked, with a zero mask), in one write. */
     void headerOnly(int opcode, long length) throws IOException {
-        out.write(header(opcode, length, true, true, 0));
-        out.write(new byte[4]);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(header(opcode, length, true, true, 0));
+        frame.write(new byte[4]);
+        out.write(frame.toByteArray());
         out.flush();
     }
 

@@ -164,12 +164,24 @@ class WebSocketBadInputIT {
                 new Violation("a 64-bit length with its top bit set", 1002, s -> s.headerOnly(RawWebSocket.TEXT, Long.MIN_VALUE + 5)));
     }
 
+    /**
+     * Sends the violation. A write the server refused because it already closed on what came before is not a failure:
+     * its close frame, read next, is what the test checks.
+     */
+    static void violate(RawWebSocket socket, Violation v) {
+        try {
+            v.action().on(socket);
+        } catch (IOException closedAlready) {
+            // the close frame decides
+        }
+    }
+
     @Test
     void eventsInClosesOnProtocolViolations() throws Exception {
         for (Violation v : violations()) {
             for (boolean authenticated : new boolean[] {false, true}) {
                 try (RawWebSocket socket = authenticated ? authenticated(in) : RawWebSocket.open(in)) {
-                    v.action().on(socket);
+                    violate(socket, v);
                     assertEquals(v.code(), socket.awaitClose(WAIT), "events/in, " + (authenticated ? "after" : "before")
                             + " auth: " + v.what());
                 }
@@ -301,7 +313,7 @@ class WebSocketBadInputIT {
         for (Violation v : violations()) {
             if (v.code() == 1003 || v.code() == 1009) continue; // the container's limits differ: covered above
             try (RawWebSocket socket = authenticated(out)) {
-                v.action().on(socket);
+                violate(socket, v);
                 // Tyrus, the container's WebSocket, fails on a length with the top bit set (BufferUnderflowException)
                 // and closes with 1011: the connection ends all the same
                 int expected = v.what().contains("top bit") ? 1011 : v.code();
