@@ -9,6 +9,7 @@
 #   --gap MIN-MAX      milliseconds between two wake-up samples, random within (default 20-50)
 #   --messages M       messages per throughput phase (default 20000)
 #   --threads K        driver threads reserving and acking in the queue phase, and enqueueing (default 8)
+#   --batch B          the most messages a thread reserves in one call in the queue's second phase (default 10)
 #   --connections C    worker-channel connections in the end-to-end phase (default 4)
 #   --concurrency X    their max_cleanup_concurrency (default 100)
 #   --redis-requests N requests per redis-benchmark test (default 200000)
@@ -21,7 +22,8 @@
 #     wake-up PUBLISH), and times from enqueue's return (EXEC acknowledged) to the worker having cleanup.message.v1,
 #     then acks and waits for the operation_result before the next. Goal: p99 < 20 ms.
 #   - reserve + ack msgs/s, (a) of the queue itself: K threads in the driver's JVM doing CleanupQueue.reserve + ack
-#     over M messages enqueued beforehand (goal: >= 5,000 msgs/s on 2 cores); (b) end to end through the server:
+#     over M messages enqueued beforehand (goal: >= 5,000 msgs/s on 2 cores), first reserving one message per call,
+#     then up to B per call (as the dispatcher does for a worker with room for B; each is still acked on its own); (b) end to end through the server:
 #     C worker-channel connections acking each delivery at once over M messages enqueued beforehand, from the first
 #     delivery to the last accepted ack.
 #   - redis-benchmark on the same Redis in the same run (-n N -t set,get,incr, its default 50 clients, no
@@ -43,7 +45,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 OUT="$HERE/out"
 
-RUNS=5 SAMPLES=500 GAP=20-50 MESSAGES=20000 THREADS=8 CONNECTIONS=4 CONCURRENCY=100 REDIS_REQUESTS=200000
+RUNS=5 SAMPLES=500 GAP=20-50 MESSAGES=20000 THREADS=8 BATCH=10 CONNECTIONS=4 CONCURRENCY=100 REDIS_REQUESTS=200000
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) RUNS="$2"; shift 2 ;;
@@ -51,6 +53,7 @@ while [[ $# -gt 0 ]]; do
     --gap) GAP="$2"; shift 2 ;;
     --messages) MESSAGES="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
+    --batch) BATCH="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --concurrency) CONCURRENCY="$2"; shift 2 ;;
     --redis-requests) REDIS_REQUESTS="$2"; shift 2 ;;
@@ -124,7 +127,7 @@ java -Xmx512m -cp "target/test-classes:target/classes:$(cat target/devstack.clas
   --app "$STEWARD_URL" --workspace "${STEWARD_WORKSPACE:-default}" --api-key "$STEWARD_API_KEY" \
   --db-url "$STEWARD_DB_URL" --db-user "$STEWARD_DB_USER" --db-password "$STEWARD_DB_PASSWORD" \
   --redis "redis://127.0.0.1:$REDIS_PORT" --runs "$RUNS" --samples "$SAMPLES" --gap-min-ms "$GAP_MIN" \
-  --gap-max-ms "$GAP_MAX" --messages "$MESSAGES" --threads "$THREADS" --connections "$CONNECTIONS" \
+  --gap-max-ms "$GAP_MAX" --messages "$MESSAGES" --threads "$THREADS" --batch "$BATCH" --connections "$CONNECTIONS" \
   --concurrency "$CONCURRENCY" --redis-requests "$REDIS_REQUESTS" --json-out "$OUT/cleanup-$STAMP.json" \
   | tee -a "$REPORT"
 rc=${PIPESTATUS[0]}

@@ -36,6 +36,8 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class CleanupDispatcher {
     private static final Logger LOG = Logger.getLogger(CleanupDispatcher.class.getName());
+    /** The most messages reserved for one worker in one go. */
+    static final int RESERVE_AT_ONCE = 16;
 
     /** A connected worker that accepted cleanup delivery, as the worker channel presents it. */
     public interface Worker {
@@ -85,9 +87,9 @@ public class CleanupDispatcher {
             this.worker = worker;
         }
 
-        boolean hasCapacity(Instant now) {
+        int spareCapacity(Instant now) {
             inFlight.values().removeIf(lease -> !lease.isAfter(now));
-            return inFlight.size() < worker.maxConcurrency();
+            return Math.max(0, worker.maxConcurrency() - inFlight.size());
         }
     }
 
@@ -158,24 +160,30 @@ public class CleanupDispatcher {
         if (d.again && d.running.compareAndSet(false, true)) executor.execute(() -> drain(pool, d));
     }
 
-    /** Rounds over the pool's workers, one message each per round, until none has capacity or nothing is ready. */
+    /**
+     * Rounds over the pool's workers, each round reserving for every worker up to its spare capacity (at most
+     * {@link #RESERVE_AT_ONCE}, so one worker does not take a whole backlog from the others in one go), until none has
+     * capacity or nothing is ready.
+     */
     private void dispatch(PoolKey pool, PoolDispatch d) {
         boolean delivered = true;
         while (delivered) {
             delivered = false;
             for (Connected c : d.workers) {
-                if (!c.hasCapacity(Instant.now())) continue;
-                CleanupMessage m = queue.reserve(pool, c.worker.name(), c.worker.kinds(), c.worker.queueIds(), true);
-                if (m == null) continue;
-                c.inFlight.put(m.messageId(), m.leaseExpiresAt());
-                if (c.worker.deliver(m)) {
-                    delivered = true;
-                    // FINE: at thousands of messages a second, a line each would be the server's biggest log writer
-                    LOG.fine(() -> "Cleanup message " + m.messageId() + " (" + m.kind() + ", delivery "
-                            + m.deliveryCount() + ") sent to " + c.worker);
-                } else {
-                    c.inFlight.remove(m.messageId());
-                    queue.release(pool, m.messageId(), m.reservationToken(), "delivery_failed");
+                int spare = Math.min(c.spareCapacity(Instant.now()), RESERVE_AT_ONCE);
+                if (spare == 0) continue;
+                for (CleanupMessage m : queue.reserve(pool, c.worker.name(), c.worker.kinds(), c.worker.queueIds(),
+                        true, spare)) {
+                    c.inFlight.put(m.messageId(), m.leaseExpiresAt());
+                    if (c.worker.deliver(m)) {
+                        delivered = true;
+                        // FINE: at thousands of messages a second, a line each would be the server's biggest log writer
+                        LOG.fine(() -> "Cleanup message " + m.messageId() + " (" + m.kind() + ", delivery "
+                                + m.deliveryCount() + ") sent to " + c.worker);
+                    } else {
+                        c.inFlight.remove(m.messageId());
+                        queue.release(pool, m.messageId(), m.reservationToken(), "delivery_failed");
+                    }
                 }
             }
         }

@@ -150,21 +150,31 @@ public class CleanupQueue {
         });
     }
 
+    /** Reserves one message, as {@link #reserve(PoolKey, String, Set, Set, boolean, int)}; null when none is ready. */
+    public CleanupMessage reserve(PoolKey pool, String holder, Set<String> kinds, Set<UUID> preferredQueues,
+                                  boolean fallbackToAnyQueue) {
+        List<CleanupMessage> one = reserve(pool, holder, kinds, preferredQueues, fallbackToAnyQueue, 1);
+        return one.isEmpty() ? null : one.get(0);
+    }
+
     /**
-     * Reserves, for the worker {@code holder}, the oldest message of the pool that may be delivered now, of one of
-     * {@code kinds} (all when null), preferring the given work queues (then any queue when
-     * {@code fallbackToAnyQueue}): its delivery count goes up, it gets a lease and a new random token. Expires the
-     * pool's overdue leases first, as Prefect does, at most every {@link #POOL_SWEEP_MILLIS} per pool (a sweep on
-     * every reservation was one Redis command in 16 per delivered message). Null when nothing is ready.
+     * Reserves, for the worker {@code holder}, up to {@code max} of the oldest messages of the pool that may be
+     * delivered now, of one of {@code kinds} (all when null), preferring the given work queues (then any queue when
+     * {@code fallbackToAnyQueue}): each one's delivery count goes up, it gets a lease and its own random token.
+     * Expires the pool's overdue leases first, as Prefect does, at most every {@link #POOL_SWEEP_MILLIS} per pool (a
+     * sweep on every reservation was one Redis command in 16 per delivered message). Empty when nothing is ready.
      *
      * <p>A Lua script ({@code reserve.lua}), not an optimistic transaction: reserving is the hot path, and under
      * WATCH it costs a read of the candidates, a WATCH, a GET and the MULTI/EXEC per candidate, while concurrent
      * reservers that read the same candidates abort each other's EXEC and go round again (bench/cleanup.sh counted
      * 24.5 Redis commands per reserved and acked message with 8 reservers on one pool). The script takes the first
-     * eligible message in one round trip, and Redis runs it alone, so two reservers can never take one message.
+     * eligible messages in one round trip, and Redis runs it alone, so two reservers can never take one message.
+     * Several at once, for a worker with that much spare capacity, share the round trip and the candidates' read.
      */
-    public CleanupMessage reserve(PoolKey pool, String holder, Set<String> kinds, Set<UUID> preferredQueues,
-                                  boolean fallbackToAnyQueue) {
+    public List<CleanupMessage> reserve(PoolKey pool, String holder, Set<String> kinds, Set<UUID> preferredQueues,
+                                        boolean fallbackToAnyQueue, int max) {
+        List<CleanupMessage> reserved = new ArrayList<>();
+        if (max < 1) return reserved;
         long nowMillis = clock.millis();
         Long swept = poolSweeps.get(pool);
         if (swept == null || nowMillis - swept >= POOL_SWEEP_MILLIS || nowMillis < swept) {
@@ -182,31 +192,35 @@ public class CleanupQueue {
         for (Set<UUID> queues : passes) {
             String queuesJson = queues == null ? "" : jsonArray(queues.stream().map(UUID::toString).toList());
             int offset = 0;
-            while (true) {
+            String outcome = "more";
+            while (reserved.size() < max && !outcome.equals("none")) {
                 Instant now = clock.instant();
                 Instant until = now.plus(policy.lease());
+                List<String> tokens = new ArrayList<>();
+                for (int i = reserved.size(); i < max; i++) tokens.add(newToken());
                 List<?> answer = (List<?>) RESERVE.run(redis,
                         List.of(index(pool, "visible"), index(pool, "reserved")),
                         List.of(String.valueOf(now.toEpochMilli()), now.toString(), String.valueOf(until.toEpochMilli()),
-                                until.toString(), newToken(), holder == null ? "" : holder,
+                                until.toString(), String.join(",", tokens), holder == null ? "" : holder,
                                 String.valueOf(policy.maxDeliveryAttempts()), space(pool.workspaceId()) + "m:",
                                 String.valueOf(offset), String.valueOf(CANDIDATES), kindsJson, queuesJson));
-                String outcome = (String) answer.get(0);
-                if (outcome.equals("reserved")) {
-                    CleanupMessage m = CleanupMessage.parse((String) answer.get(1));
+                for (Object stored : answer.subList(2, answer.size())) {
+                    CleanupMessage m = CleanupMessage.parse((String) stored);
                     for (Consumer<CleanupMessage> l : reserveListeners) l.accept(m);
-                    return m;
-                } else if (outcome.equals("limit")) {
+                    reserved.add(m);
+                }
+                outcome = (String) answer.get(0);
+                String detail = (String) answer.get(1);
+                if (outcome.equals("limit")) {
                     // the limit was lowered since this message was last released: it goes to the dead letters
-                    deadLetterExhausted(pool, UUID.fromString((String) answer.get(1)));
+                    deadLetterExhausted(pool, UUID.fromString(detail));
                 } else if (outcome.equals("more")) {
-                    offset += CANDIDATES;
-                } else {
-                    break;
+                    offset = Integer.parseInt(detail);
                 }
             }
+            if (reserved.size() == max) break;
         }
-        return null;
+        return reserved;
     }
 
     /** Dead-letters a visible message that has had all its deliveries. */

@@ -190,6 +190,53 @@ class CleanupQueueTest {
                 "but is delivered in the pass over any queue");
     }
 
+    private static Set<UUID> ids(List<CleanupMessage> messages) {
+        return messages.stream().map(CleanupMessage::messageId).collect(java.util.stream.Collectors.toSet());
+    }
+
+    @Test
+    void severalAreReservedAtOnceEachWithItsOwnToken() {
+        CleanupQueue q = new CleanupQueue(redis, Clock.systemUTC(), policy(Duration.ZERO));
+        PoolKey pool = newPool();
+        UUID queueA = UUID.randomUUID();
+        UUID queueB = UUID.randomUUID();
+        List<UUID> inA = new ArrayList<>();
+        List<UUID> inB = new ArrayList<>();
+        // more than one script call's candidates (32) in A before the younger ones in B
+        for (int i = 0; i < 40; i++) {
+            inA.add(q.enqueue(pool, queueA, UUID.randomUUID(), "a" + i, KIND, target(UUID.randomUUID()),
+                    JsonObject.EMPTY_JSON_OBJECT).messageId());
+        }
+        for (int i = 0; i < 5; i++) {
+            inB.add(q.enqueue(pool, queueB, UUID.randomUUID(), "b" + i, KIND, target(UUID.randomUUID()),
+                    JsonObject.EMPTY_JSON_OBJECT).messageId());
+        }
+        // (messages enqueued within one millisecond are ordered by id: compare as sets)
+        List<CleanupMessage> fromB = q.reserve(pool, "w", null, Set.of(queueB), false, 10);
+        assertEquals(Set.copyOf(inB), ids(fromB), "found past the first candidates");
+        List<CleanupMessage> fromA = q.reserve(pool, "w", null, null, true, 35);
+        assertEquals(35, ids(fromA).size(), "35 across two calls, none skipped where the first call took its candidates");
+        assertTrue(inA.containsAll(ids(fromA)));
+        List<CleanupMessage> all = new ArrayList<>(fromB);
+        all.addAll(fromA);
+        assertEquals(all.size(), all.stream().map(CleanupMessage::reservationToken).distinct().count(), "a token each");
+        for (CleanupMessage m : all) {
+            CleanupMessage stored = q.read(pool, m.messageId());
+            assertEquals(State.RESERVED, stored.state());
+            assertEquals(m.reservationToken(), stored.reservationToken());
+            assertEquals("w", stored.reservedBy());
+            assertEquals(1, stored.deliveryCount());
+        }
+        assertEquals(40, q.stats(pool).inFlight());
+        Set<UUID> rest = new java.util.HashSet<>(inA);
+        rest.removeAll(ids(fromA));
+        assertEquals(rest, ids(q.reserve(pool, "w", null, null, true, 50)), "fewer than asked when fewer are ready");
+        assertTrue(q.reserve(pool, "w", null, null, true, 50).isEmpty());
+        assertEquals(Status.ACCEPTED, q.ack(pool, fromA.get(7).messageId(), fromA.get(7).reservationToken()).status());
+        assertEquals(Status.INVALID_TOKEN, q.ack(pool, fromA.get(8).messageId(), fromA.get(9).reservationToken()).status(),
+                "one delivery's token does not ack another's");
+    }
+
     @Test
     void ackCompletesAndKeepsTheKeyForTheRetention() {
         CleanupQueue q = new CleanupQueue(redis, Clock.systemUTC(), policy(Duration.ZERO));
