@@ -115,7 +115,6 @@ await clickNode(page, '×1000');
 s = await until(() => stats(page), (v) => v.expandedGroups === 1, 'the group expanded by a click');
 assert.ok(s.nodes >= 1001, `expanded: every mapped run is a node, got ${s.nodes}`);
 assert.equal(s.groups, 0);
-await page.evaluate(() => document.querySelector('#run-graph').fit());
 await page.waitForTimeout(300);
 await page.screenshot({ path: `${shots}/32-run-graph-group-expanded.png` });
 await clickNode(page, 'square-', true);
@@ -142,6 +141,12 @@ log('results\n' + grid.split('\n').slice(0, 4).join('\n'));
 assert.match(grid, /dict \(json\)\|[^|]*\.prefect\/storage\/[^|]+\|\{"count":1000,"sum":332833500\}/, 'the flow result and its preview');
 assert.match(grid, /square-[^|]*\|[^|]*\|int \(json\)\|[^|]*\.prefect\/storage\/[^|]+\|\d+/, 'a square\'s result');
 await page.screenshot({ path: `${shots}/34-run-results.png` });
+
+// --- task runs ----------------------------------------------------------------------------------------------------
+await page.click('#tab-task-runs');
+await until(() => page.url(), (u) => u.endsWith('/task-runs'), 'the task runs tab\'s address');
+grid = await until(() => rows(page, '#task-runs-grid'), (t) => t.includes('square-'), 'task run rows');
+assert.match(grid, /square-[^|]*\|square-[^|]*\|Completed\|/);
 
 // --- logs: level filter, both orders, download ---------------------------------------------------------------------
 await page.click('#tab-logs');
@@ -196,6 +201,8 @@ assert.equal(await page.getAttribute('#run-state', 'data-state'), 'RUNNING');
 s = await until(() => stats(page), (v) => v && v.nodes === 3 && v.waiting === 2, 'two tasks waiting on the first');
 await clickNode(page, 'last_step');
 await until(() => text(page, '#node-upstream'), (t) => t.includes('after_wait'), 'last_step waits for after_wait');
+await page.click('#graph-fit');
+await page.waitForTimeout(300);
 await page.screenshot({ path: `${shots}/33-run-pending.png` });
 
 await page.click('#tab-logs');

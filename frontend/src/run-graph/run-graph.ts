@@ -287,6 +287,7 @@ export class RunGraphElement extends HTMLElement {
     const ratio = window.devicePixelRatio || 1;
     const width = this.clientWidth;
     const height = this.clientHeight;
+    if (width === 0 || height === 0) return; // hidden (e.g. another tab of the page): nothing to draw
     if (this.canvas.width !== Math.round(width * ratio) || this.canvas.height !== Math.round(height * ratio)) {
       this.canvas.width = Math.round(width * ratio);
       this.canvas.height = Math.round(height * ratio);

@@ -20,7 +20,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code prefect_version}) whose value lives in result storage, or a value kept inline in the state. A value is
  * previewed only when the server can read it: persisted with the JSON serializer, without a storage block, on the
  * local file system under {@code steward.results.local-storage} (the client's default, {@code ~/.prefect/storage};
- * "none" turns previews off). The stored record is Prefect's JSON ({@code {"metadata": …, "result": "<serialized>"}}).
+ * "none" turns previews off). A task's stored record is Prefect's JSON ({@code {"metadata": …, "result": "<serialized>"}}); a flow's
+ * result file holds the serialized value alone (what Prefect 3.9.1 wrote in the browser test).
  * Any run of a workspace may name any file under that folder, so point it at a folder only trusted clients write to.
  */
 @ApplicationScoped
@@ -68,9 +69,11 @@ public class ResultPreviews {
                 return Optional.empty();
             }
             try (InputStream in = Files.newInputStream(file)) {
-                JsonObject stored = Json.parseObject(new String(in.readNBytes(MAX_FILE_BYTES), StandardCharsets.UTF_8));
-                return stored.get("result") instanceof JsonString serialized
-                        ? Optional.of(Json.parse(serialized.getString())) : Optional.empty();
+                JsonValue stored = Json.parse(new String(in.readNBytes(MAX_FILE_BYTES), StandardCharsets.UTF_8));
+                // a task's record wraps the serialized value; a flow's result file is the serialized value alone
+                return Optional.of(stored instanceof JsonObject record && record.containsKey("metadata")
+                        && record.get("result") instanceof JsonString serialized
+                        ? Json.parse(serialized.getString()) : stored);
             }
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // missing, unreadable or not a JSON record: the page says so
