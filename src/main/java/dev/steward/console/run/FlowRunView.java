@@ -8,7 +8,6 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.H4;
 import com.vaadin.flow.component.html.Span;
@@ -19,8 +18,6 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
-import com.vaadin.flow.router.BeforeEnterEvent;
-import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.shared.Registration;
@@ -30,11 +27,8 @@ import dev.steward.console.LiveUpdates;
 import dev.steward.console.MainLayout;
 import dev.steward.console.Problems;
 import dev.steward.console.StewardAppShell;
-import dev.steward.console.WorkspaceChoice;
-import dev.steward.console.WorkspaceView;
 import dev.steward.orchestration.RunReads;
 import dev.steward.platform.Json;
-import dev.steward.tenancy.Role;
 import elemental.json.JsonArray;
 import elemental.json.JsonObject;
 import elemental.json.JsonType;
@@ -56,16 +50,9 @@ import java.util.UUID;
 @Route(value = "flow-runs/:id/:tab?", layout = MainLayout.class)
 @PageTitle(StewardAppShell.TITLE)
 @PermitAll
-public class FlowRunView extends WorkspaceView implements BeforeEnterObserver {
+public class FlowRunView extends RunPage {
     static final int POLL_MS = 1_500;
 
-    private final ConsoleWorkspaces workspaces;
-    private final RunReads reads;
-    private final ResultPreviews previews;
-    private UUID runId;
-    private String requestedTab;
-    private WorkspaceChoice workspace;
-    private jakarta.json.JsonObject run;
     private String graphJson;
     /** Expanded subflows: graph node key to the subflow run's id. */
     private final Map<String, UUID> subflows = new LinkedHashMap<>();
@@ -75,39 +62,21 @@ public class FlowRunView extends WorkspaceView implements BeforeEnterObserver {
 
     @Inject
     public FlowRunView(ConsoleWorkspaces workspaces, RunReads reads, ResultPreviews previews, LiveUpdates liveUpdates) {
-        super(workspaces, liveUpdates, "prefect.flow-run.");
-        this.workspaces = workspaces;
-        this.reads = reads;
-        this.previews = previews;
+        super(workspaces, reads, previews, liveUpdates, "prefect.flow-run.");
         addClassName("flow-run-view");
-        setSizeFull();
     }
 
     @Override
-    public void beforeEnter(BeforeEnterEvent event) {
-        try {
-            runId = UUID.fromString(event.getRouteParameters().get("id").orElse(""));
-        } catch (IllegalArgumentException e) {
-            runId = null;
-        }
-        requestedTab = RunTabs.requested(event);
+    protected String read(UUID id) {
+        return reads.flowRun(id);
     }
 
     @Override
-    protected boolean show(WorkspaceChoice choice) {
-        workspace = choice;
-        removeAll();
+    protected boolean build() {
         subflows.clear();
         graphJson = null;
-        String doc = choice == null || runId == null ? null
-                : workspaces.call(choice, Role.VIEWER, () -> reads.flowRun(runId));
-        run = doc == null ? null : Json.parseObject(doc);
-        if (run == null) {
-            Span missing = new Span("Flow run not found in this workspace.");
-            missing.setId("run-not-found");
-            add(missing);
-            return false;
-        }
+        graph = null;
+        taskRunsGrid = null;
         header.setId("run-header");
         add(header);
         fillHeader();
@@ -129,18 +98,11 @@ public class FlowRunView extends WorkspaceView implements BeforeEnterObserver {
 
     private void fillHeader() {
         header.removeAll();
-        String flowName = RunPages.text(run, "flow_id") == null ? null : workspaces.call(workspace, Role.VIEWER,
-                () -> reads.flowName(UUID.fromString(RunPages.text(run, "flow_id"))));
-        H2 name = new H2(RunPages.text(run, "name"));
-        name.setId("run-name");
-        name.getStyle().set("margin", "0");
-        Span badge = RunPages.badge(RunPages.text(run, "state_type"), RunPages.text(run, "state_name"));
-        badge.setId("run-state");
-        HorizontalLayout title = new HorizontalLayout(name, badge);
-        title.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+        String flowId = RunPages.text(run, "flow_id");
+        String flowName = flowId == null ? null : call(r -> r.flowName(UUID.fromString(flowId)));
         Instant start = RunPages.instant(run, "start_time");
         Instant end = RunPages.instant(run, "end_time");
-        header.add(title, RunPages.fields(
+        header.add(title(), RunPages.fields(
                 RunPages.field("Flow", flowName, "run-flow"),
                 RunPages.field("Expected start (UTC)", Formats.instant(RunPages.instant(run, "expected_start_time")),
                         "run-expected"),
@@ -193,7 +155,7 @@ public class FlowRunView extends WorkspaceView implements BeforeEnterObserver {
         VerticalLayout tab = new VerticalLayout(toolbar, body);
         tab.setPadding(false);
         tab.setSizeFull();
-        graphJson = workspaces.call(workspace, Role.VIEWER, () -> reads.graph(runId));
+        graphJson = call(r -> r.graph(runId));
         graph.setGraph(graphJson, false);
         return tab;
     }
@@ -201,7 +163,7 @@ public class FlowRunView extends WorkspaceView implements BeforeEnterObserver {
     private void expandSubflow(String key, String subflowRunId) {
         UUID id = UUID.fromString(subflowRunId);
         subflows.put(key, id);
-        graph.setSubgraph(key, workspaces.call(workspace, Role.VIEWER, () -> reads.graph(id)));
+        graph.setSubgraph(key, call(r -> r.graph(id)));
     }
 
     private void showNode(JsonObject node) {
@@ -274,10 +236,8 @@ public class FlowRunView extends WorkspaceView implements BeforeEnterObserver {
         taskRunsGrid.setSizeFull();
         taskRunsGrid.setMinHeight("400px");
         taskRunsGrid.setEmptyStateText("No task runs");
-        taskRunsGrid.setItems(q -> workspaces.call(workspace, Role.VIEWER,
-                        () -> reads.taskRuns(runId, q.getOffset(), q.getLimit())).stream().map(TaskRunRow::of),
-                q -> (int) Math.min(Integer.MAX_VALUE, workspaces.call(workspace, Role.VIEWER,
-                        () -> reads.countTaskRuns(runId))));
+        taskRunsGrid.setItems(q -> call(r -> r.taskRuns(runId, q.getOffset(), q.getLimit())).stream().map(TaskRunRow::of),
+                q -> (int) Math.min(Integer.MAX_VALUE, call(r -> r.countTaskRuns(runId)).longValue()));
         return taskRunsGrid;
     }
 
@@ -286,13 +246,12 @@ public class FlowRunView extends WorkspaceView implements BeforeEnterObserver {
     private Component resultsTab() {
         ResultsGrid grid = new ResultsGrid("results-grid");
         List<ResultsGrid.Row> rows = new ArrayList<>();
-        jakarta.json.JsonValue flowData = run.getJsonObject("state") == null ? null
-                : run.getJsonObject("state").get("data");
-        if (flowData != null && flowData.getValueType() != jakarta.json.JsonValue.ValueType.NULL) {
+        jakarta.json.JsonValue flowData = stateData();
+        if (flowData != null) {
             rows.add(new ResultsGrid.Row(RunPages.text(run, "name") + " (this flow run)", null, null,
                     previews.describe(flowData.toString())));
         }
-        for (RunReads.Result r : workspaces.call(workspace, Role.VIEWER, () -> reads.taskResults(runId))) {
+        for (RunReads.Result r : call(x -> x.taskResults(runId))) {
             rows.add(new ResultsGrid.Row(r.runName(), "task-runs/" + r.taskRunId(), r.taskKey(),
                     previews.describe(r.data())));
         }
@@ -308,10 +267,7 @@ public class FlowRunView extends WorkspaceView implements BeforeEnterObserver {
     // --- details --------------------------------------------------------------------------------------------------
 
     private Component detailsTab() {
-        VerticalLayout tab = new VerticalLayout();
-        tab.setPadding(false);
-        tab.setId("run-details");
-        tab.add(RunPages.fields(
+        VerticalLayout tab = details(
                 RunPages.field("Flow run id", runId.toString(), "details-id"),
                 RunPages.field("Flow id", RunPages.text(run, "flow_id"), "details-flow-id"),
                 RunPages.field("Deployment id", RunPages.text(run, "deployment_id"), "details-deployment"),
@@ -321,10 +277,10 @@ public class FlowRunView extends WorkspaceView implements BeforeEnterObserver {
                 RunPages.field("Parent task run", RunPages.text(run, "parent_task_run_id"), "details-parent"),
                 RunPages.field("Tags", run.getOrDefault("tags", jakarta.json.JsonValue.EMPTY_JSON_ARRAY).toString(),
                         "details-tags"),
-                RunPages.field("Created (UTC)", Formats.instant(RunPages.instant(run, "created")), "details-created")));
+                RunPages.field("Created (UTC)", Formats.instant(RunPages.instant(run, "created")), "details-created"));
         tab.add(new H3("Labels"), RunPages.json(run.get("labels"), "details-labels"));
         tab.add(new H3("State history"),
-                RunPages.stateHistory(workspaces.call(workspace, Role.VIEWER, () -> reads.states(true, runId)),
+                RunPages.stateHistory(call(r -> r.states(true, runId)),
                         "state-history"));
         tab.add(new H3("Parameters"), RunPages.json(run.get("parameters"), "details-parameters"));
         return tab;
@@ -352,15 +308,15 @@ public class FlowRunView extends WorkspaceView implements BeforeEnterObserver {
     protected void refresh() {
         if (workspace == null || run == null) return;
         try {
-            String doc = workspaces.call(workspace, Role.VIEWER, () -> reads.flowRun(runId));
+            String doc = call(r -> r.flowRun(runId));
             if (doc == null) return;
             run = Json.parseObject(doc);
             fillHeader();
             if (graph != null) {
-                String next = workspaces.call(workspace, Role.VIEWER, () -> reads.graph(runId));
+                String next = call(r -> r.graph(runId));
                 if (!next.equals(graphJson)) graph.setGraph(graphJson = next, true);
                 subflows.forEach((key, id) -> graph.updateSubgraph(key,
-                        workspaces.call(workspace, Role.VIEWER, () -> reads.graph(id))));
+                        call(r -> r.graph(id))));
             }
             if (taskRunsGrid != null) taskRunsGrid.getDataProvider().refreshAll();
             LogsPanel logs = tabs.builtOf("logs");

@@ -3,14 +3,9 @@ package dev.steward.console.run;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
-import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.router.BeforeEnterEvent;
-import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.steward.console.ConsoleWorkspaces;
@@ -18,11 +13,8 @@ import dev.steward.console.Formats;
 import dev.steward.console.LiveUpdates;
 import dev.steward.console.MainLayout;
 import dev.steward.console.StewardAppShell;
-import dev.steward.console.WorkspaceChoice;
-import dev.steward.console.WorkspaceView;
 import dev.steward.orchestration.RunReads;
 import dev.steward.platform.Json;
-import dev.steward.tenancy.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -41,54 +33,26 @@ import java.util.UUID;
 @Route(value = "task-runs/:id/:tab?", layout = MainLayout.class)
 @PageTitle(StewardAppShell.TITLE)
 @PermitAll
-public class TaskRunView extends WorkspaceView implements BeforeEnterObserver {
-    private final ConsoleWorkspaces workspaces;
-    private final RunReads reads;
-    private final ResultPreviews previews;
-    private UUID taskRunId;
-    private String requestedTab;
-    private WorkspaceChoice workspace;
-    private JsonObject run;
-
+public class TaskRunView extends RunPage {
     @Inject
     public TaskRunView(ConsoleWorkspaces workspaces, RunReads reads, ResultPreviews previews, LiveUpdates liveUpdates) {
-        super(workspaces, liveUpdates, "prefect.task-run.");
-        this.workspaces = workspaces;
-        this.reads = reads;
-        this.previews = previews;
+        super(workspaces, reads, previews, liveUpdates, "prefect.task-run.");
         addClassName("task-run-view");
-        setSizeFull();
     }
 
     @Override
-    public void beforeEnter(BeforeEnterEvent event) {
-        try {
-            taskRunId = UUID.fromString(event.getRouteParameters().get("id").orElse(""));
-        } catch (IllegalArgumentException e) {
-            taskRunId = null;
-        }
-        requestedTab = RunTabs.requested(event);
+    protected String read(UUID id) {
+        return reads.taskRun(id);
     }
 
     @Override
-    protected boolean show(WorkspaceChoice choice) {
-        workspace = choice;
-        removeAll();
-        String doc = choice == null || taskRunId == null ? null
-                : workspaces.call(choice, Role.VIEWER, () -> reads.taskRun(taskRunId));
-        run = doc == null ? null : Json.parseObject(doc);
-        if (run == null) {
-            Span missing = new Span("Task run not found in this workspace.");
-            missing.setId("run-not-found");
-            add(missing);
-            return false;
-        }
+    protected boolean build() {
         add(header());
-        RunTabs tabs = new RunTabs("task-runs/" + taskRunId);
+        RunTabs tabs = new RunTabs("task-runs/" + runId);
         UUID flowRunId = RunPages.text(run, "flow_run_id") == null ? null
                 : UUID.fromString(RunPages.text(run, "flow_run_id"));
-        tabs.add("logs", "Logs", () -> new LogsPanel(workspaces, reads, workspace, flowRunId, taskRunId,
-                "task-run-" + taskRunId));
+        tabs.add("logs", "Logs", () -> new LogsPanel(workspaces, reads, workspace, flowRunId, runId,
+                "task-run-" + runId));
         tabs.add("results", "Results", this::resultsTab);
         tabs.add("details", "Details", this::detailsTab);
         add(tabs);
@@ -101,26 +65,19 @@ public class TaskRunView extends WorkspaceView implements BeforeEnterObserver {
     @Override
     protected void refresh() {
         if (workspace == null || run == null) return;
-        String doc = workspaces.call(workspace, Role.VIEWER, () -> reads.taskRun(taskRunId));
+        String doc = call(r -> r.taskRun(runId));
         if (doc != null && !String.valueOf(Json.parseObject(doc).get("state")).equals(String.valueOf(run.get("state")))) {
             show(workspace);
         }
     }
 
     private Component header() {
-        H2 name = new H2(RunPages.text(run, "name"));
-        name.setId("run-name");
-        name.getStyle().set("margin", "0");
-        Span badge = RunPages.badge(RunPages.text(run, "state_type"), RunPages.text(run, "state_name"));
-        badge.setId("run-state");
-        HorizontalLayout title = new HorizontalLayout(name, badge);
-        title.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
         Instant start = RunPages.instant(run, "start_time");
         Instant end = RunPages.instant(run, "end_time");
         String flowRun = RunPages.text(run, "flow_run_id");
         Component flowRunLink = flowRun == null ? RunPages.field("Flow run", null, null)
                 : new Div(new Span("Flow run "), new Anchor("flow-runs/" + flowRun, flowRun));
-        return new Div(title, RunPages.fields(
+        return new Div(title(), RunPages.fields(
                 RunPages.field("Task key", RunPages.text(run, "task_key"), "run-task-key"),
                 RunPages.field("Start (UTC)", Formats.instant(start), "run-start"),
                 RunPages.field("End (UTC)", Formats.instant(end), "run-end"),
@@ -131,26 +88,23 @@ public class TaskRunView extends WorkspaceView implements BeforeEnterObserver {
 
     private Component resultsTab() {
         ResultsGrid grid = new ResultsGrid("results-grid");
-        JsonValue data = run.getJsonObject("state") == null ? null : run.getJsonObject("state").get("data");
-        grid.setItems(data == null || data.getValueType() == JsonValue.ValueType.NULL ? List.of()
+        JsonValue data = stateData();
+        grid.setItems(data == null ? List.of()
                 : List.of(new ResultsGrid.Row(RunPages.text(run, "name"), null, RunPages.text(run, "task_key"),
                 previews.describe(data.toString()))));
         return grid;
     }
 
     private Component detailsTab() {
-        VerticalLayout tab = new VerticalLayout();
-        tab.setPadding(false);
-        tab.setId("run-details");
-        tab.add(RunPages.fields(
-                RunPages.field("Task run id", taskRunId.toString(), "details-id"),
+        VerticalLayout tab = details(
+                RunPages.field("Task run id", runId.toString(), "details-id"),
                 RunPages.field("Dynamic key", RunPages.text(run, "dynamic_key"), "details-dynamic-key"),
                 RunPages.field("Cache key", RunPages.text(run, "cache_key"), "details-cache-key"),
                 RunPages.field("Cache expiration", RunPages.text(run, "cache_expiration"), "details-cache-expiration"),
-                RunPages.field("Tags", run.getOrDefault("tags", JsonValue.EMPTY_JSON_ARRAY).toString(), "details-tags")));
+                RunPages.field("Tags", run.getOrDefault("tags", JsonValue.EMPTY_JSON_ARRAY).toString(), "details-tags"));
         tab.add(new H3("Inputs"), inputs());
         tab.add(new H3("State history"),
-                RunPages.stateHistory(workspaces.call(workspace, Role.VIEWER, () -> reads.states(false, taskRunId)),
+                RunPages.stateHistory(call(r -> r.states(false, runId)),
                         "state-history"));
         return tab;
     }
