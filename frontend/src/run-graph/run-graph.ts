@@ -117,6 +117,11 @@ export class RunGraphElement extends HTMLElement {
     this.requestDraw();
   }
 
+  /** Whether a subflow node is expanded (the host refreshes only those while the run goes on). */
+  hasSubgraph(nodeKey: string): boolean {
+    return this.subgraphs.has(nodeKey);
+  }
+
   /** Expands a task's mapped runs, or collapses them back into one node. */
   toggleGroup(taskKey: string): void {
     if (this.expandedTasks.has(taskKey)) this.expandedTasks.delete(taskKey);
@@ -189,6 +194,37 @@ export class RunGraphElement extends HTMLElement {
     return this.nodes.length;
   }
 
+  /** What is on screen, for tests: drawn nodes, groups (collapsed and expanded), waiting nodes, search hits. */
+  stats(): { layout: LayoutName; nodes: number; groups: number; expandedGroups: number; waiting: number;
+             subflowsExpanded: number; searchHits: number; selected: string | null } {
+    let groups = 0;
+    let waitingNodes = 0;
+    for (const n of this.nodes) {
+      if (n.kind === 'group') groups++;
+      else if (waiting(n.state)) waitingNodes++;
+    }
+    let hits = 0;
+    for (const h of this.searchHits) hits += h;
+    return { layout: this.layoutName, nodes: this.nodes.length, groups, expandedGroups: this.expandedTasks.size,
+      waiting: waitingNodes, subflowsExpanded: this.subgraphs.size, searchHits: hits, selected: this.selectedKey };
+  }
+
+  /**
+   * For tests: where the first node whose name contains {@code text} (or, as "kind:flow-run", of that kind) is on
+   * screen, in client coordinates, after bringing it into view; null when none matches.
+   */
+  locate(text: string): { x: number; y: number; key: string } | null {
+    const kind = text.startsWith('kind:') ? text.slice(5) : null;
+    const i = this.nodes.findIndex((n) => (kind ? n.kind === kind : n.label.includes(text)));
+    if (i < 0) return null;
+    this.centreOn(i);
+    this.drawNow();
+    const box = this.getBoundingClientRect();
+    const { x, y, w } = this.placed;
+    return { x: box.left + this.tx + (x[i] + Math.min(w[i], 60) / 2) * this.scale,
+      y: box.top + this.ty + (y[i] + NODE_HEIGHT / 2) * this.scale, key: this.nodes[i].key };
+  }
+
   /** Draws now instead of on the next animation frame (the benchmark times this). */
   drawNow(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
@@ -251,6 +287,7 @@ export class RunGraphElement extends HTMLElement {
     const ratio = window.devicePixelRatio || 1;
     const width = this.clientWidth;
     const height = this.clientHeight;
+    if (width === 0 || height === 0) return; // hidden (e.g. another tab of the page): nothing to draw
     if (this.canvas.width !== Math.round(width * ratio) || this.canvas.height !== Math.round(height * ratio)) {
       this.canvas.width = Math.round(width * ratio);
       this.canvas.height = Math.round(height * ratio);

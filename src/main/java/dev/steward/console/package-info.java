@@ -1,6 +1,6 @@
 /**
  * The browser console (Vaadin Flow, production mode, pushed updates): the layout with the workspace switcher, and one
- * sub-package per area ({@code variables}, {@code apikeys}, {@code cleanup}). Views call the same application services as the REST API,
+ * sub-package per area ({@code variables}, {@code apikeys}, {@code cleanup}, {@code run}). Views call the same application services as the REST API,
  * never HTTP to itself.
  *
  * <p>Rules every view follows:

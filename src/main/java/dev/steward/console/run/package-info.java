@@ -1,0 +1,9 @@
+/**
+ * The run pages of the console: a flow run ({@code flow-runs/{id}}, tabs Graph, Task runs, Logs, Results, Details)
+ * and a task run ({@code task-runs/{id}}, tabs Logs, Results, Details), each tab with its own deep link. The graph is
+ * the {@code <steward-run-graph>} element of {@code frontend/src/run-graph/}, fed the run's graph-v2 document; while
+ * a run is not final the pages poll for its graph, logs and states. Any role that may read runs (viewer and above)
+ * opens them; reads go through {@link dev.steward.orchestration.RunReads} in
+ * {@link dev.steward.console.ConsoleWorkspaces#call}.
+ */
+package dev.steward.console.run;
