@@ -266,6 +266,8 @@ public final class Stack implements AutoCloseable {
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", e.jwksUrl());
         env.put("MP_JWT_VERIFY_ISSUER", e.issuer());
         env.put("MP_JWT_VERIFY_AUDIENCES", e.clientId());
+        // the stack's clients run on this machine: the console may preview the results they persist locally
+        env.put("STEWARD_RESULTS_LOCAL_STORAGE", System.getProperty("user.home") + "/.prefect/storage");
         env.putAll(extraAppEnv);
         return env;
     }

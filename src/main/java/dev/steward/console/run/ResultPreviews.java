@@ -19,10 +19,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ResultRecordMetadata ({@code storage_key}, {@code storage_block_id}, {@code serializer}, {@code expiration},
  * {@code prefect_version}) whose value lives in result storage, or a value kept inline in the state. A value is
  * previewed only when the server can read it: persisted with the JSON serializer, without a storage block, on the
- * local file system under {@code steward.results.local-storage} (the client's default, {@code ~/.prefect/storage};
- * "none" turns previews off). A task's stored record is Prefect's JSON ({@code {"metadata": …, "result": "<serialized>"}}); a flow's
- * result file holds the serialized value alone (what Prefect 3.9.1 wrote in the browser test).
- * Any run of a workspace may name any file under that folder, so point it at a folder only trusted clients write to.
+ * local file system under {@code steward.results.local-storage} (e.g. the client's default, {@code ~/.prefect/storage},
+ * when clients run on the server's machine). A task's stored record is Prefect's JSON
+ * ({@code {"metadata": …, "result": "<serialized>"}}); a flow's result file holds the serialized value alone (what
+ * Prefect 3.9.1 wrote in the browser test).
+ *
+ * <p>Off unless that folder is set: any run of any workspace may name any file under it, so a server shared by
+ * tenants must not read one folder for all of them. The dev and test stacks, whose client runs on the same machine,
+ * set it.
  */
 @ApplicationScoped
 public class ResultPreviews {
@@ -60,8 +64,8 @@ public class ResultPreviews {
 
     /** The stored value, when the key names a readable, small record file under the allowed folder. */
     private Optional<JsonValue> readLocal(String key) {
-        String root = localStorage.orElse(System.getProperty("user.home") + "/.prefect/storage");
-        if (root.isBlank() || root.equals("none")) return Optional.empty();
+        String root = localStorage.orElse("");
+        if (root.isBlank()) return Optional.empty();
         try {
             Path base = Path.of(root).toRealPath();
             Path file = base.resolve(key).toRealPath();

@@ -50,8 +50,10 @@ class ResultPreviewsTest {
         ResultPreviews.Described block = p.describe(metadata("k1", "json", "0f3b2c9e-1111-4222-8333-444455556666"));
         assertEquals("storage block 0f3b2c9e-1111-4222-8333-444455556666, key k1", block.storage());
         assertEquals("Not readable by the server: kept in a storage block", block.preview());
-        assertEquals("Not readable by the server",
-                previews("none").describe(metadata(storage + "/abc", "json", null)).preview());
+        ResultPreviews off = new ResultPreviews();
+        off.localStorage = Optional.empty();
+        assertEquals("Not readable by the server", off.describe(metadata(storage + "/abc", "json", null)).preview(),
+                "no folder set: no previews");
     }
 
     @Test
