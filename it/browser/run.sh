@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the console's browser test (console.test.mjs) in real Chromium.
+# Runs a browser test of the console in real Chromium: console.test.mjs, or the script named as the argument.
 #   STEWARD_URL        the app, e.g. http://127.0.0.1:8080
 #   STEWARD_WORKSPACE  a workspace alice owns and bob views (the realm's groups name "default")
 #   STEWARD_API_KEY    a developer key of that workspace (changes made "through the REST API")
@@ -7,4 +7,4 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bash "$HERE/install.sh"
-exec node "$HERE/console.test.mjs"
+exec node "$HERE/${1:-console.test.mjs}"
