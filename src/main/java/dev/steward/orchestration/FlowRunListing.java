@@ -22,8 +22,9 @@ import java.util.UUID;
  * The run history of the current workspace as the console's flow runs page reads it: a page of runs newest first,
  * the runs counted per time bucket and state, and the flows and deployments to filter by. Plain SQL over the columns
  * derived from the run documents ({@link RunRows}), every statement with the workspace first, so that the index
- * {@code flow_run_page} (changeset 012) answers the filters and the counts without reading the table: the page stays
- * fast with a million runs in the workspace.
+ * {@code flow_run_page} (changeset 012) finds a page of runs, filtered or at a deep offset, without reading the table.
+ * The counts are exact: one GROUP BY over the runs the filter finds (with a million of them, a scan of about a second
+ * on two cores; see the README's benchmark).
  */
 @ApplicationScoped
 public class FlowRunListing {
@@ -90,7 +91,8 @@ public class FlowRunListing {
     public List<Bucket> buckets(Search search, Instant origin, long bucketSeconds) {
         return RunRows.with(em, (c, ws) -> {
             Where where = Where.of(ws, search);
-            String sql = "select floor(extract(epoch from expected_start_time - ?::timestamptz) / ?)::int, "
+            // date_part is a double: extract() would do the division in numeric, a third slower over a million rows
+            String sql = "select floor(date_part('epoch', expected_start_time - ?::timestamptz) / ?)::int, "
                     + "coalesce(state_type, 'NONE'), count(*) from flow_run where " + where.sql + " group by 1, 2";
             List<Object> params = new ArrayList<>();
             params.add(at(origin));
