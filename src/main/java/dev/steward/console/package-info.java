@@ -1,7 +1,8 @@
 /**
  * The browser console (Vaadin Flow, production mode, pushed updates): the layout with the workspace switcher, and one
- * sub-package per area ({@code variables}, {@code apikeys}, {@code cleanup}). Views call the same application services as the REST API,
- * never HTTP to itself.
+ * sub-package per area ({@code variables}, {@code apikeys}, {@code cleanup}, {@code runs}), the keyboard shortcuts
+ * ({@link dev.steward.console.Shortcuts}) and the light/dark theme switch. Views call the same application services
+ * as the REST API, never HTTP to itself.
  *
  * <p>Rules every view follows:
  * <ul>
