@@ -3,6 +3,8 @@ package dev.steward.console;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
@@ -15,6 +17,7 @@ import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import dev.steward.console.apikeys.ApiKeysView;
 import dev.steward.console.cleanup.CleanupQueuesView;
+import dev.steward.console.runs.FlowRunsView;
 import dev.steward.console.variables.VariablesView;
 import dev.steward.security.Caller;
 import jakarta.inject.Inject;
@@ -24,7 +27,8 @@ import java.util.Optional;
 /**
  * The console's frame: the app name, the workspace switcher (the workspaces the user may open, the choice
  * remembered in the browser session), the user's role there, the user's name, a logout link, and the navigation.
- * Switching the workspace tells the view on screen ({@link WorkspaceAware}).
+ * Switching the workspace tells the view on screen ({@link WorkspaceAware}). The light/dark theme toggle and the
+ * keyboard shortcuts ({@link Shortcuts}: {@code g r}, {@code g v}, {@code g k} go to the pages) live here too.
  */
 public class MainLayout extends AppLayout {
     private final ConsoleWorkspaces workspaces;
@@ -44,6 +48,15 @@ public class MainLayout extends AppLayout {
         configureUser();
         addToNavbar(createHeader());
         addToDrawer(createNavigation());
+        addToNavbar(createShortcuts());
+    }
+
+    private Shortcuts createShortcuts() {
+        Shortcuts shortcuts = new Shortcuts();
+        shortcuts.add("g r", "Go to flow runs", () -> getUI().ifPresent(ui -> ui.navigate(FlowRunsView.class)));
+        shortcuts.add("g v", "Go to variables", () -> getUI().ifPresent(ui -> ui.navigate(VariablesView.class)));
+        shortcuts.add("g k", "Go to API keys", () -> getUI().ifPresent(ui -> ui.navigate(ApiKeysView.class)));
+        return shortcuts;
     }
 
     private void configureSwitcher() {
@@ -92,8 +105,16 @@ public class MainLayout extends AppLayout {
         logout.setId("logout");
         logout.setRouterIgnore(true);
 
+        // the theme is switched and remembered in the browser (frontend/src/shortcuts/shortcuts.ts), no round trip
+        Button theme = new Button(VaadinIcon.ADJUST.create());
+        theme.setId("theme-toggle");
+        theme.addThemeVariants(ButtonVariant.LUMO_TERTIARY_INLINE);
+        theme.setAriaLabel("Toggle dark mode (t)");
+        theme.setTooltipText("Toggle dark mode (t)");
+        theme.getElement().executeJs("this.addEventListener('click', () => window.stewardToggleTheme())");
+
         Div spacer = new Div();
-        HorizontalLayout header = new HorizontalLayout(new DrawerToggle(), appName, switcher, role, spacer,
+        HorizontalLayout header = new HorizontalLayout(new DrawerToggle(), appName, switcher, role, spacer, theme,
                 VaadinIcon.USER.create(), user, logout);
         header.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
         header.expand(spacer);
@@ -105,6 +126,9 @@ public class MainLayout extends AppLayout {
     private Component createNavigation() {
         SideNav nav = new SideNav();
         nav.setId("main-nav");
+        SideNavItem runs = new SideNavItem("Flow runs", FlowRunsView.class, VaadinIcon.LIST.create());
+        runs.setId("nav-flow-runs");
+        nav.addItem(runs);
         nav.addItem(new SideNavItem("Variables", VariablesView.class, VaadinIcon.CODE.create()));
         nav.addItem(new SideNavItem("API keys", ApiKeysView.class, VaadinIcon.KEY.create()));
         cleanupQueues.setId("nav-cleanup-queues");
