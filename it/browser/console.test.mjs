@@ -3,7 +3,7 @@
 // a dead letter's history, redrive, purge with confirmation; STEWARD_CLEANUP_POOL and STEWARD_DEAD_LETTERS, oldest
 // first, name dead letters the IT made), and a viewer's read-only view without the admin pages.
 // Screenshots go to it/screenshots/. Exits non-zero on the first failed check.
-import { chromium } from 'playwright-core';
+import { launchChromium, logIn } from './console-session.mjs';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +19,7 @@ const live = `rest_${run}`;
 const t0 = Date.now();
 const log = (...a) => console.log(`[browser ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 /** Visible rows of a Vaadin grid as "cell|cell|…" lines (hidden rows keep stale text). */
 async function rows(page, selector) {
@@ -59,29 +55,10 @@ async function rest(method, route, body) {
 // a script error in the page (e.g. a route whose components are missing from the production bundle) fails the test
 const pageErrors = [];
 
-/** Logs in on Keycloak's own page and lands on the console with the given workspace selected. */
+/** Logs in on Keycloak's own page and lands on the console (its variables page) with the workspace selected. */
 async function login(user, password) {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 850 } });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => {
-    pageErrors.push(`${user} at ${page.url()}: ${e.message}`);
-    log(`[${user} pageerror at ${page.url()}]`, e.message);
-  });
-  await page.goto(`${base}/`);
-  await page.waitForSelector('#kc-login', { timeout: 60_000 });
-  assert.ok(page.url().includes('/realms/steward/'), `redirected to Keycloak, at ${page.url()}`);
-  await page.fill('#username', user);
-  await page.fill('#password', password);
-  await page.click('#kc-login');
-  await page.waitForSelector('#current-user', { timeout: 60_000 });
-  assert.equal((await page.locator('#current-user').textContent()).trim(), user);
-  const selected = await page.locator('#workspace-switcher input').inputValue();
-  if (!selected.includes(`(${workspace})`)) {
-    await page.click('#workspace-switcher input');
-    await page.fill('#workspace-switcher input', workspace);
-    await page.locator('vaadin-combo-box-item', { hasText: `(${workspace})` }).first().click();
-    await page.waitForFunction((ws) => document.querySelector('#workspace-switcher input')?.value.includes(`(${ws})`), workspace);
-  }
+  const page = await logIn(browser, { base, user, password, workspace, pageErrors, log,
+    contextOptions: { viewport: { width: 1300, height: 850 } } });
   await page.waitForSelector('#variables-grid');
   return page;
 }

@@ -5,7 +5,7 @@
 // node's details, search, a subflow expanded in place, the results, logs in both orders with a level filter,
 // following live and download, deep links to tabs, live graph updates, and the task run page.
 // Screenshots 30-36 go to it/screenshots/. Exits non-zero on the first failed check.
-import { chromium } from 'playwright-core';
+import { launchChromium, logIn } from './console-session.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,11 +19,7 @@ const shots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'scr
 const t0 = Date.now();
 const log = (...a) => console.log(`[run-page ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const pageErrors = [];
 
 /** Visible rows of a Vaadin grid as "cell|cell|…" lines. */
@@ -62,26 +58,8 @@ async function clickNode(page, match, double = false) {
 }
 
 async function login(user, password) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => {
-    pageErrors.push(`${user} at ${page.url()}: ${e.message}`);
-    log(`[${user} pageerror at ${page.url()}]`, e.message);
-  });
-  await page.goto(`${base}/`);
-  await page.waitForSelector('#kc-login', { timeout: 60_000 });
-  await page.fill('#username', user);
-  await page.fill('#password', password);
-  await page.click('#kc-login');
-  await page.waitForSelector('#current-user', { timeout: 60_000 });
-  const selected = await page.locator('#workspace-switcher input').inputValue();
-  if (!selected.includes(`(${workspace})`)) {
-    await page.click('#workspace-switcher input');
-    await page.fill('#workspace-switcher input', workspace);
-    await page.locator('vaadin-combo-box-item', { hasText: `(${workspace})` }).first().click();
-    await page.waitForFunction((ws) => document.querySelector('#workspace-switcher input')?.value.includes(`(${ws})`), workspace);
-  }
-  return page;
+  return logIn(browser, { base, user, password, workspace, pageErrors, log,
+    contextOptions: { viewport: { width: 1400, height: 950 }, acceptDownloads: true } });
 }
 
 async function open(page, route) {

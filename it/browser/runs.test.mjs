@@ -3,7 +3,7 @@
 // 40 completed, 10 crashed; tag archive: 10 scheduled ten days ago). Checks paging, each filter (rows and counts),
 // a deep link, the chart's totals, dark mode across a reload, and the keyboard shortcuts with their overlay.
 // Screenshots 20-23 go to it/screenshots/. Exits non-zero on the first failed check.
-import { chromium } from 'playwright-core';
+import { launchChromium, logIn } from './console-session.mjs';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,18 +17,10 @@ const shots = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'scr
 const t0 = Date.now();
 const log = (...a) => console.log(`[runs ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-const page = await context.newPage();
+const browser = await launchChromium();
 const pageErrors = [];
-page.on('pageerror', (e) => {
-  pageErrors.push(`${page.url()}: ${e.message}`);
-  log('[pageerror]', e.message);
-});
+const page = await logIn(browser, { base, user: 'alice', password: 'alice', workspace, pageErrors, log,
+  contextOptions: { viewport: { width: 1400, height: 900 } } });
 
 /** Rendered rows of the runs grid as "cell|cell|…" lines, in row order (hidden rows keep stale text). */
 async function rows() {
@@ -70,17 +62,7 @@ async function expectPage(total, predicate, what) {
 const chartTotal = () => page.evaluate(() => Number(document.querySelector('#runs-chart')?.dataset.total ?? -1));
 const param = (name) => new URL(page.url()).searchParams.get(name);
 
-// --- log in, pick the workspace, open the page from the navigation --------------------------------------------------
-await page.goto(`${base}/`);
-await page.waitForSelector('#kc-login', { timeout: 60_000 });
-await page.fill('#username', 'alice');
-await page.fill('#password', 'alice');
-await page.click('#kc-login');
-await page.waitForSelector('#current-user', { timeout: 60_000 });
-await page.click('#workspace-switcher input');
-await page.fill('#workspace-switcher input', workspace);
-await page.locator('vaadin-combo-box-item', { hasText: `(${workspace})` }).first().click();
-await page.waitForFunction((ws) => document.querySelector('#workspace-switcher input')?.value.includes(`(${ws})`), workspace);
+// --- open the page from the navigation (logged in above) --------------------------------------------------
 await page.click('#nav-flow-runs');
 await page.waitForSelector('#runs-grid');
 let shown = await expectPage(130, () => true, 'every run');
