@@ -64,23 +64,13 @@ done
 [[ "$GAP" =~ ^([0-9]+)-([0-9]+)$ ]] || { echo "--gap wants MIN-MAX in milliseconds" >&2; exit 2; }
 GAP_MIN="${BASH_REMATCH[1]}" GAP_MAX="${BASH_REMATCH[2]}"
 
-say() { echo "[bench] $*" >&2; }
-die() { say "error: $*"; exit 1; }
 # shellcheck source=bench/devstack.sh
 . "$HERE/devstack.sh"
 
 mkdir -p "$OUT"
 STAMP="$(date +%Y%m%d-%H%M%S)"
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM HUP
-  stop_started_stack
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+stop_stack_on_exit
 
 # 1. redis-benchmark --------------------------------------------------------------------------------------------
 if ! command -v redis-benchmark > /dev/null; then

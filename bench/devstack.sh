@@ -1,7 +1,9 @@
 # Sourced by the bench scripts: the Steward dev stack of this checkout. use_dev_stack reuses a running
 # `bin/steward dev`, else starts one (it builds first if stale; log $OUT/steward-dev.log) and waits until it is ready,
-# then loads .steward/dev.env; stop_started_stack (for the script's EXIT trap) stops only a stack use_dev_stack started.
-# Needs ROOT, OUT, say and die.
+# then loads .steward/dev.env; stop_started_stack (for the script's EXIT trap) stops only a stack use_dev_stack started;
+# stop_stack_on_exit sets that trap for a script with nothing else to clean up. Needs ROOT and OUT.
+say() { echo "[bench] $*" >&2; }
+die() { say "error: $*"; exit 1; }
 STATE="$ROOT/.steward"
 STARTED_STACK_PID=""
 
@@ -38,4 +40,17 @@ stop_started_stack() {
   say "stopping the Steward dev stack this script started"
   (cd "$ROOT" && bin/steward stop >&2) || true
   for _ in $(seq 1 120); do kill -0 "$STARTED_STACK_PID" 2>/dev/null || break; sleep 0.5; done
+}
+
+stop_stack_on_exit() {
+  # shellcheck disable=SC2317 # called by the trap
+  on_exit() {
+    local rc=$?
+    trap - EXIT INT TERM HUP
+    stop_started_stack
+    exit "$rc"
+  }
+  trap on_exit EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM HUP
 }

@@ -63,8 +63,6 @@ while [[ $# -gt 0 ]]; do
 done
 case "$ONLY" in "" | steward | prefect) ;; *) echo "--only wants steward or prefect" >&2; exit 2 ;; esac
 
-say() { echo "[bench] $*" >&2; }
-die() { say "error: $*"; exit 1; }
 # shellcheck source=bench/devstack.sh
 . "$HERE/devstack.sh"
 

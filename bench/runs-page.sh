@@ -29,23 +29,13 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-say() { echo "[bench] $*" >&2; }
-die() { say "error: $*"; exit 1; }
 # shellcheck source=bench/devstack.sh
 . "$HERE/devstack.sh"
 
 mkdir -p "$OUT"
 STAMP="$(date +%Y%m%d-%H%M%S)"
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM HUP
-  stop_started_stack
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+stop_stack_on_exit
 
 command -v psql > /dev/null || die "psql is missing (Debian: apt-get install postgresql-client)"
 bash "$ROOT/it/browser/install.sh"
