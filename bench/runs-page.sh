@@ -67,6 +67,9 @@ say "runs in the workspace: $(q -c "select count(*) from flow_run where workspac
     "$(q -c "select pg_size_pretty(pg_total_relation_size('flow_run'))")"
 
 FLOW="$(q -c "select id from flow where workspace_id = '$WS' and name = 'bench-flow-07'")"
+read -r BUSIEST_FLOW BUSIEST_NAME BUSIEST_RUNS < <(q -F ' ' -c "select f.id, f.name, count(*) from flow_run r
+    join flow f on f.id = r.flow_id and f.workspace_id = r.workspace_id where r.workspace_id = '$WS'
+    group by f.id, f.name order by 3 desc limit 1")
 DEPLOYMENT="$(q -c "select d.id from deployment d join flow f on f.id = d.flow_id
                     where d.workspace_id = '$WS' and f.name = 'bench-flow-03' and d.name = 'staging'")"
 MONTH_FROM="$(date -u -d '100 days ago' +%Y-%m-%dT00:00:00Z)"
@@ -77,8 +80,10 @@ BENCH_SCENARIOS="$(cat <<JSON
   {"name": "unfiltered (all time)", "query": ""},
   {"name": "state: failed and crashed", "query": "state=CRASHED,FAILED"},
   {"name": "flow: bench-flow-07", "query": "flow=$FLOW"},
+  {"name": "the busiest flow: $BUSIEST_NAME ($(printf "%'d" "$BUSIEST_RUNS") runs)", "query": "flow=$BUSIEST_FLOW"},
   {"name": "deployment: bench-flow-03/staging", "query": "deployment=$DEPLOYMENT"},
   {"name": "tag: backfill (2% of runs)", "query": "tag=backfill"},
+  {"name": "tag: prod (a third of runs)", "query": "tag=prod"},
   {"name": "name contains \"otter\"", "query": "q=otter"},
   {"name": "time range: last 7 days", "query": "range=week"},
   {"name": "time range: 30 days, 70-100 days ago", "query": "range=custom&from=$MONTH_FROM&to=$MONTH_TO"},

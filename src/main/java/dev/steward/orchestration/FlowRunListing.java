@@ -23,8 +23,8 @@ import java.util.UUID;
  * the runs counted per time bucket and state, and the flows and deployments to filter by. Plain SQL over the columns
  * derived from the run documents ({@link RunRows}), every statement with the workspace first, so that the index
  * {@code flow_run_page} (changeset 012) finds a page of runs, filtered or at a deep offset, without reading the table.
- * The counts are exact: one GROUP BY over the runs the filter finds (with a million of them, a scan of about a second
- * on two cores; see the README's benchmark).
+ * The counts are exact; over whole hours they come from the counts per hour that {@link FlowRunCounts} keeps, so that
+ * they do not grow with the history (see the README's benchmark).
  */
 @ApplicationScoped
 public class FlowRunListing {
@@ -48,6 +48,8 @@ public class FlowRunListing {
 
     /** The first and last expected start of the workspace's runs (both null when it has none). */
     public record Span(Instant first, Instant last) {}
+
+    private static final long HOUR = 3600;
 
     @PersistenceContext(unitName = "steward")
     EntityManager em;
@@ -84,26 +86,120 @@ public class FlowRunListing {
 
     /**
      * The runs the search finds counted per state type and per bucket of {@code bucketSeconds} starting at
-     * {@code origin}, by expected start: one GROUP BY over the index gives both the counts per state (the sums) and
-     * the chart.
+     * {@code origin}, by expected start: one GROUP BY gives both the counts per state (the sums) and the chart. Buckets
+     * of whole hours are summed from the counts per hour (changeset 013, {@link FlowRunCounts}) when the search has
+     * no tag or name, with the runs of the partial hours at the ends of its time range counted one by one; otherwise
+     * from the runs.
      */
     @Transactional
     public List<Bucket> buckets(Search search, Instant origin, long bucketSeconds) {
-        return RunRows.with(em, (c, ws) -> {
-            Where where = Where.of(ws, search);
-            // date_part is a double: extract() would do the division in numeric, a third slower over a million rows
-            String sql = "select floor(date_part('epoch', expected_start_time - ?::timestamptz) / ?)::int, "
-                    + "coalesce(state_type, 'NONE'), count(*) from flow_run where " + where.sql + " group by 1, 2";
-            List<Object> params = new ArrayList<>();
-            params.add(at(origin));
-            params.add(bucketSeconds);
+        return RunRows.with(em, (c, ws) -> bucketsOf(c, hourly(ws, search, origin, bucketSeconds)
+                .orElseGet(() -> runs(ws, search)), origin, bucketSeconds));
+    }
+
+    /** The same from the runs alone: what {@link #buckets} must always equal (its test compares them). */
+    List<Bucket> bucketsFromRuns(Search search, Instant origin, long bucketSeconds) {
+        return RunRows.with(em, (c, ws) -> bucketsOf(c, runs(ws, search), origin, bucketSeconds));
+    }
+
+    /** A query of rows (at, state, runs) to count: at an instant (null: no expected start), so many runs. */
+    private record Counted(String sql, List<Object> params) {}
+
+    private static List<Bucket> bucketsOf(Connection c, Counted counted, Instant origin, long bucketSeconds)
+            throws SQLException {
+        // date_part is a double: extract() would do the division in numeric, a third slower over a million rows
+        String sql = "select floor(date_part('epoch', at - ?::timestamptz) / ?)::int, state, sum(runs) from ("
+                + counted.sql + ") counted group by 1, 2 having sum(runs) <> 0";
+        List<Object> params = new ArrayList<>();
+        params.add(at(origin));
+        params.add(bucketSeconds);
+        params.addAll(counted.params);
+        List<Bucket> out = new ArrayList<>();
+        try (PreparedStatement select = prepare(c, sql, params); ResultSet rs = select.executeQuery()) {
+            while (rs.next()) out.add(new Bucket(rs.getInt(1), rs.getString(2), rs.getLong(3)));
+        }
+        return out;
+    }
+
+    private static Counted runs(UUID ws, Search search) {
+        Where where = Where.of(ws, search);
+        return new Counted("select expected_start_time as at, coalesce(state_type, 'NONE') as state, 1 as runs "
+                + "from flow_run where " + where.sql, where.params);
+    }
+
+    /**
+     * From the counts per hour, when the search and the buckets allow: the whole hours of its range from the count
+     * table (per flow and deployment when it filters by either) plus the changes not yet folded into it, and the runs
+     * of the partial hours at the ends (and, with no time range, the runs without an expected start) one by one.
+     */
+    private static Optional<Counted> hourly(UUID ws, Search search, Instant origin, long bucketSeconds) {
+        boolean byRunsOnly = (search.tag() != null && !search.tag().isBlank())
+                || (search.name() != null && !search.name().isBlank());
+        if (byRunsOnly || bucketSeconds % HOUR != 0 || origin.getEpochSecond() % HOUR != 0) return Optional.empty();
+        Instant firstHour = search.from() == null ? null : ceilHour(search.from());
+        Instant endHour = search.to() == null ? null : floorHour(search.to());
+        // within one hour, the runs are few and counted one by one
+        if (firstHour != null && endHour != null && !firstHour.isBefore(endHour)) return Optional.empty();
+
+        StringBuilder counts = new StringBuilder("workspace_id = ?");
+        List<Object> countParams = new ArrayList<>(List.of(ws));
+        if (search.states() != null && !search.states().isEmpty()) {
+            counts.append(" and state_type in (").append("?, ".repeat(search.states().size() - 1)).append("?)");
+            countParams.addAll(new TreeSet<>(search.states()));
+        }
+        if (search.flowId() != null) {
+            counts.append(" and flow_id = ?");
+            countParams.add(search.flowId());
+        }
+        if (search.deploymentId() != null) {
+            counts.append(" and deployment_key = ?");
+            countParams.add(search.deploymentId());
+        }
+        if (firstHour != null) {
+            counts.append(" and hour >= ?");
+            countParams.add(at(firstHour));
+        }
+        if (endHour != null) {
+            counts.append(" and hour < ?");
+            countParams.add(at(endHour));
+        }
+        String table = search.flowId() != null || search.deploymentId() != null ? "flow_run_count_by_flow"
+                : "flow_run_count";
+        StringBuilder sql = new StringBuilder("select hour as at, state_type as state, runs from ").append(table)
+                .append(" where ").append(counts).append(" union all select hour, state_type, runs ")
+                .append("from flow_run_count_change where ").append(counts);
+        List<Object> params = new ArrayList<>(countParams);
+        params.addAll(countParams);
+
+        List<String> ends = new ArrayList<>();
+        List<Object> endParams = new ArrayList<>();
+        if (firstHour != null && search.from().isBefore(firstHour)) {
+            ends.add("(expected_start_time >= ? and expected_start_time < ?)");
+            endParams.addAll(List.of(at(search.from()), at(firstHour)));
+        }
+        if (endHour != null && endHour.isBefore(search.to())) {
+            ends.add("(expected_start_time >= ? and expected_start_time < ?)");
+            endParams.addAll(List.of(at(endHour), at(search.to())));
+        }
+        if (search.from() == null && search.to() == null) ends.add("expected_start_time is null");
+        if (!ends.isEmpty()) {
+            Where where = Where.of(ws, new Search(search.states(), search.flowId(), search.deploymentId(), null, null,
+                    null, null));
+            sql.append(" union all select expected_start_time, coalesce(state_type, 'NONE'), 1 from flow_run where ")
+                    .append(where.sql).append(" and (").append(String.join(" or ", ends)).append(")");
             params.addAll(where.params);
-            List<Bucket> out = new ArrayList<>();
-            try (PreparedStatement select = prepare(c, sql, params); ResultSet rs = select.executeQuery()) {
-                while (rs.next()) out.add(new Bucket(rs.getInt(1), rs.getString(2), rs.getLong(3)));
-            }
-            return out;
-        });
+            params.addAll(endParams);
+        }
+        return Optional.of(new Counted(sql.toString(), params));
+    }
+
+    private static Instant floorHour(Instant t) {
+        return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), HOUR) * HOUR);
+    }
+
+    private static Instant ceilHour(Instant t) {
+        Instant floor = floorHour(t);
+        return floor.equals(t) ? t : floor.plusSeconds(HOUR);
     }
 
     /** The first and last expected start in the workspace: the chart's range when the search has none. */

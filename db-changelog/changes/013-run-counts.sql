@@ -1,0 +1,142 @@
+--liquibase formatted sql
+
+-- Counts of flow runs per hour of expected start and per state, kept up to date as runs are created, change state
+-- and are deleted, so that the console's flow runs page counts a workspace of a million runs by reading thousands of
+-- rows instead of every run (orchestration.FlowRunListing; the README's runs page benchmark).
+--
+-- Writing a count row on every state change would make it a hot row: every run of a flow in the same hour would
+-- queue behind one row lock, and two transactions changing two runs could deadlock on their count rows. So the
+-- triggers on flow_run only append +1/-1 rows to flow_run_count_change (no lock on anything shared), and the
+-- once-per-cluster loop orchestration.FlowRunCounts folds them into the two count tables every second. A reader adds
+-- the not yet folded changes to the counts in the same statement: the counts are exact whether or not the loop ran.
+--
+-- Runs without an expected start (Steward always sets one) are not counted here; readers count them from flow_run.
+-- deployment_key is deployment_id, or the nil UUID for runs without a deployment (a key column cannot be null).
+
+--changeset steward:013-run-counts-tables
+create table flow_run_count_change (
+    id bigserial primary key,
+    workspace_id uuid not null,
+    hour timestamptz not null,
+    state_type varchar(16) not null,
+    flow_id uuid not null,
+    deployment_key uuid not null,
+    runs integer not null
+);
+
+-- the workspace's runs per hour and state: the page without a flow or deployment filter
+create table flow_run_count (
+    workspace_id uuid not null references workspace (id) on delete cascade,
+    hour timestamptz not null,
+    state_type varchar(16) not null,
+    runs bigint not null,
+    primary key (workspace_id, hour, state_type)
+);
+
+-- per flow and deployment too: the page filtered by either
+create table flow_run_count_by_flow (
+    workspace_id uuid not null references workspace (id) on delete cascade,
+    flow_id uuid not null,
+    hour timestamptz not null,
+    state_type varchar(16) not null,
+    deployment_key uuid not null,
+    runs bigint not null,
+    primary key (workspace_id, flow_id, hour, state_type, deployment_key)
+);
+create index flow_run_count_by_deployment on flow_run_count_by_flow (workspace_id, deployment_key, hour);
+-- counts that came down to zero (a state every run passes through), found and deleted after each fold
+create index flow_run_count_zero on flow_run_count (workspace_id) where runs = 0;
+create index flow_run_count_by_flow_zero on flow_run_count_by_flow (workspace_id) where runs = 0;
+
+--changeset steward:013-run-counts-triggers splitStatements:false
+-- no run written by another instance between the triggers and the count of the runs already there (one transaction)
+lock table flow_run in share mode;
+
+-- Inserts and deletes come in statements of many rows too (a seeded history, a workspace deleted): one grouped row
+-- per statement from the transition table. Updates are single runs changing state, filtered by the trigger's WHEN.
+create function flow_run_count_rows_added() returns trigger language plpgsql as $$
+begin
+    insert into flow_run_count_change (workspace_id, hour, state_type, flow_id, deployment_key, runs)
+    select workspace_id, date_trunc('hour', expected_start_time, 'UTC'), coalesce(state_type, 'NONE'), flow_id,
+           coalesce(deployment_id, '00000000-0000-0000-0000-000000000000'), count(*)
+    from added where expected_start_time is not null group by 1, 2, 3, 4, 5;
+    return null;
+end $$;
+
+create function flow_run_count_rows_removed() returns trigger language plpgsql as $$
+begin
+    insert into flow_run_count_change (workspace_id, hour, state_type, flow_id, deployment_key, runs)
+    select workspace_id, date_trunc('hour', expected_start_time, 'UTC'), coalesce(state_type, 'NONE'), flow_id,
+           coalesce(deployment_id, '00000000-0000-0000-0000-000000000000'), -count(*)
+    from removed where expected_start_time is not null group by 1, 2, 3, 4, 5;
+    return null;
+end $$;
+
+create function flow_run_count_row_changed() returns trigger language plpgsql as $$
+begin
+    insert into flow_run_count_change (workspace_id, hour, state_type, flow_id, deployment_key, runs)
+    select old.workspace_id, date_trunc('hour', old.expected_start_time, 'UTC'), coalesce(old.state_type, 'NONE'),
+           old.flow_id, coalesce(old.deployment_id, '00000000-0000-0000-0000-000000000000'), -1
+    where old.expected_start_time is not null
+    union all
+    select new.workspace_id, date_trunc('hour', new.expected_start_time, 'UTC'), coalesce(new.state_type, 'NONE'),
+           new.flow_id, coalesce(new.deployment_id, '00000000-0000-0000-0000-000000000000'), 1
+    where new.expected_start_time is not null;
+    return null;
+end $$;
+
+-- Moves up to batch of the oldest changes into the count tables; how many it moved (0 when another fold holds the
+-- lock). One statement: the changes deleted are the ones added.
+create function flow_run_count_fold(batch integer) returns integer language plpgsql as $$
+declare
+    folded integer;
+begin
+    if not pg_try_advisory_xact_lock(hashtext('flow_run_count_fold')) then
+        return 0;
+    end if;
+    with moved as (
+        delete from flow_run_count_change
+        where id in (select id from flow_run_count_change order by id limit batch)
+        returning workspace_id, hour, state_type, flow_id, deployment_key, runs
+    ), kept as (
+        -- the changes of a deleted workspace (its runs deleted with it) are dropped with it
+        select * from moved where exists (select 1 from workspace w where w.id = moved.workspace_id)
+    ), per_workspace as (
+        insert into flow_run_count as c (workspace_id, hour, state_type, runs)
+        select workspace_id, hour, state_type, sum(runs) from kept group by 1, 2, 3 order by 1, 2, 3
+        on conflict (workspace_id, hour, state_type) do update set runs = c.runs + excluded.runs
+    ), per_flow as (
+        insert into flow_run_count_by_flow as c (workspace_id, flow_id, hour, state_type, deployment_key, runs)
+        select workspace_id, flow_id, hour, state_type, deployment_key, sum(runs) from kept
+        group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
+        on conflict (workspace_id, flow_id, hour, state_type, deployment_key) do update set runs = c.runs + excluded.runs
+    )
+    select count(*) into folded from moved;
+    delete from flow_run_count where runs = 0;
+    delete from flow_run_count_by_flow where runs = 0;
+    return folded;
+end $$;
+
+create trigger flow_run_count_insert after insert on flow_run referencing new table as added
+    for each statement execute function flow_run_count_rows_added();
+create trigger flow_run_count_delete after delete on flow_run referencing old table as removed
+    for each statement execute function flow_run_count_rows_removed();
+create trigger flow_run_count_update after update of state_type, expected_start_time, flow_id, deployment_id
+    on flow_run for each row
+    when (old.state_type is distinct from new.state_type
+        or date_trunc('hour', old.expected_start_time, 'UTC') is distinct from date_trunc('hour', new.expected_start_time, 'UTC')
+        or old.flow_id is distinct from new.flow_id or old.deployment_id is distinct from new.deployment_id)
+    execute function flow_run_count_row_changed();
+
+-- the runs already there, counted as changes: the loop folds them like any others
+insert into flow_run_count_change (workspace_id, hour, state_type, flow_id, deployment_key, runs)
+select workspace_id, date_trunc('hour', expected_start_time, 'UTC'), coalesce(state_type, 'NONE'), flow_id,
+       coalesce(deployment_id, '00000000-0000-0000-0000-000000000000'), count(*)
+from flow_run where expected_start_time is not null group by 1, 2, 3, 4, 5;
+
+--changeset steward:013-run-search-indexes
+-- the page's tag and name filters, which the counts above do not cover: the runs with a tag or whose name contains
+-- a text are found through these instead of by reading every run of the workspace
+create extension if not exists pg_trgm;
+create index flow_run_tags on flow_run using gin (tags);
+create index flow_run_name_trigrams on flow_run using gin (name gin_trgm_ops);

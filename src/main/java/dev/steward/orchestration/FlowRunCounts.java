@@ -1,0 +1,68 @@
+package dev.steward.orchestration;
+
+import dev.steward.platform.LeasedLoop;
+import dev.steward.platform.Redis;
+import dev.steward.platform.Transactions;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Keeps the flow runs page's counts per hour and state small to read: triggers on {@code flow_run} record every
+ * created, changed and deleted run as a +1/-1 change, and this loop folds the changes into the count tables
+ * (changeset 013, {@code flow_run_count_fold}) every {@code steward.run-counts.fold-millis}, on one instance of the
+ * cluster at a time. Readers add the changes not yet folded ({@link FlowRunListing}), so the counts are exact even
+ * while the loop is behind; it only keeps what they add up few.
+ */
+@ApplicationScoped
+public class FlowRunCounts {
+    /** Changes moved per transaction: a seeded history of a million runs is folded in short steps. */
+    static final int BATCH = 50_000;
+
+    @Resource
+    ManagedScheduledExecutorService executor;
+
+    @PersistenceContext(unitName = "steward")
+    EntityManager em;
+
+    @Inject
+    Transactions tx;
+
+    @Inject
+    Redis redis;
+
+    @Inject
+    @ConfigProperty(name = "steward.run-counts.fold-millis", defaultValue = "1000")
+    long foldMillis;
+
+    private volatile LeasedLoop loop;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        loop = LeasedLoop.start(executor, redis, "steward:lease:run-counts", Duration.ofMillis(foldMillis), this::foldAll);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (loop != null) loop.stop();
+    }
+
+    /** Folds every change there is, a batch per transaction; how many were folded. */
+    public long foldAll() {
+        long total = 0;
+        int folded;
+        do {
+            folded = tx.inNew(() -> ((Number) em.createNativeQuery("select flow_run_count_fold(?1)")
+                    .setParameter(1, BATCH).getSingleResult()).intValue());
+            total += folded;
+        } while (folded == BATCH);
+        return total;
+    }
+}
