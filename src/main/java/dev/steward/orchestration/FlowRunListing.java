@@ -88,8 +88,8 @@ public class FlowRunListing {
      * The runs the search finds counted per state type and per bucket of {@code bucketSeconds} starting at
      * {@code origin}, by expected start: one GROUP BY gives both the counts per state (the sums) and the chart. Buckets
      * of whole hours are summed from the counts per hour (changeset 013, {@link FlowRunCounts}) when the search has
-     * no tag or name, with the runs of the partial hours at the ends of its time range counted one by one; otherwise
-     * from the runs.
+     * no name, nor a tag together with a flow or deployment, with the runs of the partial hours at the ends of its
+     * time range counted one by one; otherwise from the runs.
      */
     @Transactional
     public List<Bucket> buckets(Search search, Instant origin, long bucketSeconds) {
@@ -129,12 +129,15 @@ public class FlowRunListing {
 
     /**
      * From the counts per hour, when the search and the buckets allow: the whole hours of its range from the count
-     * table (per flow and deployment when it filters by either) plus the changes not yet folded into it, and the runs
-     * of the partial hours at the ends (and, with no time range, the runs without an expected start) one by one.
+     * table (per flow and deployment, or per tag, when it filters by one) plus the changes not yet folded into it,
+     * and the runs of the partial hours at the ends (and, with no time range, the runs without an expected start)
+     * one by one.
      */
     private static Optional<Counted> hourly(UUID ws, Search search, Instant origin, long bucketSeconds) {
-        boolean byRunsOnly = (search.tag() != null && !search.tag().isBlank())
-                || (search.name() != null && !search.name().isBlank());
+        String tag = search.tag() == null || search.tag().isBlank() ? null : search.tag().strip();
+        boolean byFlow = search.flowId() != null || search.deploymentId() != null;
+        // a name, or a tag with a flow or deployment, has no counts of its own
+        boolean byRunsOnly = (search.name() != null && !search.name().isBlank()) || (tag != null && byFlow);
         if (byRunsOnly || bucketSeconds % HOUR != 0 || origin.getEpochSecond() % HOUR != 0) return Optional.empty();
         Instant firstHour = search.from() == null ? null : ceilHour(search.from());
         Instant endHour = search.to() == null ? null : floorHour(search.to());
@@ -163,13 +166,15 @@ public class FlowRunListing {
             counts.append(" and hour < ?");
             countParams.add(at(endHour));
         }
-        String table = search.flowId() != null || search.deploymentId() != null ? "flow_run_count_by_flow"
-                : "flow_run_count";
+        String table = byFlow ? "flow_run_count_by_flow" : tag != null ? "flow_run_count_by_tag" : "flow_run_count";
         StringBuilder sql = new StringBuilder("select hour as at, state_type as state, runs from ").append(table)
-                .append(" where ").append(counts).append(" union all select hour, state_type, runs ")
-                .append("from flow_run_count_change where ").append(counts);
+                .append(" where ").append(counts).append(tag != null ? " and tag = ?" : "")
+                .append(" union all select hour, state_type, runs from flow_run_count_change where ").append(counts)
+                .append(tag != null ? " and tag = ?" : " and tag is null");
         List<Object> params = new ArrayList<>(countParams);
+        if (tag != null) params.add(tag);
         params.addAll(countParams);
+        if (tag != null) params.add(tag);
 
         List<String> ends = new ArrayList<>();
         List<Object> endParams = new ArrayList<>();
@@ -183,7 +188,7 @@ public class FlowRunListing {
         }
         if (search.from() == null && search.to() == null) ends.add("expected_start_time is null");
         if (!ends.isEmpty()) {
-            Where where = Where.of(ws, new Search(search.states(), search.flowId(), search.deploymentId(), null, null,
+            Where where = Where.of(ws, new Search(search.states(), search.flowId(), search.deploymentId(), tag, null,
                     null, null));
             sql.append(" union all select expected_start_time, coalesce(state_type, 'NONE'), 1 from flow_run where ")
                     .append(where.sql).append(" and (").append(String.join(" or ", ends)).append(")");

@@ -72,9 +72,19 @@ class FlowRunCountsTest {
         String state = STATES.get(RANDOM.nextInt(STATES.size()));
         var doc = Json.createObjectBuilder(RunHistoryTest.flowRun(flow, "run-" + i,
                 T0.plusSeconds(RANDOM.nextInt(3 * 24 * 60) * 60L + RANDOM.nextInt(60)), state, state, null, 0.0,
-                List.of()));
+                tags()));
         if (flow.equals(flowA) && RANDOM.nextBoolean()) doc.add("deployment_id", deployment.toString());
         return doc.build();
+    }
+
+    /** None, one or two of three tags, now and then one twice (a run counts once per distinct tag). */
+    static List<String> tags() {
+        List<String> tags = new ArrayList<>();
+        for (String tag : List.of("prod", "nightly", "etl")) {
+            if (RANDOM.nextInt(3) == 0) tags.add(tag);
+        }
+        if (!tags.isEmpty() && RANDOM.nextInt(10) == 0) tags.add(tags.get(0));
+        return tags;
     }
 
     static JsonObject insert(Connection c, UUID workspace, JsonObject doc) throws SQLException {
@@ -130,6 +140,10 @@ class FlowRunCountsTest {
         return new FlowRunListing.Search(states, flow, deploymentId, null, null, from, to);
     }
 
+    static FlowRunListing.Search tagged(String tag, Set<String> states, UUID flow, Instant from, Instant to) {
+        return new FlowRunListing.Search(states, flow, null, tag, null, from, to);
+    }
+
     /** Searches the hourly counts serve, with ranges that start and end inside hours and on them. */
     static final List<FlowRunListing.Search> SEARCHES = List.of(
             search(Set.of(), null, null, null, null),
@@ -143,7 +157,12 @@ class FlowRunCountsTest {
             search(Set.of(), null, null, T0.plus(Duration.ofMinutes(1500).plusSeconds(7)), null),
             search(Set.of(), flowA, null, null, T0.plus(Duration.ofMinutes(2000))),
             search(Set.of("SCHEDULED"), null, deployment, T0.plus(Duration.ofMinutes(10)), T0.plus(Duration.ofDays(2))),
-            search(Set.of(), null, null, T0.plus(Duration.ofMinutes(70)), T0.plus(Duration.ofMinutes(110))));
+            search(Set.of(), null, null, T0.plus(Duration.ofMinutes(70)), T0.plus(Duration.ofMinutes(110))),
+            tagged("prod", Set.of(), null, null, null),
+            tagged("nightly", Set.of("FAILED", "RUNNING"), null, null, null),
+            tagged("etl", Set.of(), null, T0.plus(Duration.ofMinutes(95)), T0.plus(Duration.ofHours(40).plusSeconds(1))),
+            tagged("prod", Set.of(), flowA, null, null),
+            tagged("none-has-it", Set.of(), null, null, null));
 
     static void assertCountsMatchTheRuns(String when) {
         for (FlowRunListing.Search s : SEARCHES) {
@@ -178,6 +197,7 @@ class FlowRunCountsTest {
                 if (i % 10 == 0) {
                     doc.add("expected_start_time", T0.plusSeconds(RANDOM.nextInt(3 * 24 * 3600)).toString());
                 }
+                if (i % 6 == 0) doc.add("tags", dev.steward.platform.Json.strings(tags()));
                 changed.put(i, doc.build());
                 RunRows.updateFlowRun(c, ws, changed.get(i));
             }
@@ -201,10 +221,13 @@ class FlowRunCountsTest {
         assertCountsMatchTheRuns("all folded again");
         assertEquals(0, count("select count(*) from flow_run_count_change where workspace_id = ?"), "nothing left");
         assertEquals(0, count("select count(*) from flow_run_count where workspace_id = ? and runs <= 0")
-                + count("select count(*) from flow_run_count_by_flow where workspace_id = ? and runs <= 0"),
+                + count("select count(*) from flow_run_count_by_flow where workspace_id = ? and runs <= 0")
+                + count("select count(*) from flow_run_count_by_tag where workspace_id = ? and runs <= 0"),
                 "no count row down to zero is kept");
         assertEquals(316, count("select sum(runs) from flow_run_count where workspace_id = ?"));
         assertEquals(316, count("select sum(runs) from flow_run_count_by_flow where workspace_id = ?"));
+        assertEquals(count("select count(*) from flow_run where workspace_id = ? and tags @> array['prod']"),
+                count("select sum(runs) from flow_run_count_by_tag where workspace_id = ? and tag = 'prod'"));
     }
 
     @Test
