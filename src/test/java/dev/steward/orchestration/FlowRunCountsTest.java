@@ -264,6 +264,21 @@ class FlowRunCountsTest {
     }
 
     @Test
+    void aRunIsFoundByItsNameAfterARename() {
+        JsonObject renamed = Json.createObjectBuilder(RUNS.get(1)).add("name", "quiet-Otter-1").build();
+        sql(c -> {
+            RunRows.updateFlowRun(c, ws, renamed);
+            return null;
+        });
+        RUNS.set(1, renamed);
+        FlowRunListing.Search byName = new FlowRunListing.Search(Set.of(), null, null, null, "OTTER-1", null, null);
+        assertEquals(List.of("quiet-Otter-1"), read(l -> l.page(byName, 0, 10)).stream().map(FlowRunListing.Row::name).toList());
+        assertEquals(1L, read(l -> l.buckets(byName, T0, 3600)).stream().mapToLong(FlowRunListing.Bucket::count).sum());
+        FlowRunListing.Search oldName = new FlowRunListing.Search(Set.of(), null, null, null, "run-1", null, null);
+        assertTrue(read(l -> l.page(oldName, 0, 500)).stream().noneMatch(r -> r.name().equals("run-1")));
+    }
+
+    @Test
     void theChangesOfADeletedWorkspaceAreDroppedByTheFold() {
         UUID gone = workspace();
         sql(c -> {
