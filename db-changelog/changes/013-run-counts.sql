@@ -82,19 +82,10 @@ $$;
 -- Inserts and deletes come in statements of many rows too (a seeded history, a workspace deleted): one grouped row
 -- per key and statement, from the transition table. Updates are single runs changing state, filtered by the
 -- trigger's WHEN; a key the run keeps (a tag's when the deployment changed) nets to nothing and is left out.
-create function flow_run_count_rows_added() returns trigger language plpgsql as $$
+create function flow_run_count_rows_written() returns trigger language plpgsql as $$
 begin
     insert into flow_run_count_change (workspace_id, hour, state_type, flow_id, deployment_key, tag, runs)
-    select k.*, count(*) from added r,
-        flow_run_count_keys(r.workspace_id, r.expected_start_time, r.state_type, r.flow_id, r.deployment_id, r.tags) k
-    group by 1, 2, 3, 4, 5, 6;
-    return null;
-end $$;
-
-create function flow_run_count_rows_removed() returns trigger language plpgsql as $$
-begin
-    insert into flow_run_count_change (workspace_id, hour, state_type, flow_id, deployment_key, tag, runs)
-    select k.*, -count(*) from removed r,
+    select k.*, case tg_op when 'DELETE' then -count(*) else count(*) end from written r,
         flow_run_count_keys(r.workspace_id, r.expected_start_time, r.state_type, r.flow_id, r.deployment_id, r.tags) k
     group by 1, 2, 3, 4, 5, 6;
     return null;
@@ -152,10 +143,10 @@ begin
     return folded;
 end $$;
 
-create trigger flow_run_count_insert after insert on flow_run referencing new table as added
-    for each statement execute function flow_run_count_rows_added();
-create trigger flow_run_count_delete after delete on flow_run referencing old table as removed
-    for each statement execute function flow_run_count_rows_removed();
+create trigger flow_run_count_insert after insert on flow_run referencing new table as written
+    for each statement execute function flow_run_count_rows_written();
+create trigger flow_run_count_delete after delete on flow_run referencing old table as written
+    for each statement execute function flow_run_count_rows_written();
 create trigger flow_run_count_update after update of state_type, expected_start_time, flow_id, deployment_id, tags
     on flow_run for each row
     when (old.state_type is distinct from new.state_type
