@@ -144,37 +144,18 @@ public class FlowRunListing {
         // within one hour, the runs are few and counted one by one
         if (firstHour != null && endHour != null && !firstHour.isBefore(endHour)) return Optional.empty();
 
-        StringBuilder counts = new StringBuilder("workspace_id = ?");
-        List<Object> countParams = new ArrayList<>(List.of(ws));
-        if (search.states() != null && !search.states().isEmpty()) {
-            counts.append(" and state_type in (").append("?, ".repeat(search.states().size() - 1)).append("?)");
-            countParams.addAll(new TreeSet<>(search.states()));
-        }
-        if (search.flowId() != null) {
-            counts.append(" and flow_id = ?");
-            countParams.add(search.flowId());
-        }
-        if (search.deploymentId() != null) {
-            counts.append(" and deployment_key = ?");
-            countParams.add(search.deploymentId());
-        }
-        if (firstHour != null) {
-            counts.append(" and hour >= ?");
-            countParams.add(at(firstHour));
-        }
-        if (endHour != null) {
-            counts.append(" and hour < ?");
-            countParams.add(at(endHour));
-        }
         String table = byFlow ? "flow_run_count_by_flow" : tag != null ? "flow_run_count_by_tag" : "flow_run_count";
+        Where counts = countFilter(ws, search, firstHour, endHour);
+        if (tag != null) counts.and("tag = ?", tag);
+        Where changes = countFilter(ws, search, firstHour, endHour);
+        if (tag != null) changes.and("tag = ?", tag);
+        else changes.and("tag is null");
         StringBuilder sql = new StringBuilder("select hour as at, state_type as state, runs from ").append(table)
-                .append(" where ").append(counts).append(tag != null ? " and tag = ?" : "")
-                .append(" union all select hour, state_type, runs from flow_run_count_change where ").append(counts)
-                .append(tag != null ? " and tag = ?" : " and tag is null");
-        List<Object> params = new ArrayList<>(countParams);
-        if (tag != null) params.add(tag);
-        params.addAll(countParams);
-        if (tag != null) params.add(tag);
+                .append(" where ").append(counts.sql)
+                .append(" union all select hour, state_type, runs from flow_run_count_change where ")
+                .append(changes.sql);
+        List<Object> params = new ArrayList<>(counts.params);
+        params.addAll(changes.params);
 
         List<String> ends = new ArrayList<>();
         List<Object> endParams = new ArrayList<>();
@@ -189,13 +170,20 @@ public class FlowRunListing {
         if (search.from() == null && search.to() == null) ends.add("expected_start_time is null");
         if (!ends.isEmpty()) {
             Where where = Where.of(ws, new Search(search.states(), search.flowId(), search.deploymentId(), tag, null,
-                    null, null));
+                    null, null)).and("(" + String.join(" or ", ends) + ")", endParams.toArray());
             sql.append(" union all select expected_start_time, coalesce(state_type, 'NONE'), 1 from flow_run where ")
-                    .append(where.sql).append(" and (").append(String.join(" or ", ends)).append(")");
+                    .append(where.sql);
             params.addAll(where.params);
-            params.addAll(endParams);
         }
         return Optional.of(new Counted(sql.toString(), params));
+    }
+
+    /** The search's states, flow, deployment and whole hours on a count table's columns. */
+    private static Where countFilter(UUID ws, Search search, Instant firstHour, Instant endHour) {
+        Where where = new Where(ws).statesFlowDeployment(search, "deployment_key");
+        if (firstHour != null) where.and("hour >= ?", at(firstHour));
+        if (endHour != null) where.and("hour < ?", at(endHour));
+        return where;
     }
 
     private static Instant floorHour(Instant t) {
@@ -265,43 +253,44 @@ public class FlowRunListing {
         });
     }
 
-    /** The search as a WHERE clause on flow_run's derived columns, the workspace first. */
-    private record Where(String sql, List<Object> params) {
-        static Where of(UUID workspaceId, Search s) {
-            StringBuilder sql = new StringBuilder("workspace_id = ?");
-            List<Object> params = new ArrayList<>(List.of(workspaceId));
+    /** A WHERE clause, the workspace first, built a condition at a time with its parameters in order. */
+    private static final class Where {
+        final StringBuilder sql = new StringBuilder("workspace_id = ?");
+        final List<Object> params = new ArrayList<>();
+
+        Where(UUID workspaceId) {
+            params.add(workspaceId);
+        }
+
+        Where and(String condition, Object... values) {
+            sql.append(" and ").append(condition);
+            params.addAll(List.of(values));
+            return this;
+        }
+
+        /** The search's states, flow and deployment: columns of the runs and of the count tables alike. */
+        Where statesFlowDeployment(Search s, String deploymentColumn) {
             if (s.states() != null && !s.states().isEmpty()) {
-                sql.append(" and state_type in (").append("?, ".repeat(s.states().size() - 1)).append("?)");
-                params.addAll(new TreeSet<>(s.states()));
+                and("state_type in (" + "?, ".repeat(s.states().size() - 1) + "?)",
+                        new TreeSet<>(s.states()).toArray());
             }
-            if (s.flowId() != null) {
-                sql.append(" and flow_id = ?");
-                params.add(s.flowId());
-            }
-            if (s.deploymentId() != null) {
-                sql.append(" and deployment_id = ?");
-                params.add(s.deploymentId());
-            }
-            if (s.tag() != null && !s.tag().isBlank()) {
-                sql.append(" and tags @> array[?]::text[]");
-                params.add(s.tag().strip());
-            }
+            if (s.flowId() != null) and("flow_id = ?", s.flowId());
+            if (s.deploymentId() != null) and(deploymentColumn + " = ?", s.deploymentId());
+            return this;
+        }
+
+        /** The whole search on flow_run's derived columns. */
+        static Where of(UUID workspaceId, Search s) {
+            Where where = new Where(workspaceId).statesFlowDeployment(s, "deployment_id");
+            if (s.tag() != null && !s.tag().isBlank()) where.and("tags @> array[?]::text[]", s.tag().strip());
             if (s.name() != null && !s.name().isBlank()) {
                 // through the names' trigram index (changeset 013), kept apart from the runs
-                sql.append(" and id in (select n.id from flow_run_name n where n.workspace_id = ?"
-                        + " and n.name ilike ? escape '\\')");
-                params.add(workspaceId);
-                params.add(contains(s.name().strip()));
+                where.and("id in (select n.id from flow_run_name n where n.workspace_id = ?"
+                        + " and n.name ilike ? escape '\\')", workspaceId, contains(s.name().strip()));
             }
-            if (s.from() != null) {
-                sql.append(" and expected_start_time >= ?");
-                params.add(at(s.from()));
-            }
-            if (s.to() != null) {
-                sql.append(" and expected_start_time < ?");
-                params.add(at(s.to()));
-            }
-            return new Where(sql.toString(), params);
+            if (s.from() != null) where.and("expected_start_time >= ?", at(s.from()));
+            if (s.to() != null) where.and("expected_start_time < ?", at(s.to()));
+            return where;
         }
     }
 

@@ -100,18 +100,13 @@ public class FlowRunView extends RunPage {
         header.removeAll();
         String flowId = RunPages.text(run, "flow_id");
         String flowName = flowId == null ? null : call(r -> r.flowName(UUID.fromString(flowId)));
-        Instant start = RunPages.instant(run, "start_time");
-        Instant end = RunPages.instant(run, "end_time");
-        header.add(title(), RunPages.fields(
-                RunPages.field("Flow", flowName, "run-flow"),
+        List<Component> fields = new ArrayList<>(List.of(RunPages.field("Flow", flowName, "run-flow"),
                 RunPages.field("Expected start (UTC)", Formats.instant(RunPages.instant(run, "expected_start_time")),
-                        "run-expected"),
-                RunPages.field("Start (UTC)", Formats.instant(start), "run-start"),
-                RunPages.field("End (UTC)", Formats.instant(end), "run-end"),
-                RunPages.field("Duration", RunPages.duration(start, end), "run-duration"),
-                RunPages.field("Run count", String.valueOf(run.getInt("run_count", 0)), "run-count"),
-                RunPages.field("Parameters", run.getOrDefault("parameters", jakarta.json.JsonValue.EMPTY_JSON_OBJECT)
-                        .toString(), "run-parameters")));
+                        "run-expected")));
+        fields.addAll(timing());
+        fields.add(RunPages.field("Parameters", run.getOrDefault("parameters", jakarta.json.JsonValue.EMPTY_JSON_OBJECT)
+                .toString(), "run-parameters"));
+        header.add(title(), RunPages.fields(fields.toArray(Component[]::new)));
     }
 
     // --- graph ----------------------------------------------------------------------------------------------------

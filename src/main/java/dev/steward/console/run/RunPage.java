@@ -9,6 +9,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import dev.steward.console.ConsoleWorkspaces;
+import dev.steward.console.Formats;
 import dev.steward.console.LiveUpdates;
 import dev.steward.console.WorkspaceChoice;
 import dev.steward.console.WorkspaceView;
@@ -17,6 +18,8 @@ import dev.steward.platform.Json;
 import dev.steward.tenancy.Role;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -83,6 +86,17 @@ abstract class RunPage extends WorkspaceView implements BeforeEnterObserver {
         HorizontalLayout title = new HorizontalLayout(name, badge);
         title.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
         return title;
+    }
+
+    /** The header's start, end, duration and run count. */
+    protected List<Component> timing() {
+        Instant start = RunPages.instant(run, "start_time");
+        Instant end = RunPages.instant(run, "end_time");
+        return List.of(
+                RunPages.field("Start (UTC)", Formats.instant(start), "run-start"),
+                RunPages.field("End (UTC)", Formats.instant(end), "run-end"),
+                RunPages.field("Duration", RunPages.duration(start, end), "run-duration"),
+                RunPages.field("Run count", String.valueOf(run.getInt("run_count", 0)), "run-count"));
     }
 
     /** The Details tab: the run's fields, then what the page adds. */

@@ -9,7 +9,6 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.steward.console.ConsoleWorkspaces;
-import dev.steward.console.Formats;
 import dev.steward.console.LiveUpdates;
 import dev.steward.console.MainLayout;
 import dev.steward.console.StewardAppShell;
@@ -20,7 +19,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -72,18 +71,14 @@ public class TaskRunView extends RunPage {
     }
 
     private Component header() {
-        Instant start = RunPages.instant(run, "start_time");
-        Instant end = RunPages.instant(run, "end_time");
         String flowRun = RunPages.text(run, "flow_run_id");
         Component flowRunLink = flowRun == null ? RunPages.field("Flow run", null, null)
                 : new Div(new Span("Flow run "), new Anchor("flow-runs/" + flowRun, flowRun));
-        return new Div(title(), RunPages.fields(
-                RunPages.field("Task key", RunPages.text(run, "task_key"), "run-task-key"),
-                RunPages.field("Start (UTC)", Formats.instant(start), "run-start"),
-                RunPages.field("End (UTC)", Formats.instant(end), "run-end"),
-                RunPages.field("Duration", RunPages.duration(start, end), "run-duration"),
-                RunPages.field("Run count", String.valueOf(run.getInt("run_count", 0)), "run-count"),
-                flowRunLink));
+        List<Component> fields = new ArrayList<>(List.of(RunPages.field("Task key", RunPages.text(run, "task_key"),
+                "run-task-key")));
+        fields.addAll(timing());
+        fields.add(flowRunLink);
+        return new Div(title(), RunPages.fields(fields.toArray(Component[]::new)));
     }
 
     private Component resultsTab() {
