@@ -236,7 +236,16 @@ public class EventsInConnection implements HttpUpgradeHandler {
     }
 
     private void store(List<RunEvent> events) {
-        TenantContext.runAs(workspace.getId(), () -> intake.store(workspace.getId(), events));
+        for (int attempt = 1; ; attempt++) {
+            boolean byCopy = attempt == 1;
+            try {
+                TenantContext.runAs(workspace.getId(), () -> intake.store(workspace.getId(), events, byCopy));
+                return;
+            } catch (RuntimeException e) {
+                // another connection stored some of these events at the same moment: again, skipping what it stored
+                if (attempt == 3 || !EventIntake.isConflict(e)) throw e;
+            }
+        }
     }
 
     /**

@@ -14,16 +14,26 @@ import java.util.UUID;
  * Published after commit by {@link EventPublisher}.
  *
  * <p>{@code frame} is the text a client sent, kept when it has exactly Prefect's seven fields (the client's usual
- * shape), so that storing and publishing the event need not write it out again; null for an event the server made
- * or a frame of another shape, which is written out from the parsed parts.
+ * shape), so that publishing the event need not write it out again; null for an event the server made or a frame of
+ * another shape, which is written out from the parsed parts. {@code texts} are the resource, related and payload as
+ * the client wrote them, cut out of its frame, so that storing them need not write them out again either; null for
+ * an event the server made.
  */
 public record RunEvent(UUID workspaceId, UUID id, Instant occurred, String name, JsonObject resource, JsonArray related,
-                       JsonObject payload, UUID follows, String frame) {
+                       JsonObject payload, UUID follows, String frame, Texts texts) {
+
+    /** The JSON texts of an event's resource, related and payload. */
+    public record Texts(String resource, String related, String payload) {}
 
     /** An event the server emits. */
     public RunEvent(UUID workspaceId, UUID id, Instant occurred, String name, JsonObject resource, JsonArray related,
                     JsonObject payload, UUID follows) {
-        this(workspaceId, id, occurred, name, resource, related, payload, follows, null);
+        this(workspaceId, id, occurred, name, resource, related, payload, follows, null, null);
+    }
+
+    /** The resource, related and payload as JSON texts: as the client sent them, or written out from the parts. */
+    public Texts partTexts() {
+        return texts != null ? texts : new Texts(resource.toString(), related.toString(), payload.toString());
     }
 
     /** The event as JSON text, with Prefect's seven fields and no {@code received}. */

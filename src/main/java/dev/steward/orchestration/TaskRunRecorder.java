@@ -2,6 +2,7 @@ package dev.steward.orchestration;
 
 import dev.steward.events.IngestedEvents;
 import dev.steward.events.RunEvent;
+import dev.steward.platform.BinaryCopy;
 import dev.steward.platform.Body;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,12 +13,15 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.hibernate.Session;
@@ -27,8 +31,8 @@ import org.hibernate.Session;
  * histories, as Prefect's task_run_recorder does: the task run's id is in the resource id, its flow run is the related
  * resource with role flow-run, the state is the payload's validated_state with the event's id and time. Idempotent
  * (only events not stored before reach it) and order-independent: the newest state by timestamp is the current one,
- * whatever order the events arrive in. Works a whole ingest batch with two statements, in the transaction that stores
- * the events.
+ * whatever order the events arrive in. Works a whole ingest batch with an upsert of its runs and a COPY of its states,
+ * in the transaction that stores the events.
  */
 @ApplicationScoped
 public class TaskRunRecorder {
@@ -41,14 +45,15 @@ public class TaskRunRecorder {
      * <p>The batch goes over as one JSON array, one element per task run: {@code {fields, state, event}} (see
      * {@link Recorded}). PostgreSQL puts the document together: Prefect's defaults, then the task_run of the event
      * as the client sent it, read from the event's row stored moments before in this transaction (so neither side
-     * writes or parses that large object again), then the fields the server sets.
+     * writes or parses that large object again), then the fields the server sets (which include id, flow_run_id
+     * and created, so the client's are overwritten), then the state. Answers the ids of the runs inserted or updated.
      */
     private static final String UPSERT_RUNS = """
             insert into task_run as r (id, workspace_id, flow_run_id, name, state_type, state_timestamp, created, updated, body)
             select (x.f ->> 'id')::uuid, ?, (x.f ->> 'flow_run_id')::uuid,
                    case jsonb_typeof(x.t -> 'name') when 'string' then left(x.t ->> 'name', %d) else '' end,
                    x.s ->> 'type', (x.s ->> 'timestamp')::timestamptz, ?, ?,
-                   ?::jsonb || (x.t - 'id' - 'state' - 'flow_run_id' - 'created') || x.f || jsonb_build_object('state', x.s)
+                   ?::jsonb || x.t || x.f || jsonb_build_object('state', x.s)
             from jsonb_array_elements(?::jsonb) e
             join event ev on ev.id = (e ->> 'event')::uuid,
                  lateral (select e -> 'fields' as f, e -> 'state' as s, ev.payload -> 'task_run' as t) x
@@ -57,16 +62,16 @@ public class TaskRunRecorder {
                 state_timestamp = excluded.state_timestamp, updated = excluded.updated,
                 body = excluded.body || jsonb_build_object('created', r.body -> 'created')
             where r.workspace_id = excluded.workspace_id
-              and (r.state_timestamp is null or excluded.state_timestamp >= r.state_timestamp)"""
+              and (r.state_timestamp is null or excluded.state_timestamp >= r.state_timestamp)
+            returning r.id"""
             .formatted(RunJson.MAX_NAME_LENGTH);
 
-    /** One JSON array of the states, each the state's document. */
-    private static final String INSERT_STATES = """
-            insert into task_run_state (id, workspace_id, task_run_id, type, name, timestamp, body)
-            select (s ->> 'id')::uuid, ?, r.id, s ->> 'type', s ->> 'name', (s ->> 'timestamp')::timestamptz, s
-            from jsonb_array_elements(?::jsonb) s
-            join task_run r on r.id = (s -> 'state_details' ->> 'task_run_id')::uuid and r.workspace_id = ?
-            on conflict (id) do nothing""";
+    /**
+     * The states, by COPY (PostgreSQL's bulk path). A state's id is its event's, and only events not stored before
+     * get here, so no state can be there already.
+     */
+    private static final String COPY_STATES = "copy task_run_state (id, workspace_id, task_run_id, type, name, timestamp, "
+            + "body) from stdin (format binary)";
 
     /** Prefect's TaskRun defaults for what a client's task_run may leave out (ids, times and state are set apart). */
     private static final String DEFAULTS = Json.createObjectBuilder()
@@ -81,12 +86,14 @@ public class TaskRunRecorder {
     EntityManager em;
 
     /**
-     * One task-run event, checked: {@code state} is its state's document and {@code fields} the fields of the run's
-     * document that the server sets, both JSON text; {@code event} is the event's id.
+     * One task-run event, checked: {@code state} is its state's document as JSON text and {@code fields} the fields
+     * of the run's document that the server sets (written out only for the newest state of a run, the one that
+     * goes into the run's document); {@code event} is the event's id.
      */
-    private record Recorded(UUID taskRunId, Instant occurred, String state, String fields, UUID event) {
+    private record Recorded(UUID taskRunId, Instant occurred, String type, String name, String state, JsonObject fields,
+                            UUID event) {
         String asJson() {
-            return "{\"fields\":" + fields + ",\"state\":" + state + ",\"event\":\"" + event + "\"}";
+            return "{\"fields\":" + fields.toString() + ",\"state\":" + state + ",\"event\":\"" + event + "\"}";
         }
     }
 
@@ -105,8 +112,14 @@ public class TaskRunRecorder {
         }
         if (states.isEmpty()) return;
         em.unwrap(Session.class).doWork(c -> {
-            upsertRuns(c, batch.workspaceId(), newest.values(), now);
-            insertStates(c, batch.workspaceId(), states);
+            Set<UUID> runs = upsertRuns(c, batch.workspaceId(), newest.values(), now);
+            if (runs.size() < newest.size()) {
+                // not updated: a run whose stored state is newer (this state only joins its history), or a run of
+                // another workspace with this id (its state is not recorded)
+                runs.addAll(runsOfWorkspace(c, batch.workspaceId(),
+                        newest.keySet().stream().filter(id -> !runs.contains(id)).toArray()));
+            }
+            copyStates(c, batch.workspaceId(), states.stream().filter(r -> runs.contains(r.taskRunId())).toList());
         });
     }
 
@@ -126,31 +139,48 @@ public class TaskRunRecorder {
         try {
             JsonObject state = RunJson.newState(Body.of(validated), "validated_state", flowRunId, taskRunId,
                     event.occurred(), event.id());
-            return new Recorded(taskRunId, event.occurred(), state.toString(),
+            return new Recorded(taskRunId, event.occurred(), state.getString("type"), state.getString("name"), state.toString(),
                     serverFields(taskRun, taskRunId, flowRunId, state, now), event.id());
         } catch (RuntimeException e) {
             return null; // a state or task run Prefect's schema would not validate either
         }
     }
 
-    private static void upsertRuns(Connection c, UUID workspaceId, Iterable<Recorded> runs, Instant now) throws SQLException {
+    private static Set<UUID> upsertRuns(Connection c, UUID workspaceId, Iterable<Recorded> runs, Instant now) throws SQLException {
+        Set<UUID> upserted = new HashSet<>();
         try (PreparedStatement upsert = c.prepareStatement(UPSERT_RUNS)) {
             upsert.setObject(1, workspaceId);
             upsert.setTimestamp(2, Timestamp.from(now));
             upsert.setTimestamp(3, Timestamp.from(now));
             upsert.setString(4, DEFAULTS);
             upsert.setString(5, Json.joinArray(runs, Recorded::asJson));
-            upsert.executeUpdate();
+            try (ResultSet rs = upsert.executeQuery()) {
+                while (rs.next()) upserted.add(rs.getObject(1, UUID.class));
+            }
         }
+        return upserted;
     }
 
-    private static void insertStates(Connection c, UUID workspaceId, List<Recorded> states) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(INSERT_STATES)) {
-            insert.setObject(1, workspaceId);
-            insert.setString(2, Json.joinArray(states, Recorded::state));
-            insert.setObject(3, workspaceId);
-            insert.executeUpdate();
+    private static List<UUID> runsOfWorkspace(Connection c, UUID workspaceId, Object[] ids) throws SQLException {
+        List<UUID> found = new ArrayList<>();
+        try (PreparedStatement select = c.prepareStatement("select id from task_run where workspace_id = ? and id = any(?)")) {
+            select.setObject(1, workspaceId);
+            select.setArray(2, c.createArrayOf("uuid", ids));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) found.add(rs.getObject(1, UUID.class));
+            }
         }
+        return found;
+    }
+
+    private static void copyStates(Connection c, UUID workspaceId, List<Recorded> states) throws SQLException {
+        if (states.isEmpty()) return;
+        BinaryCopy.copy(c, COPY_STATES, 64 * 1024, row -> {
+            for (Recorded r : states) {
+                row.start(7).uuid(r.event()).uuid(workspaceId).uuid(r.taskRunId()).text(r.type()).text(r.name())
+                        .timestamptz(r.occurred()).jsonb(r.state());
+            }
+        });
     }
 
     private static UUID flowRunOf(RunEvent event) {
@@ -174,7 +204,7 @@ public class TaskRunRecorder {
      *
      * @throws RuntimeException when a time or the run time is not what Prefect's TaskRun schema takes
      */
-    private static String serverFields(JsonObject taskRun, UUID id, UUID flowRunId, JsonObject state, String now) {
+    private static JsonObject serverFields(JsonObject taskRun, UUID id, UUID flowRunId, JsonObject state, String now) {
         Body given = Body.of(taskRun);
         Instant start = given.optionalInstant("start_time").orElse(null);
         Instant expected = given.optionalInstant("expected_start_time").orElse(null);
@@ -192,6 +222,6 @@ public class TaskRunRecorder {
                 .add("state_name", state.getString("name"))
                 .add("estimated_run_time", total)
                 .add("estimated_start_time_delta", start != null && expected != null ? Math.max(0, RunJson.seconds(expected, start)) : 0.0)
-                .build().toString();
+                .build();
     }
 }

@@ -71,6 +71,36 @@ class EventIntakeTest {
     }
 
     @Test
+    void theResourceRelatedAndPayloadAreStoredAsTheClientWroteThem() {
+        String resource = "{ \"prefect.resource.id\" : \"r\" }";
+        String related = "[ {\"prefect.resource.id\":\"x\", \"n\": [1, 2.5e3]} ]";
+        String payload = "{\n  \"a\": [1, {\"b\": \"\u00e9\\\"} ]\"}],\n  \"c\": {}, \"d\": null\n}";
+        String frame = "{\n \"id\": \"" + UUID.randomUUID() + "\", \"occurred\": \"2026-01-01T00:00:00Z\", "
+                + "\"event\": \"e\",\n \"resource\": " + resource + ", \"related\" : " + related + ",\n"
+                + " \"payload\":" + payload + ", \"follows\": null }\n";
+        RunEvent event = EventIntake.parse(WS, frame);
+        assertEquals(new RunEvent.Texts(resource, related, payload), event.texts());
+        assertEquals(event.payload(), Json.parseObject(event.texts().payload()));
+        assertEquals(event.related(), Json.parse(event.texts().related()));
+        assertEquals("\u00e9\"} ]", event.payload().getJsonArray("a").getJsonObject(1).getString("b"));
+
+        String base = "\"id\":\"" + UUID.randomUUID() + "\",\"occurred\":\"2026-01-01T00:00:00Z\",\"event\":\"e\","
+                + "\"resource\":{\"prefect.resource.id\":\"r\"}";
+        RunEvent bare = EventIntake.parse(WS, "{" + base + "}");
+        assertEquals(new RunEvent.Texts("{\"prefect.resource.id\":\"r\"}", "[]", "{}"), bare.texts());
+        RunEvent odd = EventIntake.parse(WS, "{" + base + ",\"related\":{\"a\":1},\"payload\":{\"a\":1},\"payload\":7}");
+        assertEquals(new RunEvent.Texts("{\"prefect.resource.id\":\"r\"}", "[]", "{}"), odd.texts(),
+                "a related that is not an array is stored as none, and the last of two payloads counts, as in the tree");
+        RunEvent twice = EventIntake.parse(WS, "{" + base + ",\"payload\":7,\"payload\":{\"b\":2}}");
+        assertEquals("{\"b\":2}", twice.texts().payload());
+        assertEquals(2, twice.payload().getInt("b"));
+        assertThrows(IllegalArgumentException.class, () -> EventIntake.parse(WS, "{" + base + "} {}"));
+        assertThrows(IllegalArgumentException.class, () -> EventIntake.parse(WS, "{" + base + ","));
+        assertThrows(IllegalArgumentException.class, () -> EventIntake.parse(WS, "{" + base + ",\"payload\":{\"x\":"
+                + "[".repeat(5000) + "]".repeat(5000) + "}}"), "nesting beyond the parser's limit");
+    }
+
+    @Test
     void dataExceptionsAndLimitsAreRefusedData() {
         RuntimeException nul = new RuntimeException("wrapped", new IllegalStateException(new SQLException("nul", "22P05")));
         RuntimeException indexRow = new RuntimeException(new SQLException("index row size exceeds maximum", "54000"));
@@ -79,5 +109,8 @@ class EventIntakeTest {
         assertTrue(EventsInConnection.refusedData(indexRow));
         assertFalse(EventsInConnection.refusedData(gone), "a lost connection is retried by the client, not dropped");
         assertFalse(EventsInConnection.refusedData(new IllegalStateException("no SQL state")));
+        assertTrue(EventIntake.isConflict(new RuntimeException(new SQLException("duplicate key", "23505"))));
+        assertTrue(EventIntake.isConflict(new RuntimeException(new SQLException("deadlock detected", "40P01"))));
+        assertFalse(EventIntake.isConflict(gone));
     }
 }
