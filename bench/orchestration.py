@@ -685,7 +685,7 @@ async def main_async(args) -> int:
         for t in targets:
             for j in range(extra.get(t.name, 0)):
                 log(f"{t.label}: extra warm-up round {j + 1} of {extra[t.name]} (discarded)")
-                await one_round([t], args, max(3, args.warmup_events), max(1.0, args.warmup_duration),
+                await one_round([t], args, max(3, args.warmup_extra_events), max(1.0, args.warmup_duration),
                                 f"{stamp}-warmup-extra{j + 1}", keep=False)
         for i in range(args.runs):
             order = targets if i % 2 == 0 else list(reversed(targets))
@@ -728,6 +728,9 @@ def main() -> int:
     p.add_argument("--http-connections", type=int, default=20)
     p.add_argument("--warmup-events", type=int, default=3000)
     p.add_argument("--warmup-duration", type=float, default=20.0)
+    p.add_argument("--warmup-extra-events", type=int, default=40000,
+                   help="task-run state events of each of those extra rounds (the JIT settles after a few hundred "
+                        "thousand)")
     p.add_argument("--warmup-extra", action="append", default=[],
                    help="NAME=ROUNDS: more warm-up rounds for that target only (a JVM's JIT)")
     p.add_argument("--drain-timeout", type=float, default=600.0,

@@ -14,7 +14,8 @@
 #                      then recorded/elapsed, marked as incomplete
 #   --drain-timeout S  after each ingest run, wait at most S seconds (untimed, default 600) until every event is
 #                      stored (task_run_state and events table) before set_state is measured
-#   --jvm-warmup N     warm-up rounds for Steward alone after the common one (default 3): its JIT compiles for
+#   --jvm-warmup N     warm-up rounds for Steward alone after the common one (default 5, each with
+#                      --jvm-warmup-events events, default 40000, and a set_state phase): its JIT compiles for
 #                      minutes after start; Prefect's Python server has nothing to warm up
 #
 # What it prints (medians of the runs): task-run state events recorded per second, end to end (first event sent
@@ -43,7 +44,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 OUT="$HERE/out"
 PREFECT_DB="prefect_bench"
 
-RUNS=5 EVENTS=30000 CONNECTIONS=4 RATE=200 DURATION=15 ONLY="" INGEST_TIMEOUT=600 DRAIN_TIMEOUT=600 JVM_WARMUP=3
+RUNS=5 EVENTS=30000 CONNECTIONS=4 RATE=200 DURATION=15 ONLY="" INGEST_TIMEOUT=600 DRAIN_TIMEOUT=600 JVM_WARMUP=5 JVM_WARMUP_EVENTS=40000
 EXTRA=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -56,6 +57,7 @@ while [[ $# -gt 0 ]]; do
     --ingest-timeout) INGEST_TIMEOUT="$2"; shift 2 ;;
     --drain-timeout) DRAIN_TIMEOUT="$2"; shift 2 ;;
     --jvm-warmup) JVM_WARMUP="$2"; shift 2 ;;
+    --jvm-warmup-events) JVM_WARMUP_EVENTS="$2"; shift 2 ;;
     --) shift; EXTRA=("$@"); break ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "orchestration.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -206,7 +208,7 @@ set +e
   cd "$HERE"
   exec "$PY" orchestration.py "${TARGET_ARGS[@]}" --runs "$RUNS" --events "$EVENTS" --connections "$CONNECTIONS" \
     --rate "$RATE" --duration "$DURATION" --ingest-timeout "$INGEST_TIMEOUT" --drain-timeout "$DRAIN_TIMEOUT" \
-    --warmup-extra steward="$JVM_WARMUP" --json-out "$OUT/orchestration-$STAMP.json" "${EXTRA[@]}"
+    --warmup-extra steward="$JVM_WARMUP" --warmup-extra-events "$JVM_WARMUP_EVENTS" --json-out "$OUT/orchestration-$STAMP.json" "${EXTRA[@]}"
 ) | tee -a "$REPORT"
 rc=${PIPESTATUS[0]}
 set -e
