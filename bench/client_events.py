@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import prefect
+import pydantic_core
 import prefect.task_engine as task_engine
 import prefect.utilities.engine as engine_utils
 from prefect import task
@@ -116,7 +117,8 @@ def _values(task_run, events: list[Event]) -> dict[str, str]:
         v[f"event_id_{i}"] = str(ev.id)
         v[f"time_z_{i}"] = _z(t)
         v[f"time_iso_{i}"] = _iso(t)
-    v["total_run_time"] = str(events[2].payload["task_run"]["total_run_time"])
+    # as the client's serializer writes the number (pydantic writes 9.8e-05 as 0.000098; Python's str() does not)
+    v["total_run_time"] = pydantic_core.to_json(events[2].payload["task_run"]["total_run_time"]).decode()
     return v
 
 

@@ -33,7 +33,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import datetime as dt
+import gc
 import json
 import math
 import os
@@ -428,6 +430,9 @@ async def run_set_state(t: Target, rate: float, duration: float, lag: float, tag
             if not is_completed:
                 accepted[run].set()
 
+    def scheduled_at(j: int) -> float:
+        return j / rate
+
     tasks = []
     start = time.perf_counter() + 0.05
     for j in range(total):
@@ -449,6 +454,10 @@ async def run_set_state(t: Target, rate: float, duration: float, lag: float, tag
         "p99_ms": percentile(ok, 99) * 1000, "max_ms": (ok[-1] * 1000) if ok else math.nan,
         "dispatch_lag_p99_ms": percentile(lag_sorted, 99) * 1000,
         "completed_waited_for_running": waited_for_running,
+        # the slowest 1%: (seconds after the start, latency in ms, the client's dispatch lag in ms), to tell a
+        # stall from a spread, and the server's stall from the client's
+        "slowest": sorted(((round(scheduled_at(j), 3), round(x * 1000, 1), round(lags[j] * 1000, 1))
+                           for j, x in enumerate(latencies) if not math.isnan(x)), key=lambda p: -p[1])[:max(1, total // 100)],
     }
 
 
@@ -541,6 +550,8 @@ def report(targets: list[Target], args) -> str:
         ext = sorted({r.get("websocket_extensions", "?") for r in t.ingest})
         lines.append(f"  {t.label}: /events/in WebSocket extensions negotiated: {', '.join(ext)}")
 
+    lines.append("  before each phase: " + ("autovacuum finished and a CHECKPOINT (--admin-dsn), then " if args.admin_dsn
+                                            else "") + f"under {args.quiet_cpu:.0%} of the cores busy")
     if BUSY_STARTS:
         lines.append(f"  WARNING: {len(BUSY_STARTS)} phase(s) started on a busy machine (not quiet after "
                      f"{args.quiet_timeout:g} s): something else ran; compare with care")
@@ -598,15 +609,54 @@ def cpu_busy_fraction(window: float) -> float:
     return (busy1 - busy0) / max(1, total1 - total0)
 
 
+@contextlib.contextmanager
+def client_gc_paused():
+    """Keeps this driver's own garbage collector out of a phase: with prefect imported, a full collection walks over
+    100,000 objects and stopped the event loop for about 100 ms, which a latency measured from the request's
+    scheduled time then charged to the server. The objects alive before the phase are frozen (never walked again)
+    and collection is off until the phase ends; reference counting still frees what the phase drops."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 BUSY_STARTS: list[float] = []  # the busy share of the cores when a phase had to start before the machine was quiet
+
+
+async def settle_database(args) -> None:
+    """With --admin-dsn: lets the shared PostgreSQL finish the previous phase's background work before the next one,
+    whichever server comes next: waits for running autovacuum workers, then writes out the dirty pages (CHECKPOINT).
+    Else a checkpoint, or a vacuum of the tables just written, lands in the next phase: of the second server measured
+    as often as not, and a phase of 9,000 events lasts about a second."""
+    if not args.admin_dsn:
+        return
+    deadline = time.monotonic() + args.quiet_timeout
+    c = await asyncpg.connect(args.admin_dsn)
+    try:
+        while await c.fetchval("select count(*) from pg_stat_activity where backend_type = 'autovacuum worker'"):
+            if time.monotonic() > deadline:
+                log(f"autovacuum still running after {args.quiet_timeout:g} s; going on")
+                BUSY_STARTS.append(-1.0)
+                break
+            await asyncio.sleep(0.5)
+        await c.execute("checkpoint")
+    finally:
+        await c.close()
 
 
 async def quiesce(args) -> float:
     """Waits until the machine is quiet before the next phase: a server's work does not end with its answers (Prefect's
     server persists events and runs its services for seconds after a load), and whatever still runs would be charged
-    to the next server measured. Quiet = under --quiet-cpu of all cores busy for two windows in a row."""
+    to the next server measured. Quiet = under --quiet-cpu of all cores busy for two windows in a row, after the
+    database has settled (settle_database)."""
     start = time.monotonic()
     await asyncio.sleep(args.settle)
+    await settle_database(args)
     quiet_windows = 0
     while quiet_windows < 2:
         busy = await asyncio.to_thread(cpu_busy_fraction, 0.5)
@@ -624,8 +674,9 @@ async def quiesce(args) -> float:
 async def one_round(targets: list[Target], args, events: int, duration: float, tag: str, keep: bool) -> None:
     for t in targets:
         log(f"{t.label}: ingest of {events:,} events ({tag})")
-        res = await run_ingest(t, events, args.connections, args.checkpoint_every, args.ingest_timeout,
-                               args.poll_interval, f"{tag}")
+        with client_gc_paused():
+            res = await run_ingest(t, events, args.connections, args.checkpoint_every, args.ingest_timeout,
+                                   args.poll_interval, f"{tag}")
         state = "all recorded" if res["complete"] else f"ONLY {res['recorded']:,} recorded"
         send = f"{res['send_events_per_s']:,.0f}/s" if res["send_events_per_s"] else "unfinished"
         log(f"{t.label}: {res['events_per_s']:,.0f} events/s ({state} in {res['elapsed_s']:.2f} s; "
@@ -644,7 +695,8 @@ async def one_round(targets: list[Target], args, events: int, duration: float, t
             t.ingest.append(res)
         log(f"{t.label}: set_state at {args.rate:g}/s for {duration:g} s ({tag})")
         quiet_s = res["quiesce_s"]
-        res = await run_set_state(t, args.rate, duration, args.lag, tag, args.http_connections)
+        with client_gc_paused():
+            res = await run_set_state(t, args.rate, duration, args.lag, tag, args.http_connections)
         res["after_backlog"] = not drained["drained"]
         res["quiesce_s"] = quiet_s
         log(f"{t.label}: set_state p50 {res['p50_ms']:.1f} ms, p99 {res['p99_ms']:.1f} ms, "
@@ -740,6 +792,8 @@ def main() -> int:
     p.add_argument("--quiet-cpu", type=float, default=0.15,
                    help="a phase starts when under this share of all cores is busy (two 0.5 s windows in a row)")
     p.add_argument("--quiet-timeout", type=float, default=180.0, help="longest wait for the machine to be quiet")
+    p.add_argument("--admin-dsn", help="a PostgreSQL superuser's DSN: before each phase, wait for autovacuum and "
+                   "run CHECKPOINT (see settle_database)")
     p.add_argument("--json-out")
     args = p.parse_args()
     if args.events < 3:

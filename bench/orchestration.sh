@@ -35,7 +35,8 @@
 # Logs and results: bench/out/ (orchestration-<time>.txt and .json, prefect-server.log, steward-dev.log).
 #
 # Environment: STEWARD_PREFECT_VENV / STEWARD_PREFECT_PYTHON as for it/prefect/run.sh; BENCH_PG_ADMIN_USER
-# (default postgres, no password: the embedded PostgreSQL trusts local connections) creates prefect_bench.
+# (default postgres, no password: the embedded PostgreSQL trusts local connections) creates prefect_bench and, before
+# each phase, waits for autovacuum and runs CHECKPOINT, so that neither server's phase pays for the last one's writes.
 # Figures depend on the machine and on what else runs on it: compare servers within one run, not across runs.
 set -euo pipefail
 
@@ -208,6 +209,7 @@ set +e
   cd "$HERE"
   exec "$PY" orchestration.py "${TARGET_ARGS[@]}" --runs "$RUNS" --events "$EVENTS" --connections "$CONNECTIONS" \
     --rate "$RATE" --duration "$DURATION" --ingest-timeout "$INGEST_TIMEOUT" --drain-timeout "$DRAIN_TIMEOUT" \
+    --admin-dsn "postgresql://${BENCH_PG_ADMIN_USER:-postgres}${BENCH_PG_ADMIN_PASSWORD:+:$BENCH_PG_ADMIN_PASSWORD}@$PG_HOST:$PG_PORT/postgres" \
     --warmup-extra steward="$JVM_WARMUP" --warmup-extra-events "$JVM_WARMUP_EVENTS" --json-out "$OUT/orchestration-$STAMP.json" "${EXTRA[@]}"
 ) | tee -a "$REPORT"
 rc=${PIPESTATUS[0]}

@@ -54,6 +54,10 @@ final class PostgresService {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     // the default 128MB keeps little of the event table's indexes; the machine has plenty of memory
                     .setServerConfig("shared_buffers", "1GB")
+                    // event ingest writes about 40 MB of WAL a second: at the default 1 GB a checkpoint came every
+                    // 25 s and rewrote pages just written, each first change after it logging the whole page
+                    .setServerConfig("max_wal_size", "8GB")
+                    .setServerConfig("checkpoint_timeout", "15min")
                     .setRegisterShutdownHook(false) // Stack stops it, after the app that uses it
                     .setOutputRedirector(Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(Redirect.appendTo(log.toFile()))
