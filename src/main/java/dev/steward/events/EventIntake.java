@@ -185,7 +185,7 @@ public class EventIntake {
         if (fresh.isEmpty()) return fresh;
         BinaryCopy.copy(connection, COPY_EVENTS, COPY_BUFFER, row -> {
             for (RunEvent e : fresh) {
-                RunEvent.Texts texts = e.partTexts();
+                RunEvent.Texts texts = e.texts(); // set by parse for every event that comes this way
                 row.start(10).uuid(e.id()).uuid(workspaceId).timestamptz(e.occurred()).timestamptz(received)
                         .text(e.name()).text(e.resource().getString("prefect.resource.id"))
                         .jsonb(texts.resource()).jsonb(texts.related()).jsonb(texts.payload()).uuid(e.follows());

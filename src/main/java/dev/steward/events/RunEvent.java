@@ -17,7 +17,7 @@ import java.util.UUID;
  * shape), so that publishing the event need not write it out again; null for an event the server made or a frame of
  * another shape, which is written out from the parsed parts. {@code texts} are the resource, related and payload as
  * the client wrote them, cut out of its frame, so that storing them need not write them out again either; null for
- * an event the server made.
+ * an event the server made (those are stored one by one by {@link EventRecorder}).
  */
 public record RunEvent(UUID workspaceId, UUID id, Instant occurred, String name, JsonObject resource, JsonArray related,
                        JsonObject payload, UUID follows, String frame, Texts texts) {
@@ -29,11 +29,6 @@ public record RunEvent(UUID workspaceId, UUID id, Instant occurred, String name,
     public RunEvent(UUID workspaceId, UUID id, Instant occurred, String name, JsonObject resource, JsonArray related,
                     JsonObject payload, UUID follows) {
         this(workspaceId, id, occurred, name, resource, related, payload, follows, null, null);
-    }
-
-    /** The resource, related and payload as JSON texts: as the client sent them, or written out from the parts. */
-    public Texts partTexts() {
-        return texts != null ? texts : new Texts(resource.toString(), related.toString(), payload.toString());
     }
 
     /** The event as JSON text, with Prefect's seven fields and no {@code received}. */
