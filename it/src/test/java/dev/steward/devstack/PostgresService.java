@@ -54,8 +54,9 @@ final class PostgresService {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     // the default 128MB keeps little of the event table's indexes; the machine has plenty of memory
                     .setServerConfig("shared_buffers", "1GB")
-                    // event ingest writes about 40 MB of WAL a second: at the default 1 GB a checkpoint came every
-                    // 25 s and rewrote pages just written, each first change after it logging the whole page
+                    // event ingest writes about 4 KB of WAL per event, 40 MB a second: at the default 1 GB
+                    // checkpoints came within half a minute of each other and rewrote pages just written, and each
+                    // page's first change after one logs the whole page
                     .setServerConfig("max_wal_size", "8GB")
                     .setServerConfig("checkpoint_timeout", "15min")
                     .setRegisterShutdownHook(false) // Stack stops it, after the app that uses it
