@@ -1,8 +1,8 @@
 package dev.steward.audit;
 
 import dev.steward.platform.ApiException;
-import dev.steward.tenancy.MinRole;
-import dev.steward.tenancy.Role;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;

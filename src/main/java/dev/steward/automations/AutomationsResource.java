@@ -1,5 +1,7 @@
 package dev.steward.automations;
 
+import dev.steward.access.Role;
+import dev.steward.access.MinRole;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonValue;
@@ -19,6 +21,7 @@ public class AutomationsResource {
      * the automations whose triggers or actions name the resource. No automation can be created yet, so none does.
      */
     @GET
+    @MinRole(Role.VIEWER)
     @Path("related-to/{resourceId: .+}")
     public JsonArray relatedTo(@PathParam("resourceId") String resourceId) {
         return JsonValue.EMPTY_JSON_ARRAY;

@@ -6,7 +6,7 @@ import dev.steward.platform.Json;
 import dev.steward.platform.LeasedLoop;
 import dev.steward.platform.Redis;
 import dev.steward.platform.Transactions;
-import dev.steward.tenancy.TenantContext;
+import dev.steward.access.TenantScope;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -84,7 +84,7 @@ public class CancellingTimeouts {
             UUID run = (UUID) row[1];
             String stateId = (String) row[2];
             try {
-                if (TenantContext.supplyAs(ws, () -> tx.inNew(() -> timeOut(ws, run, stateId)))) cancelled++;
+                if (TenantScope.system(ws).supply(() -> tx.inNew(() -> timeOut(ws, run, stateId)))) cancelled++;
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "CANCELLING timeout of flow run " + run + " failed; trying again next round", e);
             }

@@ -2,9 +2,9 @@ package dev.steward.cleanup;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
-import dev.steward.tenancy.MinRole;
-import dev.steward.tenancy.Role;
-import dev.steward.tenancy.RequestTenant;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
+import dev.steward.access.RequestTenant;
 import dev.steward.workers.WorkPool;
 import dev.steward.workers.WorkPools;
 import jakarta.enterprise.context.RequestScoped;
@@ -50,7 +50,7 @@ public class CleanupResource {
     /** Every pool of the workspace with a queue, with its figures. */
     @GET
     public JsonArray all() {
-        UUID ws = tenant.workspace().getId();
+        UUID ws = tenant.workspaceId();
         JsonArrayBuilder out = Json.createArrayBuilder();
         for (PoolKey key : queue.pools()) {
             if (!key.workspaceId().equals(ws)) continue;
@@ -106,7 +106,7 @@ public class CleanupResource {
     }
 
     private PoolKey key(WorkPool p) {
-        return new PoolKey(tenant.workspace().getId(), p.getId());
+        return new PoolKey(tenant.workspaceId(), p.getId());
     }
 
     private JsonObject stats(WorkPool p, PoolKey key) {

@@ -2,8 +2,8 @@ package dev.steward.concurrency;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
-import dev.steward.tenancy.MinRole;
-import dev.steward.tenancy.Role;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -55,12 +55,14 @@ public class ConcurrencyLimitsResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{id_or_name}")
     public JsonObject read(@PathParam("id_or_name") String idOrName) {
         return ConcurrencyLimitService.read(limits.get(idOrName));
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("filter")
     public JsonValue filter(String text) {
         return SlotAnswers.page(Body.parse(text), (offset, limit) -> limits.list(null, offset, limit),

@@ -1,7 +1,7 @@
 package dev.steward.concurrency;
 
 import dev.steward.platform.Transactions;
-import dev.steward.tenancy.TenantContext;
+import dev.steward.access.TenantScope;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -74,7 +74,7 @@ public class LeaseSweeper {
         for (UUID ws : workspaces) {
             int batch;
             do {
-                batch = TenantContext.supplyAs(ws, () -> tx.inNew(() -> slots.releaseExpired(BATCH)));
+                batch = TenantScope.system(ws).supply(() -> tx.inNew(() -> slots.releaseExpired(BATCH)));
                 released += batch;
             } while (batch == BATCH);
         }

@@ -2,8 +2,8 @@ package dev.steward.concurrency;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
-import dev.steward.tenancy.MinRole;
-import dev.steward.tenancy.Role;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -48,6 +48,7 @@ public class TagConcurrencyLimitsResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{id}")
     public JsonObject read(@PathParam("id") String id) {
         ConcurrencyLimit limit = limits.find(uuid(id).toString())
@@ -57,12 +58,14 @@ public class TagConcurrencyLimitsResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("tag/{tag}")
     public JsonObject readByTag(@PathParam("tag") String tag) {
         return describe(byTag(tag));
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("filter")
     public JsonValue filter(String text) {
         return SlotAnswers.page(Body.parse(text), (offset, limit) -> limits.list(TagLimits.PREFIX, offset, limit),

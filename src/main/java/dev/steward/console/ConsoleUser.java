@@ -1,6 +1,6 @@
 package dev.steward.console;
 
-import dev.steward.security.Caller;
+import dev.steward.access.Caller;
 import java.io.Serializable;
 import java.util.Set;
 

@@ -4,12 +4,12 @@ import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.server.VaadinSession;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Transactions;
-import dev.steward.security.Caller;
-import dev.steward.security.CurrentCaller;
-import dev.steward.tenancy.Role;
-import dev.steward.tenancy.TenantContext;
-import dev.steward.tenancy.Workspace;
-import dev.steward.tenancy.WorkspaceService;
+import dev.steward.access.Caller;
+import dev.steward.access.CurrentCaller;
+import dev.steward.access.Role;
+import dev.steward.access.Admission;
+import dev.steward.access.TenantScope;
+import dev.steward.access.WorkspaceService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -27,6 +27,9 @@ public class ConsoleWorkspaces {
 
     @Inject
     WorkspaceService workspaces;
+
+    @Inject
+    TenantScope scope;
 
     @Inject
     Transactions tx;
@@ -84,23 +87,15 @@ public class ConsoleWorkspaces {
     }
 
     /**
-     * Runs service work for a workspace: checks that the user has at least {@code needed} there (a workspace the user
-     * may not open is "not found", as in the API), then runs the work with the workspace as Hibernate's tenant, in a
-     * transaction of its own that starts after the tenant is set. Errors arrive as {@link ApiException} (possibly
-     * wrapped: see {@link Problems}).
+     * Runs service work for a workspace through the gate ({@link TenantScope#enter}: the user needs at least
+     * {@code needed} there, and a workspace the user may not open is "not found", as in the API), in a transaction of
+     * its own that starts once the workspace is Hibernate's tenant (the gate's lookups run in one before it). Errors
+     * arrive as {@link ApiException} (possibly wrapped: see {@link Problems}).
      */
     public <T> T call(WorkspaceChoice workspace, Role needed, Supplier<T> work) {
         Caller caller = caller().orElseThrow(() -> new ApiException(401, "Not logged in"));
-        return TenantContext.supplyAs(workspace.id(), () -> tx.inNew(() -> {
-            Workspace ws = workspaces.find(workspace.id().toString())
-                    .orElseThrow(() -> ApiException.notFound("Workspace"));
-            Role role = workspaces.roleOf(caller, ws).orElseThrow(() -> ApiException.notFound("Workspace"));
-            if (!role.atLeast(needed)) {
-                throw ApiException.forbidden("This needs the " + needed.wireName()
-                        + " role in the workspace; you have " + role.wireName());
-            }
-            return work.get();
-        }));
+        Admission admission = tx.inNew(() -> scope.enter(workspace.id().toString(), caller, needed));
+        return admission.supply(() -> tx.inNew(work));
     }
 
     /** {@link #call} for work without a result. */

@@ -19,7 +19,7 @@ import dev.steward.console.apikeys.ApiKeysView;
 import dev.steward.console.cleanup.CleanupQueuesView;
 import dev.steward.console.runs.FlowRunsView;
 import dev.steward.console.variables.VariablesView;
-import dev.steward.security.Caller;
+import dev.steward.access.Caller;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;

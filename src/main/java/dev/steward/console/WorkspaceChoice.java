@@ -1,7 +1,7 @@
 package dev.steward.console;
 
-import dev.steward.tenancy.Role;
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.Role;
+import dev.steward.access.Workspace;
 import java.io.Serializable;
 import java.util.UUID;
 

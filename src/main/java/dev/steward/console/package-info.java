@@ -9,9 +9,10 @@
  * <li>Who: the Keycloak user of the browser session ({@link dev.steward.console.ConsoleWorkspaces#caller()}); only a
  * {@code USER} caller is ever accepted here.</li>
  * <li>Where: the workspace chosen in the switcher, remembered in the {@code VaadinSession}.</li>
- * <li>Every service call for that workspace goes through {@link dev.steward.console.ConsoleWorkspaces#call}: it checks
- * the caller's role in the workspace first, then runs the work under {@code TenantContext} in a new transaction
- * (Hibernate fixes a session's tenant when it opens, so the transaction must start after the tenant is set). The role
+ * <li>Every service call for that workspace goes through {@link dev.steward.console.ConsoleWorkspaces#call}: it enters
+ * the workspace through the gate ({@code TenantScope.enter}, the same check as the API's), then runs the work inside
+ * the admission in a new transaction (Hibernate fixes a session's tenant when it opens, so the transaction must start
+ * after the tenant is set). The role
  * shown in the UI only hides buttons; the check in {@code call} is the one that counts.</li>
  * <li>Live updates: {@link dev.steward.console.LiveUpdates} subscribes a view to the workspace's committed events on
  * attach and closes the subscription on detach or when the workspace changes.</li>

@@ -1,5 +1,6 @@
 package dev.steward.deployments;
 
+import dev.steward.access.TenantScope;
 import dev.steward.concurrency.ConcurrencyLimit;
 import dev.steward.concurrency.ConcurrencyLimitService;
 import dev.steward.events.LifecycleChange;
@@ -834,7 +835,7 @@ public class DeploymentService {
     }
 
     private UUID workspaceId() {
-        return (UUID) em.unwrap(Session.class).getTenantIdentifierValue();
+        return TenantScope.workspaceId();
     }
 
     static ApiException notFound() {

@@ -5,8 +5,8 @@ import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
-import dev.steward.tenancy.MinRole;
-import dev.steward.tenancy.Role;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -51,12 +51,14 @@ public class DeploymentsResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{id}")
     public JsonObject read(@PathParam("id") String id) {
         return deployments.get(uuid(id));
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("name/{flow}/{name}")
     public JsonObject readByName(@PathParam("flow") String flow, @PathParam("name") String name) {
         return deployments.getByName(flow, name);
@@ -79,6 +81,7 @@ public class DeploymentsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("filter")
     public JsonArray filter(String text) {
         Body body = Body.parse(text);
@@ -88,6 +91,7 @@ public class DeploymentsResource {
 
     /** Prefect's DeploymentPaginationResponse: results, count, limit, pages, page. */
     @POST
+    @MinRole(Role.VIEWER)
     @Path("paginate")
     public JsonObject paginate(String text) {
         Body body = Body.parse(text);
@@ -103,6 +107,7 @@ public class DeploymentsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("count")
     public long count(String text) {
         Body body = Body.parse(text);
@@ -157,6 +162,7 @@ public class DeploymentsResource {
 
     /** What {@code flow.serve()}'s runner polls: the due SCHEDULED runs of its deployments. */
     @POST
+    @MinRole(Role.DEVELOPER)
     @Path("get_scheduled_flow_runs")
     public JsonArray scheduledRuns(String text) {
         Body body = Body.parse(text);
@@ -167,6 +173,7 @@ public class DeploymentsResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{id}/schedules")
     public JsonArray readSchedules(@PathParam("id") String id) {
         return deployments.readSchedules(uuid(id));

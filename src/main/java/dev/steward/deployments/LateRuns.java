@@ -7,7 +7,7 @@ import dev.steward.platform.Json;
 import dev.steward.platform.LeasedLoop;
 import dev.steward.platform.Redis;
 import dev.steward.platform.Transactions;
-import dev.steward.tenancy.TenantContext;
+import dev.steward.access.TenantScope;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -75,7 +75,7 @@ public class LateRuns {
                     .add("type", "SCHEDULED").add("name", "Late")
                     .add("state_details", Json.createObjectBuilder().add("scheduled_time", scheduled))).build());
             try {
-                if (TenantContext.supplyAs(ws, () -> tx.inNew(() -> runs.setState(id, late).newState()))) marked++;
+                if (TenantScope.system(ws).supply(() -> tx.inNew(() -> runs.setState(id, late).newState()))) marked++;
             } catch (RuntimeException e) {
                 // a run deleted meanwhile (404) is expected; anything else would recur every round, so it is shown
                 LOG.log(e instanceof ApiException a && a.status() == 404 ? Level.FINE : Level.WARNING,

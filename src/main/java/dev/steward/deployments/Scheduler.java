@@ -3,7 +3,7 @@ package dev.steward.deployments;
 import dev.steward.platform.Redis;
 import dev.steward.platform.LeasedLoop;
 import dev.steward.platform.Transactions;
-import dev.steward.tenancy.TenantContext;
+import dev.steward.access.TenantScope;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -81,7 +81,7 @@ public class Scheduler {
                 UUID id = (UUID) row[1];
                 after = id;
                 try {
-                    made += TenantContext.supplyAs(ws, () -> tx.inNew(() -> deployments.scheduleRuns(id, now,
+                    made += TenantScope.system(ws).supply(() -> tx.inNew(() -> deployments.scheduleRuns(id, now,
                             now.plus(settings.maxScheduledTime()), settings.minScheduledTime(), settings.minRuns(),
                             settings.maxRuns())));
                 } catch (RuntimeException e) {

@@ -1,10 +1,12 @@
 package dev.steward.events;
 
+import dev.steward.access.WebSocketAuth;
 import dev.steward.platform.Json;
 import dev.steward.platform.WebSocketFrames;
 import dev.steward.platform.WebSocketFrames.ProtocolException;
-import dev.steward.tenancy.TenantContext;
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.Admission;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -37,7 +39,10 @@ import java.util.logging.Logger;
  * dropped and logged (the protocol has no reply); so is one whose data PostgreSQL refuses (a NUL character, a number
  * beyond numeric), found by storing the failed batch's events one by one.
  */
+@MinRole(Role.DEVELOPER) // events write task runs and reach every subscriber: a viewer may not send them
 public class EventsInConnection implements HttpUpgradeHandler {
+    /** The route, for {@link EventsInUpgradeFilter} and the tests that find every route. */
+    public static final String PATH = "/api/workspaces/{workspace}/events/in";
     private static final Logger LOG = Logger.getLogger(EventsInConnection.class.getName());
     static final int MAX_BATCH = 2_000;
     static final int MAX_QUEUED = 20_000;
@@ -48,7 +53,7 @@ public class EventsInConnection implements HttpUpgradeHandler {
     private EventIntake intake;
     private ManagedExecutorService executor;
 
-    private Workspace workspace;
+    private Admission admission;
     private WebConnection connection;
     private ServletInputStream in;
     private ServletOutputStream out;
@@ -119,12 +124,12 @@ public class EventsInConnection implements HttpUpgradeHandler {
         @Override
         public void text(String message) {
             if (!open) return;
-            if (workspace == null) {
+            if (admission == null) {
                 authenticate(message);
                 return;
             }
             try {
-                enqueue(EventIntake.parse(workspace.getId(), message));
+                enqueue(EventIntake.parse(admission.workspaceId(), message));
             } catch (IllegalArgumentException e) {
                 LOG.log(Level.WARNING, "events/in: dropped an invalid event: " + e.getMessage());
             }
@@ -143,17 +148,17 @@ public class EventsInConnection implements HttpUpgradeHandler {
     }
 
     private void authenticate(String message) {
-        Optional<Workspace> ws;
+        Optional<Admission> admitted;
         try {
-            ws = auth.authenticate(workspaceRef, Json.parseObject(message));
+            admitted = auth.admit(workspaceRef, Json.parseObject(message), EventsInConnection.class);
         } catch (IllegalArgumentException e) {
-            ws = Optional.empty();
+            admitted = Optional.empty();
         }
-        if (ws.isEmpty()) {
+        if (admitted.isEmpty()) {
             closeWith(1008, "Invalid token");
             return;
         }
-        workspace = ws.get();
+        admission = admitted.get();
         send(WebSocketFrames.text("{\"type\":\"auth_success\"}"));
     }
 
@@ -239,7 +244,7 @@ public class EventsInConnection implements HttpUpgradeHandler {
         for (int attempt = 1; ; attempt++) {
             boolean byCopy = attempt == 1;
             try {
-                TenantContext.runAs(workspace.getId(), () -> intake.store(workspace.getId(), events, byCopy));
+                admission.run(() -> intake.store(admission.workspaceId(), events, byCopy));
                 return;
             } catch (RuntimeException e) {
                 // another connection stored some of these events at the same moment: again, skipping what it stored

@@ -1,5 +1,6 @@
 package dev.steward.events;
 
+import dev.steward.access.WebSocketAuth;
 import dev.steward.platform.WebSocketFrames;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  */
 @WebFilter(urlPatterns = "/api/workspaces/*", asyncSupported = true)
 public class EventsInUpgradeFilter extends HttpFilter {
-    private static final Pattern PATH = Pattern.compile("/api/workspaces/([^/]+)/events/in/?");
+    private static final Pattern PATH = Pattern.compile(
+            EventsInConnection.PATH.replace("{workspace}", "([^/]+)") + "/?");
 
     @Inject
     WebSocketAuth auth;

@@ -1,10 +1,12 @@
 package dev.steward.events;
 
+import dev.steward.access.WebSocketAuth;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
-import dev.steward.tenancy.TenantContext;
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.Admission;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -34,6 +36,7 @@ import java.util.logging.Logger;
  * sends its credentials in the first frame). A frame that is not JSON closes with 1002, one over
  * {@value #MAX_FRAME_BYTES} bytes with 1009, a binary one with 1003.
  */
+@MinRole(Role.VIEWER)
 @ServerEndpoint(value = "/api/workspaces/{workspace}/events/out", subprotocols = {"prefect"})
 public class EventsOutEndpoint {
     private static final Logger LOG = Logger.getLogger(EventsOutEndpoint.class.getName());
@@ -51,7 +54,7 @@ public class EventsOutEndpoint {
     @Inject
     EventBus bus;
 
-    private Workspace workspace;
+    private Admission admission;
     private EventSubscription subscription;
 
     @OnOpen
@@ -70,7 +73,7 @@ public class EventsOutEndpoint {
             return;
         }
         try {
-            if (workspace == null) {
+            if (admission == null) {
                 authenticate(frame, session);
             } else if (subscription == null) {
                 subscribe(frame, session);
@@ -93,12 +96,13 @@ public class EventsOutEndpoint {
             close(session, CloseCodes.VIOLATED_POLICY, "Expected 'auth' message");
             return;
         }
-        Optional<Workspace> ws = auth.authenticate((String) session.getUserProperties().get("workspace"), frame);
-        if (ws.isEmpty()) {
+        Optional<Admission> admitted = auth.admit((String) session.getUserProperties().get("workspace"), frame,
+                EventsOutEndpoint.class);
+        if (admitted.isEmpty()) {
             close(session, CloseCodes.VIOLATED_POLICY, "Invalid token");
             return;
         }
-        workspace = ws.get();
+        admission = admitted.get();
         session.getBasicRemote().sendText("{\"type\":\"auth_success\"}");
     }
 
@@ -120,9 +124,9 @@ public class EventsOutEndpoint {
         boolean backfill = frame.get("backfill") != JsonValue.FALSE;
         subscription = new EventSubscription(session, criteria, bus);
         // subscribe first so that nothing committed during the backfill is missed, then backfill
-        subscription.listenTo(bus, workspace.getId());
+        subscription.listenTo(bus, admission.workspaceId());
         if (backfill) {
-            List<JsonObject> stored = TenantContext.supplyAs(workspace.getId(),
+            List<JsonObject> stored = admission.supply(
                     () -> store.find(criteria, 0, BACKFILL_LIMIT).events());
             subscription.backfill(stored);
         } else {

@@ -1,5 +1,7 @@
 package dev.steward.events;
 
+import dev.steward.access.Role;
+import dev.steward.access.MinRole;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import jakarta.enterprise.context.RequestScoped;
@@ -40,6 +42,7 @@ public class EventsResource {
     UriInfo uri;
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("filter")
     public JsonObject filter(String text) {
         Body body = Body.parse(text);
@@ -50,6 +53,7 @@ public class EventsResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("filter/next")
     public JsonObject next(@QueryParam("page-token") String token) {
         JsonObject state;
@@ -71,6 +75,7 @@ public class EventsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("count-by/{countable}")
     public JsonArray countBy(@PathParam("countable") String countableName, String text) {
         EventCounts.Countable countable;

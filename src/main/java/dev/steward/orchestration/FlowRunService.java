@@ -1,5 +1,6 @@
 package dev.steward.orchestration;
 
+import dev.steward.access.TenantScope;
 import dev.steward.audit.AuditTrail;
 import dev.steward.events.RunEvent;
 import dev.steward.platform.ApiException;
@@ -364,7 +365,7 @@ public class FlowRunService {
     }
 
     private UUID workspaceId() {
-        return (UUID) em.unwrap(Session.class).getTenantIdentifierValue();
+        return TenantScope.workspaceId();
     }
 
     private <T> T jdbc(RunRows.Work<T> work) {

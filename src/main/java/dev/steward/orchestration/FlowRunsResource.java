@@ -3,8 +3,8 @@ package dev.steward.orchestration;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Timestamps;
-import dev.steward.tenancy.MinRole;
-import dev.steward.tenancy.Role;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -59,6 +59,7 @@ public class FlowRunsResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{id}")
     public Response read(@PathParam("id") String id) {
         return Response.ok(runs.get(uuid(id)), MediaType.APPLICATION_JSON).build();
@@ -93,6 +94,7 @@ public class FlowRunsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("history")
     @Transactional
     public JsonValue history(String text) {
@@ -100,6 +102,7 @@ public class FlowRunsResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{id}/graph-v2")
     public Response graph(@PathParam("id") String id, @QueryParam("since") String since) {
         Instant from = null;
@@ -140,6 +143,7 @@ public class FlowRunsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("{id}/input/filter")
     public JsonValue filterInputs(@PathParam("id") String id, String text) {
         return inputs.filter(uuid(id), Body.parse(text));
@@ -147,6 +151,7 @@ public class FlowRunsResource {
 
     /** The value as Prefect answers it: the stored text, as text/plain. */
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{id}/input/{key}")
     public Response readInput(@PathParam("id") String id, @PathParam("key") String key) {
         return inputs.value(uuid(id), key).map(v -> Response.ok(v, MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).build())
@@ -162,6 +167,7 @@ public class FlowRunsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("filter")
     @Transactional
     public JsonValue filter(String text) {
@@ -172,6 +178,7 @@ public class FlowRunsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("count")
     @Transactional
     public long count(String text) {

@@ -1,5 +1,6 @@
 package dev.steward.orchestration;
 
+import dev.steward.access.TenantScope;
 import dev.steward.events.LifecycleChange;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
@@ -43,7 +44,7 @@ public class FlowService {
         if (existing.isPresent()) return new Upserted(existing.get(), false);
         Instant now = Instant.now();
         UUID id = UUID.randomUUID();
-        Object workspaceId = em.unwrap(Session.class).getTenantIdentifierValue();
+        UUID workspaceId = TenantScope.workspaceId();
         int inserted = em.createNativeQuery("insert into flow (id, workspace_id, name, tags, labels, created, updated) "
                         + "values (?1, ?2, ?3, cast(?4 as text[]), cast(?5 as jsonb), ?6, ?6) "
                         + "on conflict (workspace_id, name) do nothing")

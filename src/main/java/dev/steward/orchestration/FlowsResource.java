@@ -3,8 +3,8 @@ package dev.steward.orchestration;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Paging;
-import dev.steward.tenancy.MinRole;
-import dev.steward.tenancy.Role;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -52,6 +52,7 @@ public class FlowsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("filter")
     public JsonValue filter(String text) {
         Body body = Body.parse(text);
@@ -65,6 +66,7 @@ public class FlowsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("count")
     public long count(String text) {
         Body body = Body.parse(text);
@@ -73,12 +75,14 @@ public class FlowsResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{id}")
     public JsonObject read(@PathParam("id") String id) {
         return FlowService.describe(flows.get(uuid(id)));
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("name/{name}")
     public JsonObject readByName(@PathParam("name") String name) {
         return FlowService.describe(flows.getByName(name));

@@ -3,8 +3,8 @@ package dev.steward.orchestration;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Paging;
-import dev.steward.tenancy.MinRole;
-import dev.steward.tenancy.Role;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import dev.steward.platform.Json;
 import jakarta.json.JsonArray;
@@ -60,6 +60,7 @@ public class LogsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("filter")
     @Transactional
     public JsonValue filter(String text) {

@@ -1,5 +1,6 @@
 package dev.steward.orchestration;
 
+import dev.steward.access.TenantScope;
 import dev.steward.platform.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -96,7 +97,7 @@ final class RunRows {
     /** Runs the work on the JDBC connection of the entity manager's transaction, for the session's workspace. */
     static <T> T with(EntityManager em, Work<T> work) {
         Session session = em.unwrap(Session.class);
-        UUID workspaceId = (UUID) session.getTenantIdentifierValue();
+        UUID workspaceId = TenantScope.workspaceId();
         return session.doReturningWork(c -> work.run(c, workspaceId));
     }
 

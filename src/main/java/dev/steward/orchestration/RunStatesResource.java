@@ -1,5 +1,7 @@
 package dev.steward.orchestration;
 
+import dev.steward.access.Role;
+import dev.steward.access.MinRole;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
 import jakarta.enterprise.context.RequestScoped;
@@ -25,6 +27,7 @@ public class RunStatesResource {
     EntityManager em;
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("flow_run_states")
     @Transactional
     public JsonValue flowRunStates(@QueryParam("flow_run_id") String flowRunId) {
@@ -33,6 +36,7 @@ public class RunStatesResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("task_run_states")
     @Transactional
     public JsonValue taskRunStates(@QueryParam("task_run_id") String taskRunId) {

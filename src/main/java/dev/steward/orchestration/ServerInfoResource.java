@@ -1,5 +1,7 @@
 package dev.steward.orchestration;
 
+import dev.steward.access.Role;
+import dev.steward.access.MinRole;
 import jakarta.enterprise.context.RequestScoped;
 import dev.steward.platform.Json;
 import jakarta.json.JsonValue;
@@ -24,6 +26,7 @@ public class ServerInfoResource {
     String prefectVersion;
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("admin/version")
     public JsonValue version() {
         return Json.createValue(prefectVersion);
@@ -31,18 +34,21 @@ public class ServerInfoResource {
 
     /** Where results go by default: no result storage block is configured (results stay with the client). */
     @GET
+    @MinRole(Role.VIEWER)
     @Path("admin/storage")
     public JsonValue storage() {
         return Json.createObjectBuilder().addNull("default_result_storage_block_id").build();
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("health")
     public JsonValue health() {
         return JsonValue.TRUE;
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("csrf-token")
     public Response csrfToken() {
         return Response.status(422).entity(Json.createObjectBuilder()

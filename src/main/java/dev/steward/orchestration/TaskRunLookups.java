@@ -1,5 +1,6 @@
 package dev.steward.orchestration;
 
+import dev.steward.access.TenantScope;
 import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
 import java.sql.PreparedStatement;
@@ -23,7 +24,7 @@ final class TaskRunLookups implements TaskRunRules.Lookups {
 
     @Override
     public JsonObject cachedState(String cacheKey, Instant now) {
-        return session.doReturningWork(c -> TaskRunCache.find(c, session.getTenantIdentifierValue(), cacheKey, now));
+        return session.doReturningWork(c -> TaskRunCache.find(c, TenantScope.workspaceId(), cacheKey, now));
     }
 
     @Override
@@ -31,7 +32,7 @@ final class TaskRunLookups implements TaskRunRules.Lookups {
         if (flowRunId == null) return null;
         return session.doReturningWork(c -> {
             try (PreparedStatement read = c.prepareStatement(FLOW_RUN)) {
-                read.setObject(1, session.getTenantIdentifierValue());
+                read.setObject(1, TenantScope.workspaceId());
                 read.setObject(2, flowRunId);
                 try (ResultSet rs = read.executeQuery()) {
                     if (!rs.next()) return null;
@@ -45,6 +46,6 @@ final class TaskRunLookups implements TaskRunRules.Lookups {
 
     /** CacheInsertion's write, after the state's row (it refers to it). */
     void cache(JsonObject state, Instant now) {
-        session.doWork(c -> TaskRunCache.insert(c, session.getTenantIdentifierValue(), state, now));
+        session.doWork(c -> TaskRunCache.insert(c, TenantScope.workspaceId(), state, now));
     }
 }

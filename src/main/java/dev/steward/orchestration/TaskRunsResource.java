@@ -2,8 +2,8 @@ package dev.steward.orchestration;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
-import dev.steward.tenancy.MinRole;
-import dev.steward.tenancy.Role;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -59,6 +59,7 @@ public class TaskRunsResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{id}")
     @Transactional
     public Response read(@PathParam("id") String id) {
@@ -74,6 +75,7 @@ public class TaskRunsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("filter")
     @Transactional
     public JsonValue filter(String text) {
@@ -84,6 +86,7 @@ public class TaskRunsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("history")
     @Transactional
     public JsonValue history(String text) {
@@ -91,6 +94,7 @@ public class TaskRunsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("count")
     @Transactional
     public long count(String text) {

@@ -3,8 +3,8 @@ package dev.steward.variables;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Paging;
-import dev.steward.tenancy.MinRole;
-import dev.steward.tenancy.Role;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -47,6 +47,7 @@ public class VariablesResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("filter")
     public JsonValue filter(String text) {
         Body body = Body.parse(text);
@@ -61,6 +62,7 @@ public class VariablesResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("count")
     public long count(String text) {
         Body body = Body.parse(text);
@@ -69,12 +71,14 @@ public class VariablesResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{id}")
     public JsonObject read(@PathParam("id") String id) {
         return VariableService.describe(variables.get(uuid(id)));
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("name/{name}")
     public JsonObject readByName(@PathParam("name") String name) {
         return VariableService.describe(variables.getByName(name));

@@ -4,8 +4,8 @@ import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
-import dev.steward.tenancy.MinRole;
-import dev.steward.tenancy.Role;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -52,12 +52,14 @@ public class WorkPoolsResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{name}")
     public JsonObject read(@PathParam("name") String name) {
         return pools.describe(pools.byName(name));
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("filter")
     public JsonArray filter(String text) {
         Body body = Body.parse(text);
@@ -70,6 +72,7 @@ public class WorkPoolsResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("count")
     public long count(String text) {
         Body body = Body.parse(text);
@@ -136,12 +139,14 @@ public class WorkPoolsResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{name}/queues/{queue}")
     public JsonObject readQueue(@PathParam("name") String name, @PathParam("queue") String queue) {
         return pools.describe(queues.byName(pools.byName(name), queue));
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("{name}/queues/filter")
     public JsonArray filterQueues(@PathParam("name") String name, String text) {
         Body body = Body.parse(text);
@@ -187,6 +192,7 @@ public class WorkPoolsResource {
 
     /** Prefect's WorkerFilter: last_heartbeat_time {before_, after_} and status {any_, not_any_}. */
     @POST
+    @MinRole(Role.VIEWER)
     @Path("{name}/workers/filter")
     public JsonArray filterWorkers(@PathParam("name") String name, String text) {
         Body body = Body.parse(text);

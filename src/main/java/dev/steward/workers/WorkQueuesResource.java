@@ -4,8 +4,8 @@ import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
-import dev.steward.tenancy.MinRole;
-import dev.steward.tenancy.Role;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -56,12 +56,14 @@ public class WorkQueuesResource {
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{id}")
     public JsonObject read(@PathParam("id") String id) {
         return pools.describe(queues.get(uuid(id)));
     }
 
     @GET
+    @MinRole(Role.VIEWER)
     @Path("name/{name}")
     public JsonObject readByName(@PathParam("name") String name) {
         WorkPool pool = pools.agentPool();
@@ -70,6 +72,7 @@ public class WorkQueuesResource {
     }
 
     @POST
+    @MinRole(Role.VIEWER)
     @Path("filter")
     public JsonArray filter(String text) {
         Body body = Body.parse(text);
@@ -101,6 +104,7 @@ public class WorkQueuesResource {
 
     /** Prefect's WorkQueueStatusDetail: healthy when polled in the last 60 s and no run of it is Late. */
     @GET
+    @MinRole(Role.VIEWER)
     @Path("{id}/status")
     public JsonObject status(@PathParam("id") String id) {
         WorkQueue q = queues.get(uuid(id));

@@ -15,7 +15,7 @@ import java.util.UUID;
 /**
  * What the worker channel does in the database, each step in one transaction: the setup that answers
  * {@code worker.hello.v1} with {@code worker.ready.v1} (as Prefect 3.9.1's server builds it), heartbeats, and snapshots
- * of the pool. The caller sets the workspace ({@code TenantContext}).
+ * of the pool. The caller enters the workspace (an {@code Admission}).
  */
 @ApplicationScoped
 public class WorkerChannel {

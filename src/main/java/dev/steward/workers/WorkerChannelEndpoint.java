@@ -5,12 +5,12 @@ import dev.steward.cleanup.CleanupMessage;
 import dev.steward.cleanup.OperationResult;
 import dev.steward.cleanup.PoolKey;
 import dev.steward.events.EventBus;
-import dev.steward.events.WebSocketAuth;
+import dev.steward.access.WebSocketAuth;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
-import dev.steward.tenancy.Role;
-import dev.steward.tenancy.TenantContext;
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.Role;
+import dev.steward.access.Admission;
+import dev.steward.access.MinRole;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
@@ -54,6 +54,8 @@ import java.util.logging.Logger;
  * to the queue and answered with {@code cleanup.operation_result.v1}; other workers' cleanup operations are answered
  * {@code unauthorized} ({@code cleanup_delivery_not_accepted}), as Prefect's server does.
  */
+// a worker writes (heartbeats, a pool it may create): a developer's key, as for the REST heartbeat
+@MinRole(Role.DEVELOPER)
 @ServerEndpoint(value = "/api/workspaces/{workspace}/work_pools/{pool}/workers/connect", subprotocols = {"prefect"})
 public class WorkerChannelEndpoint {
     private static final Logger LOG = Logger.getLogger(WorkerChannelEndpoint.class.getName());
@@ -91,7 +93,7 @@ public class WorkerChannelEndpoint {
             "cleanup.renew.v1", WorkerChannelEndpoint::cleanupOperation);
 
     private volatile Phase phase = Phase.AUTH;
-    private Workspace workspace;
+    private Admission admission;
     private UUID poolId;
     private ChannelFrames.Hello hello;
     private volatile Instant poolUpdated;
@@ -153,14 +155,13 @@ public class WorkerChannelEndpoint {
         } catch (IllegalArgumentException e) {
             frame = JsonObject.EMPTY_JSON_OBJECT;
         }
-        // a worker writes (heartbeats, a pool it may create): a developer's key, as for the REST heartbeat
-        Optional<Workspace> ws = auth.authenticate((String) session.getUserProperties().get("workspace"), frame,
-                Role.DEVELOPER);
-        if (ws.isEmpty()) {
+        Optional<Admission> admitted = auth.admit((String) session.getUserProperties().get("workspace"), frame,
+                WorkerChannelEndpoint.class);
+        if (admitted.isEmpty()) {
             close(session, WorkerChannel.CloseReason.AUTHENTICATION_FAILED);
             return;
         }
-        workspace = ws.get();
+        admission = admitted.get();
         phase = Phase.HELLO;
         send(session, "{\"type\":\"auth_success\"}");
     }
@@ -169,16 +170,16 @@ public class WorkerChannelEndpoint {
         if (!frame.type().equals("worker.hello.v1")) throw new ChannelFrames.Violation("expected worker.hello.v1");
         hello = ChannelFrames.hello(frame);
         String pool = (String) session.getUserProperties().get("pool");
-        WorkerChannel.Ready ready = TenantContext.callAs(workspace.getId(), () -> channel.ready(pool, hello));
+        WorkerChannel.Ready ready = admission.call(() -> channel.ready(pool, hello));
         poolId = ready.poolId();
         poolUpdated = ready.poolUpdated();
         // listen before the ready frame goes out, so that no change after it is missed
         currentSession = session;
-        registration = bus.listen(workspace.getId(), this::poolEvent);
+        registration = bus.listen(admission.workspaceId(), this::poolEvent);
         phase = Phase.READY;
         send(session, ready.frame().toString());
         if (ready.cleanup()) {
-            cleanupWorker = new CleanupWorker(new PoolKey(workspace.getId(), poolId), Set.copyOf(hello.cleanupKinds()),
+            cleanupWorker = new CleanupWorker(new PoolKey(admission.workspaceId(), poolId), Set.copyOf(hello.cleanupKinds()),
                     Set.copyOf(ready.queueIds()), hello.maxCleanupConcurrency(), session);
             cleanupRegistration = cleanup.register(cleanupWorker);
         }
@@ -192,7 +193,7 @@ public class WorkerChannelEndpoint {
         }
         Optional<Instant> updated;
         try {
-            updated = TenantContext.callAs(c.workspace.getId(), () -> c.channel.heartbeat(c.poolId, beat));
+            updated = c.admission.call(() -> c.channel.heartbeat(c.poolId, beat));
         } catch (Exception e) {
             LOG.log(Level.WARNING, "worker channel: heartbeat not stored", e);
             throw new WorkerChannel.Close(WorkerChannel.CloseReason.HEARTBEAT_PERSISTENCE_FAILED, "heartbeat not stored");
@@ -273,7 +274,7 @@ public class WorkerChannelEndpoint {
     private synchronized void sendSnapshot(Session session, String reason) {
         if (phase != Phase.READY) return;
         try {
-            Optional<WorkerChannel.Snapshot> snapshot = TenantContext.callAs(workspace.getId(),
+            Optional<WorkerChannel.Snapshot> snapshot = admission.call(
                     () -> channel.snapshot(poolId, snapshotSequence + 1, reason));
             if (snapshot.isEmpty()) return;
             snapshotSequence++;

@@ -1,5 +1,6 @@
 package dev.steward.workers;
 
+import dev.steward.access.TenantScope;
 import dev.steward.platform.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,7 +31,7 @@ public class WorkerPolls {
     @Transactional
     public JsonArray claim(ScheduledRuns.Poll poll) {
         Session session = em.unwrap(Session.class);
-        UUID workspaceId = (UUID) session.getTenantIdentifierValue();
+        UUID workspaceId = TenantScope.workspaceId();
         List<ScheduledRuns.Claimed> claimed = session.doReturningWork(c ->
                 ScheduledRuns.claim(c, workspaceId, poll, settings.lease(), Instant.now()));
         JsonArrayBuilder out = Json.createArrayBuilder();

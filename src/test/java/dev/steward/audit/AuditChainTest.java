@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.platform.Json;
-import dev.steward.tenancy.TenantContext;
+import dev.steward.access.TenantScope;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.JsonObject;
 import java.time.Instant;
@@ -29,17 +29,17 @@ class AuditChainTest {
         AuditTrail trail = new AuditTrail();
         for (int i = 0; i < 3; i++) {
             String after = "{\"value\":" + i + "}";
-            TenantContext.runAs(ws, () -> sf.inTransaction(s -> {
+            TenantScope.system(ws).run(() -> sf.inTransaction(s -> {
                 trail.em = s;
                 trail.append(entry(ws, "prefect.variable.updated", after));
             }));
         }
         // another workspace's chain is separate and starts at 1
-        TenantContext.runAs(other, () -> sf.inTransaction(s -> {
+        TenantScope.system(other).run(() -> sf.inTransaction(s -> {
             trail.em = s;
             trail.append(entry(other, "prefect.variable.created", "{}"));
         }));
-        List<JsonObject> lines = TenantContext.supplyAs(ws, () -> sf.fromTransaction(s -> {
+        List<JsonObject> lines = TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
             trail.em = s;
             return trail.read(1, 100).stream().map(AuditResource::line).toList();
         }));

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
-import dev.steward.tenancy.TenantContext;
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.TenantScope;
+import dev.steward.access.Workspace;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -29,7 +29,7 @@ class EventCountsTest {
         sf = RealPostgres.sessionFactory();
         ws = UUID.randomUUID();
         sf.inTransaction(s -> s.persist(new Workspace(ws, "c-" + ws.toString().substring(0, 8), "C", Instant.now())));
-        TenantContext.runAs(ws, () -> sf.inTransaction(s -> {
+        TenantScope.system(ws).run(() -> sf.inTransaction(s -> {
             s.persist(event(T0.plusSeconds(60), "prefect.flow-run.Running", "prefect.flow-run.1", "old-name"));
             s.persist(event(T0.plusSeconds(120), "prefect.flow-run.Completed", "prefect.flow-run.1", "new-name"));
             s.persist(event(T0.plusSeconds(3 * 3600), "prefect.flow-run.Running", "prefect.flow-run.2", null));
@@ -45,7 +45,7 @@ class EventCountsTest {
 
     static JsonArray count(String countable, String unit, double interval, String since, String until) {
         EventCriteria criteria = EventCriteria.parse(Body.parse("{\"occurred\":{\"since\":\"" + since + "\",\"until\":\"" + until + "\"}}"));
-        return TenantContext.supplyAs(ws, () -> sf.fromTransaction(s -> EventCounts.count(s, criteria,
+        return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> EventCounts.count(s, criteria,
                 EventCounts.Countable.valueOf(countable), EventCounts.TimeUnit.valueOf(unit), interval, NOW)));
     }
 

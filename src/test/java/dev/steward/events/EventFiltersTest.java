@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
-import dev.steward.tenancy.TenantContext;
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.TenantScope;
+import dev.steward.access.Workspace;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.JsonObject;
 import java.time.Instant;
@@ -66,8 +66,8 @@ class EventFiltersTest {
                 "[" + rel("prefect.flow.F1", "flow", "etl") + "]", "{}");
         add("e6", 6, "prefect.task-run.Pending", "prefect.task-run.T3", "loadx0",
                 "[\"x\", 5, " + rel("prefect.flow.F1", null, "etl") + "]", "{}");
-        TenantContext.runAs(ws, () -> sf.inTransaction(s -> events.values().forEach(s::persist)));
-        TenantContext.runAs(other, () -> sf.inTransaction(s -> s.persist(new StoredEvent(UUID.randomUUID(), T0.plusSeconds(1),
+        TenantScope.system(ws).run(() -> sf.inTransaction(s -> events.values().forEach(s::persist)));
+        TenantScope.system(other).run(() -> sf.inTransaction(s -> s.persist(new StoredEvent(UUID.randomUUID(), T0.plusSeconds(1),
                 T0, "prefect.task-run.Completed", "prefect.task-run.X", "{\"prefect.resource.id\":\"prefect.task-run.X\"}",
                 "[" + rel("prefect.flow.F1", "flow", "etl") + "]", "{\"message\":\"timeout\"}", null))));
     }
@@ -79,7 +79,7 @@ class EventFiltersTest {
     /** The events the stored query returns, checked against its count and the live matcher. */
     static List<String> find(String parts) {
         EventCriteria criteria = EventCriteria.parse(Body.parse("{" + range() + (parts.isEmpty() ? "" : "," + parts) + "}"));
-        List<String> stored = TenantContext.supplyAs(ws, () -> sf.fromTransaction(s -> {
+        List<String> stored = TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
             EventQuery query = new EventQuery(criteria);
             List<String> keys = query.page(s, 0, 100).stream().map(EventFiltersTest::key).toList();
             assertEquals(keys.size(), query.count(s), "count agrees with the page for " + parts);
@@ -179,7 +179,7 @@ class EventFiltersTest {
         assertEquals(List.of("e1", "e2", "e3", "e4", "e6"), find("\"resource\":{\"distinct\":true}"));
         EventCriteria newest = EventCriteria.parse(Body.parse("{\"occurred\":{\"since\":\"" + T0 + "\",\"until\":\""
                 + T0.plusSeconds(60) + "\"},\"order\":\"DESC\",\"resource\":{\"distinct\":true,\"id_prefix\":[\"prefect.flow-run.\"]}}"));
-        List<String> keys = TenantContext.supplyAs(ws, () -> sf.fromTransaction(s ->
+        List<String> keys = TenantScope.system(ws).supply(() -> sf.fromTransaction(s ->
                 new EventQuery(newest).page(s, 0, 10).stream().map(EventFiltersTest::key).toList()));
         assertEquals(List.of("e5"), keys);
     }

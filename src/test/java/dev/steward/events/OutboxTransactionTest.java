@@ -2,8 +2,8 @@ package dev.steward.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.steward.tenancy.TenantContext;
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.TenantScope;
+import dev.steward.access.Workspace;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.Json;
 import java.time.Instant;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The event is written by the change's own transaction: rolled back together, committed together. */
 class OutboxTransactionTest {
     private static long events(SessionFactory sf, UUID ws) {
-        return TenantContext.supplyAs(ws, () -> sf.fromTransaction(s ->
+        return TenantScope.system(ws).supply(() -> sf.fromTransaction(s ->
                 s.createQuery("select count(e) from StoredEvent e", Long.class).getSingleResult()));
     }
 
@@ -23,7 +23,7 @@ class OutboxTransactionTest {
         SessionFactory sf = RealPostgres.sessionFactory();
         UUID ws = UUID.randomUUID();
         EventRecorder recorder = new EventRecorder();
-        TenantContext.runAs(ws, () -> {
+        TenantScope.system(ws).run(() -> {
             var session = sf.openSession();
             var tx = session.beginTransaction();
             recorder.em = session;
@@ -36,14 +36,14 @@ class OutboxTransactionTest {
         });
         assertEquals(0, events(sf, ws));
 
-        TenantContext.runAs(ws, () -> sf.inTransaction(s -> {
+        TenantScope.system(ws).run(() -> sf.inTransaction(s -> {
             recorder.em = s;
             s.persist(new Workspace(ws, "commit-" + ws.toString().substring(0, 8), "x", Instant.now()));
             recorder.record(LifecycleChange.created(ws, "steward", "workspace", ws, "x", Json.createObjectBuilder().build(),
                     Json.createObjectBuilder().add("slug", "x").build()));
         }));
         assertEquals(1, events(sf, ws));
-        StoredEvent stored = TenantContext.supplyAs(ws, () -> sf.fromTransaction(s ->
+        StoredEvent stored = TenantScope.system(ws).supply(() -> sf.fromTransaction(s ->
                 s.createQuery("select e from StoredEvent e", StoredEvent.class).getSingleResult()));
         assertEquals("steward.workspace.created", stored.getName());
         assertEquals("prefect.resource.id", Json.createReader(new java.io.StringReader(stored.getResource()))

@@ -3,8 +3,8 @@ package dev.steward.orchestration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steward.tenancy.TenantContext;
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.TenantScope;
+import dev.steward.access.Workspace;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -101,7 +101,7 @@ class FlowRunCountsTest {
     }
 
     static <T> T read(Function<FlowRunListing, T> query) {
-        return TenantContext.supplyAs(ws, () -> sf.fromTransaction(s -> {
+        return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
             FlowRunListing listing = new FlowRunListing();
             listing.em = s;
             return query.apply(listing);

@@ -3,8 +3,8 @@ package dev.steward.orchestration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steward.tenancy.TenantContext;
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.TenantScope;
+import dev.steward.access.Workspace;
 import dev.steward.testing.RealPostgres;
 import java.time.Instant;
 import java.util.List;
@@ -61,7 +61,7 @@ class FlowRunListingTest {
     }
 
     static <T> T read(Function<FlowRunListing, T> query) {
-        return TenantContext.supplyAs(ws, () -> sf.fromTransaction(s -> {
+        return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
             FlowRunListing listing = new FlowRunListing();
             listing.em = s;
             return query.apply(listing);

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
-import dev.steward.tenancy.TenantContext;
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.TenantScope;
+import dev.steward.access.Workspace;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -51,7 +51,7 @@ class RunFiltersTest {
         RealPostgres.execute("insert into work_queue (id, workspace_id, work_pool_id, name, priority, created, updated) "
                 + "values ('" + queue + "', '" + ws + "', '" + pool + "', 'Q-main', 1, now(), now())");
         t1 = UUID.randomUUID();
-        TenantContext.runAs(ws, () -> sf.inTransaction(s -> {
+        TenantScope.system(ws).run(() -> sf.inTransaction(s -> {
             Flow etlFlow = new Flow("etl", List.of("nightly", "a"), "{}", T0);
             Flow report = new Flow("report", List.of(), "{}", T0);
             s.persist(etlFlow);
@@ -72,7 +72,7 @@ class RunFiltersTest {
             insertTaskRun(s, task(UUID.randomUUID(), r3, "waiting", List.of(), "PENDING", "Pending", null, null));
         }));
         // another workspace's objects of the same names are never seen
-        TenantContext.runAs(other, () -> sf.inTransaction(s -> {
+        TenantScope.system(other).run(() -> sf.inTransaction(s -> {
             Flow flow = new Flow("etl", List.of("nightly"), "{}", T0);
             s.persist(flow);
             insertFlowRun(s, run(UUID.randomUUID(), flow.getId(), "alpha-run", List.of("x"), "COMPLETED", "Completed", T0, T0,
@@ -130,7 +130,7 @@ class RunFiltersTest {
     }
 
     static List<String> flowRuns(String body) {
-        return TenantContext.supplyAs(ws, () -> sf.fromTransaction(s -> {
+        return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
             RunQuery query = RunQuery.flowRuns(Body.parse(body));
             List<String> names = query.page(s, FlowRun.class, "r.name", 0, 100).stream().map(RunFiltersTest::name).toList();
             assertEquals(names.size(), query.count(s), "count agrees with the page");
@@ -139,7 +139,7 @@ class RunFiltersTest {
     }
 
     static List<String> taskRuns(String body) {
-        return TenantContext.supplyAs(ws, () -> sf.fromTransaction(s -> {
+        return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
             RunQuery query = RunQuery.taskRuns(Body.parse(body));
             List<String> names = query.page(s, TaskRun.class, "r.name", 0, 100).stream().map(RunFiltersTest::name).toList();
             assertEquals(names.size(), query.count(s), "count agrees with the page");
@@ -148,7 +148,7 @@ class RunFiltersTest {
     }
 
     static List<String> flows(String body) {
-        return TenantContext.supplyAs(ws, () -> sf.fromTransaction(s -> {
+        return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
             FlowFilter filter = new FlowFilter(Body.parse(body));
             List<String> names = filter.page(s, FlowSort.NAME_ASC, 0, 100).stream().map(Flow::getName).toList();
             assertEquals(names.size(), filter.count(s));
@@ -337,7 +337,7 @@ class RunFiltersTest {
     @Test
     void historyTakesTheSameFilters() {
         String range = "\"history_start\":\"" + T0 + "\",\"history_end\":\"" + T0.plusSeconds(60) + "\",\"history_interval_seconds\":60";
-        long runs = TenantContext.supplyAs(ws, () -> sf.fromTransaction(s -> RunHistory.flowRuns(s, Body.parse(
+        long runs = TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> RunHistory.flowRuns(s, Body.parse(
                 "{" + range + ",\"flow_runs\":{\"operator\":\"or_\",\"state\":{\"type\":{\"any_\":[\"FAILED\"]}},"
                         + "\"tags\":{\"all_\":[\"x\"]}},\"work_queues\":null}"))))
                 .getJsonObject(0).getJsonArray("states").stream()

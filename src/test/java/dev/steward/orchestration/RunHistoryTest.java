@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
-import dev.steward.tenancy.TenantContext;
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.TenantScope;
+import dev.steward.access.Workspace;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -74,7 +74,7 @@ class RunHistoryTest {
     }
 
     static JsonArray flowHistory(String body) {
-        return TenantContext.supplyAs(ws, () -> sf.fromTransaction(s -> RunHistory.flowRuns(s, Body.parse(body))));
+        return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> RunHistory.flowRuns(s, Body.parse(body))));
     }
 
     static String range(int seconds, double interval) {
@@ -111,7 +111,7 @@ class RunHistoryTest {
 
     @Test
     void taskRunsHaveTheirOwnHistory() {
-        JsonArray history = TenantContext.supplyAs(ws, () -> sf.fromTransaction(s ->
+        JsonArray history = TenantScope.system(ws).supply(() -> sf.fromTransaction(s ->
                 RunHistory.taskRuns(s, Body.parse("{" + range(120, 60) + "}"))));
         JsonObject cached = history.getJsonObject(1).getJsonArray("states").getJsonObject(0);
         assertEquals("Cached", cached.getString("state_name"));

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
-import dev.steward.tenancy.TenantContext;
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.TenantScope;
+import dev.steward.access.Workspace;
 import dev.steward.testing.RealPostgres;
 import java.time.Instant;
 import java.util.List;
@@ -32,13 +32,13 @@ class VariableQueriesTest {
             s.persist(new Workspace(a, "ws-" + a.toString().substring(0, 8), "A", Instant.now()));
             s.persist(new Workspace(b, "ws-" + b.toString().substring(0, 8), "B", Instant.now()));
         });
-        TenantContext.runAs(a, () -> sf.inTransaction(s -> {
+        TenantScope.system(a).run(() -> sf.inTransaction(s -> {
             Instant t = Instant.parse("2026-01-01T00:00:00Z");
             s.persist(new Variable("a-var", "1", List.of("x", "y"), t));
             s.persist(new Variable("b-var", "\"two\"", List.of("y"), t.plusSeconds(1)));
             s.persist(new Variable("c-other", "{\"k\": [1, 2]}", List.of(), t.plusSeconds(2)));
         }));
-        bVariable = TenantContext.supplyAs(b, () -> sf.fromTransaction(s -> {
+        bVariable = TenantScope.system(b).supply(() -> sf.fromTransaction(s -> {
             Variable v = new Variable("a-var", "true", List.of("x"), Instant.now());
             s.persist(v);
             return v.getId();
@@ -46,13 +46,13 @@ class VariableQueriesTest {
     }
 
     private static List<String> names(String filterJson, VariableSort sort, int offset, int limit) {
-        return TenantContext.supplyAs(a, () -> sf.fromTransaction(s ->
+        return TenantScope.system(a).supply(() -> sf.fromTransaction(s ->
                 new VariableFilter(Body.parse(filterJson)).page(s, sort, offset, limit).stream()
                         .map(Variable::getName).toList()));
     }
 
     private static long count(String filterJson) {
-        return TenantContext.supplyAs(a, () -> sf.fromTransaction(s -> new VariableFilter(Body.parse(filterJson)).count(s)));
+        return TenantScope.system(a).supply(() -> sf.fromTransaction(s -> new VariableFilter(Body.parse(filterJson)).count(s)));
     }
 
     @Test
@@ -63,8 +63,8 @@ class VariableQueriesTest {
 
     @Test
     void anotherWorkspacesVariableIsInvisibleEvenById() {
-        assertNull(TenantContext.supplyAs(a, () -> sf.fromTransaction(s -> s.find(Variable.class, bVariable))));
-        assertEquals(1L, (long) TenantContext.supplyAs(b, () -> sf.fromTransaction(s ->
+        assertNull(TenantScope.system(a).supply(() -> sf.fromTransaction(s -> s.find(Variable.class, bVariable))));
+        assertEquals(1L, (long) TenantScope.system(b).supply(() -> sf.fromTransaction(s ->
                 s.createQuery("select count(v) from Variable v", Long.class).getSingleResult())));
     }
 

@@ -3,7 +3,7 @@ package dev.steward.workers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steward.tenancy.Workspace;
+import dev.steward.access.Workspace;
 import dev.steward.testing.RealPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

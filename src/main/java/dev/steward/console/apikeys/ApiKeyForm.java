@@ -15,7 +15,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.shared.Registration;
 import dev.steward.console.Problems;
 import dev.steward.platform.ApiException;
-import dev.steward.tenancy.Role;
+import dev.steward.access.Role;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

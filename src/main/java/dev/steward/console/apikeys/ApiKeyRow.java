@@ -1,7 +1,7 @@
 package dev.steward.console.apikeys;
 
-import dev.steward.tenancy.ApiKey;
-import dev.steward.tenancy.Role;
+import dev.steward.access.ApiKey;
+import dev.steward.access.Role;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.UUID;

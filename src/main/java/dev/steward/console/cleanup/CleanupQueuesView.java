@@ -32,7 +32,7 @@ import dev.steward.console.StewardAppShell;
 import dev.steward.console.WorkspaceChoice;
 import dev.steward.console.WorkspaceView;
 import dev.steward.platform.ApiException;
-import dev.steward.tenancy.Role;
+import dev.steward.access.Role;
 import dev.steward.workers.WorkPools;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;

@@ -21,7 +21,7 @@ import dev.steward.console.WorkspaceChoice;
 import dev.steward.orchestration.LogEntry;
 import dev.steward.orchestration.RunReads;
 import dev.steward.platform.Json;
-import dev.steward.tenancy.Role;
+import dev.steward.access.Role;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;

@@ -15,7 +15,7 @@ import dev.steward.console.WorkspaceChoice;
 import dev.steward.console.WorkspaceView;
 import dev.steward.orchestration.RunReads;
 import dev.steward.platform.Json;
-import dev.steward.tenancy.Role;
+import dev.steward.access.Role;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.time.Instant;

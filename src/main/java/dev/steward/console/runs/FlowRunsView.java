@@ -36,7 +36,7 @@ import dev.steward.console.WorkspaceChoice;
 import dev.steward.console.WorkspaceView;
 import dev.steward.orchestration.FlowRunListing;
 import dev.steward.orchestration.FlowRunListing.Row;
-import dev.steward.tenancy.Role;
+import dev.steward.access.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import java.time.Duration;

@@ -26,7 +26,7 @@ import dev.steward.console.StewardAppShell;
 import dev.steward.console.WorkspaceChoice;
 import dev.steward.console.WorkspaceView;
 import dev.steward.platform.ApiException;
-import dev.steward.tenancy.Role;
+import dev.steward.access.Role;
 import dev.steward.variables.VariableService;
 import dev.steward.variables.VariableSort;
 import jakarta.annotation.security.PermitAll;

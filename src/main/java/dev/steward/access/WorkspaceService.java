@@ -1,8 +1,7 @@
-package dev.steward.tenancy;
+package dev.steward.access;
 
 import dev.steward.events.LifecycleChange;
 import dev.steward.platform.ApiException;
-import dev.steward.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -36,7 +35,7 @@ public class WorkspaceService {
     @Inject
     Event<LifecycleChange> changes;
 
-    /** Creates a workspace; call it under {@code TenantContext} of {@code id} so its lifecycle event lands there. */
+    /** Creates a workspace; call it inside {@code TenantScope.system(id)} so its lifecycle event lands there. */
     @Transactional
     public Workspace create(UUID id, String slug, String name) {
         if (slug == null || !SLUG.matcher(slug).matches()) {

@@ -1,4 +1,4 @@
-package dev.steward.security;
+package dev.steward.access;
 
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.context.RequestScoped;

@@ -1,9 +1,8 @@
-package dev.steward.tenancy;
+package dev.steward.access;
 
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Transactions;
-import dev.steward.security.Caller;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,9 +24,10 @@ import java.util.function.Supplier;
 
 /**
  * The admin surface: platform admins create workspaces; workspace admins manage members and API keys. Keycloak users
- * only (bearer token); an API key cannot mint keys.
+ * only (bearer token); an API key cannot mint keys. The request filter checks each route's declaration.
  */
 @Path("/admin/workspaces")
+@UserRoute
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
@@ -40,6 +40,9 @@ public class AdminResource {
 
     @Inject
     Transactions tx;
+
+    @Inject
+    RequestTenant tenant;
 
     @Context
     HttpServletRequest http;
@@ -66,119 +69,104 @@ public class AdminResource {
     }
 
     @POST
+    @UserRoute(platformAdmin = true)
     public Response create(String text) {
-        Caller caller = user();
-        if (!caller.platformAdmin()) {
-            throw ApiException.forbidden("Creating workspaces needs the " + Caller.PLATFORM_ADMIN_ROLE + " role");
-        }
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("slug", "name"));
         String slug = body.requiredString("slug");
         String name = body.optionalString("name").orElse(slug);
         UUID id = UUID.randomUUID();
-        Workspace ws = TenantContext.supplyAs(id, () -> tx.inNew(() -> workspaces.create(id, slug, name)));
+        Workspace ws = TenantScope.system(id).supply(() -> tx.inNew(() -> workspaces.create(id, slug, name)));
         return Response.status(201).entity(WorkspaceView.of(ws, Role.OWNER)).build();
     }
 
     @GET
     public List<WorkspaceView> list() {
-        Caller caller = user();
+        Caller caller = Caller.of(http);
         return tx.inNew(() -> workspaces.visibleTo(caller).entrySet().stream()
                 .map(e -> WorkspaceView.of(e.getKey(), e.getValue())).toList());
     }
 
     @GET
-    @Path("{ws}")
-    public WorkspaceView read(@PathParam("ws") String slugOrId) {
-        Caller caller = user();
-        Workspace ws = workspaces.require(slugOrId);
-        Role role = workspaces.roleOf(caller, ws).orElseThrow(() -> ApiException.notFound("Workspace"));
-        return WorkspaceView.of(ws, role);
+    @Path("{workspace}")
+    @MinRole(Role.VIEWER)
+    public WorkspaceView read(@PathParam("workspace") String slugOrId) {
+        return WorkspaceView.of(workspaces.require(slugOrId), tenant.role());
     }
 
     @GET
-    @Path("{ws}/members")
-    public List<MemberView> members(@PathParam("ws") String slugOrId) {
-        Workspace ws = workspaceWith(slugOrId, Role.VIEWER);
-        return workspaces.members(ws.getId()).stream().map(MemberView::of).toList();
+    @Path("{workspace}/members")
+    @MinRole(Role.VIEWER)
+    public List<MemberView> members() {
+        return workspaces.members(tenant.workspaceId()).stream().map(MemberView::of).toList();
     }
 
     @PUT
-    @Path("{ws}/members/{username}")
-    public MemberView putMember(@PathParam("ws") String slugOrId, @PathParam("username") String username, String text) {
+    @Path("{workspace}/members/{username}")
+    @MinRole(Role.ADMIN)
+    public MemberView putMember(@PathParam("username") String username, String text) {
         Role granted = role(Body.parse(text), "role");
-        Workspace ws = workspaceWith(slugOrId, Role.max(Role.ADMIN, granted));
-        return MemberView.of(inWorkspace(ws, () -> workspaces.putMember(ws.getId(), username, granted)));
+        requireAtLeast(granted);
+        return MemberView.of(inWorkspace(() -> workspaces.putMember(tenant.workspaceId(), username, granted)));
     }
 
     @DELETE
-    @Path("{ws}/members/{username}")
-    public Response removeMember(@PathParam("ws") String slugOrId, @PathParam("username") String username) {
-        Workspace ws = workspaceWith(slugOrId, Role.ADMIN);
-        inWorkspace(ws, () -> {
-            workspaces.removeMember(ws.getId(), username);
+    @Path("{workspace}/members/{username}")
+    @MinRole(Role.ADMIN)
+    public Response removeMember(@PathParam("username") String username) {
+        inWorkspace(() -> {
+            workspaces.removeMember(tenant.workspaceId(), username);
             return null;
         });
         return Response.noContent().build();
     }
 
     @GET
-    @Path("{ws}/api-keys")
-    public List<ApiKeyView> keys(@PathParam("ws") String slugOrId) {
-        Workspace ws = workspaceWith(slugOrId, Role.ADMIN);
-        return apiKeys.list(ws.getId()).stream().map(k -> ApiKeyView.of(k, null)).toList();
+    @Path("{workspace}/api-keys")
+    @MinRole(Role.ADMIN)
+    public List<ApiKeyView> keys() {
+        return apiKeys.list(tenant.workspaceId()).stream().map(k -> ApiKeyView.of(k, null)).toList();
     }
 
     /** Issues a key; the response carries the secret in {@code key}, this once. */
     @POST
-    @Path("{ws}/api-keys")
-    public Response issueKey(@PathParam("ws") String slugOrId, String text) {
+    @Path("{workspace}/api-keys")
+    @MinRole(Role.ADMIN)
+    public Response issueKey(String text) {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("name", "role", "expires_at"));
         String name = body.requiredString("name");
         Role role = body.has("role") ? role(body, "role") : Role.DEVELOPER;
         Instant expiresAt = body.optionalInstant("expires_at").orElse(null);
-        Workspace ws = workspaceWith(slugOrId, Role.max(Role.ADMIN, role));
-        String owner = user().name();
-        ApiKeyService.IssuedKey issued = inWorkspace(ws, () -> apiKeys.issue(ws.getId(), name, role, owner, expiresAt));
+        requireAtLeast(role);
+        String owner = tenant.admission().caller().name();
+        ApiKeyService.IssuedKey issued = inWorkspace(() -> apiKeys.issue(tenant.workspaceId(), name, role, owner, expiresAt));
         return Response.status(201).entity(ApiKeyView.of(issued.key(), issued.secret())).build();
     }
 
     @DELETE
-    @Path("{ws}/api-keys/{id}")
-    public ApiKeyView revokeKey(@PathParam("ws") String slugOrId, @PathParam("id") String keyId) {
-        Workspace ws = workspaceWith(slugOrId, Role.ADMIN);
+    @Path("{workspace}/api-keys/{id}")
+    @MinRole(Role.ADMIN)
+    public ApiKeyView revokeKey(@PathParam("id") String keyId) {
         UUID id;
         try {
             id = UUID.fromString(keyId);
         } catch (IllegalArgumentException e) {
             throw ApiException.notFound("API key");
         }
-        return ApiKeyView.of(inWorkspace(ws, () -> apiKeys.revoke(ws.getId(), id)), null);
+        return ApiKeyView.of(inWorkspace(() -> apiKeys.revoke(tenant.workspaceId(), id)), null);
     }
 
-    private Caller user() {
-        Caller caller = Caller.of(http);
-        if (caller == null || caller.kind() != Caller.Kind.USER) {
-            throw ApiException.forbidden("The admin API takes a Keycloak user's bearer token, not an API key");
+    /** Granting a role takes at least that role (an admin cannot make an owner). */
+    private void requireAtLeast(Role granted) {
+        if (!tenant.role().atLeast(granted)) {
+            throw ApiException.forbidden("Granting the " + granted.wireName() + " role needs it; you have "
+                    + tenant.role().wireName());
         }
-        return caller;
     }
 
-    /** The workspace, if the caller sees it (else 404) and has at least {@code needed} there (else 403). */
-    private Workspace workspaceWith(String slugOrId, Role needed) {
-        Caller caller = user();
-        Workspace ws = workspaces.require(slugOrId);
-        Role role = workspaces.roleOf(caller, ws).orElseThrow(() -> ApiException.notFound("Workspace"));
-        if (!role.atLeast(needed)) {
-            throw ApiException.forbidden("This needs the " + needed.wireName() + " role in the workspace; you have "
-                    + role.wireName());
-        }
-        return ws;
-    }
-
-    private <T> T inWorkspace(Workspace ws, Supplier<T> work) {
-        return TenantContext.supplyAs(ws.getId(), () -> tx.inNew(work));
+    private <T> T inWorkspace(Supplier<T> work) {
+        return tenant.admission().supply(() -> tx.inNew(work));
     }
 
     private static Role role(Body body, String field) {

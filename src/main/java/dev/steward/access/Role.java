@@ -1,4 +1,4 @@
-package dev.steward.tenancy;
+package dev.steward.access;
 
 import java.util.Locale;
 import java.util.Optional;

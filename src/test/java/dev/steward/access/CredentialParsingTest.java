@@ -1,4 +1,4 @@
-package dev.steward.security;
+package dev.steward.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,6 +1,5 @@
-package dev.steward.security;
+package dev.steward.access;
 
-import dev.steward.tenancy.Role;
 import jakarta.servlet.ServletRequest;
 import java.util.Set;
 import java.util.UUID;

@@ -1,8 +1,6 @@
-package dev.steward.security;
+package dev.steward.access;
 
 import dev.steward.platform.Json;
-import dev.steward.tenancy.ApiKey;
-import dev.steward.tenancy.ApiKeyService;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;

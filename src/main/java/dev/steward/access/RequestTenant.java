@@ -1,23 +1,22 @@
-package dev.steward.tenancy;
+package dev.steward.access;
 
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.inject.spi.CDI;
 import java.util.UUID;
 
-/** The workspace of the current REST request and the caller's role in it; set once by {@link WorkspaceTenantFilter}. */
+/** The admission of the current REST request; set once by {@link WorkspaceTenantFilter}. */
 @RequestScoped
 public class RequestTenant {
-    private Workspace workspace;
-    private Role role;
+    private Admission admission;
 
-    public void set(Workspace workspace, Role role) {
-        this.workspace = workspace;
-        this.role = role;
+    void set(Admission admission) {
+        this.admission = admission;
     }
 
-    public Workspace workspace() { return workspace; }
-    public Role role() { return role; }
+    public Admission admission() { return admission; }
+    public UUID workspaceId() { return admission.workspaceId(); }
+    public Role role() { return admission.role(); }
 
     /**
      * The client proxy, looked up once: it routes each call to the current request's instance, and CDI.current()
@@ -32,11 +31,10 @@ public class RequestTenant {
     }
 
     /** For callers outside CDI (Hibernate's resolver): null when no request context is active or none was set. */
-    static UUID currentWorkspaceIdOrNull() {
+    static Admission currentOrNull() {
         try {
             // through the proxy's method: a field read on a CDI client proxy sees the proxy's own (empty) state
-            Workspace ws = proxy().workspace();
-            return ws == null ? null : ws.getId();
+            return proxy().admission();
         } catch (ContextNotActiveException | IllegalStateException e) {
             return null;
         }

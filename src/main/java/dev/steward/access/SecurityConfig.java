@@ -1,4 +1,4 @@
-package dev.steward.security;
+package dev.steward.access;
 
 import jakarta.annotation.security.DeclareRoles;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,9 +1,8 @@
-package dev.steward.tenancy;
+package dev.steward.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steward.security.Caller;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.steward.tenancy;
+package dev.steward.access;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,4 +1,4 @@
-package dev.steward.tenancy;
+package dev.steward.access;
 
 import dev.steward.events.LifecycleChange;
 import dev.steward.platform.ApiException;

@@ -1,4 +1,4 @@
-package dev.steward.security;
+package dev.steward.access;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

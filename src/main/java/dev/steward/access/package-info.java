@@ -1,0 +1,19 @@
+/**
+ * Identity and access: who is asking ({@link dev.steward.access.Caller}, authenticated by the one Jakarta Security
+ * mechanism {@link dev.steward.access.StewardAuthMechanism}: tenant API key, Keycloak bearer token or the browser's
+ * OIDC login), workspaces as tenants with their members, roles and API keys, and the one gate into a workspace.
+ *
+ * <p>Rules that hold here:
+ * <ul>
+ * <li>Every way into a workspace goes through {@link dev.steward.access.TenantScope#enter}: the REST filter, the
+ * console, the WebSocket endpoints (through {@link dev.steward.access.WebSocketAuth}); background jobs take
+ * {@link dev.steward.access.TenantScope#system}. Work runs in a workspace only inside an
+ * {@link dev.steward.access.Admission}'s {@code call/supply/run}, which is what Hibernate's tenant resolver and raw SQL
+ * ({@link dev.steward.access.TenantScope#workspaceId()}) read.</li>
+ * <li>Deny by default: every REST method and WebSocket endpoint declares the role it needs ({@link
+ * dev.steward.access.MinRole}, or {@link dev.steward.access.UserRoute} outside a workspace); an undeclared one is
+ * refused, and a unit test fails the build on it.</li>
+ * <li>A workspace the caller may not see is a 404, never a 403 that confirms it exists.</li>
+ * </ul>
+ */
+package dev.steward.access;
