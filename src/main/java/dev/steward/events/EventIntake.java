@@ -34,8 +34,9 @@ import org.hibernate.Session;
 
 /**
  * Takes the events clients send: checks Prefect's required fields, then stores a batch in one transaction, by COPY,
- * skipping ids already stored (a client re-sends what it has not seen confirmed; taking it twice would
- * double-count), and fires the new ones as {@link IngestedEvents} in that transaction.
+ * skipping ids already stored in the workspace (a client re-sends what it has not seen confirmed; taking it twice
+ * would double-count), and fires the new ones as {@link IngestedEvents} in that transaction. Ids are the client's,
+ * so they are unique per workspace only: another workspace's event with the same id is another event.
  */
 @ApplicationScoped
 public class EventIntake {
@@ -45,7 +46,7 @@ public class EventIntake {
                    d -> 'resource' ->> 'prefect.resource.id', d -> 'resource', d -> 'related', d -> 'payload',
                    (d ->> 'follows')::uuid
             from jsonb_array_elements(?::jsonb) d
-            on conflict (id) do nothing
+            on conflict (workspace_id, id) do nothing
             returning id""";
     private static final String COPY_EVENTS = "copy event (id, workspace_id, occurred, received, event, resource_id, "
             + "resource, related, payload, follows) from stdin (format binary)";
@@ -158,11 +159,19 @@ public class EventIntake {
     public int store(UUID workspaceId, List<RunEvent> events, boolean byCopy) {
         if (events.isEmpty()) return 0;
         Instant received = Instant.now();
-        List<RunEvent> fresh = em.unwrap(Session.class).doReturningWork(connection -> byCopy
-                ? copyNew(connection, workspaceId, events, received)
-                : insertNew(connection, workspaceId, events, received));
+        List<RunEvent> fresh = em.unwrap(Session.class).doReturningWork(connection ->
+                write(connection, workspaceId, events, byCopy, received));
         if (!fresh.isEmpty()) ingested.fire(new IngestedEvents(workspaceId, fresh, received));
         return fresh.size();
+    }
+
+    /**
+     * The storing part of {@link #store} on a transaction's connection, without firing: the events new to the
+     * workspace, written. (Public for the task-run recorder's tests, which feed it what this stored.)
+     */
+    public static List<RunEvent> write(Connection connection, UUID workspaceId, List<RunEvent> events, boolean byCopy,
+                                Instant received) throws SQLException {
+        return byCopy ? copyNew(connection, workspaceId, events, received) : insertNew(connection, workspaceId, events, received);
     }
 
     /**
@@ -175,8 +184,10 @@ public class EventIntake {
                                           Instant received) throws SQLException {
         Map<UUID, RunEvent> byId = new LinkedHashMap<>();
         for (RunEvent e : events) byId.putIfAbsent(e.id(), e);
-        try (PreparedStatement stored = connection.prepareStatement("select id from event where id = any(?)")) {
-            stored.setArray(1, connection.createArrayOf("uuid", byId.keySet().toArray()));
+        try (PreparedStatement stored = connection.prepareStatement(
+                "select id from event where workspace_id = ? and id = any(?)")) {
+            stored.setObject(1, workspaceId);
+            stored.setArray(2, connection.createArrayOf("uuid", byId.keySet().toArray()));
             try (ResultSet rs = stored.executeQuery()) {
                 while (rs.next()) byId.remove(rs.getObject(1, UUID.class));
             }

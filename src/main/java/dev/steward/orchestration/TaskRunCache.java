@@ -18,7 +18,8 @@ import java.util.UUID;
  */
 final class TaskRunCache {
     private static final String FIND = """
-            select s.body from task_run_state_cache c join task_run_state s on s.id = c.task_run_state_id
+            select s.body from task_run_state_cache c
+            join task_run_state s on s.workspace_id = c.workspace_id and s.id = c.task_run_state_id
             where c.workspace_id = ? and c.cache_key = ? and (c.cache_expiration is null or c.cache_expiration > ?)
             order by c.created desc limit 1""";
     private static final String INSERT = """

@@ -13,15 +13,12 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.hibernate.Session;
@@ -40,13 +37,15 @@ public class TaskRunRecorder {
 
     /**
      * A newer state replaces the run's document; an older one leaves it (its state only joins the history). The
-     * document keeps the created time of the first event. A task run of another workspace is never touched.
+     * document keeps the created time of the first event. Task-run ids are the client's, unique per workspace only:
+     * the run, its event and its key are the workspace's own, and another workspace's run with the same id is another
+     * run, never touched.
      *
      * <p>The batch goes over as one JSON array, one element per task run: {@code {fields, state, event}} (see
      * {@link Recorded}). PostgreSQL puts the document together: Prefect's defaults, then the task_run of the event
      * as the client sent it, read from the event's row stored moments before in this transaction (so neither side
      * writes or parses that large object again), then the fields the server sets (which include id, flow_run_id
-     * and created, so the client's are overwritten), then the state. Answers the ids of the runs inserted or updated.
+     * and created, so the client's are overwritten), then the state.
      */
     private static final String UPSERT_RUNS = """
             insert into task_run as r (id, workspace_id, flow_run_id, name, state_type, state_timestamp, created, updated, body)
@@ -55,20 +54,18 @@ public class TaskRunRecorder {
                    x.s ->> 'type', (x.s ->> 'timestamp')::timestamptz, ?, ?,
                    ?::jsonb || x.t || x.f || jsonb_build_object('state', x.s)
             from jsonb_array_elements(?::jsonb) e
-            join event ev on ev.id = (e ->> 'event')::uuid,
+            join event ev on ev.workspace_id = ? and ev.id = (e ->> 'event')::uuid,
                  lateral (select e -> 'fields' as f, e -> 'state' as s, ev.payload -> 'task_run' as t) x
-            on conflict (id) do update
+            on conflict (workspace_id, id) do update
             set flow_run_id = excluded.flow_run_id, name = excluded.name, state_type = excluded.state_type,
                 state_timestamp = excluded.state_timestamp, updated = excluded.updated,
                 body = excluded.body || jsonb_build_object('created', r.body -> 'created')
-            where r.workspace_id = excluded.workspace_id
-              and (r.state_timestamp is null or excluded.state_timestamp >= r.state_timestamp)
-            returning r.id"""
+            where r.state_timestamp is null or excluded.state_timestamp >= r.state_timestamp"""
             .formatted(RunJson.MAX_NAME_LENGTH);
 
     /**
-     * The states, by COPY (PostgreSQL's bulk path). A state's id is its event's, and only events not stored before
-     * get here, so no state can be there already.
+     * The states, by COPY (PostgreSQL's bulk path). A state's id is its event's, and only events not stored in the
+     * workspace before get here, so no state can be there already.
      */
     private static final String COPY_STATES = "copy task_run_state (id, workspace_id, task_run_id, type, name, timestamp, "
             + "body) from stdin (format binary)";
@@ -111,15 +108,11 @@ public class TaskRunRecorder {
             if (before == null || !r.occurred().isBefore(before.occurred())) newest.put(r.taskRunId(), r);
         }
         if (states.isEmpty()) return;
+        // after the upsert every run of the batch is in the workspace (a run it left alone has a newer state, and
+        // this one only joins its history), so every state is recorded
         em.unwrap(Session.class).doWork(c -> {
-            Set<UUID> runs = upsertRuns(c, batch.workspaceId(), newest.values(), now);
-            if (runs.size() < newest.size()) {
-                // not updated: a run whose stored state is newer (this state only joins its history), or a run of
-                // another workspace with this id (its state is not recorded)
-                runs.addAll(runsOfWorkspace(c, batch.workspaceId(),
-                        newest.keySet().stream().filter(id -> !runs.contains(id)).toArray()));
-            }
-            copyStates(c, batch.workspaceId(), states.stream().filter(r -> runs.contains(r.taskRunId())).toList());
+            upsertRuns(c, batch.workspaceId(), newest.values(), now);
+            copyStates(c, batch.workspaceId(), states);
         });
     }
 
@@ -146,31 +139,16 @@ public class TaskRunRecorder {
         }
     }
 
-    private static Set<UUID> upsertRuns(Connection c, UUID workspaceId, Iterable<Recorded> runs, Instant now) throws SQLException {
-        Set<UUID> upserted = new HashSet<>();
+    private static void upsertRuns(Connection c, UUID workspaceId, Iterable<Recorded> runs, Instant now) throws SQLException {
         try (PreparedStatement upsert = c.prepareStatement(UPSERT_RUNS)) {
             upsert.setObject(1, workspaceId);
             upsert.setTimestamp(2, Timestamp.from(now));
             upsert.setTimestamp(3, Timestamp.from(now));
             upsert.setString(4, DEFAULTS);
             upsert.setString(5, Json.joinArray(runs, Recorded::asJson));
-            try (ResultSet rs = upsert.executeQuery()) {
-                while (rs.next()) upserted.add(rs.getObject(1, UUID.class));
-            }
+            upsert.setObject(6, workspaceId);
+            upsert.executeUpdate();
         }
-        return upserted;
-    }
-
-    private static List<UUID> runsOfWorkspace(Connection c, UUID workspaceId, Object[] ids) throws SQLException {
-        List<UUID> found = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement("select id from task_run where workspace_id = ? and id = any(?)")) {
-            select.setObject(1, workspaceId);
-            select.setArray(2, c.createArrayOf("uuid", ids));
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) found.add(rs.getObject(1, UUID.class));
-            }
-        }
-        return found;
     }
 
     private static void copyStates(Connection c, UUID workspaceId, List<Recorded> states) throws SQLException {

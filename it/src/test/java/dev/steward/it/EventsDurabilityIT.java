@@ -91,4 +91,30 @@ class EventsDurabilityIT {
                 + "\"occurred\":{\"since\":\"2020-01-01T00:00:00Z\"}},\"limit\":1}").expect(200).object();
         assertEquals(taskRuns.size(), page.getInt("total"), "every event stored once");
     }
+
+    /**
+     * Event and task-run ids are the client's, so unique per workspace only: the same ones sent to two workspaces are
+     * stored in each, and each workspace reads back its own (its flow run's event and task run).
+     */
+    @Test
+    void theSameEventAndTaskRunIdsInTwoWorkspacesAreEachWorkspacesOwn() throws Exception {
+        List<FlowRunOf> runs = List.of(FlowRunOf.create("ids-a"), FlowRunOf.create("ids-b"));
+        String eventId = UUID.randomUUID().toString(), taskRun = UUID.randomUUID().toString();
+        for (FlowRunOf run : runs) {
+            EventsIn events = EventsIn.open(run.ws(), run.key());
+            events.send(EventsIn.completedTask(eventId, run.runId(), taskRun, 0, null));
+            events.confirm();
+            events.close();
+        }
+        for (FlowRunOf run : runs) {
+            Api api = Workspaces.api(run.ws(), run.key());
+            JsonObject page = api.post("/events/filter", "{\"filter\":{\"id\":{\"id\":[\"" + eventId + "\"]},"
+                    + "\"occurred\":{\"since\":\"2020-01-01T00:00:00Z\"}}}").expect(200).object();
+            assertEquals(1, page.getInt("total"), run.ws() + ": the event is stored in each workspace");
+            assertEquals("prefect.flow-run." + run.runId(), page.getJsonArray("events").getJsonObject(0)
+                    .getJsonArray("related").getJsonObject(0).getString("prefect.resource.id"), run.ws() + ": its own event");
+            assertEquals(run.runId(), api.get("/task_runs/" + taskRun).expect(200).object().getString("flow_run_id"),
+                    run.ws() + ": its own task run");
+        }
+    }
 }

@@ -66,10 +66,15 @@ final class EventsIn implements AutoCloseable {
      * @param upstream the task run whose result this one takes as input, or null
      */
     static String completedTask(String flowRunId, String taskRunId, int index, String upstream) {
+        return completedTask(UUID.randomUUID().toString(), flowRunId, taskRunId, index, upstream);
+    }
+
+    /** The same, with the event's id given (a client chooses it). */
+    static String completedTask(String eventId, String flowRunId, String taskRunId, int index, String upstream) {
         String now = Instant.now().toString();
         String inputs = upstream == null ? "{}"
                 : "{\"x\":[{\"input_type\":\"task_run\",\"id\":\"" + upstream + "\"}]}";
-        return "{\"id\":\"" + UUID.randomUUID() + "\",\"occurred\":\"" + now + "\",\"event\":\"prefect.task-run.Completed\","
+        return "{\"id\":\"" + eventId + "\",\"occurred\":\"" + now + "\",\"event\":\"prefect.task-run.Completed\","
                 + "\"resource\":{\"prefect.resource.id\":\"prefect.task-run." + taskRunId + "\",\"prefect.resource.name\":\"t-" + index + "\"},"
                 + "\"related\":[{\"prefect.resource.id\":\"prefect.flow-run." + flowRunId + "\",\"prefect.resource.role\":\"flow-run\"}],"
                 + "\"payload\":{\"intended\":{\"from\":\"RUNNING\",\"to\":\"COMPLETED\"},\"initial_state\":null,"
