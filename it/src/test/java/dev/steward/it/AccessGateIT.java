@@ -273,8 +273,7 @@ class AccessGateIT {
         String before = settledDigest(a);
         String forgedId = UUID.randomUUID().toString();
         String taskRun = UUID.randomUUID().toString();
-        String forged = EventsIn.completedTask(a.values().get("flow_runs/{id}"), taskRun, 7, null)
-                .replaceFirst("\"id\":\"[^\"]+\"", "\"id\":\"" + forgedId + "\"");
+        String forged = EventsIn.completedTask(forgedId, a.values().get("flow_runs/{id}"), taskRun, 7, null);
         try (RawWebSocket ws = RawWebSocket.open("/api/workspaces/" + a.slug() + "/events/in")) {
             ws.text("{\"type\":\"auth\",\"token\":\"" + viewerKeyA + "\"}");
             ws.text(forged);
@@ -296,8 +295,7 @@ class AccessGateIT {
     void anEventIdOfAnotherWorkspaceIsStoredToo() throws Exception {
         String id = UUID.randomUUID().toString();
         for (Sandbox s : List.of(a, b)) {
-            String event = EventsIn.completedTask(s.values().get("flow_runs/{id}"), UUID.randomUUID().toString(), 9, null)
-                    .replaceFirst("\"id\":\"[^\"]+\"", "\"id\":\"" + id + "\"");
+            String event = EventsIn.completedTask(id, s.values().get("flow_runs/{id}"), UUID.randomUUID().toString(), 9, null);
             try (EventsIn in = EventsIn.open(s.slug(), s.values().get("ownerKey"))) {
                 in.send(event);
                 in.confirm();
