@@ -1,5 +1,6 @@
 package dev.steward.access;
 
+import dev.steward.platform.ClientAddresses;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.inject.Instance;
@@ -24,6 +25,9 @@ public class CurrentCaller {
     @Inject
     Instance<OpenIdContext> openId;
 
+    @Inject
+    ClientAddresses clientAddresses;
+
     /** Who made the request; {@link Caller#SYSTEM} outside a request (background work). */
     public static Caller get() {
         try {
@@ -45,8 +49,9 @@ public class CurrentCaller {
 
     public record Origin(String ip, String userAgent) {}
 
+    /** The client's address (behind a trusted proxy, the one it forwarded for) and user agent. */
     public Origin requestOrigin() {
-        return new Origin(request.getRemoteAddr(), request.getHeader("User-Agent"));
+        return new Origin(clientAddresses.of(request), request.getHeader("User-Agent"));
     }
 
     public Caller caller() {

@@ -40,6 +40,8 @@ public final class TestStack {
                     // a run stuck in CANCELLING is torn down after 10 s, not Prefect's 5 minutes
                     .appEnv("STEWARD_CLEANUP_CANCELLING_TIMEOUT_SECONDS", "10")
                     .appEnv("STEWARD_CLEANUP_CANCELLING_LOOP_SECONDS", "1")
+                    // ClientAddressIT: only a client bound to 127.0.0.2 is a trusted proxy, 127.0.0.1 is not
+                    .appEnv("STEWARD_TRUSTED_PROXIES", "127.0.0.2/32")
                     .build();
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "test-stack-stop"));
             try {
