@@ -1,5 +1,17 @@
 /**
  * Cross-cutting plumbing only: JSON, the error shape every endpoint answers with, request-body reading, the datasource
  * and migrations at start-up, bulk rows by COPY, the Redis connection, health checks and the JAX-RS application.
+ *
+ * <p>Rules that hold here:
+ * <ul>
+ * <li>Every connection of the datasource carries PostgreSQL's {@code statement_timeout}
+ * ({@code steward.db.statement-timeout-seconds}); only work that may rightly run longer, such as migrations, lifts it,
+ * through {@link dev.steward.platform.DataSourceConfig#withoutStatementTimeout}. A query cut off by it is a 503 with a
+ * detail, not a 500.</li>
+ * <li>Every REST request passes {@link dev.steward.platform.RequestGuards}: a body over
+ * {@code steward.max-request-bytes} is a 413, a NUL character in a body's string or key, a path or a query parameter a
+ * 422 naming where it is. WebSocket frames that reach the database are checked with
+ * {@link dev.steward.platform.Body#refuseNul} by their endpoint.</li>
+ * </ul>
  */
 package dev.steward.platform;
