@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Every HTTP endpoint of the orchestration, work pool and events APIs, fed bad input: malformed and wrongly shaped bodies, every
  * field of a valid body (nested filters included) replaced in turn by values of the wrong type, size or range,
- * unknown ids, malformed ids in paths and query strings, forged page tokens. Each answer must be below 500 and an
- * error must carry Prefect's {"detail": ...}; the failures of one run are listed together.
+ * unknown ids, malformed ids in paths and query strings, forged page tokens, NUL characters (which PostgreSQL cannot
+ * store) in bodies, keys, queries and WebSocket frames. Each answer must be below 500 and an error must carry Prefect's
+ * {"detail": ...}; the failures of one run are listed together.
  */
 class BadInputIT {
     static final String UNKNOWN = "00000000-0000-0000-0000-000000000001";
