@@ -76,7 +76,8 @@ public class ApiKeyService {
 
     /** The key a presented secret belongs to, if it is well-formed, known, unexpired and not revoked. */
     public Optional<ApiKey> authenticate(String presented) {
-        if (!looksLikeKey(presented) || presented.length() > 100) return Optional.empty();
+        // a NUL would reach the prefix query, which PostgreSQL refuses as text: no key has one
+        if (!looksLikeKey(presented) || presented.length() > 100 || presented.indexOf('\0') >= 0) return Optional.empty();
         int split = presented.indexOf('_', MARK.length());
         if (split < 0) return Optional.empty();
         String hash = sha256(presented);

@@ -83,6 +83,8 @@ public class WorkspaceService {
             UUID id = UUID.fromString(slugOrId);
             return Optional.ofNullable(em.find(Workspace.class, id));
         } catch (IllegalArgumentException notAnId) {
+            // what no slug can be (a NUL, say, which PostgreSQL refuses as text) is not looked for
+            if (!SLUG.matcher(slugOrId).matches()) return Optional.empty();
             return em.createQuery("select w from Workspace w where w.slug = :slug", Workspace.class)
                     .setParameter("slug", slugOrId)
                     .getResultStream().findFirst();

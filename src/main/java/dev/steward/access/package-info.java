@@ -14,6 +14,8 @@
  * dev.steward.access.MinRole}, or {@link dev.steward.access.UserRoute} outside a workspace); an undeclared one is
  * refused, and a unit test fails the build on it.</li>
  * <li>A workspace the caller may not see is a 404, never a 403 that confirms it exists.</li>
+ * <li>What cannot be a credential or a workspace (an API key with a NUL character, a reference that is neither an id
+ * nor a well-formed slug) is unknown without a query: PostgreSQL refuses a NUL in text.</li>
  * </ul>
  */
 package dev.steward.access;

@@ -73,6 +73,12 @@ public class EventsOutEndpoint {
             return;
         }
         try {
+            Body.refuseNul(text, "frame"); // a filter's texts reach PostgreSQL in the backfill, which refuses a NUL
+        } catch (ApiException e) {
+            close(session, CloseCodes.PROTOCOL_ERROR, "Invalid frame: " + e.summary());
+            return;
+        }
+        try {
             if (admission == null) {
                 authenticate(frame, session);
             } else if (subscription == null) {

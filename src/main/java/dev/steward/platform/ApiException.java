@@ -24,6 +24,22 @@ public class ApiException extends RuntimeException {
     public int status() { return status; }
     public JsonValue detail() { return detail; }
 
+    /** The detail in one line, e.g. for a WebSocket close reason: a field error as "where.it.is: what". */
+    public String summary() {
+        if (detail instanceof jakarta.json.JsonString s) return s.getString();
+        if (detail instanceof jakarta.json.JsonArray a && !a.isEmpty() && a.get(0) instanceof jakarta.json.JsonObject e) {
+            StringBuilder at = new StringBuilder();
+            if (e.get("loc") instanceof jakarta.json.JsonArray loc) {
+                for (JsonValue part : loc) {
+                    if (at.length() > 0) at.append('.');
+                    at.append(part instanceof jakarta.json.JsonString p ? p.getString() : part.toString());
+                }
+            }
+            return at + ": " + e.getString("msg", "invalid");
+        }
+        return detail.toString();
+    }
+
     public static ApiException notFound(String what) {
         return new ApiException(Status.NOT_FOUND.getStatusCode(), what + " not found");
     }
@@ -49,6 +65,18 @@ public class ApiException extends RuntimeException {
     /** A 422 for a path or query parameter ({@code in} is "path" or "query"), in FastAPI's shape. */
     public static ApiException invalidParameter(String in, String name, String message, String type) {
         return invalid(in, name, message, type);
+    }
+
+    /**
+     * A 422 in FastAPI's shape at a location given part by part ({@code loc[0]} is "body", "query" or "path"), for
+     * parts that may themselves contain dots (a label key, say).
+     */
+    public static ApiException invalid(java.util.List<String> loc, String message, String type) {
+        var error = Json.createObjectBuilder()
+                .add("loc", Json.createArrayBuilder(loc))
+                .add("msg", message)
+                .add("type", type);
+        return new ApiException(422, Json.createArrayBuilder().add(error).build());
     }
 
     private static ApiException invalid(String location, String message, String type) {

@@ -48,6 +48,45 @@ public final class Body {
 
     public JsonObject json() { return json; }
 
+    /** What a 422 for a NUL says; PostgreSQL's text and jsonb cannot store U+0000, so no field may hold one. */
+    public static final String NUL_MESSAGE = "Text must not contain a NUL character (\\u0000)";
+
+    /**
+     * Refuses JSON text with a NUL character in any string or key, with a 422 naming where it is ({@code root} first:
+     * "body", or "frame" for a WebSocket frame). JSON carries a NUL only as the six characters backslash-u-0000 (a raw
+     * one is malformed), so text without that sequence is passed without walking its tree.
+     */
+    public static void refuseNul(String text, String root) {
+        if (text == null || text.indexOf("\\u0000") < 0 && text.indexOf('\0') < 0) return;
+        JsonValue parsed;
+        try {
+            parsed = Json.parse(text);
+        } catch (IllegalArgumentException malformed) {
+            return; // the reader of the text says what is wrong with it
+        }
+        List<String> at = nulAt(parsed, new ArrayList<>(List.of(root)));
+        if (at != null) throw ApiException.invalid(at, NUL_MESSAGE, "string_type");
+    }
+
+    /** The path to the first string or key holding a NUL (a key as itself, its NUL shown escaped), else null. */
+    static List<String> nulAt(JsonValue value, List<String> path) {
+        if (value instanceof JsonString s) return s.getString().indexOf('\0') >= 0 ? path : null;
+        if (value instanceof JsonObject o) {
+            for (var entry : o.entrySet()) {
+                path.add(entry.getKey().replace("\0", "\\u0000"));
+                if (entry.getKey().indexOf('\0') >= 0 || nulAt(entry.getValue(), path) != null) return path;
+                path.remove(path.size() - 1);
+            }
+        } else if (value instanceof JsonArray a) {
+            for (int i = 0; i < a.size(); i++) {
+                path.add(Integer.toString(i));
+                if (nulAt(a.get(i), path) != null) return path;
+                path.remove(path.size() - 1);
+            }
+        }
+        return null;
+    }
+
     public boolean has(String field) {
         return json.containsKey(field);
     }

@@ -47,6 +47,8 @@ public final class ErrorMappers {
     public static class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
         @Override
         public Response toResponse(WebApplicationException e) {
+            ApiException api = findCause(e, ApiException.class); // e.g. a body limit hit while JAX-RS read the body
+            if (api != null) return response(api.status(), api.detail());
             int status = e.getResponse().getStatus();
             if (status >= 500) {
                 return unexpected(e);
@@ -78,23 +80,36 @@ public final class ErrorMappers {
         }
     }
 
-    /**
-     * An ApiException anywhere in the chain is the answer; a violated unique or foreign key constraint (SQLState class
-     * 23) is Prefect's 409 for it; anything else is unexpected.
-     */
+    /** PostgreSQL's SQLState for a statement it cancelled: here, one that ran past {@code statement_timeout}. */
+    static final String QUERY_CANCELED = "57014";
+
+    /** Anything but a known failure (see {@link #known}) is unexpected. */
     static Response mapped(Throwable e) {
+        ApiException known = known(e);
+        return known != null ? response(known.status(), known.detail()) : unexpected(e);
+    }
+
+    /**
+     * The answer to a failure that is not a bug, else null: an ApiException anywhere in the chain is the answer; a
+     * violated unique or foreign key constraint (SQLState class 23) is Prefect's 409 for it; a query the database
+     * cancelled at its statement timeout is a 503 (Prefect's client retries those).
+     */
+    static ApiException known(Throwable e) {
         ApiException api = findCause(e, ApiException.class);
-        if (api != null) {
-            return response(api.status(), api.detail());
-        }
+        if (api != null) return api;
         SQLException sql = findCause(e, SQLException.class);
+        if (sql != null && QUERY_CANCELED.equals(sql.getSQLState())) {
+            LOG.log(Level.WARNING, "A query ran past the statement timeout and was cancelled", e);
+            return new ApiException(503, "The query took too long: the database cancelled it at its statement "
+                    + "timeout (" + DataSourceConfig.STATEMENT_TIMEOUT_KEY + "). Try again, or ask for less at a time.");
+        }
         if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
             // the database's message may quote the conflicting values: only its SQLState is logged
             LOG.log(Level.INFO, "Integrity conflict, SQLState " + sql.getSQLState());
-            return response(409, "Data integrity conflict. This usually means a unique or foreign key constraint was "
-                    + "violated.");
+            return ApiException.conflict("Data integrity conflict. This usually means a unique or foreign key "
+                    + "constraint was violated.");
         }
-        return unexpected(e);
+        return null;
     }
 
     static Response unexpected(Throwable e) {

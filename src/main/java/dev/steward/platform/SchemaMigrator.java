@@ -43,11 +43,15 @@ public class SchemaMigrator {
                 "liquibase.analytics.enabled", false,
                 "liquibase.showBanner", false);
         try (Connection c = ds.getConnection()) {
-            Database db = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
-            Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
-                    .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, db)
-                    .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
-                    .execute());
+            // a migration may rewrite a large table: the requests' statement timeout must not cut it off
+            DataSourceConfig.withoutStatementTimeout(c, conn -> {
+                Database db = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(conn));
+                Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
+                        .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, db)
+                        .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+                        .execute());
+                return null;
+            });
         }
     }
 }

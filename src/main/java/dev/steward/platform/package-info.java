@@ -10,6 +10,14 @@
  * <li>Where a request came from is asked of {@link dev.steward.platform.ClientAddresses} only, never of
  * {@code getRemoteAddr()}: {@code X-Forwarded-For} counts only from {@code STEWARD_TRUSTED_PROXIES}, and only literal
  * addresses are parsed (no DNS).</li>
+ * <li>Every connection of the datasource carries PostgreSQL's {@code statement_timeout}
+ * ({@code steward.db.statement-timeout-seconds}); only work that may rightly run longer, such as migrations, lifts it,
+ * through {@link dev.steward.platform.DataSourceConfig#withoutStatementTimeout}. A query cut off by it is a 503 with a
+ * detail, not a 500.</li>
+ * <li>Every REST request passes {@link dev.steward.platform.RequestGuards}: a body over
+ * {@code steward.max-request-bytes} is a 413, a NUL character in a body's string or key, a path or a query parameter a
+ * 422 naming where it is. WebSocket frames that reach the database are checked with
+ * {@link dev.steward.platform.Body#refuseNul} by their endpoint.</li>
  * </ul>
  */
 package dev.steward.platform;

@@ -61,6 +61,7 @@ final class ChannelFrames {
         }
         if (!(value instanceof JsonObject o)) throw new Violation("a frame is a JSON object");
         return check(() -> {
+            Body.refuseNul(text, "frame"); // names and texts of a frame reach PostgreSQL, which cannot store a NUL
             Body body = Body.of(o);
             body.rejectUnknown(List.of("type", "id", "sent_at", "payload"));
             String type = body.requiredString("type");

@@ -83,4 +83,36 @@ class BodyTest {
         assertEquals(java.time.Instant.parse("2026-11-21T14:34:23.273449Z"), body.requiredInstant("at"));
         assertThrows(ApiException.class, () -> body.optionalInstant("bad"));
     }
+
+    private static String nulLoc(String json) {
+        ApiException e = assertThrows(ApiException.class, () -> Body.refuseNul(json, "body"));
+        assertEquals(422, e.status());
+        return ((JsonArray) e.detail()).getJsonObject(0).get("loc").toString();
+    }
+
+    @Test
+    void aNulAnywhereIsRefusedNamingWhereItIs() {
+        String nul = "\\u0000";
+        assertEquals("[\"body\",\"value\"]", nulLoc("{\"name\":\"v\",\"value\":\"a" + nul + "b\"}"));
+        assertEquals("[\"body\",\"flow_runs\",\"name\",\"any_\",\"1\"]",
+                nulLoc("{\"flow_runs\":{\"name\":{\"any_\":[\"ok\",\"" + nul + "\"]}}}"));
+        // a key: named with its NUL shown escaped; a dotted key stays one part
+        assertEquals("[\"body\",\"labels\",\"prefect.k\\\\u0000\"]",
+                nulLoc("{\"labels\":{\"prefect.k" + nul + "\":\"v\"}}"));
+        assertEquals("[\"body\",\"0\",\"message\"]", nulLoc("[{\"message\":\"" + nul + "\"}]"));
+    }
+
+    @Test
+    void textWithoutANulPasses() {
+        Body.refuseNul("{\"a\":\"\\\\u0000 is how JSON writes it\",\"b\":[1,{\"c\":null}]}", "body");
+        Body.refuseNul("{\"a\":", "body"); // malformed: left for the parser to explain
+        Body.refuseNul(null, "body");
+    }
+
+    @Test
+    void aFieldErrorSummarisesOnOneLine() {
+        assertEquals("frame.filter.text: bad", ApiException.invalid(java.util.List.of("frame", "filter", "text"), "bad",
+                "value_error").summary());
+        assertEquals("gone", ApiException.conflict("gone").summary());
+    }
 }

@@ -11,6 +11,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Every HTTP endpoint of the orchestration, work pool and events APIs, fed bad input: malformed and wrongly shaped bodies, every
  * field of a valid body (nested filters included) replaced in turn by values of the wrong type, size or range,
- * unknown ids, malformed ids in paths and query strings, forged page tokens. Each answer must be below 500 and an
- * error must carry Prefect's {"detail": ...}; the failures of one run are listed together.
+ * unknown ids, malformed ids in paths and query strings, forged page tokens, NUL characters (which PostgreSQL cannot
+ * store) in bodies, keys, queries and WebSocket frames. Each answer must be below 500 and an error must carry Prefect's
+ * {"detail": ...}; the failures of one run are listed together.
  */
 class BadInputIT {
     static final String UNKNOWN = "00000000-0000-0000-0000-000000000001";
@@ -38,6 +40,8 @@ class BadInputIT {
             "{\"sort\":5}", "{\"sort\":\"NOPE\"}", "\u00ff\u00fe");
     static final List<String> BAD_IDS = List.of("not-a-uuid", UNKNOWN, "%20", "x".repeat(300), "1", "..%2F..%2Fflows");
 
+    static String ws;
+    static String key;
     static Api api;
     static Api viewer;
     static String flowId;
@@ -54,8 +58,9 @@ class BadInputIT {
 
     @BeforeAll
     static void workspace() {
-        String ws = Workspaces.create("bad-input");
-        api = Workspaces.api(ws, Workspaces.issueKey(ws, "developer"));
+        ws = Workspaces.create("bad-input");
+        key = Workspaces.issueKey(ws, "developer");
+        api = Workspaces.api(ws, key);
         viewer = Workspaces.api(ws, Workspaces.issueKey(ws, "viewer"));
         flowId = api.post("/flows/", "{\"name\":\"sweep\"}").expect(201).object().getString("id");
         runId = api.post("/flow_runs/", "{\"flow_id\":\"" + flowId + "\"}").expect(201).object().getString("id");
@@ -364,5 +369,88 @@ class BadInputIT {
         for (String token : tokens) check(api, "GET", "/events/filter/next?page-token=" + token, null);
         check(api, "GET", "/events/filter/next", null);
         assertEquals(List.of(), failures, failures.size() + " of " + requests + " requests failed");
+    }
+
+    /** JSON's escape for the NUL character U+0000, which PostgreSQL cannot store in text or jsonb. */
+    static final String NUL = "\\u0000";
+
+    /** One request that must be a 422 whose first error is at {@code loc}; anything else is recorded. */
+    static void expectNulAt(Api as, String method, String path, String body, String... loc) {
+        requests.incrementAndGet();
+        Api.Reply reply = as.send(method, path, body);
+        String what = method + " " + path + (body == null ? "" : " " + abbreviate(body)) + " -> " + reply.status();
+        JsonValue detail = reply.status() == 422 && parse(reply.body()) instanceof JsonObject o ? o.get("detail") : null;
+        String at = detail instanceof JsonArray errors && !errors.isEmpty()
+                ? errors.getJsonObject(0).get("loc").toString() : null;
+        JsonArrayBuilder expected = Json.createArrayBuilder();
+        for (String part : loc) expected.add(part);
+        if (!expected.build().toString().equals(at)) failures.add(what + " " + abbreviate(reply.body()));
+    }
+
+    @Test
+    void aNulCharacterAnywhereIsA422NamingTheField() throws Exception {
+        String like = "{\"like_\":\"a" + NUL + "\"}";
+        String any = "{\"any_\":[\"ok\",\"a" + NUL + "\"]}";
+        // the seven places that answered 500: a variable's value, a flow's name, the filters' texts
+        expectNulAt(api, "POST", "/variables/", "{\"name\":\"nul_var\",\"value\":\"a" + NUL + "\"}", "body", "value");
+        expectNulAt(api, "POST", "/flows/", "{\"name\":\"a" + NUL + "\"}", "body", "name");
+        for (String[] filter : List.of(new String[] {"/flow_runs/filter", "flow_runs"}, new String[] {"/flows/filter", "flows"},
+                new String[] {"/deployments/filter", "deployments"}, new String[] {"/variables/filter", "variables"})) {
+            expectNulAt(api, "POST", filter[0], "{\"" + filter[1] + "\":{\"name\":" + like + "}}", "body", filter[1], "name", "like_");
+            expectNulAt(api, "POST", filter[0], "{\"" + filter[1] + "\":{\"name\":" + any + "}}", "body", filter[1], "name", "any_", "1");
+        }
+        expectNulAt(api, "POST", "/events/filter", "{\"filter\":{\"text\":{\"query\":\"err" + NUL + "\"}}}",
+                "body", "filter", "text", "query");
+        expectNulAt(api, "POST", "/events/filter", "{\"filter\":{\"event\":{\"prefix\":[\"" + NUL + "\"]}}}",
+                "body", "filter", "event", "prefix", "0");
+        // elsewhere in bodies: nested values, keys at any depth (a dotted key stays one part), lists of objects
+        expectNulAt(api, "POST", "/flow_runs/", "{\"flow_id\":\"" + flowId + "\",\"parameters\":{\"outer\":{\"x" + NUL
+                + "y\":1}}}", "body", "parameters", "outer", "x\\u0000y");
+        expectNulAt(api, "PATCH", "/flow_runs/" + runId + "/labels", "{\"prefect." + NUL + "\":\"v\"}", "body",
+                "prefect.\\u0000");
+        expectNulAt(api, "PATCH", "/flow_runs/" + runId, "{\"tags\":[\"t\",\"" + NUL + "\"]}", "body", "tags", "1");
+        expectNulAt(api, "POST", "/logs/", "[{\"flow_run_id\":\"" + runId + "\",\"name\":\"n\",\"level\":20,\"message\":\"m"
+                + NUL + "\",\"timestamp\":\"" + Instant.now() + "\"}]", "body", "0", "message");
+        expectNulAt(api, "POST", "/flow_runs/" + runId + "/set_state", "{\"state\":{\"type\":\"RUNNING\",\"message\":\""
+                + NUL + "\"}}", "body", "state", "message");
+        // query parameters, names included
+        expectNulAt(api, "GET", "/flow_run_states/?flow_run_id=%00", null, "query", "flow_run_id");
+        expectNulAt(api, "GET", "/flow_run_states/?flow_run_id=" + runId + "&x%00=1", null, "query", "x\\u0000");
+        // in a path (the workspace's own included) the web container refuses an encoded NUL itself, with a 400
+        for (String path : List.of("/variables/name/a%00b", "/flows/name/%00")) {
+            assertEquals(400, api.get(path).status(), path);
+        }
+        assertEquals(400, Workspaces.api("a%00b", key).get("/flows/" + flowId).status(), "a NUL in the workspace");
+        // an API key with a NUL (Basic credentials can carry one) is simply not a key
+        String basic = Base64.getEncoder().encodeToString(("x:" + key.substring(0, 8) + "\0" + key.substring(8))
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(401, api.withAuthorization("Basic " + basic).get("/flows/" + flowId).status());
+        // nothing of it was stored
+        assertEquals(0, api.post("/variables/filter", "{\"variables\":{\"name\":{\"any_\":[\"nul_var\"]}}}").expect(200)
+                .array().size());
+        assertEquals(List.of(), failures, failures.size() + " of " + requests + " requests failed");
+
+        // the WebSocket frames that reach the database: closed as a protocol error, not an internal one
+        String out = "/api/workspaces/" + ws + "/events/out";
+        try (RawWebSocket socket = RawWebSocket.open(out)) {
+            socket.text("{\"type\":\"auth\",\"token\":\"" + key.substring(0, 6) + NUL + "\"}");
+            assertEquals(1002, socket.awaitClose(Duration.ofSeconds(30)), "events/out: a NUL in the auth frame");
+        }
+        try (RawWebSocket socket = RawWebSocket.open(out)) {
+            socket.text("{\"type\":\"auth\",\"token\":\"" + key + "\"}");
+            assertEquals("{\"type\":\"auth_success\"}", socket.readText(Duration.ofSeconds(30)));
+            socket.text("{\"type\":\"filter\",\"filter\":{\"text\":{\"query\":\"" + NUL + "\"}},\"backfill\":true}");
+            assertEquals(1002, socket.awaitClose(Duration.ofSeconds(30)), "events/out: a NUL in the filter");
+        }
+        api.post("/work_pools/", "{\"name\":\"nul-pool\",\"type\":\"process\"}").expect(201);
+        try (RawWebSocket socket = RawWebSocket.open("/api/workspaces/" + ws + "/work_pools/nul-pool/workers/connect")) {
+            socket.text("{\"type\":\"auth\",\"token\":\"" + key + "\"}");
+            assertEquals("{\"type\":\"auth_success\"}", socket.readText(Duration.ofSeconds(30)));
+            socket.text("{\"type\":\"worker.hello.v1\",\"id\":\"" + UUID.randomUUID() + "\",\"sent_at\":\"" + Instant.now()
+                    + "\",\"payload\":{\"consumer_id\":\"" + UUID.randomUUID() + "\",\"worker_name\":\"w" + NUL + "\","
+                    + "\"worker_type\":\"process\",\"heartbeat_interval_seconds\":5,"
+                    + "\"supported_channel_versions\":[\"work_pool_worker_channel.v1\"]}}");
+            assertEquals(1002, socket.awaitClose(Duration.ofSeconds(30)), "worker channel: a NUL in the hello");
+        }
     }
 }
