@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.hibernate.Session;
 
 /**
  * Deployments of the current workspace, as Prefect 3.9's server keeps them (server/models/deployments.py): an upsert

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.hibernate.Session;
 
 /**
  * Flow runs of the current workspace: creation, reads, state changes through {@link FlowRunRules}, updates, labels

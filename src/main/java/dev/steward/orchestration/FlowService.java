@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.hibernate.Session;
 
 /** Flows of the current workspace: upserted by name, as the Prefect client does before every run. */
 @ApplicationScoped
