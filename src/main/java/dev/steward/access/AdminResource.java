@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * The admin surface: platform admins create workspaces; workspace admins manage members and API keys. Keycloak users
@@ -107,14 +106,18 @@ public class AdminResource {
     public MemberView putMember(@PathParam("username") String username, String text) {
         Role granted = role(Body.parse(text), "role");
         requireAtLeast(granted);
-        return MemberView.of(inWorkspace(() -> workspaces.putMember(tenant.workspaceId(), username, granted)));
+        return MemberView.of(tx.inNew(() -> {
+            requireAtLeastMember(username);
+            return workspaces.putMember(tenant.workspaceId(), username, granted);
+        }));
     }
 
     @DELETE
     @Path("{workspace}/members/{username}")
     @MinRole(Role.ADMIN)
     public Response removeMember(@PathParam("username") String username) {
-        inWorkspace(() -> {
+        tx.inNew(() -> {
+            requireAtLeastMember(username);
             workspaces.removeMember(tenant.workspaceId(), username);
             return null;
         });
@@ -140,7 +143,7 @@ public class AdminResource {
         Instant expiresAt = body.optionalInstant("expires_at").orElse(null);
         requireAtLeast(role);
         String owner = tenant.admission().caller().name();
-        ApiKeyService.IssuedKey issued = inWorkspace(() -> apiKeys.issue(tenant.workspaceId(), name, role, owner, expiresAt));
+        ApiKeyService.IssuedKey issued = tx.inNew(() -> apiKeys.issue(tenant.workspaceId(), name, role, owner, expiresAt));
         return Response.status(201).entity(ApiKeyView.of(issued.key(), issued.secret())).build();
     }
 
@@ -154,7 +157,7 @@ public class AdminResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.notFound("API key");
         }
-        return ApiKeyView.of(inWorkspace(() -> apiKeys.revoke(tenant.workspaceId(), id)), null);
+        return ApiKeyView.of(tx.inNew(() -> apiKeys.revoke(tenant.workspaceId(), id)), null);
     }
 
     /** Granting a role takes at least that role (an admin cannot make an owner). */
@@ -165,8 +168,14 @@ public class AdminResource {
         }
     }
 
-    private <T> T inWorkspace(Supplier<T> work) {
-        return tenant.admission().supply(() -> tx.inNew(work));
+    /** Changing or removing a member takes at least the member's role (an admin cannot demote an owner). */
+    private void requireAtLeastMember(String username) {
+        workspaces.member(tenant.workspaceId(), username).ifPresent(m -> {
+            if (!tenant.role().atLeast(m.getRole())) {
+                throw ApiException.forbidden("Changing a member who is " + m.getRole().wireName() + " needs that role; you have "
+                        + tenant.role().wireName());
+            }
+        });
     }
 
     private static Role role(Body body, String field) {

@@ -10,7 +10,21 @@ import java.util.function.Supplier;
  * workspace is Hibernate's tenant and {@link TenantScope#workspaceId()}; the previous scope comes back afterwards
  * (threads are pooled).
  */
-public record Admission(UUID workspaceId, Caller caller, Role role) {
+public final class Admission {
+    private final UUID workspaceId;
+    private final Caller caller;
+    private final Role role;
+
+    /** Only the gate makes admissions: nothing else can claim a workspace. */
+    Admission(UUID workspaceId, Caller caller, Role role) {
+        this.workspaceId = workspaceId;
+        this.caller = caller;
+        this.role = role;
+    }
+
+    public UUID workspaceId() { return workspaceId; }
+    public Caller caller() { return caller; }
+    public Role role() { return role; }
 
     public <T> T call(Callable<T> work) throws Exception {
         return TenantScope.bind(this, work);

@@ -28,13 +28,19 @@ public class CurrentCaller {
     @Inject
     ClientAddresses clientAddresses;
 
-    /** Who made the request; {@link Caller#SYSTEM} outside a request (background work). */
+    /**
+     * Who is asking: the HTTP request's caller; outside a request (a WebSocket message, background work) the caller
+     * of the admission the work runs in, e.g. the worker's API key; else {@link Caller#SYSTEM}.
+     */
     public static Caller get() {
+        Caller caller;
         try {
-            return CDI.current().select(CurrentCaller.class).get().caller();
+            caller = CDI.current().select(CurrentCaller.class).get().caller();
         } catch (ContextNotActiveException | IllegalStateException e) {
-            return Caller.SYSTEM;
+            caller = Caller.SYSTEM;
         }
+        return caller.kind() != Caller.Kind.SYSTEM ? caller
+                : TenantScope.current().map(Admission::caller).orElse(Caller.SYSTEM);
     }
 
     /** The request's origin, or null values outside a request. */

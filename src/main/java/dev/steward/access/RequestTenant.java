@@ -5,7 +5,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.inject.spi.CDI;
 import java.util.UUID;
 
-/** The admission of the current REST request; set once by {@link WorkspaceTenantFilter}. */
+/** The admission of the current REST request; set once by {@link RouteAccessFilter}. */
 @RequestScoped
 public class RequestTenant {
     private Admission admission;

@@ -63,11 +63,11 @@ public class ProductionGuard {
             throw new IllegalStateException(refusal.get());
         }
         LOG.info("Profile " + profile(settings) + (isProduction(settings)
-                ? ": no shipped default found" : ": shipped defaults allowed (set STEWARD_PROFILE=prod in production)"));
+                ? ": no shipped default found" : ": shipped defaults allowed (only bin/steward dev and the tests should run this profile)"));
     }
 
     static String profile(Map<String, String> settings) {
-        return settings.getOrDefault(PROFILE, "dev").trim().toLowerCase(Locale.ROOT);
+        return settings.getOrDefault(PROFILE, "prod").trim().toLowerCase(Locale.ROOT);
     }
 
     static boolean isProduction(Map<String, String> settings) {

@@ -46,6 +46,13 @@ class ProductionGuardTest {
     }
 
     @Test
+    void noProfileIsProduction() {
+        // fails closed: a server started without a profile is checked as production
+        Map<String, String> shipped = Map.of("steward.db.password", "steward");
+        assertTrue(ProductionGuard.refusal(shipped, NONE_WORKS).orElseThrow().contains("steward.db.password"));
+    }
+
+    @Test
     void devAndTestProfileIsNotRefused() {
         // bin/steward dev and the test stack run every shipped default, and never ask Keycloak
         Map<String, String> shipped = Map.of("steward.db.password", "steward",
@@ -53,7 +60,6 @@ class ProductionGuardTest {
         Supplier<List<Check>> mustNotAsk = () -> {
             throw new AssertionError("Keycloak asked outside production");
         };
-        assertEquals(Optional.empty(), ProductionGuard.refusal(shipped, mustNotAsk));
         Map<String, String> dev = new HashMap<>(shipped);
         dev.put("steward.profile", "dev");
         assertEquals(Optional.empty(), ProductionGuard.refusal(dev, mustNotAsk));

@@ -256,6 +256,7 @@ public final class Stack implements AutoCloseable {
     private Map<String, String> appEnvironment() {
         Endpoints e = endpoints;
         Map<String, String> env = new LinkedHashMap<>();
+        env.put("STEWARD_PROFILE", "dev"); // shipped defaults are this stack's own; anywhere else the server refuses them
         env.put("STEWARD_DB_URL", e.jdbcUrl());
         env.put("STEWARD_DB_USER", e.dbUser());
         env.put("STEWARD_DB_PASSWORD", e.dbPassword());

@@ -22,7 +22,7 @@ import java.lang.reflect.Method;
  */
 @Provider
 @Priority(Priorities.AUTHORIZATION)
-public class WorkspaceTenantFilter implements ContainerRequestFilter {
+public class RouteAccessFilter implements ContainerRequestFilter {
     public static final String PATH_PARAM = "workspace";
 
     @Inject
