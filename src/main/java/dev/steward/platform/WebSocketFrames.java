@@ -113,7 +113,7 @@ public final class WebSocketFrames {
      * reaches the listener. Client frames must be masked; control frames may interleave a fragmented message.
      */
     public static final class Reader {
-        private final int maxMessageBytes;
+        private int maxMessageBytes;
         private final Listener listener;
         private byte[] buf = new byte[16 * 1024];
         private int start;
@@ -126,6 +126,14 @@ public final class WebSocketFrames {
         public Reader(int maxMessageBytes, Listener listener) {
             this.maxMessageBytes = maxMessageBytes;
             this.listener = listener;
+        }
+
+        /**
+         * Changes the largest message taken from the next frame on, e.g. raised once a connection has authenticated
+         * (the listener may call it while it handles a message).
+         */
+        public void limit(int maxMessageBytes) {
+            this.maxMessageBytes = maxMessageBytes;
         }
 
         public void feed(byte[] data, int off, int len) throws ProtocolException {
