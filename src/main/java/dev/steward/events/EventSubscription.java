@@ -22,8 +22,9 @@ import java.util.logging.Logger;
  * frame at a time, by a drain that runs on the shared managed executor only while frames wait. No thread is held per
  * subscriber, and a slow client never holds up the event bus (whose Redis thread only queues). Live events that arrive
  * while the backfill is being read are held and sent after it, minus those the backfill already carried. A client
- * that falls more than {@link EventsOutLimits#maxBacklog} events behind is disconnected (1013) and, as Prefect's
- * client does, reconnects and backfills from its last event.
+ * that falls more than {@link EventsOutLimits#maxBacklog} events behind is disconnected (1013; one that reads nothing
+ * sees only the connection end, as the close frame cannot pass the data queued before it) and, as Prefect's client
+ * does, reconnects and backfills from its last event.
  */
 final class EventSubscription {
     private static final Logger LOG = Logger.getLogger(EventSubscription.class.getName());

@@ -136,7 +136,7 @@ public class EventsOutEndpoint {
             close(session, CloseCodes.VIOLATED_POLICY, "Invalid token");
             return;
         }
-        EventsOutLimits.Place taken = outLimits.take(admitted.get().caller().apiKeyId());
+        EventsOutLimits.Place taken = outLimits.take(admitted.get().caller().apiKeyId(), session::isOpen);
         if (taken.refusal() != null) {
             close(session, CloseCodes.TRY_AGAIN_LATER, taken.refusal());
             return;
