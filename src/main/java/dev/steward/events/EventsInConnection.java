@@ -62,6 +62,7 @@ public class EventsInConnection implements HttpUpgradeHandler {
     private WebSocketLimits limits;
 
     private volatile Admission admission;
+    private volatile boolean authFrameCame; // in time, however long its check then takes
     private WebSocketFrames.Reader reader;
     private volatile long lastReceived = System.nanoTime();
     private volatile ScheduledFuture<?> authTimer;
@@ -99,7 +100,7 @@ public class EventsInConnection implements HttpUpgradeHandler {
         }
         reader = new WebSocketFrames.Reader(WebSocketLimits.AUTH_FRAME_MAX_BYTES, new Frames());
         authTimer = limits.afterAuthTimeout(() -> {
-            if (admission == null) closeWith(1008, "No auth frame within " + limits.authTimeoutMillis() / 1000 + " s");
+            if (!authFrameCame) closeWith(1008, "No auth frame within " + limits.authTimeoutMillis() / 1000 + " s");
         });
         if (limits.idleTimeoutMillis() > 0) watchIdle(limits.idleTimeoutMillis());
         in.setReadListener(new ReadListener() {
@@ -172,6 +173,7 @@ public class EventsInConnection implements HttpUpgradeHandler {
         public void text(String message) {
             if (!open) return;
             if (admission == null) {
+                authFrameCame = true;
                 authenticate(message);
                 return;
             }
