@@ -49,11 +49,6 @@ public class EventBus {
         return () -> listeners.getOrDefault(workspaceId, Set.of()).remove(listener);
     }
 
-    /** A container-managed thread, for work that lives as long as a subscriber does. */
-    Thread newThread(Runnable work) {
-        return threads.newThread(work);
-    }
-
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         subscription = RedisSubscription.start(threads, redis, "Event subscription", () -> new JedisPubSub() {
             @Override

@@ -3,43 +3,56 @@ package dev.steward.events;
 import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * One events-out subscriber: matching live events are queued and sent by the connection's own sender thread, so a
- * slow client never holds up the event bus. Live events that arrive while the backfill is being read are held and
- * sent after it, minus those the backfill already carried. A client that falls more than {@value #CAPACITY} events
- * behind is disconnected (1011) and, as Prefect's client does, reconnects and backfills from its last event.
+ * One events-out subscriber: matching live events are queued and sent with the container's asynchronous send, one
+ * frame at a time, by a drain that runs on the shared managed executor only while frames wait. No thread is held per
+ * subscriber, and a slow client never holds up the event bus (whose Redis thread only queues). Live events that arrive
+ * while the backfill is being read are held and sent after it, minus those the backfill already carried. A client
+ * that falls more than {@link EventsOutLimits#maxBacklog} events behind is disconnected (1013; one that reads nothing
+ * sees only the connection end, as the close frame cannot pass the data queued before it) and, as Prefect's client
+ * does, reconnects and backfills from its last event.
  */
 final class EventSubscription {
-    static final int CAPACITY = 10_000;
-    private static final String STOP = "";
-
+    private static final Logger LOG = Logger.getLogger(EventSubscription.class.getName());
     private final Session session;
     private final EventCriteria criteria;
-    private final BlockingQueue<String> outbox = new ArrayBlockingQueue<>(CAPACITY);
-    private final Thread sender;
+    private final Executor executor;
+    private final int capacity;
+    // all below guarded by this
+    private final ArrayDeque<String> outbox = new ArrayDeque<>();
+    private boolean draining; // a drain is scheduled or running
+    private boolean sending; // a frame is with the container, its completion not yet seen
+    private boolean closed;
     private EventBus.Registration registration;
     private List<JsonObject> heldDuringBackfill = new ArrayList<>();
-    private volatile boolean closed;
 
-    EventSubscription(Session session, EventCriteria criteria, EventBus bus) {
+    EventSubscription(Session session, EventCriteria criteria, Executor executor, int capacity) {
         this.session = session;
         this.criteria = criteria;
-        this.sender = bus.newThread(this::sendLoop);
-        this.sender.start();
+        this.executor = executor;
+        this.capacity = capacity;
     }
 
     void listenTo(EventBus bus, UUID workspaceId) {
-        registration = bus.listen(workspaceId, this::live);
+        EventBus.Registration r = bus.listen(workspaceId, this::live);
+        synchronized (this) {
+            registration = r;
+            if (closed) r.close();
+        }
     }
 
     private synchronized void live(JsonObject event) {
@@ -63,41 +76,85 @@ final class EventSubscription {
         heldDuringBackfill = null;
     }
 
+    /** Holding the lock. */
     private void enqueue(JsonObject event) {
-        String frame = Json.createObjectBuilder().add("type", "event").add("event", event).build().toString();
-        if (!outbox.offer(frame)) {
-            closeWith(CloseReason.CloseCodes.TRY_AGAIN_LATER, "Subscriber too slow; reconnect to resume");
+        if (closed) return;
+        if (outbox.size() >= capacity) {
+            close();
+            // closing writes a close frame: on the executor, never on the event bus's thread
+            run(() -> closeSession(CloseReason.CloseCodes.TRY_AGAIN_LATER, "Subscriber too slow; reconnect to resume"));
+            return;
+        }
+        outbox.add(Json.createObjectBuilder().add("type", "event").add("event", event).build().toString());
+        if (!draining && !sending) {
+            draining = true;
+            run(this::drain);
         }
     }
 
-    private void sendLoop() {
-        try {
-            while (!closed) {
-                String frame = outbox.take();
-                if (frame == STOP) return;
-                session.getBasicRemote().sendText(frame);
+    /**
+     * Hands queued frames to the container one at a time. When a send completes at once (the socket took it) the loop
+     * goes on; when it completes later, {@link #sent} schedules the next drain. Either way it ends when it has to wait.
+     */
+    private void drain() {
+        while (true) {
+            String frame;
+            synchronized (this) {
+                if (closed || sending || outbox.isEmpty()) {
+                    draining = false;
+                    return;
+                }
+                frame = outbox.poll();
+                sending = true;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | IllegalStateException e) {
+            try {
+                session.getAsyncRemote().sendText(frame, this::sent);
+            } catch (RuntimeException e) { // the session is closing
+                LOG.log(Level.FINE, "events/out: send refused", e);
+                close();
+                return;
+            }
+        }
+    }
+
+    private void sent(SendResult result) {
+        if (!result.isOK()) {
+            LOG.log(Level.FINE, "events/out: send failed", result.getException());
+            close();
+            return;
+        }
+        synchronized (this) {
+            sending = false;
+            if (draining || closed || outbox.isEmpty()) return; // a running drain goes on by itself
+            draining = true;
+        }
+        run(this::drain);
+    }
+
+    private void run(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) { // the application is stopping
             close();
         }
     }
 
-    private void closeWith(CloseReason.CloseCodes code, String reason) {
-        close();
+    private void closeSession(CloseReason.CloseCodes code, String reason) {
         try {
             session.close(new CloseReason(code, reason));
-        } catch (IOException ignored) {
+        } catch (IOException | RuntimeException ignored) {
             // already gone
         }
     }
 
     void close() {
-        if (closed) return;
-        closed = true;
-        if (registration != null) registration.close();
-        outbox.clear();
-        outbox.offer(STOP);
+        EventBus.Registration r;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            outbox.clear();
+            r = registration;
+        }
+        if (r != null) r.close();
     }
 }

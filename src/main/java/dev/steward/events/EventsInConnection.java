@@ -4,6 +4,7 @@ import dev.steward.access.WebSocketAuth;
 import dev.steward.platform.Json;
 import dev.steward.platform.WebSocketFrames;
 import dev.steward.platform.WebSocketFrames.ProtocolException;
+import dev.steward.platform.WebSocketLimits;
 import dev.steward.access.Admission;
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
@@ -18,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,6 +40,11 @@ import java.util.logging.Logger;
  * connection; ids already stored are taken once only. An event that is not valid JSON or lacks a required field is
  * dropped and logged (the protocol has no reply); so is one whose data PostgreSQL refuses (a NUL character, a number
  * beyond numeric), found by storing the failed batch's events one by one.
+ *
+ * <p>Limits ({@link WebSocketLimits}): the auth frame must come within the auth timeout (else 1008) and be at most
+ * {@value WebSocketLimits#AUTH_FRAME_MAX_BYTES} bytes (else 1009); events up to {@value #MAX_MESSAGE_BYTES} bytes are
+ * taken after it. A connection from which nothing (not even a ping) arrives for the idle timeout is closed (1000)
+ * once its queued events are committed. Both are timers on the managed scheduled executor, not threads.
  */
 @MinRole(Role.DEVELOPER) // events write task runs and reach every subscriber: a viewer may not send them
 public class EventsInConnection implements HttpUpgradeHandler {
@@ -46,14 +53,20 @@ public class EventsInConnection implements HttpUpgradeHandler {
     private static final Logger LOG = Logger.getLogger(EventsInConnection.class.getName());
     static final int MAX_BATCH = 2_000;
     static final int MAX_QUEUED = 20_000;
-    private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     private String workspaceRef;
     private WebSocketAuth auth;
     private EventIntake intake;
     private ManagedExecutorService executor;
+    private WebSocketLimits limits;
 
-    private Admission admission;
+    private volatile Admission admission;
+    private volatile boolean authFrameCame; // in time, however long its check then takes
+    private WebSocketFrames.Reader reader;
+    private volatile long lastReceived = System.nanoTime();
+    private volatile ScheduledFuture<?> authTimer;
+    private volatile ScheduledFuture<?> idleTimer;
     private WebConnection connection;
     private ServletInputStream in;
     private ServletOutputStream out;
@@ -65,11 +78,13 @@ public class EventsInConnection implements HttpUpgradeHandler {
     private boolean committing;
 
     /** Called by {@link EventsInUpgradeFilter} right after the upgrade, before {@link #init}. */
-    void bind(String workspaceRef, WebSocketAuth auth, EventIntake intake, ManagedExecutorService executor) {
+    void bind(String workspaceRef, WebSocketAuth auth, EventIntake intake, ManagedExecutorService executor,
+              WebSocketLimits limits) {
         this.workspaceRef = workspaceRef;
         this.auth = auth;
         this.intake = intake;
         this.executor = executor;
+        this.limits = limits;
     }
 
     @Override
@@ -83,7 +98,11 @@ public class EventsInConnection implements HttpUpgradeHandler {
             shut();
             return;
         }
-        WebSocketFrames.Reader reader = new WebSocketFrames.Reader(MAX_MESSAGE_BYTES, new Frames());
+        reader = new WebSocketFrames.Reader(WebSocketLimits.AUTH_FRAME_MAX_BYTES, new Frames());
+        authTimer = limits.afterAuthTimeout(() -> {
+            if (!authFrameCame) closeWith(1008, "No auth frame within " + limits.authTimeoutMillis() / 1000 + " s");
+        });
+        if (limits.idleTimeoutMillis() > 0) watchIdle(limits.idleTimeoutMillis());
         in.setReadListener(new ReadListener() {
             private final byte[] chunk = new byte[64 * 1024];
 
@@ -93,10 +112,13 @@ public class EventsInConnection implements HttpUpgradeHandler {
                     while (open && in.isReady()) {
                         int n = in.read(chunk);
                         if (n < 0) break;
+                        lastReceived = System.nanoTime();
                         reader.feed(chunk, 0, n);
                     }
                 } catch (ProtocolException e) {
-                    afterQueued(() -> closeWith(e.code, e.getMessage()));
+                    String reason = e.code == 1009 && admission == null
+                            ? "Auth frame over " + WebSocketLimits.AUTH_FRAME_MAX_BYTES + " bytes" : e.getMessage();
+                    afterQueued(() -> closeWith(e.code, reason));
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.FINE, "events/in: read failed", e);
                     afterQueued(EventsInConnection.this::shut);
@@ -118,6 +140,32 @@ public class EventsInConnection implements HttpUpgradeHandler {
     @Override
     public void destroy() {
         open = false;
+        cancelTimers();
+    }
+
+    /** Checks for silence in {@code delayMillis}, then again as long as the connection is open. */
+    private void watchIdle(long delayMillis) {
+        idleTimer = limits.schedule(() -> {
+            if (!open) return;
+            long idleMillis = limits.idleTimeoutMillis();
+            long quietMillis = (System.nanoTime() - lastReceived) / 1_000_000;
+            boolean committing;
+            synchronized (queue) {
+                committing = this.committing; // the reader may be paused for the committer: not idle
+            }
+            if (quietMillis >= idleMillis && !committing) {
+                afterQueued(() -> closeWith(1000, "Nothing received for " + idleMillis / 1000 + " s"));
+            } else {
+                watchIdle(Math.max(1000, idleMillis - quietMillis));
+            }
+        }, delayMillis);
+    }
+
+    private void cancelTimers() {
+        ScheduledFuture<?> a = authTimer;
+        ScheduledFuture<?> i = idleTimer;
+        if (a != null) a.cancel(false);
+        if (i != null) i.cancel(false);
     }
 
     private final class Frames implements WebSocketFrames.Listener {
@@ -125,6 +173,7 @@ public class EventsInConnection implements HttpUpgradeHandler {
         public void text(String message) {
             if (!open) return;
             if (admission == null) {
+                authFrameCame = true;
                 authenticate(message);
                 return;
             }
@@ -159,6 +208,8 @@ public class EventsInConnection implements HttpUpgradeHandler {
             return;
         }
         admission = admitted.get();
+        authTimer.cancel(false);
+        reader.limit(MAX_MESSAGE_BYTES); // events may be larger than an auth frame
         send(WebSocketFrames.text("{\"type\":\"auth_success\"}"));
     }
 
@@ -307,6 +358,7 @@ public class EventsInConnection implements HttpUpgradeHandler {
 
     private void shut() {
         open = false;
+        cancelTimers();
         synchronized (queue) {
             queue.notifyAll();
         }

@@ -2,6 +2,7 @@ package dev.steward.events;
 
 import dev.steward.access.WebSocketAuth;
 import dev.steward.platform.WebSocketFrames;
+import dev.steward.platform.WebSocketLimits;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
@@ -35,6 +36,9 @@ public class EventsInUpgradeFilter extends HttpFilter {
     @Resource
     ManagedExecutorService executor;
 
+    @Inject
+    WebSocketLimits limits;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -62,7 +66,7 @@ public class EventsInUpgradeFilter extends HttpFilter {
             response.setHeader("Sec-WebSocket-Protocol", "prefect");
         }
         EventsInConnection connection = request.upgrade(EventsInConnection.class);
-        connection.bind(path.group(1), auth, intake, executor);
+        connection.bind(path.group(1), auth, intake, executor, limits);
         response.flushBuffer(); // sends the 101 now; the connection is the handler's from here on
     }
 }

@@ -4,9 +4,13 @@ import dev.steward.access.WebSocketAuth;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.WebSocketFrames;
+import dev.steward.platform.WebSocketLimits;
 import dev.steward.access.Admission;
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -24,6 +28,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,6 +40,12 @@ import java.util.logging.Logger;
  * then committed events live, without duplicates. The HTTP upgrade itself is not authenticated (a WebSocket client
  * sends its credentials in the first frame). A frame that is not JSON closes with 1002, one over
  * {@value #MAX_FRAME_BYTES} bytes with 1009, a binary one with 1003.
+ *
+ * <p>Limits ({@link WebSocketLimits}): the auth frame must come within the auth timeout (else 1008) and be at most
+ * {@value WebSocketLimits#AUTH_FRAME_MAX_BYTES} bytes (else 1009); the container closes a connection idle for the idle
+ * timeout (nothing received, pings included, nor sent: a subscriber that stops reading is ended by its backlog
+ * instead, see {@link EventSubscription}); a key past its share of subscribers, or an instance past its total, is
+ * closed with 1013 ({@link EventsOutLimits}).
  */
 @MinRole(Role.VIEWER)
 @ServerEndpoint(value = "/api/workspaces/{workspace}/events/out", subprotocols = {"prefect"})
@@ -54,17 +65,41 @@ public class EventsOutEndpoint {
     @Inject
     EventBus bus;
 
+    @Inject
+    WebSocketLimits limits;
+
+    @Inject
+    EventsOutLimits outLimits;
+
+    @Resource
+    ManagedExecutorService executor;
+
     private Admission admission;
-    private EventSubscription subscription;
+    private volatile EventsOutLimits.Place place;
+    private volatile EventSubscription subscription;
+    private volatile boolean authFrameCame;
+    private ScheduledFuture<?> authTimer;
 
     @OnOpen
     public void open(Session session, @PathParam("workspace") String slugOrId) {
-        session.setMaxIdleTimeout(0);
+        session.setMaxIdleTimeout(limits.idleTimeoutMillis());
         session.getUserProperties().put("workspace", slugOrId);
+        authTimer = limits.afterAuthTimeout(() -> {
+            if (!authFrameCame) closeQuietly(session, CloseCodes.VIOLATED_POLICY, "No auth frame within "
+                    + limits.authTimeoutMillis() / 1000 + " s");
+        });
     }
 
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
     public void message(String text, Session session) throws IOException {
+        if (admission == null) {
+            authFrameCame = true;
+            authTimer.cancel(false);
+            if (WebSocketLimits.oversizedAuthFrame(text)) {
+                close(session, CloseCodes.TOO_BIG, "Auth frame over " + WebSocketLimits.AUTH_FRAME_MAX_BYTES + " bytes");
+                return;
+            }
+        }
         JsonObject frame;
         try {
             frame = Json.parseObject(text);
@@ -108,6 +143,12 @@ public class EventsOutEndpoint {
             close(session, CloseCodes.VIOLATED_POLICY, "Invalid token");
             return;
         }
+        EventsOutLimits.Place taken = outLimits.take(admitted.get().caller().apiKeyId(), session::isOpen);
+        if (taken.refusal() != null) {
+            close(session, CloseCodes.TRY_AGAIN_LATER, taken.refusal());
+            return;
+        }
+        place = taken;
         admission = admitted.get();
         session.getBasicRemote().sendText("{\"type\":\"auth_success\"}");
     }
@@ -128,7 +169,7 @@ public class EventsOutEndpoint {
         criteria.clampSince(MAX_BACKFILL);
         criteria.orderAscending();
         boolean backfill = frame.get("backfill") != JsonValue.FALSE;
-        subscription = new EventSubscription(session, criteria, bus);
+        subscription = new EventSubscription(session, criteria, executor, outLimits.maxBacklog());
         // subscribe first so that nothing committed during the backfill is missed, then backfill
         subscription.listenTo(bus, admission.workspaceId());
         if (backfill) {
@@ -142,17 +183,30 @@ public class EventsOutEndpoint {
 
     @OnClose
     public void closed(Session session, CloseReason reason) {
-        if (subscription != null) subscription.close();
+        end();
     }
 
     @OnError
     public void error(Session session, Throwable error) {
         LOG.log(Level.FINE, "events/out connection error", error);
+        end();
+    }
+
+    private void end() {
+        if (authTimer != null) authTimer.cancel(false);
         if (subscription != null) subscription.close();
+        if (place != null) place.release();
+    }
+
+    private static void closeQuietly(Session session, CloseCodes code, String reason) {
+        try {
+            if (session.isOpen()) close(session, code, reason);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "events/out: closing", e);
+        }
     }
 
     private static void close(Session session, CloseCodes code, String reason) throws IOException {
-        // a close reason is limited to 123 bytes by the protocol
-        session.close(new CloseReason(code, reason.length() > 120 ? reason.substring(0, 120) : reason));
+        session.close(new CloseReason(code, WebSocketFrames.closeReason(reason)));
     }
 }

@@ -7,5 +7,16 @@
  * <p>An event's id is chosen by whoever sent it, so it is unique within a workspace only: the event table is keyed by
  * (workspace_id, id), and the intake's de-duplication (a client re-sends what it has not seen confirmed) and every
  * lookup by id name the workspace.
+ *
+ * <p>Rules that hold here:
+ * <ul>
+ * <li>No thread per connection: /events/in reads with a non-blocking listener and commits on the managed executor
+ * only while events wait; /events/out sends with the container's asynchronous send, drained on the managed executor
+ * only while frames wait. A thread parked in this package's code belongs to work in progress, never to a connection
+ * at rest (the integration tests count them from thread dumps).</li>
+ * <li>Both streams apply {@link dev.steward.platform.WebSocketLimits} (auth frame in time and at most 64 KB, idle
+ * timeout); /events/out also {@link dev.steward.events.EventsOutLimits} (subscribers per key and per instance, 1013
+ * past them; backlog per subscriber).</li>
+ * </ul>
  */
 package dev.steward.events;

@@ -85,8 +85,19 @@ public final class WebSocketFrames {
     }
 
     public static byte[] close(int code, String reason) {
-        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] r = closeReason(reason).getBytes(StandardCharsets.UTF_8);
         return frame(CLOSE, ByteBuffer.allocate(2 + r.length).putShort((short) code).put(r).array());
+    }
+
+    /** A close reason cut to the 123 bytes of UTF-8 the protocol allows, never inside a character. */
+    public static String closeReason(String reason) {
+        if (reason.getBytes(StandardCharsets.UTF_8).length <= 123) return reason;
+        int end = reason.length();
+        while (reason.substring(0, end).getBytes(StandardCharsets.UTF_8).length > 123) {
+            end--;
+            if (Character.isLowSurrogate(reason.charAt(end))) end--;
+        }
+        return reason.substring(0, end);
     }
 
     /** What the reader hands on, in the order the frames arrived. */
@@ -113,7 +124,7 @@ public final class WebSocketFrames {
      * reaches the listener. Client frames must be masked; control frames may interleave a fragmented message.
      */
     public static final class Reader {
-        private final int maxMessageBytes;
+        private int maxMessageBytes;
         private final Listener listener;
         private byte[] buf = new byte[16 * 1024];
         private int start;
@@ -126,6 +137,14 @@ public final class WebSocketFrames {
         public Reader(int maxMessageBytes, Listener listener) {
             this.maxMessageBytes = maxMessageBytes;
             this.listener = listener;
+        }
+
+        /**
+         * Changes the largest message taken from the next frame on, e.g. raised once a connection has authenticated
+         * (the listener may call it while it handles a message).
+         */
+        public void limit(int maxMessageBytes) {
+            this.maxMessageBytes = maxMessageBytes;
         }
 
         public void feed(byte[] data, int off, int len) throws ProtocolException {

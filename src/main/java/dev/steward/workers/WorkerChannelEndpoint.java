@@ -8,6 +8,7 @@ import dev.steward.events.EventBus;
 import dev.steward.access.WebSocketAuth;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
+import dev.steward.platform.WebSocketLimits;
 import dev.steward.access.Role;
 import dev.steward.access.Admission;
 import dev.steward.access.MinRole;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -53,6 +55,11 @@ import java.util.logging.Logger;
  * pool and kinds, within its {@code max_cleanup_concurrency}, and its {@code cleanup.ack|release|renew.v1} are applied
  * to the queue and answered with {@code cleanup.operation_result.v1}; other workers' cleanup operations are answered
  * {@code unauthorized} ({@code cleanup_delivery_not_accepted}), as Prefect's server does.
+ *
+ * <p>Limits ({@link WebSocketLimits}): an auth frame that does not come within the auth timeout closes the channel
+ * with 1008 {@code authentication_failed}, one over {@value WebSocketLimits#AUTH_FRAME_MAX_BYTES} bytes with 1009; the
+ * container closes a channel idle for the idle timeout (nothing received, pings included, nor sent) with 1000, which
+ * Prefect's worker takes as a lost connection and reconnects.
  */
 // a worker writes (heartbeats, a pool it may create): a developer's key, as for the REST heartbeat
 @MinRole(Role.DEVELOPER)
@@ -79,6 +86,9 @@ public class WorkerChannelEndpoint {
     @Resource
     ManagedExecutorService executor;
 
+    @Inject
+    WebSocketLimits limits;
+
     private enum Phase { AUTH, HELLO, READY, CLOSED }
 
     private interface Handler {
@@ -102,16 +112,28 @@ public class WorkerChannelEndpoint {
     private volatile CleanupWorker cleanupWorker;
     private CleanupDispatcher.Registration cleanupRegistration;
     private volatile Session currentSession;
+    private ScheduledFuture<?> authTimer;
+    private volatile boolean authFrameCame;
 
     @OnOpen
     public void open(Session session, @PathParam("workspace") String workspaceRef, @PathParam("pool") String pool)
             throws IOException {
-        session.setMaxIdleTimeout(0);
+        session.setMaxIdleTimeout(limits.idleTimeoutMillis());
         session.getUserProperties().put("workspace", workspaceRef);
         session.getUserProperties().put("pool", pool);
         if (!"prefect".equals(session.getNegotiatedSubprotocol())) {
             close(session, WorkerChannel.CloseReason.AUTHENTICATION_FAILED);
+            return;
         }
+        authTimer = limits.afterAuthTimeout(() -> {
+            if (authFrameCame || !session.isOpen()) return;
+            LOG.fine("worker channel: no auth frame in time");
+            try {
+                close(session, WorkerChannel.CloseReason.AUTHENTICATION_FAILED);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "worker channel: closing", e);
+            }
+        });
     }
 
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
@@ -149,6 +171,14 @@ public class WorkerChannelEndpoint {
     }
 
     private void authenticate(String text, Session session) throws IOException {
+        authFrameCame = true; // in time, however long the check takes
+        authTimer.cancel(false);
+        if (WebSocketLimits.oversizedAuthFrame(text)) {
+            end();
+            session.close(new jakarta.websocket.CloseReason(CloseCodes.TOO_BIG,
+                    "auth frame over " + WebSocketLimits.AUTH_FRAME_MAX_BYTES + " bytes"));
+            return;
+        }
         JsonObject frame;
         try {
             frame = Json.parseObject(text);
@@ -298,6 +328,7 @@ public class WorkerChannelEndpoint {
 
     private void end() {
         phase = Phase.CLOSED;
+        if (authTimer != null) authTimer.cancel(false);
         if (registration != null) registration.close();
         // deliveries in flight stay reserved: the worker may still ack them, else their leases expire
         if (cleanupRegistration != null) cleanupRegistration.close();

@@ -113,6 +113,43 @@ class WebSocketFramesTest {
         assertEquals(1002, violation(negative), "a 64-bit length with its top bit set");
     }
 
+    @Test
+    void aLimitRaisedByTheListenerAppliesFromTheNextFrame() throws Exception {
+        List<String> texts = new ArrayList<>();
+        WebSocketFrames.Reader[] small = new WebSocketFrames.Reader[1];
+        small[0] = new WebSocketFrames.Reader(10, new WebSocketFrames.Listener() {
+            @Override
+            public void text(String message) {
+                texts.add(message);
+                small[0].limit(1000); // as /events/in does once the auth frame is through
+            }
+
+            @Override
+            public void ping(byte[] payload) { }
+
+            @Override
+            public void close(int code, String reason) { }
+        });
+        ByteArrayOutputStream both = new ByteArrayOutputStream();
+        both.write(clientFrame(true, WebSocketFrames.TEXT, utf8("auth")));
+        both.write(clientFrame(true, WebSocketFrames.TEXT, utf8("x".repeat(500))));
+        small[0].feed(both.toByteArray(), 0, both.size());
+        assertEquals(List.of("auth", "x".repeat(500)), texts);
+        WebSocketFrames.Reader fresh = new WebSocketFrames.Reader(10, new WebSocketFrames.Listener() {
+            @Override
+            public void text(String message) { }
+
+            @Override
+            public void ping(byte[] payload) { }
+
+            @Override
+            public void close(int code, String reason) { }
+        });
+        byte[] eleven = clientFrame(true, WebSocketFrames.TEXT, utf8("x".repeat(11)));
+        assertEquals(1009, assertThrows(WebSocketFrames.ProtocolException.class,
+                () -> fresh.feed(eleven, 0, eleven.length)).code, "over the limit before it is raised");
+    }
+
     /** The close code a fresh connection's reader answers these bytes with (a violation ends the connection). */
     private static int violation(byte[] bytes) {
         WebSocketFrames.Reader fresh = new WebSocketFrames.Reader(1 << 20, new WebSocketFrames.Listener() {
@@ -138,5 +175,16 @@ class WebSocketFramesTest {
 
     private void feed(byte[] bytes) throws WebSocketFrames.ProtocolException {
         reader.feed(bytes, 0, bytes.length);
+    }
+
+    @Test
+    void closeReasonsAreCutToTheProtocolsBytesWithoutSplittingACharacter() {
+        assertEquals("short", WebSocketFrames.closeReason("short"));
+        String wide = "é".repeat(100); // 200 bytes
+        String cut = WebSocketFrames.closeReason(wide);
+        assertEquals(61, cut.length());
+        assertEquals(122, cut.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        String emoji = "😀".repeat(40); // 4 bytes each
+        assertEquals(30 * 2, WebSocketFrames.closeReason(emoji).length());
     }
 }

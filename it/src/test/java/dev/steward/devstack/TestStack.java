@@ -14,6 +14,15 @@ package dev.steward.devstack;
  * If the start fails, every later {@code get()} fails at once with the same cause instead of trying again.
  */
 public final class TestStack {
+    /** WebSocket limits set short or small, so that the tests can watch them act: the auth timeout... */
+    public static final int WS_AUTH_TIMEOUT_SECONDS = 5;
+    /** ...the idle timeout (over twice the 20 s at which Prefect's client pings, as PrefectClientIT needs)... */
+    public static final int WS_IDLE_TIMEOUT_SECONDS = 45;
+    /** ...the /events/out subscribers per API key and per instance, and how far one may fall behind. */
+    public static final int EVENTS_OUT_MAX_PER_KEY = 16;
+    public static final int EVENTS_OUT_MAX_PER_INSTANCE = 40;
+    public static final int EVENTS_OUT_MAX_BACKLOG = 200;
+
     private static TestStack instance;
     private static RuntimeException startFailure;
 
@@ -42,6 +51,11 @@ public final class TestStack {
                     .appEnv("STEWARD_CLEANUP_CANCELLING_LOOP_SECONDS", "1")
                     // ClientAddressIT: only a client bound to 127.0.0.2 is a trusted proxy, 127.0.0.1 is not
                     .appEnv("STEWARD_TRUSTED_PROXIES", "127.0.0.2/32")
+                    .appEnv("STEWARD_WS_AUTH_TIMEOUT_SECONDS", String.valueOf(WS_AUTH_TIMEOUT_SECONDS))
+                    .appEnv("STEWARD_WS_IDLE_TIMEOUT_SECONDS", String.valueOf(WS_IDLE_TIMEOUT_SECONDS))
+                    .appEnv("STEWARD_WS_EVENTS_OUT_MAX_PER_KEY", String.valueOf(EVENTS_OUT_MAX_PER_KEY))
+                    .appEnv("STEWARD_WS_EVENTS_OUT_MAX_PER_INSTANCE", String.valueOf(EVENTS_OUT_MAX_PER_INSTANCE))
+                    .appEnv("STEWARD_WS_EVENTS_OUT_MAX_BACKLOG", String.valueOf(EVENTS_OUT_MAX_BACKLOG))
                     .build();
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "test-stack-stop"));
             try {

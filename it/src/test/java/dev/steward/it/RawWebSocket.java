@@ -45,6 +45,11 @@ final class RawWebSocket implements AutoCloseable {
         int closeCode() {
             return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
         }
+
+        /** A close frame's code and reason, e.g. {@code 1008 Invalid token}. */
+        String closeText() {
+            return closeCode() + (payload.length > 2 ? " " + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "");
+        }
     }
 
     private RawWebSocket(Socket socket, DataInputStream in) throws IOException {
@@ -192,6 +197,15 @@ final class RawWebSocket implements AutoCloseable {
             if (f == TIMED_OUT) throw new AssertionError("the server neither closed nor ended the connection within " + timeout);
             if (f == null) return NO_CLOSE_FRAME;
             if (f.opcode() == CLOSE) return f.closeCode();
+        }
+    }
+
+    /** The server's close frame as {@link Frame#closeText}, skipping other frames; "no close frame" if the connection just ended. */
+    String awaitCloseText(Duration timeout) throws IOException {
+        for (Frame f = read(timeout); ; f = read(timeout)) {
+            if (f == TIMED_OUT) throw new AssertionError("the server neither closed nor ended the connection within " + timeout);
+            if (f == null) return "no close frame";
+            if (f.opcode() == CLOSE) return f.closeText();
         }
     }
 

@@ -13,14 +13,11 @@ import java.io.StringReader;
 import java.net.URI;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * {@code WS /events/out} (the container's): bad auth frames, malformed and wrongly typed JSON, oversized and binary
  * frames, protocol violations, bad filters, bad events, abrupt closes. Each must end with the right close code, or,
  * for a bad event on /events/in (the protocol has no reply), with the event dropped while the connection goes on; the
- * app server must keep no thread for a dead connection; and a good client must still be served afterwards.
+ * app server must keep no thread for a dead connection; and a good client must still be served afterwards. Also the
+ * limits every WebSocket has: the auth frame's deadline and size, and the idle timeout (with the worker channel).
  */
 class WebSocketBadInputIT {
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -62,8 +60,10 @@ class WebSocketBadInputIT {
     static RawWebSocket authenticated(String path) throws IOException {
         RawWebSocket socket = RawWebSocket.open(path);
         socket.text(auth(key));
-        String reply = socket.readText(WAIT);
-        assertEquals("{\"type\":\"auth_success\"}", reply, "auth on " + path);
+        RawWebSocket.Frame reply = socket.read(WAIT);
+        String got = reply == null ? "the end" : reply == RawWebSocket.TIMED_OUT ? "nothing"
+                : reply.opcode() == RawWebSocket.CLOSE ? "close " + reply.closeText() : reply.text();
+        assertEquals("{\"type\":\"auth_success\"}", got, "auth on " + path);
         return socket;
     }
 
@@ -89,44 +89,6 @@ class WebSocketBadInputIT {
                 .map(e -> e.asJsonObject().getString("id")).sorted().toList();
     }
 
-    /** The app server's threads, from /proc (the stack runs on this machine). */
-    static int appThreads() throws IOException {
-        long pid = TestStack.get().stack().pids().get("Payara Micro");
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-            if (line.startsWith("Threads:")) return Integer.parseInt(line.substring("Threads:".length()).trim());
-        }
-        throw new AssertionError("no thread count for " + pid);
-    }
-
-    /** Waits until the app server is back to at most {@code limit} threads. */
-    static void assertThreadsSettle(int limit, String after) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        int now = appThreads();
-        while (now > limit && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            now = appThreads();
-        }
-        assertTrue(now <= limit, "the app server keeps " + now + " threads (at most " + limit + " expected) after " + after
-                + "; by name: " + appThreadNames());
-    }
-
-    /** The app server's threads counted by name (as the kernel has it, 15 characters), to tell a leak from a pool. */
-    static Map<String, Long> appThreadNames() throws IOException {
-        long pid = TestStack.get().stack().pids().get("Payara Micro");
-        Map<String, Long> names = new java.util.TreeMap<>();
-        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+$", "#");
-                    names.merge(name, 1L, Long::sum);
-                } catch (IOException gone) {
-                    // the thread ended meanwhile
-                }
-            }
-        }
-        return names;
-    }
-
     /** A good Prefect-like client still gets its events in and confirmed. */
     static void goodEventsInClientWorks() throws Exception {
         UUID id = UUID.randomUUID();
@@ -141,7 +103,7 @@ class WebSocketBadInputIT {
     void eventsInRefusesBadAuthFrames() throws Exception {
         List<String> frames = List.of("not json", "[1]", "5", "null", "{}", "{\"type\":\"auth\"}",
                 "{\"type\":\"auth\",\"token\":5}", "{\"type\":\"auth\",\"token\":null}", "{\"type\":\"auth\",\"token\":[\"x\"]}",
-                auth("x".repeat(100_000)), auth("stw_notarealkey0_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), auth(otherWorkspaceKey),
+                auth("x".repeat(60_000)), auth("stw_notarealkey0_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), auth(otherWorkspaceKey),
                 "{\"type\":\"filter\",\"filter\":{}}", "{\"type\":\"AUTH\",\"token\":\"" + key + "\"}",
                 event(UUID.randomUUID(), "steward.it.early", "{}"));
         for (String frame : frames) {
@@ -259,8 +221,8 @@ class WebSocketBadInputIT {
 
     @Test
     void eventsInSurvivesAbruptClosesWithoutLeakingThreads() throws Exception {
-        goodEventsInClientWorks(); // warm the pools up before counting threads
-        int baseline = appThreads();
+        goodEventsInClientWorks();
+        int baseline = AppThreads.baseline();
         UUID unconfirmed = UUID.randomUUID();
         try (RawWebSocket socket = authenticated(in)) {
             socket.text(event(unconfirmed, "steward.it.unconfirmed", "{}"));
@@ -290,7 +252,8 @@ class WebSocketBadInputIT {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (stored(List.of(unconfirmed)).isEmpty() && System.nanoTime() < deadline) Thread.sleep(200);
         assertEquals(List.of(unconfirmed.toString()), stored(List.of(unconfirmed)));
-        assertThreadsSettle(baseline + 20, "120 aborted /events/in connections");
+        // a connection holding a thread would keep it in Steward's code (reading, committing, waiting to queue)
+        AppThreads.assertSettle(baseline, "120 aborted /events/in connections");
         goodEventsInClientWorks();
     }
 
@@ -304,7 +267,7 @@ class WebSocketBadInputIT {
     @Test
     void eventsOutRefusesBadAuthAndFrames() throws Exception {
         for (String frame : List.of("{}", "[1]", "5", "{\"type\":\"auth\"}", "{\"type\":\"auth\",\"token\":5}",
-                auth("x".repeat(100_000)), auth(otherWorkspaceKey), "{\"type\":\"filter\",\"filter\":{}}")) {
+                auth("x".repeat(60_000)), auth(otherWorkspaceKey), "{\"type\":\"filter\",\"filter\":{}}")) {
             try (RawWebSocket socket = RawWebSocket.open(out)) {
                 socket.text(frame);
                 assertEquals(1008, socket.awaitClose(WAIT), "events/out after " + abbreviate(frame));
@@ -395,15 +358,37 @@ class WebSocketBadInputIT {
     @Test
     void eventsOutSurvivesAbruptClosesWithoutLeakingThreads() throws Exception {
         goodStreamClientWorks();
-        // a first round grows the container's HTTP worker pool to what such a burst needs (it keeps idle workers
-        // for many minutes): counted from before it, that growth looked like a leak when this test ran early
+        int baseline = AppThreads.baseline();
         abortEventsOutConnections();
+        // a thread per subscription would stay parked in Steward's code: 60 more after this round
+        AppThreads.assertSettle(baseline, "120 aborted /events/out connections, 60 of them subscribed");
+        // and each aborted subscriber gave its place back: the key has its whole share again (a close the container
+        // fails to report is taken back once the connection is no longer open, at worst after the idle timeout)
+        List<RawWebSocket> share = new ArrayList<>();
+        try {
+            for (int i = 0; i < TestStack.EVENTS_OUT_MAX_PER_KEY; i++) share.add(authenticatedEventually(out));
+        } finally {
+            share.forEach(RawWebSocket::close);
+        }
         goodStreamClientWorks();
-        int baseline = appThreads();
-        abortEventsOutConnections();
-        // a leak keeps a thread per abandoned subscription: 60 more after this round
-        assertThreadsSettle(baseline + 20, "120 aborted /events/out connections, 60 of them subscribed");
-        goodStreamClientWorks();
+    }
+
+    /** A connection past the auth frame, retried while the server may still be giving back places of closed ones. */
+    static RawWebSocket authenticatedEventually(String path) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(TestStack.WS_IDLE_TIMEOUT_SECONDS).plus(WAIT).toNanos();
+        while (true) {
+            RawWebSocket socket = RawWebSocket.open(path);
+            socket.text(auth(key));
+            RawWebSocket.Frame reply = socket.read(WAIT);
+            if (reply != null && reply.opcode() == RawWebSocket.TEXT) {
+                assertEquals("{\"type\":\"auth_success\"}", reply.text());
+                return socket;
+            }
+            socket.close();
+            String got = reply == null ? "the end" : reply.opcode() == RawWebSocket.CLOSE ? reply.closeText() : "nothing";
+            assertTrue(System.nanoTime() < deadline, "no place for a subscriber: " + got);
+            Thread.sleep(200);
+        }
     }
 
     /** 120 /events/out connections ended abruptly, 8 at a time: half of them subscribed, the rest mid-frame. */
@@ -462,6 +447,112 @@ class WebSocketBadInputIT {
                 .equals("prefect.flow." + flowId)).findFirst().orElse(null));
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
         assertEquals(2, api.post("/events/filter", "{\"filter\":" + filter + "}").expect(200).object().getInt("total"));
+    }
+
+    /** {@code json} (an object) with spaces before its last brace, to exactly {@code bytes} bytes of UTF-8. */
+    static String padded(String json, int bytes) {
+        int length = json.getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(length <= bytes, "already " + length + " bytes");
+        return json.substring(0, json.length() - 1) + " ".repeat(bytes - length) + "}";
+    }
+
+    static final Duration AUTH_TIMEOUT = Duration.ofSeconds(TestStack.WS_AUTH_TIMEOUT_SECONDS);
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(TestStack.WS_IDLE_TIMEOUT_SECONDS);
+
+    /**
+     * The auth frame on /events/in and /events/out (the worker channel's in {@link WorkerChannelIT}): it must come
+     * within the auth timeout (a ping does not count) and be at most 64 KB; frames past 64 KB are taken after it.
+     */
+    @Test
+    void authFrameMustComeInTimeAndBeAtMost64KB() throws Exception {
+        int limit = 64 * 1024;
+        String filterFrame = "{\"type\":\"filter\",\"filter\":{\"resource\":{\"id\":[\"steward.it.nothing\"]}}}";
+        for (String path : List.of(in, out)) {
+            try (RawWebSocket socket = RawWebSocket.open(path)) {
+                long opened = System.nanoTime();
+                assertTrue(socket.pingPong(new byte[] {4}, WAIT), path + ": a ping before auth is answered");
+                String close = socket.awaitCloseText(AUTH_TIMEOUT.plus(WAIT));
+                Duration waited = Duration.ofNanos(System.nanoTime() - opened);
+                assertEquals("1008 No auth frame within " + AUTH_TIMEOUT.toSeconds() + " s", close, path);
+                assertTrue(waited.compareTo(AUTH_TIMEOUT.minusMillis(500)) >= 0, path + ": closed after " + waited);
+            }
+            try (RawWebSocket socket = RawWebSocket.open(path)) {
+                socket.text(padded(auth(key), limit + 1));
+                assertEquals("1009 Auth frame over " + limit + " bytes", socket.awaitCloseText(WAIT), path + ": 64 KB + 1");
+            }
+            try (RawWebSocket socket = RawWebSocket.open(path)) {
+                socket.text(padded(auth(key), limit));
+                assertEquals("{\"type\":\"auth_success\"}", socket.readText(WAIT), path + ": an auth frame of 64 KB");
+                if (path.equals(in)) {
+                    UUID big = UUID.randomUUID();
+                    socket.text(padded(event(big, "steward.it.big", "{}"), 3 * limit));
+                    assertTrue(socket.pingPong(new byte[] {5}, WAIT), "a 192 KB event after auth is confirmed");
+                    assertEquals(List.of(big.toString()), stored(List.of(big)));
+                } else {
+                    socket.text(padded(filterFrame, 3 * limit));
+                    assertTrue(socket.pingPong(new byte[] {5}, WAIT), "subscribed with a 192 KB filter frame");
+                }
+            }
+        }
+        goodEventsInClientWorks();
+        goodStreamClientWorks();
+    }
+
+    /**
+     * On all three endpoints, a connection from which nothing comes is closed after the idle timeout (1000), while
+     * one that only pings, every 10 s as Prefect's client does every 20 s, stays open.
+     */
+    @Test
+    void idleConnectionsAreClosedWhilePingingOnesStay() throws Exception {
+        String pool = "ws-bad-idle";
+        api.post("/work_pools/", "{\"name\":\"" + pool + "\",\"type\":\"process\"}").expect(201);
+        String channel = "/api/workspaces/" + ws + "/work_pools/" + pool + "/workers/connect";
+        String filterFrame = "{\"type\":\"filter\",\"filter\":{\"resource\":{\"id\":[\"steward.it.nothing\"]}}}";
+        List<RawWebSocket> silent = new ArrayList<>();
+        List<Long> lastSent = new ArrayList<>();
+        List<RawWebSocket> pinging = new ArrayList<>();
+        ExecutorService pinger = Executors.newSingleThreadExecutor();
+        try {
+            for (String path : List.of(in, out, channel)) {
+                for (List<RawWebSocket> group : List.of(silent, pinging)) {
+                    RawWebSocket socket = authenticated(path);
+                    if (path.equals(out)) {
+                        socket.text(filterFrame);
+                        assertTrue(socket.pingPong(new byte[] {1}, WAIT), "subscribed");
+                    }
+                    group.add(socket);
+                    if (group == silent) lastSent.add(System.nanoTime());
+                }
+            }
+            List<String> failures = Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Future<?> pings = pinger.submit(() -> {
+                while (!stop.get()) {
+                    for (RawWebSocket socket : pinging) {
+                        if (!socket.pingPong(new byte[] {2}, WAIT)) failures.add("a pinging connection ended");
+                    }
+                    for (int i = 0; i < 20 && !stop.get(); i++) Thread.sleep(500);
+                }
+                return null;
+            });
+            List<String> paths = List.of("/events/in", "/events/out", "worker channel");
+            for (int i = 0; i < silent.size(); i++) {
+                String close = silent.get(i).awaitCloseText(IDLE_TIMEOUT.plus(WAIT));
+                Duration quiet = Duration.ofNanos(System.nanoTime() - lastSent.get(i));
+                assertTrue(close.startsWith("1000 "), paths.get(i) + " closed with " + close);
+                assertTrue(quiet.compareTo(IDLE_TIMEOUT.minusSeconds(1)) >= 0, paths.get(i) + " closed after " + quiet);
+            }
+            stop.set(true);
+            pings.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(List.of(), failures);
+            for (int i = 0; i < pinging.size(); i++) {
+                assertTrue(pinging.get(i).pingPong(new byte[] {3}, WAIT), paths.get(i) + ": the pinging one is still open");
+            }
+        } finally {
+            pinger.shutdownNow();
+            silent.forEach(RawWebSocket::close);
+            pinging.forEach(RawWebSocket::close);
+        }
     }
 
     static String abbreviate(String s) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steward.devstack.TestStack;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -158,6 +160,35 @@ class WorkerChannelIT {
         JsonObject pool = api.get("/work_pools/chan-created").expect(200).object();
         assertEquals("process", pool.getString("type"));
         assertTrue(pool.getJsonObject("base_job_template").containsKey("job_configuration"));
+    }
+
+    /**
+     * The auth frame must come within the auth timeout (1008 {@code authentication_failed}, which Prefect's worker
+     * takes as final) and be at most 64 KB (1009); a larger hello after it is taken.
+     */
+    @Test
+    void authFrameMustComeInTimeAndBeAtMost64KB() throws Exception {
+        int limit = 64 * 1024;
+        String auth = "{\"type\":\"auth\",\"token\":\"" + key + "\"}";
+        try (RawWebSocket socket = RawWebSocket.open(path("chan-pool"))) {
+            long opened = System.nanoTime();
+            assertTrue(socket.pingPong(new byte[] {1}, WAIT), "a ping before auth is answered, and is no auth frame");
+            assertEquals("1008 authentication_failed", closeOf(socket));
+            Duration waited = Duration.ofNanos(System.nanoTime() - opened);
+            assertTrue(waited.toMillis() >= TimeUnit.SECONDS.toMillis(TestStack.WS_AUTH_TIMEOUT_SECONDS) - 500,
+                    "closed after " + waited);
+        }
+        try (RawWebSocket socket = RawWebSocket.open(path("chan-pool"))) {
+            socket.text(WebSocketBadInputIT.padded(auth, limit + 1));
+            assertEquals("1009 auth frame over " + limit + " bytes", closeOf(socket));
+        }
+        try (RawWebSocket socket = RawWebSocket.open(path("chan-pool"))) {
+            socket.text(WebSocketBadInputIT.padded(auth, limit));
+            assertEquals("{\"type\":\"auth_success\"}", socket.readText(WAIT), "an auth frame of 64 KB");
+            String hello = hello(UUID.randomUUID(), "big-hello", "[\"work_pool_worker_channel.v1\"]", "");
+            socket.text(WebSocketBadInputIT.padded(hello, 3 * limit));
+            assertEquals("worker.ready.v1", json(socket.readText(WAIT)).getString("type"), "a 192 KB hello after auth");
+        }
     }
 
     @Test
