@@ -2,10 +2,10 @@ package dev.steward.access;
 
 import dev.steward.events.LifecycleChange;
 import dev.steward.platform.ApiException;
+import dev.steward.platform.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;

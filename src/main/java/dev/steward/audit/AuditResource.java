@@ -1,8 +1,8 @@
 package dev.steward.audit;
 
-import dev.steward.platform.ApiException;
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
+import dev.steward.platform.ApiException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;

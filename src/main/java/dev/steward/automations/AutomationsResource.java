@@ -1,7 +1,7 @@
 package dev.steward.automations;
 
-import dev.steward.access.Role;
 import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonValue;

@@ -1,12 +1,12 @@
 package dev.steward.cleanup;
 
+import dev.steward.access.TenantScope;
 import dev.steward.orchestration.FlowRunService;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.LeasedLoop;
 import dev.steward.platform.Redis;
 import dev.steward.platform.Transactions;
-import dev.steward.access.TenantScope;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;

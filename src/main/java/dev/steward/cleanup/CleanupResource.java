@@ -1,10 +1,10 @@
 package dev.steward.cleanup;
 
+import dev.steward.access.MinRole;
+import dev.steward.access.RequestTenant;
+import dev.steward.access.Role;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
-import dev.steward.access.MinRole;
-import dev.steward.access.Role;
-import dev.steward.access.RequestTenant;
 import dev.steward.workers.WorkPool;
 import dev.steward.workers.WorkPools;
 import jakarta.enterprise.context.RequestScoped;

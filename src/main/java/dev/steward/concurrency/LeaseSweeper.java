@@ -1,7 +1,7 @@
 package dev.steward.concurrency;
 
-import dev.steward.platform.Transactions;
 import dev.steward.access.TenantScope;
+import dev.steward.platform.Transactions;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;

@@ -2,14 +2,14 @@ package dev.steward.console;
 
 import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.server.VaadinSession;
-import dev.steward.platform.ApiException;
-import dev.steward.platform.Transactions;
+import dev.steward.access.Admission;
 import dev.steward.access.Caller;
 import dev.steward.access.CurrentCaller;
 import dev.steward.access.Role;
-import dev.steward.access.Admission;
 import dev.steward.access.TenantScope;
 import dev.steward.access.WorkspaceService;
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.steward.deployments;
 
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import dev.steward.orchestration.FlowRunService;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
-import dev.steward.access.MinRole;
-import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;

@@ -1,5 +1,6 @@
 package dev.steward.deployments;
 
+import dev.steward.access.TenantScope;
 import dev.steward.orchestration.FlowRunService;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
@@ -7,7 +8,6 @@ import dev.steward.platform.Json;
 import dev.steward.platform.LeasedLoop;
 import dev.steward.platform.Redis;
 import dev.steward.platform.Transactions;
-import dev.steward.access.TenantScope;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;

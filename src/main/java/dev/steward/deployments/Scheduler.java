@@ -1,9 +1,9 @@
 package dev.steward.deployments;
 
-import dev.steward.platform.Redis;
-import dev.steward.platform.LeasedLoop;
-import dev.steward.platform.Transactions;
 import dev.steward.access.TenantScope;
+import dev.steward.platform.LeasedLoop;
+import dev.steward.platform.Redis;
+import dev.steward.platform.Transactions;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;

@@ -1,13 +1,13 @@
 package dev.steward.events;
 
+import dev.steward.access.Admission;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import dev.steward.access.WebSocketAuth;
 import dev.steward.platform.Json;
 import dev.steward.platform.WebSocketFrames;
 import dev.steward.platform.WebSocketFrames.ProtocolException;
 import dev.steward.platform.WebSocketLimits;
-import dev.steward.access.Admission;
-import dev.steward.access.MinRole;
-import dev.steward.access.Role;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;

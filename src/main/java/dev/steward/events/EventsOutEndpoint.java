@@ -1,14 +1,14 @@
 package dev.steward.events;
 
+import dev.steward.access.Admission;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import dev.steward.access.WebSocketAuth;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.WebSocketFrames;
 import dev.steward.platform.WebSocketLimits;
-import dev.steward.access.Admission;
-import dev.steward.access.MinRole;
-import dev.steward.access.Role;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;

@@ -1,17 +1,17 @@
 package dev.steward.events;
 
-import dev.steward.access.Role;
 import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
-import jakarta.enterprise.context.RequestScoped;
 import dev.steward.platform.Json;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

@@ -1,10 +1,10 @@
 package dev.steward.orchestration;
 
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Timestamps;
-import dev.steward.access.MinRole;
-import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -18,8 +18,8 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package dev.steward.orchestration;
 
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Paging;
-import dev.steward.access.MinRole;
-import dev.steward.access.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;

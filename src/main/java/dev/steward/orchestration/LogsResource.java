@@ -1,12 +1,12 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.ApiException;
-import dev.steward.platform.Body;
-import dev.steward.platform.Paging;
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import jakarta.enterprise.context.RequestScoped;
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.Paging;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

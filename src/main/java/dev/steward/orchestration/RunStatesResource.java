@@ -1,7 +1,7 @@
 package dev.steward.orchestration;
 
-import dev.steward.access.Role;
 import dev.steward.access.MinRole;
+import dev.steward.access.Role;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
 import jakarta.enterprise.context.RequestScoped;

@@ -1,9 +1,10 @@
 package dev.steward.orchestration;
 
-import dev.steward.access.Role;
 import dev.steward.access.MinRole;
-import jakarta.enterprise.context.RequestScoped;
+import dev.steward.access.Role;
 import dev.steward.platform.Json;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import jakarta.inject.Inject;
 
 /**
  * What a Prefect client asks a server before it works: the server version it compares majors with, health, and the

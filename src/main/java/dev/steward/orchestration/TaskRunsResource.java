@@ -1,9 +1,9 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.ApiException;
-import dev.steward.platform.Body;
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;

@@ -1,17 +1,17 @@
 package dev.steward.workers;
 
+import dev.steward.access.Admission;
+import dev.steward.access.MinRole;
+import dev.steward.access.Role;
+import dev.steward.access.WebSocketAuth;
 import dev.steward.cleanup.CleanupDispatcher;
 import dev.steward.cleanup.CleanupMessage;
 import dev.steward.cleanup.OperationResult;
 import dev.steward.cleanup.PoolKey;
 import dev.steward.events.EventBus;
-import dev.steward.access.WebSocketAuth;
 import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
 import dev.steward.platform.WebSocketLimits;
-import dev.steward.access.Role;
-import dev.steward.access.Admission;
-import dev.steward.access.MinRole;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;

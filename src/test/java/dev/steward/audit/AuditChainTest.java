@@ -3,8 +3,8 @@ package dev.steward.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steward.platform.Json;
 import dev.steward.access.TenantScope;
+import dev.steward.platform.Json;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.JsonObject;
 import java.time.Instant;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steward.platform.ApiException;
-import dev.steward.platform.Body;
 import dev.steward.access.TenantScope;
 import dev.steward.access.Workspace;
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.JsonObject;
 import java.time.Instant;

@@ -1,13 +1,13 @@
 package dev.steward.testing;
 
-import dev.steward.audit.AuditRecord;
-import dev.steward.events.StoredEvent;
-import dev.steward.orchestration.Flow;
-import dev.steward.platform.SchemaMigrator;
 import dev.steward.access.ApiKey;
 import dev.steward.access.Member;
 import dev.steward.access.Workspace;
 import dev.steward.access.WorkspaceTenantResolver;
+import dev.steward.audit.AuditRecord;
+import dev.steward.events.StoredEvent;
+import dev.steward.orchestration.Flow;
+import dev.steward.platform.SchemaMigrator;
 import dev.steward.variables.Variable;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.steward.platform.ApiException;
-import dev.steward.platform.Body;
 import dev.steward.access.TenantScope;
 import dev.steward.access.Workspace;
+import dev.steward.platform.ApiException;
+import dev.steward.platform.Body;
 import dev.steward.testing.RealPostgres;
 import java.time.Instant;
 import java.util.List;
