@@ -38,9 +38,9 @@ public class ClientAddresses {
         }
     }
 
-    // parsed at deployment: a mistyped CIDR fails the start, not every request
+    /** Observing the start creates the bean at deployment, so a mistyped CIDR fails the start, not every request. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        proxies.isEmpty();
+        // nothing more: init() has parsed the setting
     }
 
     /** The client's address: the peer, or behind trusted proxies the client they forwarded for. */
