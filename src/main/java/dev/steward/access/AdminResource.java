@@ -1,7 +1,9 @@
 package dev.steward.access;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Problem.Forbidden;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
 import dev.steward.platform.Transactions;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -155,7 +157,7 @@ public class AdminResource {
         try {
             id = UUID.fromString(keyId);
         } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("API key");
+            throw new NotFound("API key not found");
         }
         return ApiKeyView.of(tx.inNew(() -> apiKeys.revoke(tenant.workspaceId(), id)), null);
     }
@@ -163,7 +165,7 @@ public class AdminResource {
     /** Granting a role takes at least that role (an admin cannot make an owner). */
     private void requireAtLeast(Role granted) {
         if (!tenant.role().atLeast(granted)) {
-            throw ApiException.forbidden("Granting the " + granted.wireName() + " role needs it; you have "
+            throw new Forbidden("Granting the " + granted.wireName() + " role needs it; you have "
                     + tenant.role().wireName());
         }
     }
@@ -172,7 +174,7 @@ public class AdminResource {
     private void requireAtLeastMember(String username) {
         workspaces.member(tenant.workspaceId(), username).ifPresent(m -> {
             if (!tenant.role().atLeast(m.getRole())) {
-                throw ApiException.forbidden("Changing a member who is " + m.getRole().wireName() + " needs that role; you have "
+                throw new Forbidden("Changing a member who is " + m.getRole().wireName() + " needs that role; you have "
                         + tenant.role().wireName());
             }
         });
@@ -181,6 +183,6 @@ public class AdminResource {
     private static Role role(Body body, String field) {
         String name = body.requiredString(field);
         return Role.parse(name).orElseThrow(() ->
-                ApiException.invalid(field, "Input should be one of owner, admin, developer, viewer"));
+                InvalidInput.field(field, "Input should be one of owner, admin, developer, viewer"));
     }
 }

@@ -1,8 +1,9 @@
 package dev.steward.access;
 
-import dev.steward.events.LifecycleChange;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
+import dev.steward.platform.LifecycleChange;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -60,11 +61,11 @@ public class ApiKeyService {
     @Transactional
     public IssuedKey issue(UUID workspaceId, String name, Role role, String owner, Instant expiresAt) {
         if (name == null || name.isBlank() || name.length() > 100) {
-            throw ApiException.invalid("name", "An API key needs a name of 1 to 100 characters");
+            throw InvalidInput.field("name", "An API key needs a name of 1 to 100 characters");
         }
         Instant now = Instant.now();
         if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw ApiException.invalid("expires_at", "The expiry must be in the future");
+            throw InvalidInput.field("expires_at", "The expiry must be in the future");
         }
         String prefix = MARK + random(ALPHABET, 12);
         String secret = prefix + "_" + random(SECRET_ALPHABET, 32);
@@ -111,7 +112,7 @@ public class ApiKeyService {
     public ApiKey revoke(UUID workspaceId, UUID keyId) {
         ApiKey key = em.find(ApiKey.class, keyId);
         if (key == null || !key.getWorkspaceId().equals(workspaceId)) {
-            throw ApiException.notFound("API key");
+            throw new NotFound("API key not found");
         }
         if (key.getRevokedAt() == null) {
             JsonObject before = describe(key);

@@ -1,7 +1,9 @@
 package dev.steward.access;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.ErrorMappers;
+import dev.steward.platform.Problem.Forbidden;
+import dev.steward.platform.Problem.NotAuthenticated;
+import dev.steward.platform.Problem;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -47,22 +49,22 @@ public class RouteAccessFilter implements ContainerRequestFilter {
         Caller caller = Caller.of(http);
         try {
             if (workspaceRef != null ? minRole == null : userRoute == null) {
-                throw ApiException.forbidden("This route declares no role, so no one may call it");
+                throw new Forbidden("This route declares no role, so no one may call it");
             }
-            if (caller == null) throw new ApiException(401, "Not authenticated");
+            if (caller == null) throw new NotAuthenticated("Not authenticated");
             if (userRoute != null) checkUser(caller, userRoute);
             if (workspaceRef != null) tenant.set(scope.enter(workspaceRef, caller, minRole.value()));
-        } catch (ApiException e) {
-            rc.abortWith(ErrorMappers.response(e.status(), e.detail()));
+        } catch (Problem e) {
+            rc.abortWith(ErrorMappers.response(e));
         }
     }
 
     private static void checkUser(Caller caller, UserRoute route) {
         if (caller.kind() != Caller.Kind.USER) {
-            throw ApiException.forbidden("This route takes a Keycloak user's bearer token, not an API key");
+            throw new Forbidden("This route takes a Keycloak user's bearer token, not an API key");
         }
         if (route.platformAdmin() && !caller.platformAdmin()) {
-            throw ApiException.forbidden("This needs the " + Caller.PLATFORM_ADMIN_ROLE + " role");
+            throw new Forbidden("This needs the " + Caller.PLATFORM_ADMIN_ROLE + " role");
         }
     }
 

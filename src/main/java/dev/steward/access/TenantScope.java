@@ -1,6 +1,8 @@
 package dev.steward.access;
 
-import dev.steward.platform.ApiException;
+import dev.steward.platform.Problem.Forbidden;
+import dev.steward.platform.Problem.NotAuthenticated;
+import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
@@ -26,12 +28,12 @@ public class TenantScope {
 
     /** Lets {@code caller} into the workspace named by {@code workspaceRef} (slug or id) with at least {@code needed}. */
     public Admission enter(String workspaceRef, Caller caller, Role needed) {
-        if (caller == null) throw new ApiException(401, "Not authenticated");
+        if (caller == null) throw new NotAuthenticated("Not authenticated");
         Optional<Workspace> ws = workspaces.find(workspaceRef);
         Optional<Role> role = ws.flatMap(w -> workspaces.roleOf(caller, w));
-        if (role.isEmpty()) throw ApiException.notFound("Workspace");
+        if (role.isEmpty()) throw new NotFound("Workspace not found");
         if (!role.get().atLeast(needed)) {
-            throw ApiException.forbidden("This needs the " + needed.wireName() + " role in the workspace; you have "
+            throw new Forbidden("This needs the " + needed.wireName() + " role in the workspace; you have "
                     + role.get().wireName());
         }
         return new Admission(ws.get().getId(), caller, role.get());

@@ -1,6 +1,6 @@
 package dev.steward.access;
 
-import dev.steward.platform.ApiException;
+import dev.steward.platform.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -28,7 +28,7 @@ public class WebSocketAuth {
         if (caller.isEmpty()) return Optional.empty();
         try {
             return Optional.of(scope.enter(workspaceRef, caller.get(), needed.value()));
-        } catch (ApiException denied) {
+        } catch (Problem denied) {
             return Optional.empty();
         }
     }

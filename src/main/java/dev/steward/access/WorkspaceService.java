@@ -1,8 +1,10 @@
 package dev.steward.access;
 
-import dev.steward.events.LifecycleChange;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
+import dev.steward.platform.LifecycleChange;
+import dev.steward.platform.Problem.Conflict;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -39,14 +41,14 @@ public class WorkspaceService {
     @Transactional
     public Workspace create(UUID id, String slug, String name) {
         if (slug == null || !SLUG.matcher(slug).matches()) {
-            throw ApiException.invalid("slug",
+            throw InvalidInput.field("slug",
                     "A workspace slug has 1 to 63 lowercase letters, digits or dashes, and starts and ends with a letter or digit");
         }
         if (name == null || name.isBlank() || name.length() > 200) {
-            throw ApiException.invalid("name", "A workspace needs a name of 1 to 200 characters");
+            throw InvalidInput.field("name", "A workspace needs a name of 1 to 200 characters");
         }
         if (find(slug).isPresent()) {
-            throw ApiException.conflict("A workspace with the slug '" + slug + "' already exists.");
+            throw new Conflict("A workspace with the slug '" + slug + "' already exists.");
         }
         Workspace ws = new Workspace(id, slug, name.strip(), Instant.now());
         em.persist(ws);
@@ -92,7 +94,7 @@ public class WorkspaceService {
     }
 
     public Workspace require(String slugOrId) {
-        return find(slugOrId).orElseThrow(() -> ApiException.notFound("Workspace"));
+        return find(slugOrId).orElseThrow(() -> new NotFound("Workspace not found"));
     }
 
     /** The caller's role in a workspace; empty when the caller may not see it at all. */
@@ -138,7 +140,7 @@ public class WorkspaceService {
     @Transactional
     public Member putMember(UUID workspaceId, String username, Role role) {
         if (username == null || username.isBlank() || username.length() > 255) {
-            throw ApiException.invalid("username", "A member needs a username of 1 to 255 characters");
+            throw InvalidInput.field("username", "A member needs a username of 1 to 255 characters");
         }
         Optional<Member> existing = member(workspaceId, username);
         if (existing.isPresent()) {
@@ -157,7 +159,7 @@ public class WorkspaceService {
 
     @Transactional
     public void removeMember(UUID workspaceId, String username) {
-        Member m = member(workspaceId, username).orElseThrow(() -> ApiException.notFound("Member"));
+        Member m = member(workspaceId, username).orElseThrow(() -> new NotFound("Member not found"));
         em.remove(m);
         changes.fire(LifecycleChange.deleted(workspaceId, "steward", "member", m.getId(), username, describe(m), describe(m)));
     }

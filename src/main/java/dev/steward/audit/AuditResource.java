@@ -2,7 +2,7 @@ package dev.steward.audit;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -35,13 +35,13 @@ public class AuditResource {
                            @QueryParam("from_seq") @DefaultValue("1") long fromSeq,
                            @QueryParam("limit") @DefaultValue("10000") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ApiException(422, "limit must be between 1 and " + MAX_LIMIT);
+            throw new InvalidInput("limit must be between 1 and " + MAX_LIMIT);
         }
         List<AuditRecord> records = trail.read(fromSeq, limit);
         return switch (format) {
             case "jsonl" -> Response.ok(jsonLines(records), "application/x-ndjson").build();
             case "csv" -> Response.ok(csv(records), "text/csv").build();
-            default -> throw new ApiException(422, "format must be jsonl or csv");
+            default -> throw new InvalidInput("format must be jsonl or csv");
         };
     }
 

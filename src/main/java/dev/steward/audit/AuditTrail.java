@@ -2,7 +2,7 @@ package dev.steward.audit;
 
 import dev.steward.access.Caller;
 import dev.steward.access.CurrentCaller;
-import dev.steward.events.LifecycleChange;
+import dev.steward.platform.LifecycleChange;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.json.JsonValue;

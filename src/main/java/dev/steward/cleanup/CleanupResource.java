@@ -3,8 +3,9 @@ package dev.steward.cleanup;
 import dev.steward.access.MinRole;
 import dev.steward.access.RequestTenant;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
 import dev.steward.workers.WorkPool;
 import dev.steward.workers.WorkPools;
 import jakarta.enterprise.context.RequestScoped;
@@ -70,9 +71,9 @@ public class CleanupResource {
     @Path("{pool}/dead_letters")
     public JsonArray deadLetters(@PathParam("pool") String pool, @QueryParam("offset") @DefaultValue("0") int offset,
                                  @QueryParam("limit") @DefaultValue("50") int limit) {
-        if (offset < 0) throw ApiException.invalid("offset", "Input should be greater than or equal to 0");
+        if (offset < 0) throw InvalidInput.field("offset", "Input should be greater than or equal to 0");
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw ApiException.invalid("limit", "Input should be between 1 and " + MAX_LIMIT);
+            throw InvalidInput.field("limit", "Input should be between 1 and " + MAX_LIMIT);
         }
         JsonArrayBuilder out = Json.createArrayBuilder();
         queue.deadLetters(key(pools.byName(pool)), offset, limit).forEach(m -> out.add(m.toJson()));
@@ -83,7 +84,7 @@ public class CleanupResource {
     @Path("{pool}/messages/{id}")
     public JsonObject message(@PathParam("pool") String pool, @PathParam("id") String id) {
         CleanupMessage m = queue.read(key(pools.byName(pool)), uuid(id));
-        if (m == null) throw ApiException.notFound("Cleanup message");
+        if (m == null) throw new NotFound("Cleanup message not found");
         return m.toJson();
     }
 
@@ -93,7 +94,7 @@ public class CleanupResource {
     public JsonObject redrive(@PathParam("pool") String pool, @PathParam("id") String id) {
         PoolKey key = key(pools.byName(pool));
         UUID messageId = uuid(id);
-        if (!queue.redrive(key, messageId)) throw ApiException.notFound("Dead letter");
+        if (!queue.redrive(key, messageId)) throw new NotFound("Dead letter not found");
         return queue.read(key, messageId).toJson();
     }
 
@@ -101,7 +102,7 @@ public class CleanupResource {
     @DELETE
     @Path("{pool}/dead_letters/{id}")
     public Response purge(@PathParam("pool") String pool, @PathParam("id") String id) {
-        if (!queue.purge(key(pools.byName(pool)), uuid(id))) throw ApiException.notFound("Dead letter");
+        if (!queue.purge(key(pools.byName(pool)), uuid(id))) throw new NotFound("Dead letter not found");
         return Response.noContent().build();
     }
 
@@ -121,7 +122,7 @@ public class CleanupResource {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("Cleanup message");
+            throw new NotFound("Cleanup message not found");
         }
     }
 }

@@ -1,7 +1,10 @@
 package dev.steward.concurrency;
 
-import dev.steward.events.LifecycleChange;
-import dev.steward.platform.ApiException;
+import dev.steward.platform.LifecycleChange;
+import dev.steward.platform.Problem.Conflict;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -145,9 +148,9 @@ public class ConcurrencyLimitService {
 
     static void checkName(String name) {
         if (name.isEmpty() || name.chars().anyMatch(c -> BANNED.indexOf(c) >= 0)) {
-            throw ApiException.invalid("name", "String should match pattern '^[^/%&><]+$'");
+            throw InvalidInput.field("name", "String should match pattern '^[^/%&><]+$'");
         }
-        if (name.length() > 255) throw ApiException.invalid("name", "String should have at most 255 characters");
+        if (name.length() > 255) throw InvalidInput.field("name", "String should have at most 255 characters");
     }
 
     static UUID uuidOrNull(String s) {
@@ -158,12 +161,12 @@ public class ConcurrencyLimitService {
         }
     }
 
-    static ApiException notFound() {
-        return new ApiException(404, "Concurrency Limit not found");
+    static Problem notFound() {
+        return new NotFound("Concurrency Limit not found");
     }
 
-    private static ApiException duplicate(String name) {
-        return ApiException.conflict("A concurrency limit with the name '" + name + "' already exists.");
+    private static Problem duplicate(String name) {
+        return new Conflict("A concurrency limit with the name '" + name + "' already exists.");
     }
 
     /** Prefect's ConcurrencyLimitV2: every field, as create answers and the audit trail keeps it. */

@@ -2,8 +2,9 @@ package dev.steward.concurrency;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Problem.Gone;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -129,7 +130,7 @@ public class ConcurrencyLimitsResource {
         Double occupancy = null;
         if (body.has("occupancy_seconds") && !body.json().isNull("occupancy_seconds")) {
             occupancy = body.number("occupancy_seconds", 0, 0, Double.MAX_VALUE);
-            if (occupancy <= 0) throw ApiException.invalid("occupancy_seconds", "Input should be greater than 0");
+            if (occupancy <= 0) throw InvalidInput.field("occupancy_seconds", "Input should be greater than 0");
         }
         body.optionalBoolean("create_if_missing");
         return SlotAnswers.minimal(slots.release(names, n, occupancy), ConcurrencyLimit::getName);
@@ -153,7 +154,7 @@ public class ConcurrencyLimitsResource {
         UUID id = SlotAnswers.pathUuid(leaseId, "lease_id");
         Duration ttl = leaseDuration(Body.parse(text));
         if (!slots.renew(id, ttl)) {
-            throw new ApiException(410, "Lease not found - it may have expired or been revoked");
+            throw new Gone("Lease not found - it may have expired or been revoked");
         }
         return Response.noContent().build();
     }
@@ -170,7 +171,7 @@ public class ConcurrencyLimitsResource {
         return switch (mode) {
             case "concurrency" -> Slots.Mode.CONCURRENCY;
             case "rate_limit" -> Slots.Mode.RATE_LIMIT;
-            default -> throw ApiException.invalid("mode", "Input should be 'concurrency' or 'rate_limit'");
+            default -> throw InvalidInput.field("mode", "Input should be 'concurrency' or 'rate_limit'");
         };
     }
 
@@ -185,7 +186,7 @@ public class ConcurrencyLimitsResource {
         holder.rejectUnknown(List.of("type", "id"));
         String type = holder.requiredString("type");
         if (!List.of("flow_run", "task_run", "deployment").contains(type)) {
-            throw ApiException.invalid("holder.type", "Input should be 'flow_run', 'task_run' or 'deployment'");
+            throw InvalidInput.field("holder.type", "Input should be 'flow_run', 'task_run' or 'deployment'");
         }
         UUID id = Body.uuids(List.of(holder.requiredString("id")), "holder.id").get(0);
         return new ConcurrencyLease.Holder(type, id);

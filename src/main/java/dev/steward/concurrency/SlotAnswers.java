@@ -1,9 +1,9 @@
 package dev.steward.concurrency;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.ErrorMappers;
 import dev.steward.platform.Paging;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -20,9 +20,9 @@ final class SlotAnswers {
 
     /** {@code names}: required, at least one. */
     static List<String> names(Body body) {
-        List<String> names = body.optionalStrings("names").orElseThrow(() -> ApiException.missing("names"));
+        List<String> names = body.optionalStrings("names").orElseThrow(() -> InvalidInput.missing("names"));
         if (names.isEmpty()) {
-            throw ApiException.invalid("names", "List should have at least 1 item after validation, not 0");
+            throw InvalidInput.field("names", "List should have at least 1 item after validation, not 0");
         }
         return names;
     }
@@ -30,14 +30,14 @@ final class SlotAnswers {
     /** {@code slots}: a required integer above 0. */
     static int slots(Body body) {
         int slots = requiredInt(body, "slots", Integer.MIN_VALUE);
-        if (slots <= 0) throw ApiException.invalid("slots", "Input should be greater than 0");
+        if (slots <= 0) throw InvalidInput.field("slots", "Input should be greater than 0");
         return slots;
     }
 
     /** A required integer of at least {@code min}; null is a wrong type, as for pydantic. */
     static int requiredInt(Body body, String field, int min) {
-        if (!body.has(field)) throw ApiException.missing(field);
-        if (body.json().isNull(field)) throw ApiException.invalid(field, "Input should be a valid integer");
+        if (!body.has(field)) throw InvalidInput.missing(field);
+        if (body.json().isNull(field)) throw InvalidInput.field(field, "Input should be a valid integer");
         return body.integer(field, 0, min, Integer.MAX_VALUE);
     }
 
@@ -83,10 +83,6 @@ final class SlotAnswers {
         } catch (IllegalArgumentException e) {
             // fall through
         }
-        var error = dev.steward.platform.Json.createObjectBuilder()
-                .add("loc", dev.steward.platform.Json.createArrayBuilder().add("path").add(name))
-                .add("msg", "Input should be a valid UUID")
-                .add("type", "uuid_parsing");
-        throw new ApiException(422, dev.steward.platform.Json.createArrayBuilder().add(error).build());
+        throw InvalidInput.parameter("path", name, "Input should be a valid UUID", "uuid_parsing");
     }
 }

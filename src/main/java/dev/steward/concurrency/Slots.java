@@ -1,6 +1,6 @@
 package dev.steward.concurrency;
 
-import dev.steward.platform.ApiException;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -58,13 +58,13 @@ public class Slots {
         List<ConcurrencyLimit> limits = lockByNames(names);
         List<ConcurrencyLimit> active = limits.stream().filter(ConcurrencyLimit::isActive).toList();
         if (active.stream().anyMatch(l -> l.getLimit() < slots)) {
-            throw new ApiException(422, "Slots requested is greater than the limit");
+            throw new InvalidInput("Slots requested is greater than the limit");
         }
         if (mode == Mode.RATE_LIMIT) {
             String nonDecaying = active.stream().filter(l -> !l.isRateLimit()).map(ConcurrencyLimit::getName)
                     .collect(Collectors.joining(","));
             if (!nonDecaying.isEmpty()) {
-                throw new ApiException(422, "Only concurrency limits with slot decay can be used for rate limiting. "
+                throw new InvalidInput("Only concurrency limits with slot decay can be used for rate limiting. "
                         + "The following limits do not have a decay configured: '" + nonDecaying + "'");
             }
         }

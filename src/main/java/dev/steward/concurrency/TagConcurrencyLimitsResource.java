@@ -2,8 +2,10 @@ package dev.steward.concurrency;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.Problem;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -125,7 +127,7 @@ public class TagConcurrencyLimitsResource {
     /** What v1's increment and decrement send: the tags (as {@code names}) and the task run. */
     private record TaskRunTags(List<String> tags, UUID taskRunId) {
         static TaskRunTags of(Body body) {
-            List<String> tags = body.optionalStrings("names").orElseThrow(() -> ApiException.missing("names"));
+            List<String> tags = body.optionalStrings("names").orElseThrow(() -> InvalidInput.missing("names"));
             return new TaskRunTags(tags, SlotAnswers.uuid(body, "task_run_id"));
         }
     }
@@ -143,14 +145,14 @@ public class TagConcurrencyLimitsResource {
         return Response.ok("null", MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    private static ApiException notFound() {
-        return new ApiException(404, "Concurrency limit not found");
+    private static Problem notFound() {
+        return new NotFound("Concurrency limit not found");
     }
 
     /** Prefect's route takes only UUIDs here: anything else matches no route. */
     private static UUID uuid(String id) {
         UUID uuid = ConcurrencyLimitService.uuidOrNull(id);
-        if (uuid == null) throw new ApiException(404, "Not Found");
+        if (uuid == null) throw new NotFound("Not Found");
         return uuid;
     }
 }

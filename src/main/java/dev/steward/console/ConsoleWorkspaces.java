@@ -8,7 +8,8 @@ import dev.steward.access.CurrentCaller;
 import dev.steward.access.Role;
 import dev.steward.access.TenantScope;
 import dev.steward.access.WorkspaceService;
-import dev.steward.platform.ApiException;
+import dev.steward.platform.Problem.NotAuthenticated;
+import dev.steward.platform.Problem;
 import dev.steward.platform.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -90,10 +91,10 @@ public class ConsoleWorkspaces {
      * Runs service work for a workspace through the gate ({@link TenantScope#enter}: the user needs at least
      * {@code needed} there, and a workspace the user may not open is "not found", as in the API), in a transaction of
      * its own that starts once the workspace is Hibernate's tenant (the gate's lookups run in one before it). Errors
-     * arrive as {@link ApiException} (possibly wrapped: see {@link Problems}).
+     * arrive as {@link Problem} (possibly wrapped: see {@link Problems}).
      */
     public <T> T call(WorkspaceChoice workspace, Role needed, Supplier<T> work) {
-        Caller caller = caller().orElseThrow(() -> new ApiException(401, "Not logged in"));
+        Caller caller = caller().orElseThrow(() -> new NotAuthenticated("Not logged in"));
         Admission admission = tx.inNew(() -> scope.enter(workspace.id().toString(), caller, needed));
         return admission.supply(() -> tx.inNew(work));
     }

@@ -2,8 +2,9 @@ package dev.steward.console;
 
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.ErrorMappers;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -15,7 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What the console tells the user when a service call fails. Services throw {@link ApiException} with Prefect's
+ * What the console tells the user when a service call fails. Services throw {@link Problem} with Prefect's
  * detail: a 422 carries FastAPI's list of {loc, msg, type}, other statuses a sentence. Transaction interceptors may
  * wrap it, so it is looked up along the cause chain. Anything else is a bug: logged with a reference, and the user
  * gets the reference only.
@@ -28,14 +29,14 @@ public final class Problems {
     /** One field's message from a 422; {@code field} is the location after "body", e.g. {@code name}. */
     public record FieldProblem(String field, String message) {}
 
-    public static ApiException api(Throwable e) {
-        return ErrorMappers.findCause(e, ApiException.class);
+    public static Problem api(Throwable e) {
+        return ErrorMappers.findCause(e, Problem.class);
     }
 
     /** The field-level messages of a 422 (empty for other errors). */
-    public static List<FieldProblem> fieldProblems(ApiException e) {
+    public static List<FieldProblem> fieldProblems(Problem e) {
         List<FieldProblem> out = new ArrayList<>();
-        if (e.status() != 422 || !(e.detail() instanceof JsonArray errors)) return out;
+        if (!(e instanceof InvalidInput) || !(e.detail() instanceof JsonArray errors)) return out;
         for (JsonValue error : errors) {
             if (!(error instanceof JsonObject o)) continue;
             out.add(new FieldProblem(field(o.get("loc")), o.getString("msg", "Invalid value")));
@@ -56,7 +57,7 @@ public final class Problems {
     }
 
     /** The detail as one sentence: the string, or the messages of a 422 joined. */
-    public static String message(ApiException e) {
+    public static String message(Problem e) {
         if (e.detail() instanceof JsonString s) return s.getString();
         List<FieldProblem> problems = fieldProblems(e);
         if (!problems.isEmpty()) {
@@ -73,7 +74,7 @@ public final class Problems {
 
     /** The sentence for a failure: the service's detail, or a reference to the log for a bug. */
     public static String describe(Throwable e) {
-        ApiException api = api(e);
+        Problem api = api(e);
         if (api != null) return message(api);
         String reference = UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, "Unexpected console error, reference " + reference, e);

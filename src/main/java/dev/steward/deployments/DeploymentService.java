@@ -3,14 +3,18 @@ package dev.steward.deployments;
 import dev.steward.access.TenantScope;
 import dev.steward.concurrency.ConcurrencyLimit;
 import dev.steward.concurrency.ConcurrencyLimitService;
-import dev.steward.events.LifecycleChange;
 import dev.steward.orchestration.Flow;
 import dev.steward.orchestration.FlowRunService;
 import dev.steward.orchestration.RunFilters;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.ParameterSchema;
+import dev.steward.platform.Problem.Conflict;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.Problem.Rejected;
+import dev.steward.platform.Problem;
 import dev.steward.workers.WorkPool;
 import dev.steward.workers.WorkPools;
 import dev.steward.workers.WorkQueues;
@@ -108,7 +112,7 @@ public class DeploymentService {
         body.rejectUnknown(CREATE_FIELDS);
         String name = body.requiredString("name");
         UUID flowId = body.requiredUuid("flow_id");
-        Flow flow = Optional.ofNullable(em.find(Flow.class, flowId)).orElseThrow(() -> new ApiException(404, "Flow not found"));
+        Flow flow = Optional.ofNullable(em.find(Flow.class, flowId)).orElseThrow(() -> new NotFound("Flow not found"));
         checkLimits(body);
         // two deploys of one flow and name at once (two CI jobs) update one deployment instead of one of them
         // failing on the unique key: the second waits here until the first commits, then finds its row
@@ -201,7 +205,7 @@ public class DeploymentService {
         boolean allGivenSlugged = given.stream().allMatch(s -> s.optionalString("slug").isPresent());
         boolean allCurrentSlugged = !current.isEmpty() && current.stream().allMatch(s -> s.getSlug() != null);
         if (allCurrentSlugged && !allGivenSlugged) {
-            throw new ApiException(422, "Please provide a slug for each schedule in your request to ensure schedules "
+            throw new InvalidInput("Please provide a slug for each schedule in your request to ensure schedules "
                     + "are updated correctly.");
         }
         if (allCurrentSlugged) {
@@ -213,7 +217,7 @@ public class DeploymentService {
                 } else if (s.has("schedule") && !s.isExplicitNull("schedule")) {
                     addSchedule(d.getId(), s, scheduleOf(s, now), now);
                 } else {
-                    throw new ApiException(422, "Unable to create new deployment schedules without a schedule configuration.");
+                    throw new InvalidInput("Unable to create new deployment schedules without a schedule configuration.");
                 }
             }
             return;
@@ -248,7 +252,7 @@ public class DeploymentService {
             case "UPDATED_DESC" -> "d.updated desc, d.id";
             case "NAME_ASC" -> "d.name asc, d.id";
             case "NAME_DESC" -> "d.name desc, d.id";
-            default -> throw ApiException.invalid("sort", "Input should be 'CREATED_DESC', 'UPDATED_DESC', 'NAME_ASC' or 'NAME_DESC'");
+            default -> throw InvalidInput.field("sort", "Input should be 'CREATED_DESC', 'UPDATED_DESC', 'NAME_ASC' or 'NAME_DESC'");
         };
         TypedQuery<Deployment> q = em.createQuery("select d from Deployment d" + where(where) + " order by " + order, Deployment.class);
         filters.params().forEach(q::setParameter);
@@ -319,21 +323,21 @@ public class DeploymentService {
         boolean enforce = body.optionalBoolean("enforce_parameter_schema").orElse(doc.getBoolean("enforce_parameter_schema", true));
         if (enforce) {
             if (!(doc.get("parameter_openapi_schema") instanceof JsonObject schema)) {
-                throw new ApiException(409, "Error updating deployment: Cannot update parameters because parameter schema "
+                throw new Conflict("Error updating deployment: Cannot update parameters because parameter schema "
                         + "enforcement is enabled and the deployment does not have a valid parameter schema.");
             }
             try {
                 ParameterSchema.validate(merged, schema, false);
             } catch (ParameterSchema.Invalid e) {
                 // Prefect 3.9 answers 409 here; a 422 says what it is, bad input (its client treats both alike)
-                throw new ApiException(422, "Error creating flow run: " + e.getMessage());
+                throw new InvalidInput("Error creating flow run: " + e.getMessage());
             }
         }
         String queueName = body.optionalString("work_queue_name").orElse(null);
         JsonValue queueId = doc.get("work_queue_id");
         if (queueName != null) {
             if (string(doc, "work_pool_name") == null) {
-                throw new ApiException(400, "Cannot create flow run in work queue " + queueName + " because deployment "
+                throw new Rejected("Cannot create flow run in work queue " + queueName + " because deployment "
                         + id + " is not associated with a work pool. Please remove work_pool_name and try again.");
             }
             WorkQueues.Resolved queue = queues.resolve(string(doc, "work_pool_name"), queueName).orElseThrow();
@@ -385,7 +389,7 @@ public class DeploymentService {
         for (int i = 0; i < given.size(); i++) {
             Optional<String> slug = given.get(i).optionalString("slug");
             if (slug.isPresent()) {
-                if (slugs.contains(slug.get())) throw ApiException.conflict("Schedule slugs must be unique within a deployment.");
+                if (slugs.contains(slug.get())) throw new Conflict("Schedule slugs must be unique within a deployment.");
                 slugs.add(slug.get());
             }
             out.add(addSchedule(id, given.get(i), parsed.get(i), now).document());
@@ -414,7 +418,7 @@ public class DeploymentService {
 
     private DeploymentSchedule schedule(UUID deploymentId, UUID scheduleId) {
         DeploymentSchedule s = em.find(DeploymentSchedule.class, scheduleId);
-        if (s == null || !s.getDeploymentId().equals(deploymentId)) throw new ApiException(404, "Schedule not found.");
+        if (s == null || !s.getDeploymentId().equals(deploymentId)) throw new NotFound("Schedule not found.");
         return s;
     }
 
@@ -452,7 +456,7 @@ public class DeploymentService {
 
     private Schedules.Schedule scheduleOf(Body s, Instant now) {
         s.rejectUnknown(List.of("active", "schedule", "max_scheduled_runs", "parameters", "slug", "replaces"));
-        if (!s.has("schedule") || s.isExplicitNull("schedule")) throw ApiException.missing(s.location("schedule"));
+        if (!s.has("schedule") || s.isExplicitNull("schedule")) throw InvalidInput.missing(s.location("schedule"));
         s.optionalBoolean("active");
         s.optionalString("slug");
         s.object("parameters");
@@ -463,7 +467,7 @@ public class DeploymentService {
     private int maxRuns(Body body) {
         int max = body.integer("max_scheduled_runs", 1, 1, Integer.MAX_VALUE);
         if (max > settings.maxScheduledRunsPerSchedule()) {
-            throw ApiException.invalid(body.location("max_scheduled_runs"), "Value error, `max_scheduled_runs` must be "
+            throw InvalidInput.field(body.location("max_scheduled_runs"), "Value error, `max_scheduled_runs` must be "
                     + "less than or equal to " + settings.maxScheduledRunsPerSchedule());
         }
         return max;
@@ -603,9 +607,8 @@ public class DeploymentService {
         try {
             resolved = poolName == null && body.isExplicitNull("work_pool_name")
                     ? Optional.empty() : queues.resolve(poolName, queueName);
-        } catch (ApiException e) {
-            if (e.status() != 404) throw e;
-            throw ApiException.invalid("work_pool_name", "Work pool \"" + poolName + "\" not found.");
+        } catch (NotFound e) {
+            throw InvalidInput.field("work_pool_name", "Work pool \"" + poolName + "\" not found.");
         }
         doc.add("work_queue_id", resolved.map(r -> (JsonValue) Json.createValue(r.queueId().toString())).orElse(JsonValue.NULL))
                 .add("work_queue_name", resolved.map(r -> (JsonValue) Json.createValue(r.queueName())).orElse(JsonValue.NULL))
@@ -701,8 +704,8 @@ public class DeploymentService {
         JsonValue v = body.raw(field);
         if (v == JsonValue.NULL) {
             return switch (field) {
-                case "paused" -> throw ApiException.invalid(field, "Input should be a valid boolean");
-                case "tags" -> throw ApiException.invalid(field, "Input should be a valid list");
+                case "paused" -> throw InvalidInput.field(field, "Input should be a valid boolean");
+                case "tags" -> throw InvalidInput.field(field, "Input should be a valid list");
                 case "parameters", "job_variables" -> JsonValue.EMPTY_JSON_OBJECT;
                 case "enforce_parameter_schema" -> JsonValue.TRUE;
                 default -> JsonValue.NULL;
@@ -722,7 +725,7 @@ public class DeploymentService {
             if (options.has("grace_period_seconds")) options.number("grace_period_seconds", 0, 60, 86_400);
             String strategy = options.requiredString("collision_strategy");
             if (!List.of("ENQUEUE", "CANCEL_NEW").contains(strategy)) {
-                throw ApiException.invalid(options.location("collision_strategy"), "Input should be 'ENQUEUE' or 'CANCEL_NEW'");
+                throw InvalidInput.field(options.location("collision_strategy"), "Input should be 'ENQUEUE' or 'CANCEL_NEW'");
             }
         }
         return v;
@@ -733,7 +736,7 @@ public class DeploymentService {
         if (!doc.getBoolean("enforce_parameter_schema", true)) return;
         if (!(doc.get("parameter_openapi_schema") instanceof JsonObject schema)) {
             if (status == 409) {
-                throw new ApiException(409, "Error updating deployment: Cannot update parameters because parameter schema "
+                throw new Conflict("Error updating deployment: Cannot update parameters because parameter schema "
                         + "enforcement is enabled and the deployment does not have a valid parameter schema.");
             }
             return;
@@ -741,15 +744,15 @@ public class DeploymentService {
         try {
             ParameterSchema.checkSchema(schema);
         } catch (ParameterSchema.Invalid e) {
-            throw status == 409 ? new ApiException(409, "Error updating deployment: " + e.getMessage())
-                    : ApiException.invalid("", "Value error, " + e.getMessage());
+            throw status == 409 ? new Conflict("Error updating deployment: " + e.getMessage())
+                    : InvalidInput.field("", "Value error, " + e.getMessage());
         }
         try {
             ParameterSchema.validate(doc.getJsonObject("parameters"), schema, ignoreRequired);
         } catch (ParameterSchema.Invalid e) {
             // parameters that fail the schema are bad input: 422 (Prefect 3.9 answers an update with 409)
-            throw status == 409 ? new ApiException(422, "Error updating deployment: " + e.getMessage())
-                    : ApiException.invalid("", "Value error, " + e.getMessage());
+            throw status == 409 ? new InvalidInput("Error updating deployment: " + e.getMessage())
+                    : InvalidInput.field("", "Value error, " + e.getMessage());
         }
     }
 
@@ -760,7 +763,7 @@ public class DeploymentService {
         body.optionalUuid("global_concurrency_limit_id");
         if (body.has("concurrency_limit") && !body.isExplicitNull("concurrency_limit")
                 && body.optionalString("global_concurrency_limit_id").isPresent()) {
-            throw ApiException.invalid("", "Value error, A deployment cannot have both a concurrency limit and a global "
+            throw InvalidInput.field("", "Value error, A deployment cannot have both a concurrency limit and a global "
                     + "concurrency limit.");
         }
     }
@@ -775,7 +778,7 @@ public class DeploymentService {
         JsonValue limitId;
         if (body.optionalString("global_concurrency_limit_id").isPresent()) {
             ConcurrencyLimit global = limits.find(body.optionalString("global_concurrency_limit_id").get())
-                    .orElseThrow(() -> new ApiException(404, "Concurrency limit not found"));
+                    .orElseThrow(() -> new NotFound("Concurrency limit not found"));
             limitId = Json.createValue(global.getId().toString());
             // its own limit, if it had one, no longer applies
             current.filter(l -> !l.getId().equals(global.getId())).ifPresent(l -> limits.delete(l.getId().toString()));
@@ -837,7 +840,7 @@ public class DeploymentService {
         return TenantScope.workspaceId();
     }
 
-    static ApiException notFound() {
-        return new ApiException(404, "Deployment not found");
+    static Problem notFound() {
+        return new NotFound("Deployment not found");
     }
 }

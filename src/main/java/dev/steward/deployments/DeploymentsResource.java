@@ -3,10 +3,11 @@ package dev.steward.deployments;
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
 import dev.steward.orchestration.FlowRunService;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -167,7 +168,7 @@ public class DeploymentsResource {
     public JsonArray scheduledRuns(String text) {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("deployment_ids", "scheduled_before", "limit"));
-        if (!body.has("deployment_ids")) throw ApiException.missing("deployment_ids");
+        if (!body.has("deployment_ids")) throw InvalidInput.missing("deployment_ids");
         List<UUID> ids = body.optionalUuids("deployment_ids").orElse(List.of());
         return deployments.scheduledRuns(ids, body.optionalInstant("scheduled_before").orElse(null), Paging.limit(body));
     }
@@ -188,12 +189,12 @@ public class DeploymentsResource {
         try {
             value = text == null || text.isBlank() ? null : Json.parse(text);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("", "Malformed JSON: " + e.getCause().getMessage());
+            throw InvalidInput.field("", "Malformed JSON: " + e.getCause().getMessage());
         }
-        if (!(value instanceof JsonArray array)) throw ApiException.invalid("", "Input should be a valid list");
+        if (!(value instanceof JsonArray array)) throw InvalidInput.field("", "Input should be a valid list");
         List<Body> schedules = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
-            if (!(array.get(i) instanceof JsonObject o)) throw ApiException.invalid(String.valueOf(i), "Input should be a valid dictionary");
+            if (!(array.get(i) instanceof JsonObject o)) throw InvalidInput.field(String.valueOf(i), "Input should be a valid dictionary");
             schedules.add(Body.of(o));
         }
         return Response.status(201).entity(deployments.createSchedules(uuid(id), schedules)).build();
@@ -233,7 +234,7 @@ public class DeploymentsResource {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(404, "Schedule not found.");
+            throw new NotFound("Schedule not found.");
         }
     }
 }

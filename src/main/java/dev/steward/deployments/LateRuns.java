@@ -2,10 +2,10 @@ package dev.steward.deployments;
 
 import dev.steward.access.TenantScope;
 import dev.steward.orchestration.FlowRunService;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.LeasedLoop;
+import dev.steward.platform.Problem.NotFound;
 import dev.steward.platform.Redis;
 import dev.steward.platform.Transactions;
 import jakarta.annotation.PreDestroy;
@@ -78,7 +78,7 @@ public class LateRuns {
                 if (TenantScope.system(ws).supply(() -> tx.inNew(() -> runs.setState(id, late).newState()))) marked++;
             } catch (RuntimeException e) {
                 // a run deleted meanwhile (404) is expected; anything else would recur every round, so it is shown
-                LOG.log(e instanceof ApiException a && a.status() == 404 ? Level.FINE : Level.WARNING,
+                LOG.log(e instanceof NotFound ? Level.FINE : Level.WARNING,
                         "Could not mark flow run " + id + " late", e);
             }
         }

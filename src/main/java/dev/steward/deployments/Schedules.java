@@ -6,9 +6,9 @@ import com.cronutils.model.definition.CronDefinition;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -75,7 +75,7 @@ final class Schedules {
         if (json.containsKey("interval")) return interval(body, now);
         if (json.containsKey("cron")) return cron(body);
         if (json.containsKey("rrule")) return rrule(body);
-        throw ApiException.invalid(body.location(""), "A schedule needs one of interval, cron or rrule");
+        throw InvalidInput.field(body.location(""), "A schedule needs one of interval, cron or rrule");
     }
 
     /** A schedule as stored (already checked). */
@@ -89,7 +89,7 @@ final class Schedules {
         try {
             return ZoneId.of(name);
         } catch (RuntimeException e) {
-            throw ApiException.invalid(body.location("timezone"), "Value error, Invalid timezone: \"" + name + "\"");
+            throw InvalidInput.field(body.location("timezone"), "Value error, Invalid timezone: \"" + name + "\"");
         }
     }
 
@@ -99,13 +99,13 @@ final class Schedules {
     private static Schedule interval(Body body, Instant now) {
         body.rejectUnknown(List.of("interval", "anchor_date", "timezone"));
         JsonValue raw = body.raw("interval");
-        if (!(raw instanceof JsonNumber n)) throw ApiException.invalid(body.location("interval"), "Input should be a valid timedelta");
+        if (!(raw instanceof JsonNumber n)) throw InvalidInput.field(body.location("interval"), "Input should be a valid timedelta");
         double seconds = n.doubleValue();
         if (!(seconds > 0) || !Double.isFinite(seconds)) {
-            throw ApiException.invalid(body.location("interval"), "Value error, The interval must be positive");
+            throw InvalidInput.field(body.location("interval"), "Value error, The interval must be positive");
         }
         if (seconds > MAX_INTERVAL_SECONDS) {
-            throw ApiException.invalid(body.location("interval"), "Input should be a valid timedelta, durations may not exceed 999,999,999 days");
+            throw InvalidInput.field(body.location("interval"), "Input should be a valid timedelta, durations may not exceed 999,999,999 days");
         }
         Instant anchor = body.optionalInstant("anchor_date").orElse(now);
         ZoneId zone = zone(body, null);
@@ -142,7 +142,7 @@ final class Schedules {
         ZoneId effective = zone == null ? ZoneOffset.UTC : zone;
         for (String part : expression.split("\\s+")) {
             if (part.equalsIgnoreCase("R") || part.equalsIgnoreCase("H")) {
-                throw ApiException.invalid(body.location("cron"),
+                throw InvalidInput.field(body.location("cron"),
                         "Value error, Random and Hashed expressions are unsupported, received: \"" + expression + "\"");
             }
         }
@@ -150,7 +150,7 @@ final class Schedules {
         try {
             cron = (dayOr ? CRON_OR : CRON_AND).parse(CRON_MACROS.getOrDefault(expression.toLowerCase(Locale.ROOT), expression)).validate();
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(body.location("cron"), "Value error, Invalid cron string: \"" + expression + "\": " + e.getMessage());
+            throw InvalidInput.field(body.location("cron"), "Value error, Invalid cron string: \"" + expression + "\": " + e.getMessage());
         }
         ExecutionTime times = ExecutionTime.forCron(cron);
         JsonObject json = Json.createObjectBuilder().add("cron", expression)
@@ -178,14 +178,14 @@ final class Schedules {
         String text = body.requiredString("rrule");
         ZoneId zone = zone(body, "UTC");
         if (text.length() > MAX_RRULE_LENGTH) {
-            throw ApiException.invalid(body.location("rrule"), "Value error, Invalid RRule string \""
+            throw InvalidInput.field(body.location("rrule"), "Value error, Invalid RRule string \""
                     + text.substring(0, 40) + "...\"\nMax length is " + MAX_RRULE_LENGTH + ", got " + text.length());
         }
         Rule rule;
         try {
             rule = Rule.parse(text, zone);
         } catch (IllegalArgumentException | DateTimeException | InvalidRecurrenceRuleException e) {
-            throw ApiException.invalid(body.location("rrule"), "Value error, Invalid RRule string \"" + text + "\": " + e.getMessage());
+            throw InvalidInput.field(body.location("rrule"), "Value error, Invalid RRule string \"" + text + "\": " + e.getMessage());
         }
         JsonObject json = Json.createObjectBuilder().add("rrule", text).add("timezone", zone.getId()).build();
         return new Schedule() {

@@ -1,7 +1,7 @@
 package dev.steward.events;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.persistence.EntityManager;
@@ -55,7 +55,7 @@ public final class EventCounts {
     static Duration bucket(TimeUnit unit, double interval) {
         double seconds = unit.seconds * interval;
         if (seconds > MAX_BUCKET_SECONDS) {
-            throw ApiException.invalid("time_interval", "The interval is too large: at most 1000 years");
+            throw InvalidInput.field("time_interval", "The interval is too large: at most 1000 years");
         }
         return Duration.of(Math.round(seconds * 1_000_000), ChronoUnit.MICROS);
     }
@@ -65,7 +65,7 @@ public final class EventCounts {
         Duration range = Duration.between(since, until); // in seconds: nanoseconds overflow past 292 years
         double buckets = Math.ceil((range.getSeconds() + range.getNano() / 1e9) / (bucket.toNanos() / 1e9));
         if (buckets > MAX_BUCKETS) {
-            throw new ApiException(422, "The given interval would create " + (long) buckets + " buckets, which is too many. "
+            throw new InvalidInput("The given interval would create " + (long) buckets + " buckets, which is too many. "
                     + "Please increase the interval or reduce the time range to produce " + MAX_BUCKETS + " buckets or fewer.");
         }
     }

@@ -1,7 +1,7 @@
 package dev.steward.events;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -92,7 +92,7 @@ public final class EventCriteria {
         if (filter.has("text") && !filter.isExplicitNull("text")) c.text = TextSearch.of(filter.object("text"));
         String order = filter.optionalString("order").orElse("DESC");
         if (!order.equals("ASC") && !order.equals("DESC")) {
-            throw ApiException.invalid(filter.location("order"), "Input should be 'ASC' or 'DESC'");
+            throw InvalidInput.field(filter.location("order"), "Input should be 'ASC' or 'DESC'");
         }
         c.ascending = order.equals("ASC");
         return c;
@@ -250,14 +250,14 @@ public final class EventCriteria {
             JsonValue v = f.raw("resources_in_roles");
             if (v == JsonValue.NULL) return List.of();
             String at = f.location("resources_in_roles");
-            if (!(v instanceof JsonArray list)) throw ApiException.invalid(at, "Input should be a valid list");
+            if (!(v instanceof JsonArray list)) throw InvalidInput.field(at, "Input should be a valid list");
             List<List<String>> pairs = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {
                 if (!(list.get(i) instanceof JsonArray pair) || pair.size() != 2) {
-                    throw ApiException.invalid(at + "." + i, "Input should be a valid tuple of two strings");
+                    throw InvalidInput.field(at + "." + i, "Input should be a valid tuple of two strings");
                 }
                 if (!(pair.get(0) instanceof JsonString id) || !(pair.get(1) instanceof JsonString role)) {
-                    throw ApiException.invalid(at + "." + i, "Input should be a valid string");
+                    throw InvalidInput.field(at + "." + i, "Input should be a valid string");
                 }
                 pairs.add(List.of(id.getString(), role.getString()));
             }
@@ -285,7 +285,7 @@ public final class EventCriteria {
             JsonValue v = spec.json().get(label);
             if (v instanceof JsonString s) return List.of(s.getString());
             if (!(v instanceof JsonArray)) {
-                throw ApiException.invalid(spec.location(label), "Input should be a valid string or a list of strings");
+                throw InvalidInput.field(spec.location(label), "Input should be a valid string or a list of strings");
             }
             return spec.optionalStrings(label).orElse(List.of());
         }
@@ -336,7 +336,7 @@ public final class EventCriteria {
             f.rejectUnknown(List.of("query"));
             String query = f.requiredString("query");
             if (query.length() > MAX_TEXT_QUERY) {
-                throw ApiException.invalid(f.location("query"), "String should have at most " + MAX_TEXT_QUERY + " characters");
+                throw InvalidInput.field(f.location("query"), "String should have at most " + MAX_TEXT_QUERY + " characters");
             }
             return parse(query);
         }

@@ -1,6 +1,7 @@
 package dev.steward.events;
 
 import dev.steward.platform.Json;
+import dev.steward.platform.LifecycleChange;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;

@@ -1,11 +1,12 @@
 package dev.steward.events;
 
+import dev.steward.platform.Json;
+import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import dev.steward.platform.Json;
 import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;

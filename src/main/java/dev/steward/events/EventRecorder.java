@@ -1,5 +1,6 @@
 package dev.steward.events;
 
+import dev.steward.platform.LifecycleChange;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;

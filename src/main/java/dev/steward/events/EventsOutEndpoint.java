@@ -4,9 +4,10 @@ import dev.steward.access.Admission;
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
 import dev.steward.access.WebSocketAuth;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem;
 import dev.steward.platform.WebSocketFrames;
 import dev.steward.platform.WebSocketLimits;
 import jakarta.annotation.Resource;
@@ -14,8 +15,8 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -109,7 +110,7 @@ public class EventsOutEndpoint {
         }
         try {
             Body.refuseNul(text, "frame"); // a filter's texts reach PostgreSQL in the backfill, which refuses a NUL
-        } catch (ApiException e) {
+        } catch (Problem e) {
             close(session, CloseCodes.PROTOCOL_ERROR, "Invalid frame: " + e.summary());
             return;
         }
@@ -160,9 +161,9 @@ public class EventsOutEndpoint {
         }
         EventCriteria criteria;
         try {
-            if (frame.get("filter") == JsonValue.NULL) throw ApiException.invalid("filter", "Input should be a valid dictionary");
+            if (frame.get("filter") == JsonValue.NULL) throw InvalidInput.field("filter", "Input should be a valid dictionary");
             criteria = EventCriteria.parse(Body.of(frame).object("filter"));
-        } catch (ApiException e) {
+        } catch (Problem e) {
             close(session, CloseCodes.PROTOCOL_ERROR, "Invalid filter: " + e.detail());
             return;
         }

@@ -2,9 +2,10 @@ package dev.steward.events;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.Forbidden;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -61,7 +62,7 @@ public class EventsResource {
             state = dev.steward.platform.Json.parseObject(
                     new String(Base64.getUrlDecoder().decode(token == null ? "" : token), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-            throw ApiException.forbidden("Invalid page token");
+            throw new Forbidden("Invalid page token");
         }
         // a token is the client's to send back unchanged: anything else in it is refused, never trusted
         if (!(state.get("filter") instanceof JsonObject filter) || !(state.get("limit") instanceof JsonNumber limit)
@@ -69,7 +70,7 @@ public class EventsResource {
                 || limit.bigDecimalValue().signum() < 0 || limit.bigDecimalValue().compareTo(BigDecimal.valueOf(MAX_LIMIT)) > 0
                 || offset.bigDecimalValue().signum() < 0
                 || offset.bigDecimalValue().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-            throw ApiException.forbidden("Invalid page token");
+            throw new Forbidden("Invalid page token");
         }
         return page(filter, limit.intValue(), offset.intValue());
     }
@@ -82,19 +83,19 @@ public class EventsResource {
         try {
             countable = EventCounts.Countable.valueOf(countableName);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalidParameter("path", "countable", "Input should be 'day', 'time', 'event' or 'resource'", "enum");
+            throw InvalidInput.parameter("path", "countable", "Input should be 'day', 'time', 'event' or 'resource'", "enum");
         }
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("filter", "time_unit", "time_interval"));
-        if (!body.has("filter") || body.json().isNull("filter")) throw ApiException.missing("filter");
+        if (!body.has("filter") || body.json().isNull("filter")) throw InvalidInput.missing("filter");
         EventCounts.TimeUnit unit;
         try {
             unit = EventCounts.TimeUnit.valueOf(body.optionalString("time_unit").orElse("day"));
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("time_unit", "Input should be 'week', 'day', 'hour', 'minute' or 'second'");
+            throw InvalidInput.field("time_unit", "Input should be 'week', 'day', 'hour', 'minute' or 'second'");
         }
         double interval = body.number("time_interval", 1.0);
-        if (!(interval >= 0.01)) throw ApiException.invalid("time_interval", "Input should be greater than or equal to 0.01");
+        if (!(interval >= 0.01)) throw InvalidInput.field("time_interval", "Input should be greater than or equal to 0.01");
         return store.countBy(EventCriteria.parse(body.object("filter")), countable, unit, interval);
     }
 

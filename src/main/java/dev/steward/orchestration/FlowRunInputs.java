@@ -1,8 +1,9 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.Conflict;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -46,7 +47,7 @@ public class FlowRunInputs {
         String value = body.requiredString("value");
         String sender = body.optionalString("sender").orElse(null);
         if (sender != null && sender.length() > MAX_KEY) {
-            throw ApiException.invalid("sender", "String should have at most " + MAX_KEY + " characters");
+            throw InvalidInput.field("sender", "String should have at most " + MAX_KEY + " characters");
         }
         RunRows.with(em, (c, ws) -> {
             if (!runExists(c, ws, flowRunId)) throw FlowRunService.notFound();
@@ -71,7 +72,7 @@ public class FlowRunInputs {
             insert.setTimestamp(7, now);
             insert.setTimestamp(8, now);
             if (insert.executeUpdate() == 0) {
-                throw ApiException.conflict("A flow run input with this key already exists.");
+                throw new Conflict("A flow run input with this key already exists.");
             }
         }
     }
@@ -137,9 +138,9 @@ public class FlowRunInputs {
     }
 
     private static String checkedKey(String key, String at) {
-        if (key.length() > MAX_KEY) throw ApiException.invalid(at, "String should have at most " + MAX_KEY + " characters");
+        if (key.length() > MAX_KEY) throw InvalidInput.field(at, "String should have at most " + MAX_KEY + " characters");
         if (!KEY.matcher(key).matches()) {
-            throw ApiException.invalid(at, "Value error, key must only contain lowercase letters, numbers, and dashes.");
+            throw InvalidInput.field(at, "Value error, key must only contain lowercase letters, numbers, and dashes.");
         }
         return key;
     }

@@ -3,10 +3,12 @@ package dev.steward.orchestration;
 import dev.steward.access.TenantScope;
 import dev.steward.audit.AuditTrail;
 import dev.steward.events.RunEvent;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.ParameterSchema;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.Problem;
 import dev.steward.workers.WorkQueues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -73,7 +75,7 @@ public class FlowRunService {
                 "idempotency_key", "deployment_id", "work_pool_name", "work_queue_name", "job_variables", "created_by"));
         UUID flowId = body.requiredUuid("flow_id");
         String flowName = jdbc((c, ws) -> RunRows.flowName(c, ws, flowId));
-        if (flowName == null) throw new ApiException(404, "Flow not found");
+        if (flowName == null) throw new NotFound("Flow not found");
         // fields kept as sent must have the right type: a later read or state change relies on it
         for (String field : List.of("parent_task_run_id", "deployment_id", "infrastructure_document_id")) {
             body.optionalString(field).ifPresent(v -> uuid(v, field));
@@ -142,7 +144,7 @@ public class FlowRunService {
     @Transactional
     public Orchestrated setState(UUID id, Body body) {
         body.rejectUnknown(List.of("state", "force"));
-        if (!body.has("state")) throw ApiException.missing("state");
+        if (!body.has("state")) throw InvalidInput.missing("state");
         boolean force = body.json().get("force") == JsonValue.TRUE;
         RunRows.LockedFlowRun run = jdbc((c, ws) -> RunRows.lockFlowRun(c, ws, id));
         if (run == null) throw notFound();
@@ -221,7 +223,7 @@ public class FlowRunService {
     public Orchestrated resume(UUID id, Body body) {
         JsonValue runInput = body.json().getOrDefault("run_input", JsonValue.NULL);
         if (runInput != JsonValue.NULL && !(runInput instanceof JsonObject)) {
-            throw ApiException.invalid("run_input", "Input should be a valid dictionary");
+            throw InvalidInput.field("run_input", "Input should be a valid dictionary");
         }
         JsonObject doc = locked(id);
         JsonObject state = doc.get("state") instanceof JsonObject s ? s : null;
@@ -422,12 +424,12 @@ public class FlowRunService {
         try {
             return UUID.fromString(text);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(at, "Input should be a valid UUID");
+            throw InvalidInput.field(at, "Input should be a valid UUID");
         }
     }
 
-    static ApiException notFound() {
-        return new ApiException(404, "Flow run not found");
+    static Problem notFound() {
+        return new NotFound("Flow run not found");
     }
 
     static double number(JsonObject o, String key) {

@@ -1,8 +1,9 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.Rejected;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -43,7 +44,7 @@ final class FlowRunUpdate {
             JsonObject parameters = dictionary(json, "parameters", "Input should be a valid dictionary");
             int size = parameters.toString().getBytes(StandardCharsets.UTF_8).length;
             if (size > MAX_PARAMETER_BYTES) {
-                throw ApiException.invalid("parameters", String.format(java.util.Locale.ROOT,
+                throw InvalidInput.field("parameters", String.format(java.util.Locale.ROOT,
                         "Value error, Flow run parameters must be less than %,d bytes when serialized (got %,d bytes).",
                         MAX_PARAMETER_BYTES, size));
             }
@@ -54,7 +55,7 @@ final class FlowRunUpdate {
             changes.put("empirical_policy", policy(body.object("empirical_policy")));
         }
         if (json.containsKey("tags")) {
-            if (json.isNull("tags")) throw ApiException.invalid("tags", "Input should be a valid list");
+            if (json.isNull("tags")) throw InvalidInput.field("tags", "Input should be a valid list");
             changes.put("tags", dev.steward.platform.Json.strings(body.optionalStrings("tags").orElseThrow()));
         }
         if (json.containsKey("infrastructure_pid")) changes.put("infrastructure_pid", nullableString(body, "infrastructure_pid"));
@@ -72,14 +73,14 @@ final class FlowRunUpdate {
      */
     static void checkJobVariables(JsonObject run) {
         if (!(run.get("state") instanceof JsonObject state)) {
-            throw new ApiException(400, "Flow run state is required to update job variables but none exists");
+            throw new Rejected("Flow run state is required to update job variables but none exists");
         }
         String type = state.getString("type", "");
         if (!type.equals("SCHEDULED")) {
-            throw new ApiException(400, "Job variables for a flow run in state " + type + " cannot be updated");
+            throw new Rejected("Job variables for a flow run in state " + type + " cannot be updated");
         }
         if (!(run.get("deployment_id") instanceof jakarta.json.JsonString)) {
-            throw new ApiException(400, "A deployment for the flow run could not be found");
+            throw new Rejected("A deployment for the flow run could not be found");
         }
     }
 
@@ -96,12 +97,12 @@ final class FlowRunUpdate {
         new LinkedHashSet<>(p.optionalStrings("pause_keys").orElse(List.of())).forEach(pauseKeys::add);
         JsonValue resuming = given.getOrDefault("resuming", JsonValue.FALSE);
         if (resuming != JsonValue.TRUE && resuming != JsonValue.FALSE && resuming != JsonValue.NULL) {
-            throw ApiException.invalid("empirical_policy.resuming", "Input should be a valid boolean");
+            throw InvalidInput.field("empirical_policy.resuming", "Input should be a valid boolean");
         }
         JsonValue retryType = given.getOrDefault("retry_type", JsonValue.NULL);
         if (retryType != JsonValue.NULL && !(retryType instanceof JsonString s
                 && (s.getString().equals("in_process") || s.getString().equals("reschedule")))) {
-            throw ApiException.invalid("empirical_policy.retry_type", "Input should be 'in_process' or 'reschedule'");
+            throw InvalidInput.field("empirical_policy.retry_type", "Input should be 'in_process' or 'reschedule'");
         }
         JsonObjectBuilder out = Json.createObjectBuilder()
                 .add("max_retries", maxRetries == JsonValue.NULL ? Json.createValue(0) : maxRetries)
@@ -119,7 +120,7 @@ final class FlowRunUpdate {
         if (v == null || v == JsonValue.NULL) return nullable ? JsonValue.NULL : Json.createValue(0);
         if (!(v instanceof JsonNumber n) || !n.isIntegral()
                 || n.bigDecimalValue().abs().compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-            throw ApiException.invalid("empirical_policy." + field, "Input should be a valid integer");
+            throw InvalidInput.field("empirical_policy." + field, "Input should be a valid integer");
         }
         return Json.createValue(n.intValue());
     }
@@ -143,7 +144,7 @@ final class FlowRunUpdate {
     }
 
     private static JsonObject dictionary(JsonObject json, String field, String message) {
-        if (!(json.get(field) instanceof JsonObject o)) throw ApiException.invalid(field, message);
+        if (!(json.get(field) instanceof JsonObject o)) throw InvalidInput.field(field, message);
         return o;
     }
 }

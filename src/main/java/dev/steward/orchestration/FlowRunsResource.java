@@ -2,8 +2,9 @@ package dev.steward.orchestration;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
 import dev.steward.platform.Timestamps;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -80,7 +81,7 @@ public class FlowRunsResource {
     @MinRole(Role.DEVELOPER)
     public Response updateLabels(@PathParam("id") String id, String text) {
         UUID runId = uuid(id);
-        if (text == null || text.isBlank()) throw ApiException.missing("");
+        if (text == null || text.isBlank()) throw InvalidInput.missing("");
         runs.updateLabels(runId, Body.parse(text).json());
         return Response.noContent().build();
     }
@@ -110,7 +111,7 @@ public class FlowRunsResource {
             try {
                 from = Timestamps.parse(since);
             } catch (DateTimeParseException e) {
-                throw ApiException.invalidParameter("query", "since", "Input should be a valid datetime", "datetime_parsing");
+                throw InvalidInput.parameter("query", "since", "Input should be a valid datetime", "datetime_parsing");
             }
         }
         return Response.ok(graph.of(uuid(id), from), MediaType.APPLICATION_JSON).build();
@@ -155,14 +156,14 @@ public class FlowRunsResource {
     @Path("{id}/input/{key}")
     public Response readInput(@PathParam("id") String id, @PathParam("key") String key) {
         return inputs.value(uuid(id), key).map(v -> Response.ok(v, MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).build())
-                .orElseThrow(() -> new ApiException(404, "Flow run input not found"));
+                .orElseThrow(() -> new NotFound("Flow run input not found"));
     }
 
     @DELETE
     @Path("{id}/input/{key}")
     @MinRole(Role.DEVELOPER)
     public Response deleteInput(@PathParam("id") String id, @PathParam("key") String key) {
-        if (!inputs.delete(uuid(id), key)) throw new ApiException(404, "Flow run input not found");
+        if (!inputs.delete(uuid(id), key)) throw new NotFound("Flow run input not found");
         return Response.noContent().build();
     }
 

@@ -1,10 +1,12 @@
 package dev.steward.orchestration;
 
 import dev.steward.access.TenantScope;
-import dev.steward.events.LifecycleChange;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.LifecycleChange;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -107,7 +109,7 @@ public class FlowService {
 
     static void checkName(String name) {
         if (name.isEmpty() || name.chars().anyMatch(c -> BANNED.indexOf(c) >= 0)) {
-            throw ApiException.invalid("name", "String should match pattern '^[^/%&><]+$'");
+            throw InvalidInput.field("name", "String should match pattern '^[^/%&><]+$'");
         }
         RunJson.checkName(name, "name"); // the column's length
     }
@@ -121,8 +123,8 @@ public class FlowService {
         return sb.append('}').toString();
     }
 
-    private static ApiException notFound() {
-        return new ApiException(404, "Flow not found");
+    private static Problem notFound() {
+        return new NotFound("Flow not found");
     }
 
     /** Prefect's Flow object. */

@@ -2,9 +2,9 @@ package dev.steward.orchestration;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Paging;
+import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -110,7 +110,7 @@ public class FlowsResource {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(404, "Flow not found");
+            throw new NotFound("Flow not found");
         }
     }
 }

@@ -2,10 +2,10 @@ package dev.steward.orchestration;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -43,18 +43,18 @@ public class LogsResource {
         try {
             parsed = dev.steward.platform.Json.parse(text);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("", "Malformed JSON");
+            throw InvalidInput.field("", "Malformed JSON");
         }
-        if (!(parsed instanceof JsonArray batch)) throw ApiException.invalid("", "Input should be a valid list");
+        if (!(parsed instanceof JsonArray batch)) throw InvalidInput.field("", "Input should be a valid list");
         Instant now = Instant.now();
         for (int index = 0; index < batch.size(); index++) {
             int i = index;
-            if (!(batch.get(i) instanceof JsonObject o)) throw ApiException.invalid(String.valueOf(i), "Input should be a valid dictionary");
+            if (!(batch.get(i) instanceof JsonObject o)) throw InvalidInput.field(String.valueOf(i), "Input should be a valid dictionary");
             Body log = Body.parse(o.toString());
             em.persist(new LogEntry(optionalUuid(log, "flow_run_id", i), optionalUuid(log, "task_run_id", i),
                     RunJson.checkName(log.requiredString("name"), i + ".name"), log.integer("level", 20, 0, 100),
                     log.requiredString("message"),
-                    log.optionalInstant("timestamp").orElseThrow(() -> ApiException.missing(i + ".timestamp")), now));
+                    log.optionalInstant("timestamp").orElseThrow(() -> InvalidInput.missing(i + ".timestamp")), now));
         }
         return Response.status(201).entity("null").build();
     }
@@ -91,7 +91,7 @@ public class LogsResource {
         String order = switch (sort) {
             case "TIMESTAMP_ASC" -> "l.timestamp asc, l.id";
             case "TIMESTAMP_DESC" -> "l.timestamp desc, l.id";
-            default -> throw ApiException.invalid("sort", "Input should be 'TIMESTAMP_ASC' or 'TIMESTAMP_DESC'");
+            default -> throw InvalidInput.field("sort", "Input should be 'TIMESTAMP_ASC' or 'TIMESTAMP_DESC'");
         };
         TypedQuery<LogEntry> q = em.createQuery("select l from LogEntry l"
                 + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions)) + " order by " + order, LogEntry.class);
@@ -121,7 +121,7 @@ public class LogsResource {
             try {
                 return UUID.fromString(s);
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalid(index + "." + field, "Input should be a valid UUID");
+                throw InvalidInput.field(index + "." + field, "Input should be a valid UUID");
             }
         }).orElse(null);
     }

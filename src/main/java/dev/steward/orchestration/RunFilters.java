@@ -1,7 +1,7 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Problem.InvalidInput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -288,7 +288,7 @@ public final class RunFilters {
         types.ifPresent(list -> {
             for (int i = 0; i < list.size(); i++) {
                 if (!STATE_TYPES.contains(list.get(i))) {
-                    throw ApiException.invalid(f.location(field) + "." + i, "Input should be 'SCHEDULED', 'PENDING', "
+                    throw InvalidInput.field(f.location(field) + "." + i, "Input should be 'SCHEDULED', 'PENDING', "
                             + "'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED', 'PAUSED' or 'CANCELLING'");
                 }
             }
@@ -450,7 +450,7 @@ public final class RunFilters {
     /** Whether the filter's operator is or_ (else and_, the default). */
     private static boolean operator(Body f) {
         String op = f.optionalString("operator").orElse("and_");
-        if (!op.equals("and_") && !op.equals("or_")) throw ApiException.invalid(f.location("operator"), "Input should be 'and_' or 'or_'");
+        if (!op.equals("and_") && !op.equals("or_")) throw InvalidInput.field(f.location("operator"), "Input should be 'and_' or 'or_'");
         return op.equals("or_");
     }
 

@@ -1,8 +1,8 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.persistence.EntityManager;
@@ -45,10 +45,10 @@ final class RunHistory {
             Instant start = body.requiredInstant("history_start");
             Instant end = body.requiredInstant("history_end");
             if (!body.has("history_interval_seconds") || body.json().isNull("history_interval_seconds")) {
-                throw ApiException.missing("history_interval_seconds");
+                throw InvalidInput.missing("history_interval_seconds");
             }
             double interval = body.number("history_interval_seconds", 0);
-            if (!(interval >= 1)) throw new ApiException(422, "History interval must not be less than 1 second.");
+            if (!(interval >= 1)) throw new InvalidInput("History interval must not be less than 1 second.");
             return new Range(start, end, interval);
         }
 

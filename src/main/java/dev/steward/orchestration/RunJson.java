@@ -1,8 +1,8 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.InvalidInput;
 import dev.steward.platform.Timestamps;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -49,13 +49,13 @@ final class RunJson {
 
     /** The same, with the state's id given (a state recorded from an event has the event's id). */
     static JsonObject newState(Body proposed, String at, UUID flowRunId, UUID taskRunId, Instant now, UUID id) {
-        String type = proposed.optionalString("type").orElseThrow(() -> ApiException.missing(at + ".type"));
+        String type = proposed.optionalString("type").orElseThrow(() -> InvalidInput.missing(at + ".type"));
         if (!STATE_TYPES.contains(type)) {
-            throw ApiException.invalid(at + ".type", "Input should be one of " + STATE_TYPES);
+            throw InvalidInput.field(at + ".type", "Input should be one of " + STATE_TYPES);
         }
         String name = proposed.optionalString("name").orElse(defaultName(type));
         if (name.length() > MAX_STATE_NAME) {
-            throw ApiException.invalid(at + ".name", "String should have at most " + MAX_STATE_NAME + " characters");
+            throw InvalidInput.field(at + ".name", "String should have at most " + MAX_STATE_NAME + " characters");
         }
         JsonObject given = proposed.object("state_details").json();
         JsonObjectBuilder details = Json.createObjectBuilder();
@@ -93,17 +93,17 @@ final class RunJson {
         switch (field) {
             case "scheduled_time", "cache_expiration", "pause_timeout" -> {
                 if (!(v instanceof JsonString s) || !isInstant(s.getString())) {
-                    throw ApiException.invalid(at, "Input should be a valid datetime");
+                    throw InvalidInput.field(at, "Input should be a valid datetime");
                 }
             }
             case "cache_key", "pause_key", "transition_id" -> {
-                if (!(v instanceof JsonString)) throw ApiException.invalid(at, "Input should be a valid string");
+                if (!(v instanceof JsonString)) throw InvalidInput.field(at, "Input should be a valid string");
             }
             case "deferred", "untrackable_result", "pause_reschedule", "refresh_cache", "retriable" -> {
-                if (v != JsonValue.TRUE && v != JsonValue.FALSE) throw ApiException.invalid(at, "Input should be a valid boolean");
+                if (v != JsonValue.TRUE && v != JsonValue.FALSE) throw InvalidInput.field(at, "Input should be a valid boolean");
             }
             case "run_input_keyset" -> {
-                if (!(v instanceof JsonObject)) throw ApiException.invalid(at, "Input should be a valid dictionary");
+                if (!(v instanceof JsonObject)) throw InvalidInput.field(at, "Input should be a valid dictionary");
             }
             default -> { }
         }
@@ -132,7 +132,7 @@ final class RunJson {
     /** A name that fits its column, else Prefect's wording of a 422 for a too-long string. */
     static String checkName(String name, String at) {
         if (name.length() > MAX_NAME_LENGTH) {
-            throw ApiException.invalid(at, "String should have at most " + MAX_NAME_LENGTH + " characters");
+            throw InvalidInput.field(at, "String should have at most " + MAX_NAME_LENGTH + " characters");
         }
         return name;
     }

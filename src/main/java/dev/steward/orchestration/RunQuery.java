@@ -1,9 +1,9 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.persistence.EntityManager;
@@ -125,7 +125,7 @@ final class RunQuery {
             case "EXPECTED_START_TIME_DESC" -> "r.created desc, r.id";
             case "NAME_ASC" -> "r.name asc, r.id";
             case "NAME_DESC" -> "r.name desc, r.id";
-            default -> throw ApiException.invalid("sort", "Unknown sort " + sort);
+            default -> throw InvalidInput.field("sort", "Unknown sort " + sort);
         };
     }
 
@@ -140,7 +140,7 @@ final class RunQuery {
             case "END_TIME_DESC" -> "r.endTime desc nulls last, r.id";
             case "NAME_ASC" -> "r.name asc, r.id";
             case "NAME_DESC" -> "r.name desc, r.id";
-            default -> throw ApiException.invalid("sort", "Unknown sort " + sort);
+            default -> throw InvalidInput.field("sort", "Unknown sort " + sort);
         };
     }
 }

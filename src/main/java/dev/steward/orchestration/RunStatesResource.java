@@ -2,8 +2,8 @@ package dev.steward.orchestration;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonValue;
@@ -51,11 +51,11 @@ public class RunStatesResource {
     }
 
     private static UUID uuid(String text, String name) {
-        if (text == null) throw ApiException.invalid(name, "Field required");
+        if (text == null) throw InvalidInput.field(name, "Field required");
         try {
             return UUID.fromString(text);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(name, "Input should be a valid UUID");
+            throw InvalidInput.field(name, "Input should be a valid UUID");
         }
     }
 }

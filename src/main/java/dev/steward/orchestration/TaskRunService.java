@@ -1,8 +1,9 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -39,7 +40,7 @@ public class TaskRunService {
         String dynamicKey = body.requiredString("dynamic_key");
         UUID flowRunId = body.optionalUuid("flow_run_id").orElse(null);
         if (flowRunId != null && RunRows.with(em, (c, ws) -> RunRows.flowRun(c, ws, flowRunId)) == null) {
-            throw new ApiException(404, "Flow run not found");
+            throw new NotFound("Flow run not found");
         }
         String existing = RunRows.with(em, (c, ws) -> RunRows.taskRunByKeys(c, ws, flowRunId, taskKey, dynamicKey));
         if (existing != null) return new Created(existing, false);
@@ -76,10 +77,10 @@ public class TaskRunService {
     @Transactional
     public FlowRunService.Orchestrated setState(UUID id, Body body) {
         body.rejectUnknown(List.of("state", "force"));
-        if (!body.has("state")) throw ApiException.missing("state");
+        if (!body.has("state")) throw InvalidInput.missing("state");
         boolean force = body.json().get("force") == JsonValue.TRUE;
         String locked = RunRows.with(em, (c, ws) -> RunRows.lockTaskRun(c, ws, id));
-        if (locked == null) throw new ApiException(404, "Task run not found");
+        if (locked == null) throw new NotFound("Task run not found");
         Instant now = Instant.now();
         JsonObject doc = Json.parseObject(locked);
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;

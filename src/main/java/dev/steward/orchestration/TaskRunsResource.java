@@ -2,8 +2,8 @@ package dev.steward.orchestration;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -52,7 +52,7 @@ public class TaskRunsResource {
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(404, "Task run not found");
+            throw new NotFound("Task run not found");
         }
         FlowRunService.Orchestrated result = taskRuns.setState(uuid, Body.parse(text));
         return Response.status(result.newState() ? 201 : 200).entity(result.result()).build();
@@ -67,10 +67,10 @@ public class TaskRunsResource {
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(404, "Task not found");
+            throw new NotFound("Task not found");
         }
         String run = RunRows.with(em, (c, ws) -> RunRows.taskRun(c, ws, uuid));
-        if (run == null) throw new ApiException(404, "Task not found");
+        if (run == null) throw new NotFound("Task not found");
         return Response.ok(run, MediaType.APPLICATION_JSON).build();
     }
 

@@ -1,5 +1,6 @@
 package dev.steward.platform;
 
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -38,10 +39,10 @@ public final class Body {
         try {
             value = Json.parse(text);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("", "Malformed JSON: " + e.getCause().getMessage());
+            throw InvalidInput.field("", "Malformed JSON: " + e.getCause().getMessage());
         }
         if (!(value instanceof JsonObject object)) {
-            throw ApiException.invalid("", "The request body must be a JSON object");
+            throw InvalidInput.field("", "The request body must be a JSON object");
         }
         return new Body(object, "");
     }
@@ -65,7 +66,7 @@ public final class Body {
             return; // the reader of the text says what is wrong with it
         }
         List<String> at = nulAt(parsed, new ArrayList<>(List.of(root)));
-        if (at != null) throw ApiException.invalid(at, NUL_MESSAGE, "string_type");
+        if (at != null) throw InvalidInput.at(at, NUL_MESSAGE, "string_type");
     }
 
     /** The path to the first string or key holding a NUL (a key as itself, its NUL shown escaped), else null. */
@@ -106,13 +107,13 @@ public final class Body {
     }
 
     public String requiredString(String field) {
-        return optionalString(field).orElseThrow(() -> ApiException.missing(at(field)));
+        return optionalString(field).orElseThrow(() -> InvalidInput.missing(at(field)));
     }
 
     public Optional<String> optionalString(String field) {
         JsonValue v = present(field);
         if (v == null) return Optional.empty();
-        if (!(v instanceof JsonString s)) throw ApiException.invalid(at(field), "Input should be a valid string");
+        if (!(v instanceof JsonString s)) throw InvalidInput.field(at(field), "Input should be a valid string");
         return Optional.of(s.getString());
     }
 
@@ -125,11 +126,11 @@ public final class Body {
     public Optional<List<String>> optionalStrings(String field) {
         JsonValue v = present(field);
         if (v == null) return Optional.empty();
-        if (!(v instanceof JsonArray array)) throw ApiException.invalid(at(field), "Input should be a valid list");
+        if (!(v instanceof JsonArray array)) throw InvalidInput.field(at(field), "Input should be a valid list");
         List<String> out = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             if (!(array.get(i) instanceof JsonString s)) {
-                throw ApiException.invalid(at(field) + "." + i, "Input should be a valid string");
+                throw InvalidInput.field(at(field) + "." + i, "Input should be a valid string");
             }
             out.add(s.getString());
         }
@@ -140,15 +141,15 @@ public final class Body {
         JsonValue v = present(field);
         if (v == null) return defaultValue;
         if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
-            throw ApiException.invalid(at(field), "Input should be a valid integer");
+            throw InvalidInput.field(at(field), "Input should be a valid integer");
         }
         // compared as BigDecimal: a huge integer must not wrap around into the range
         java.math.BigDecimal value = n.bigDecimalValue();
         if (value.compareTo(java.math.BigDecimal.valueOf(min)) < 0) {
-            throw ApiException.invalid(at(field), "Input should be greater than or equal to " + min);
+            throw InvalidInput.field(at(field), "Input should be greater than or equal to " + min);
         }
         if (value.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
-            throw ApiException.invalid(at(field), "Input should be less than or equal to " + max);
+            throw InvalidInput.field(at(field), "Input should be less than or equal to " + max);
         }
         return value.intValueExact();
     }
@@ -158,17 +159,17 @@ public final class Body {
         if (v == null) return Optional.empty();
         if (v == JsonValue.TRUE) return Optional.of(true);
         if (v == JsonValue.FALSE) return Optional.of(false);
-        throw ApiException.invalid(at(field), "Input should be a valid boolean");
+        throw InvalidInput.field(at(field), "Input should be a valid boolean");
     }
 
     /** A JSON number (integral or not) within [min, max]; absent or null gives {@code defaultValue}. */
     public double number(String field, double defaultValue, double min, double max) {
         JsonValue v = present(field);
         if (v == null) return defaultValue;
-        if (!(v instanceof JsonNumber n)) throw ApiException.invalid(at(field), "Input should be a valid number");
+        if (!(v instanceof JsonNumber n)) throw InvalidInput.field(at(field), "Input should be a valid number");
         double value = n.doubleValue();
-        if (value < min) throw ApiException.invalid(at(field), "Input should be greater than or equal to " + plain(min));
-        if (value > max) throw ApiException.invalid(at(field), "Input should be less than or equal to " + plain(max));
+        if (value < min) throw InvalidInput.field(at(field), "Input should be greater than or equal to " + plain(min));
+        if (value > max) throw InvalidInput.field(at(field), "Input should be less than or equal to " + plain(max));
         return value;
     }
 
@@ -192,12 +193,12 @@ public final class Body {
                 try {
                     return java.time.LocalDateTime.parse(s).toInstant(java.time.ZoneOffset.UTC);
                 } catch (DateTimeParseException e2) {
-                    throw ApiException.invalid(at(field), "Input should be a valid datetime");
+                    throw InvalidInput.field(at(field), "Input should be a valid datetime");
                 }
             }
         });
         if (instant.isPresent() && (instant.get().isBefore(EARLIEST) || instant.get().isAfter(LATEST))) {
-            throw ApiException.invalid(at(field), "Input should be a valid datetime, year out of range");
+            throw InvalidInput.field(at(field), "Input should be a valid datetime, year out of range");
         }
         return instant;
     }
@@ -208,23 +209,23 @@ public final class Body {
 
     /** A required ISO 8601 date-time (see {@link #optionalInstant}). */
     public Instant requiredInstant(String field) {
-        return optionalInstant(field).orElseThrow(() -> ApiException.missing(at(field)));
+        return optionalInstant(field).orElseThrow(() -> InvalidInput.missing(at(field)));
     }
 
     /** A number (int or float, as pydantic's float takes them); absent or null gives {@code defaultValue}. */
     public double number(String field, double defaultValue) {
         JsonValue v = present(field);
         if (v == null) return defaultValue;
-        if (!(v instanceof JsonNumber n)) throw ApiException.invalid(at(field), "Input should be a valid number");
+        if (!(v instanceof JsonNumber n)) throw InvalidInput.field(at(field), "Input should be a valid number");
         double d = n.doubleValue();
-        if (!Double.isFinite(d)) throw ApiException.invalid(at(field), "Input should be a finite number");
+        if (!Double.isFinite(d)) throw InvalidInput.field(at(field), "Input should be a finite number");
         return d;
     }
 
     /** A list of UUIDs; a malformed one is a 422 at the field. */
     /** A UUID given as a string; absent is a 422 "Field required", malformed a 422 at the field. */
     public java.util.UUID requiredUuid(String field) {
-        return optionalUuid(field).orElseThrow(() -> ApiException.missing(at(field)));
+        return optionalUuid(field).orElseThrow(() -> InvalidInput.missing(at(field)));
     }
 
     public Optional<java.util.UUID> optionalUuid(String field) {
@@ -247,7 +248,7 @@ public final class Body {
             try {
                 out.add(java.util.UUID.fromString(value));
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalid(location, "Input should be a valid UUID");
+                throw InvalidInput.field(location, "Input should be a valid UUID");
             }
         }
         return out;
@@ -257,7 +258,7 @@ public final class Body {
     public Body object(String field) {
         JsonValue v = present(field);
         if (v == null) return new Body(JsonValue.EMPTY_JSON_OBJECT, at(field));
-        if (!(v instanceof JsonObject o)) throw ApiException.invalid(at(field), "Input should be a valid dictionary");
+        if (!(v instanceof JsonObject o)) throw InvalidInput.field(at(field), "Input should be a valid dictionary");
         return new Body(o, at(field));
     }
 
@@ -265,11 +266,11 @@ public final class Body {
     public List<Body> objectList(String field) {
         JsonValue v = present(field);
         if (v == null) return List.of();
-        if (!(v instanceof JsonArray array)) throw ApiException.invalid(at(field), "Input should be a valid list");
+        if (!(v instanceof JsonArray array)) throw InvalidInput.field(at(field), "Input should be a valid list");
         List<Body> out = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             if (!(array.get(i) instanceof JsonObject o)) {
-                throw ApiException.invalid(at(field) + "." + i, "Input should be a valid dictionary");
+                throw InvalidInput.field(at(field) + "." + i, "Input should be a valid dictionary");
             }
             out.add(new Body(o, at(field) + "." + i));
         }
@@ -285,7 +286,7 @@ public final class Body {
         } catch (IllegalArgumentException e) {
             List<String> allowed = new ArrayList<>();
             for (E c : type.getEnumConstants()) allowed.add(c.name());
-            throw ApiException.invalid(at(field), "Input should be one of " + allowed);
+            throw InvalidInput.field(at(field), "Input should be one of " + allowed);
         }
     }
 
@@ -293,7 +294,7 @@ public final class Body {
     public void rejectUnknown(List<String> allowed) {
         for (var entry : json.entrySet()) {
             if (!allowed.contains(entry.getKey()) && entry.getValue().getValueType() != JsonValue.ValueType.NULL) {
-                throw ApiException.invalid(at(entry.getKey()), "Extra inputs are not permitted");
+                throw InvalidInput.field(at(entry.getKey()), "Extra inputs are not permitted");
             }
         }
     }

@@ -1,5 +1,14 @@
 package dev.steward.platform;
 
+import dev.steward.platform.Problem.Conflict;
+import dev.steward.platform.Problem.Forbidden;
+import dev.steward.platform.Problem.Gone;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotAuthenticated;
+import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.Problem.Rejected;
+import dev.steward.platform.Problem.TooLarge;
+import dev.steward.platform.Problem.Unavailable;
 import jakarta.annotation.Priority;
 import jakarta.transaction.TransactionalException;
 import jakarta.ws.rs.WebApplicationException;
@@ -34,11 +43,30 @@ public final class ErrorMappers {
         return response(status, Json.createValue(detail));
     }
 
+    /** The HTTP status of each kind of problem: the one place where the domain's refusals meet HTTP. */
+    public static int status(Problem problem) {
+        if (problem instanceof NotAuthenticated) return 401;
+        if (problem instanceof Forbidden) return 403;
+        if (problem instanceof NotFound) return 404;
+        if (problem instanceof Gone) return 410;
+        if (problem instanceof Conflict) return 409;
+        if (problem instanceof Rejected) return 400;
+        if (problem instanceof TooLarge) return 413;
+        if (problem instanceof Unavailable) return 503;
+        if (problem instanceof InvalidInput) return 422;
+        throw new IllegalStateException("no status for " + problem.getClass());
+    }
+
+    /** Prefect's answer to a problem. */
+    public static Response response(Problem problem) {
+        return response(status(problem), problem.detail());
+    }
+
     @Provider
-    public static class ApiExceptionMapper implements ExceptionMapper<ApiException> {
+    public static class ProblemMapper implements ExceptionMapper<Problem> {
         @Override
-        public Response toResponse(ApiException e) {
-            return response(e.status(), e.detail());
+        public Response toResponse(Problem e) {
+            return response(e);
         }
     }
 
@@ -47,8 +75,8 @@ public final class ErrorMappers {
     public static class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
         @Override
         public Response toResponse(WebApplicationException e) {
-            ApiException api = findCause(e, ApiException.class); // e.g. a body limit hit while JAX-RS read the body
-            if (api != null) return response(api.status(), api.detail());
+            Problem api = findCause(e, Problem.class); // e.g. a body limit hit while JAX-RS read the body
+            if (api != null) return response(api);
             int status = e.getResponse().getStatus();
             if (status >= 500) {
                 return unexpected(e);
@@ -85,28 +113,28 @@ public final class ErrorMappers {
 
     /** Anything but a known failure (see {@link #known}) is unexpected. */
     static Response mapped(Throwable e) {
-        ApiException known = known(e);
-        return known != null ? response(known.status(), known.detail()) : unexpected(e);
+        Problem known = known(e);
+        return known != null ? response(known) : unexpected(e);
     }
 
     /**
-     * The answer to a failure that is not a bug, else null: an ApiException anywhere in the chain is the answer; a
+     * The answer to a failure that is not a bug, else null: an Problem anywhere in the chain is the answer; a
      * violated unique or foreign key constraint (SQLState class 23) is Prefect's 409 for it; a query the database
      * cancelled at its statement timeout is a 503 (Prefect's client retries those).
      */
-    static ApiException known(Throwable e) {
-        ApiException api = findCause(e, ApiException.class);
+    static Problem known(Throwable e) {
+        Problem api = findCause(e, Problem.class);
         if (api != null) return api;
         SQLException sql = findCause(e, SQLException.class);
         if (sql != null && QUERY_CANCELED.equals(sql.getSQLState())) {
             LOG.log(Level.WARNING, "A query ran past the statement timeout and was cancelled", e);
-            return new ApiException(503, "The query took too long: the database cancelled it at its statement "
+            return new Unavailable("The query took too long: the database cancelled it at its statement "
                     + "timeout (" + DataSourceConfig.STATEMENT_TIMEOUT_KEY + "). Try again, or ask for less at a time.");
         }
         if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
             // the database's message may quote the conflicting values: only its SQLState is logged
             LOG.log(Level.INFO, "Integrity conflict, SQLState " + sql.getSQLState());
-            return ApiException.conflict("Data integrity conflict. This usually means a unique or foreign key "
+            return new Conflict("Data integrity conflict. This usually means a unique or foreign key "
                     + "constraint was violated.");
         }
         return null;

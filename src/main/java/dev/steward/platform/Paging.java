@@ -1,5 +1,6 @@
 package dev.steward.platform;
 
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonValue;
 
@@ -13,13 +14,13 @@ public final class Paging {
         if (!body.has("limit") || body.json().isNull("limit")) return MAX_LIMIT;
         JsonValue v = body.json().get("limit");
         if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
-            throw ApiException.invalid("limit", "Input should be a valid integer");
+            throw InvalidInput.field("limit", "Input should be a valid integer");
         }
         java.math.BigDecimal limit = n.bigDecimalValue();
         if (limit.compareTo(java.math.BigDecimal.valueOf(MAX_LIMIT)) > 0) {
-            throw new ApiException(422, "Invalid limit: must be less than or equal to " + MAX_LIMIT + ".");
+            throw new InvalidInput("Invalid limit: must be less than or equal to " + MAX_LIMIT + ".");
         }
-        if (limit.signum() < 0) throw new ApiException(422, "Invalid limit: must be greater than or equal to 0.");
+        if (limit.signum() < 0) throw new InvalidInput("Invalid limit: must be greater than or equal to 0.");
         return limit.intValueExact();
     }
 }

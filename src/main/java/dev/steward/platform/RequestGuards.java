@@ -1,5 +1,7 @@
 package dev.steward.platform;
 
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.TooLarge;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -57,8 +59,8 @@ public final class RequestGuards {
             }
         }
 
-        private ApiException tooLarge() {
-            return new ApiException(413, "The request body is larger than the limit of " + maxBytes
+        private Problem tooLarge() {
+            return new TooLarge("The request body is larger than the limit of " + maxBytes
                     + " bytes (steward.max-request-bytes)");
         }
     }
@@ -76,8 +78,8 @@ public final class RequestGuards {
             try {
                 refuseNul("path", rc.getUriInfo().getPathParameters());
                 refuseNul("query", rc.getUriInfo().getQueryParameters());
-            } catch (ApiException e) {
-                rc.abortWith(ErrorMappers.response(e.status(), e.detail()));
+            } catch (Problem e) {
+                rc.abortWith(ErrorMappers.response(e));
             }
         }
 
@@ -85,7 +87,7 @@ public final class RequestGuards {
             for (Map.Entry<String, List<String>> p : parameters.entrySet()) {
                 boolean bad = p.getKey().indexOf('\0') >= 0;
                 for (String value : p.getValue()) bad |= value != null && value.indexOf('\0') >= 0;
-                if (bad) throw ApiException.invalid(List.of(in, p.getKey().replace("\0", "\\u0000")),
+                if (bad) throw InvalidInput.at(List.of(in, p.getKey().replace("\0", "\\u0000")),
                         Body.NUL_MESSAGE, "string_type");
             }
         }

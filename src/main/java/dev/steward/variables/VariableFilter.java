@@ -1,7 +1,7 @@
 package dev.steward.variables;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ final class VariableFilter {
             var isNull = tags.json().get("is_null_");
             if (isNull == jakarta.json.JsonValue.TRUE) tagConditions.add("array_length(v.tags) = 0");
             else if (isNull == jakarta.json.JsonValue.FALSE) tagConditions.add("array_length(v.tags) > 0");
-            else throw ApiException.invalid("variables.tags.is_null_", "Input should be a valid boolean");
+            else throw InvalidInput.field("variables.tags.is_null_", "Input should be a valid boolean");
         }
         if (!tagConditions.isEmpty()) {
             conditions.add("(" + String.join(" " + junction(tags) + " ", tagConditions) + ")");
@@ -55,7 +55,7 @@ final class VariableFilter {
         return switch (op) {
             case "and_" -> "and";
             case "or_" -> "or";
-            default -> throw ApiException.invalid("variables.operator", "Input should be 'and_' or 'or_'");
+            default -> throw InvalidInput.field("variables.operator", "Input should be 'and_' or 'or_'");
         };
     }
 

@@ -1,6 +1,6 @@
 package dev.steward.variables;
 
-import dev.steward.platform.ApiException;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -15,13 +15,13 @@ public final class VariableRules {
 
     public static String checkName(String name) {
         if (name.isEmpty()) {
-            throw ApiException.invalid("name", "String should have at least 1 character");
+            throw InvalidInput.field("name", "String should have at least 1 character");
         }
         if (name.length() > MAX_NAME_LENGTH) {
-            throw ApiException.invalid("name", "String should have at most " + MAX_NAME_LENGTH + " characters");
+            throw InvalidInput.field("name", "String should have at most " + MAX_NAME_LENGTH + " characters");
         }
         if (!NAME.matcher(name).matches()) {
-            throw ApiException.invalid("name",
+            throw InvalidInput.field("name",
                     "Value error, Variable name must only contain lowercase letters, numbers, and dashes or underscores.");
         }
         return name;
@@ -32,7 +32,7 @@ public final class VariableRules {
         String json = value.toString();
         if (value.getValueType() != JsonValue.ValueType.NULL
                 && json.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
-            throw ApiException.invalid("value", "Value error, Variable value must be less than " + MAX_VALUE_BYTES + " characters");
+            throw InvalidInput.field("value", "Value error, Variable value must be less than " + MAX_VALUE_BYTES + " characters");
         }
         return json;
     }

@@ -1,9 +1,11 @@
 package dev.steward.variables;
 
-import dev.steward.events.LifecycleChange;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.LifecycleChange;
+import dev.steward.platform.Problem.Conflict;
+import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -41,7 +43,7 @@ public class VariableService {
         VariableRules.checkName(name);
         String json = VariableRules.checkValue(value);
         if (findByName(name).isPresent()) {
-            throw ApiException.conflict("A variable with the name '" + name + "' already exists.");
+            throw new Conflict("A variable with the name '" + name + "' already exists.");
         }
         Variable v = new Variable(name, json, tags, Instant.now());
         em.persist(v);
@@ -80,7 +82,7 @@ public class VariableService {
         if (update.name() != null && !update.name().equals(v.getName())) {
             VariableRules.checkName(update.name());
             if (findByName(update.name()).isPresent()) {
-                throw ApiException.conflict("A variable with the name '" + update.name() + "' already exists.");
+                throw new Conflict("A variable with the name '" + update.name() + "' already exists.");
             }
             v.setName(update.name());
         }
@@ -113,8 +115,8 @@ public class VariableService {
                 .getResultStream().findFirst();
     }
 
-    private static ApiException notFound() {
-        return new ApiException(404, "Variable not found.");
+    private static Problem notFound() {
+        return new NotFound("Variable not found.");
     }
 
     /** Prefect's Variable object. */

@@ -2,9 +2,10 @@ package dev.steward.variables;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Paging;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -40,7 +41,7 @@ public class VariablesResource {
         Body body = Body.parse(text);
         body.rejectUnknown(CREATE_FIELDS);
         String name = body.requiredString("name");
-        if (!body.has("value")) throw ApiException.missing("value");
+        if (!body.has("value")) throw InvalidInput.missing("value");
         List<String> tags = body.optionalStrings("tags").orElse(List.of());
         Variable v = variables.create(name, body.raw("value"), tags);
         return Response.status(201).entity(VariableService.describe(v)).build();
@@ -131,7 +132,7 @@ public class VariablesResource {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(404, "Variable not found.");
+            throw new NotFound("Variable not found.");
         }
     }
 }

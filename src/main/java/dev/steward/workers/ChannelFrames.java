@@ -1,8 +1,9 @@
 package dev.steward.workers;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.time.Instant;
@@ -65,10 +66,10 @@ final class ChannelFrames {
             Body body = Body.of(o);
             body.rejectUnknown(List.of("type", "id", "sent_at", "payload"));
             String type = body.requiredString("type");
-            if (!TYPES.contains(type)) throw ApiException.invalid("type", "unknown frame type");
+            if (!TYPES.contains(type)) throw InvalidInput.field("type", "unknown frame type");
             UUID id = Body.uuids(List.of(body.requiredString("id")), "id").get(0);
             body.requiredInstant("sent_at");
-            if (!(o.get("payload") instanceof JsonObject)) throw ApiException.missing("payload");
+            if (!(o.get("payload") instanceof JsonObject)) throw InvalidInput.missing("payload");
             return new Frame(type, id, body.object("payload"));
         });
     }
@@ -86,18 +87,18 @@ final class ChannelFrames {
             List<String> versions = nonEmptyList(p, "supported_channel_versions");
             List<String> capabilities = nonEmptyList(p, "requested_capabilities");
             List<String> queues = p.optionalStrings("work_queue_names").orElse(List.of());
-            for (String q : queues) if (q.isEmpty()) throw ApiException.invalid("work_queue_names", "empty name");
+            for (String q : queues) if (q.isEmpty()) throw InvalidInput.field("work_queue_names", "empty name");
             List<String> kinds = p.optionalStrings("handled_cleanup_kinds").orElse(List.of());
-            for (String k : kinds) if (!CLEANUP_KINDS.contains(k)) throw ApiException.invalid("handled_cleanup_kinds", "unknown kind");
+            for (String k : kinds) if (!CLEANUP_KINDS.contains(k)) throw InvalidInput.field("handled_cleanup_kinds", "unknown kind");
             int maxCleanup = p.integer("max_cleanup_concurrency", 0, 0, Integer.MAX_VALUE);
             boolean create = p.optionalBoolean("create_pool_if_not_found").orElse(false);
             JsonObject template = p.object("default_base_job_template").json();
             if (p.has("worker_metadata")) p.object("worker_metadata");
             if (!capabilities.contains(HEARTBEAT_CAPABILITY) || !capabilities.contains(SNAPSHOT_CAPABILITY)) {
-                throw ApiException.invalid("requested_capabilities", "Missing required channel capabilities");
+                throw InvalidInput.field("requested_capabilities", "Missing required channel capabilities");
             }
             if (!capabilities.contains(CLEANUP_CAPABILITY) && (!kinds.isEmpty() || maxCleanup > 0)) {
-                throw ApiException.invalid("handled_cleanup_kinds", "requires cleanup_delivery.v1");
+                throw InvalidInput.field("handled_cleanup_kinds", "requires cleanup_delivery.v1");
             }
             // Prefect's client model: a worker that names kinds but no concurrency handles one at a time
             if (!p.has("max_cleanup_concurrency") && !kinds.isEmpty() && capabilities.contains(CLEANUP_CAPABILITY)) {
@@ -172,7 +173,7 @@ final class ChannelFrames {
     private static <T> T check(Check<T> check) throws Violation {
         try {
             return check.run();
-        } catch (ApiException e) {
+        } catch (Problem e) {
             throw new Violation(e.detail().toString());
         }
     }
@@ -183,19 +184,19 @@ final class ChannelFrames {
 
     private static String nonEmpty(Body p, String field) {
         String s = p.requiredString(field);
-        if (s.isEmpty()) throw ApiException.invalid(field, "String should have at least 1 character");
+        if (s.isEmpty()) throw InvalidInput.field(field, "String should have at least 1 character");
         return s;
     }
 
     private static int requiredInt(Body p, String field, int min) {
-        if (!p.has(field) || p.isExplicitNull(field)) throw ApiException.missing(field);
+        if (!p.has(field) || p.isExplicitNull(field)) throw InvalidInput.missing(field);
         return p.integer(field, min, min, Integer.MAX_VALUE);
     }
 
     private static List<String> nonEmptyList(Body p, String field) {
-        List<String> values = p.optionalStrings(field).orElseThrow(() -> ApiException.missing(field));
-        if (values.isEmpty()) throw ApiException.invalid(field, "List should have at least 1 item");
-        for (String v : values) if (v.isEmpty()) throw ApiException.invalid(field, "String should have at least 1 character");
+        List<String> values = p.optionalStrings(field).orElseThrow(() -> InvalidInput.missing(field));
+        if (values.isEmpty()) throw InvalidInput.field(field, "List should have at least 1 item");
+        for (String v : values) if (v.isEmpty()) throw InvalidInput.field(field, "String should have at least 1 character");
         return values;
     }
 }

@@ -1,7 +1,7 @@
 package dev.steward.workers;
 
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +18,7 @@ final class WorkPoolFilter {
         operator = switch (filter.optionalString("operator").orElse("and_")) {
             case "and_" -> "and";
             case "or_" -> "or";
-            default -> throw ApiException.invalid(filter.location("operator"), "Input should be 'and_' or 'or_'");
+            default -> throw InvalidInput.field(filter.location("operator"), "Input should be 'and_' or 'or_'");
         };
         this.alias = alias;
     }

@@ -1,9 +1,11 @@
 package dev.steward.workers;
 
-import dev.steward.events.LifecycleChange;
 import dev.steward.events.RunEvent;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
+import dev.steward.platform.LifecycleChange;
+import dev.steward.platform.Problem.Conflict;
+import dev.steward.platform.Problem.Forbidden;
+import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -58,13 +60,13 @@ public class WorkPools {
     public WorkPool create(Spec spec) {
         WorkerRules.poolName(spec.name(), "name");
         if (spec.name().toLowerCase(java.util.Locale.ROOT).startsWith("prefect")) {
-            throw ApiException.forbidden("Work pools starting with 'Prefect' are reserved for internal use.");
+            throw new Forbidden("Work pools starting with 'Prefect' are reserved for internal use.");
         }
         return insert(spec);
     }
 
     private WorkPool insert(Spec spec) {
-        if (find(spec.name()).isPresent()) throw ApiException.conflict("A work pool with this name already exists.");
+        if (find(spec.name()).isPresent()) throw new Conflict("A work pool with this name already exists.");
         JsonObject template = WorkerRules.baseJobTemplate(
                 spec.baseJobTemplate() == null ? JsonValue.EMPTY_JSON_OBJECT : spec.baseJobTemplate(), "base_job_template");
         WorkPool pool = new WorkPool(spec.name(), spec.description(), spec.type() == null ? WorkPool.AGENT_TYPE : spec.type(),
@@ -92,7 +94,7 @@ public class WorkPools {
     /** The pool of that name; Prefect's 404 otherwise. */
     @Transactional
     public WorkPool byName(String name) {
-        return find(name).orElseThrow(() -> new ApiException(404, "Work pool \"" + name + "\" not found."));
+        return find(name).orElseThrow(() -> new NotFound("Work pool \"" + name + "\" not found."));
     }
 
     @Transactional
@@ -123,7 +125,7 @@ public class WorkPools {
     public void update(WorkPool target, Update u) {
         WorkPool p = em.contains(target) ? target : byName(target.getName());
         if (p.getName().toLowerCase(java.util.Locale.ROOT).startsWith("prefect") && !u.onlyPauseOrLimit()) {
-            throw ApiException.forbidden("Work pools starting with 'Prefect' are reserved for internal use and can only "
+            throw new Forbidden("Work pools starting with 'Prefect' are reserved for internal use and can only "
                     + "be updated to set concurrency limits or pause.");
         }
         Map<String, JsonValue[]> changed = new LinkedHashMap<>();
@@ -180,7 +182,7 @@ public class WorkPools {
     public void delete(WorkPool target) {
         WorkPool p = em.contains(target) ? target : byName(target.getName());
         if (p.getName().toLowerCase(java.util.Locale.ROOT).startsWith("prefect")) {
-            throw ApiException.forbidden("Work pools starting with 'Prefect' are reserved for internal use and can not be deleted.");
+            throw new Forbidden("Work pools starting with 'Prefect' are reserved for internal use and can not be deleted.");
         }
         JsonObject before = describe(p);
         for (WorkQueue q : queues.inPool(p.getId())) queues.fireDeleted(q, p, WorkQueues.describe(q, p.getName(), null));
@@ -238,7 +240,7 @@ public class WorkPools {
     public void deleteWorker(WorkPool pool, String name) {
         int deleted = em.createQuery("delete from Worker w where w.workPoolId = :pool and w.name = :name")
                 .setParameter("pool", pool.getId()).setParameter("name", name).executeUpdate();
-        if (deleted == 0) throw new ApiException(404, "Worker not found.");
+        if (deleted == 0) throw new NotFound("Worker not found.");
     }
 
     /** ONLINE while the last heartbeat is younger than three of its intervals (30 s when the worker gave none). */

@@ -2,10 +2,11 @@ package dev.steward.workers;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
+import dev.steward.platform.Problem.Forbidden;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -94,7 +95,7 @@ public class WorkPoolsResource {
     @MinRole(Role.DEVELOPER)
     public Response delete(@PathParam("name") String name) {
         if (name.toLowerCase(java.util.Locale.ROOT).startsWith("prefect")) {
-            throw ApiException.forbidden("Work pools starting with 'Prefect' are reserved for internal use and can not be deleted.");
+            throw new Forbidden("Work pools starting with 'Prefect' are reserved for internal use and can not be deleted.");
         }
         pools.delete(pools.byName(name));
         return Response.noContent().build();
@@ -203,7 +204,7 @@ public class WorkPoolsResource {
         filter.rejectUnknown(List.of("operator", "last_heartbeat_time", "status"));
         boolean or = "or_".equals(filter.optionalString("operator").orElse("and_"));
         if (!List.of("and_", "or_").contains(filter.optionalString("operator").orElse("and_"))) {
-            throw ApiException.invalid(filter.location("operator"), "Input should be 'and_' or 'or_'");
+            throw InvalidInput.field(filter.location("operator"), "Input should be 'and_' or 'or_'");
         }
         Body heartbeat = filter.object("last_heartbeat_time");
         heartbeat.rejectUnknown(List.of("before_", "after_"));
@@ -234,7 +235,7 @@ public class WorkPoolsResource {
         if (values != null) {
             for (String v : values) {
                 if (!v.equals("ONLINE") && !v.equals("OFFLINE")) {
-                    throw ApiException.invalid(status.location(field), "Input should be 'ONLINE' or 'OFFLINE'");
+                    throw InvalidInput.field(status.location(field), "Input should be 'ONLINE' or 'OFFLINE'");
                 }
             }
         }

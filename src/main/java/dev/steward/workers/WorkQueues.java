@@ -1,8 +1,10 @@
 package dev.steward.workers;
 
-import dev.steward.events.LifecycleChange;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
+import dev.steward.platform.LifecycleChange;
+import dev.steward.platform.Problem.Conflict;
+import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.Problem.Rejected;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -82,7 +84,7 @@ public class WorkQueues {
     public WorkQueue create(WorkPool pool, Spec spec) {
         WorkerRules.queueName(spec.name(), "name");
         if (find(pool.getId(), spec.name()).isPresent()) {
-            throw ApiException.conflict("A work queue with this name already exists in work pool '" + pool.getName() + "'.");
+            throw new Conflict("A work queue with this name already exists in work pool '" + pool.getName() + "'.");
         }
         List<WorkQueue> queues = inPool(pool.getId());
         int priority = spec.priority() != null ? spec.priority() : firstFreePriority(queues);
@@ -99,14 +101,14 @@ public class WorkQueues {
 
     @Transactional
     public WorkQueue get(UUID id) {
-        return Optional.ofNullable(em.find(WorkQueue.class, id)).orElseThrow(() -> new ApiException(404, "Work queue not found."));
+        return Optional.ofNullable(em.find(WorkQueue.class, id)).orElseThrow(() -> new NotFound("Work queue not found."));
     }
 
     /** The pool's queue of that name; Prefect's 404 names both. */
     @Transactional
     public WorkQueue byName(WorkPool pool, String name) {
         return find(pool.getId(), name).orElseThrow(() ->
-                new ApiException(404, "Work pool queue '" + pool.getName() + "/" + name + "' not found."));
+                new NotFound("Work pool queue '" + pool.getName() + "/" + name + "' not found."));
     }
 
     /** The pool's queues by priority. */
@@ -139,7 +141,7 @@ public class WorkQueues {
         if (u.name() != null && !u.name().equals(q.getName())) {
             WorkerRules.queueName(u.name(), "name");
             if (find(q.getWorkPoolId(), u.name()).isPresent()) {
-                throw ApiException.conflict("A work queue with this name already exists in work pool '" + pool.getName() + "'.");
+                throw new Conflict("A work queue with this name already exists in work pool '" + pool.getName() + "'.");
             }
             changed.put("name", new Object[] {q.getName(), u.name()});
             q.setName(u.name());
@@ -181,7 +183,7 @@ public class WorkQueues {
         WorkQueue q = em.contains(target) ? target : get(target.getId());
         WorkPool pool = em.find(WorkPool.class, q.getWorkPoolId());
         if (q.getId().equals(pool.getDefaultQueueId())) {
-            throw new ApiException(400, "Can't delete a pool's default queue.");
+            throw new Rejected("Can't delete a pool's default queue.");
         }
         JsonObject before = describe(q, pool.getName(), null);
         em.remove(q);

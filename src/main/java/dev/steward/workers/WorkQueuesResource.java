@@ -2,10 +2,11 @@ package dev.steward.workers;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
+import dev.steward.platform.Problem.Conflict;
+import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -50,7 +51,7 @@ public class WorkQueuesResource {
         WorkQueues.Spec spec = WorkerBodies.queueCreate(Body.parse(text));
         WorkPool pool = pools.agentPool();
         if (queues.find(pool.getId(), spec.name()).isPresent()) {
-            throw ApiException.conflict("A work queue with this name already exists.");
+            throw new Conflict("A work queue with this name already exists.");
         }
         return Response.status(201).entity(pools.describe(queues.create(pool, spec))).build();
     }
@@ -68,7 +69,7 @@ public class WorkQueuesResource {
     public JsonObject readByName(@PathParam("name") String name) {
         WorkPool pool = pools.agentPool();
         return pools.describe(queues.find(pool.getId(), name)
-                .orElseThrow(() -> new ApiException(404, "work queue not found")));
+                .orElseThrow(() -> new NotFound("work queue not found")));
     }
 
     @POST
@@ -143,7 +144,7 @@ public class WorkQueuesResource {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(404, "Work queue not found.");
+            throw new NotFound("Work queue not found.");
         }
     }
 }

@@ -9,8 +9,8 @@ import dev.steward.cleanup.CleanupMessage;
 import dev.steward.cleanup.OperationResult;
 import dev.steward.cleanup.PoolKey;
 import dev.steward.events.EventBus;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem;
 import dev.steward.platform.WebSocketLimits;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -156,7 +156,7 @@ public class WorkerChannelEndpoint {
         } catch (WorkerChannel.Close e) {
             LOG.fine(() -> "worker channel: closing, " + e.reason.wireName() + ": " + e.getMessage());
             close(session, e.reason);
-        } catch (ApiException e) {
+        } catch (Problem e) {
             // what the setup refused (Prefect closes an HTTP error of the setup as a protocol error)
             close(session, WorkerChannel.CloseReason.PROTOCOL_ERROR);
         } catch (Exception e) {

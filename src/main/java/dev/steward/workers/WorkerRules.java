@@ -1,6 +1,6 @@
 package dev.steward.workers;
 
-import dev.steward.platform.ApiException;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.util.Set;
@@ -21,7 +21,7 @@ public final class WorkerRules {
     /** A pool's name: Prefect's NonEmptyishName (no banned characters, not only quotes and blanks). */
     static String poolName(String name, String at) {
         if (name.replaceAll("^['\" ]+|['\" ]+$", "").isEmpty()) {
-            throw ApiException.invalid(at, "Value error, name cannot be an empty string");
+            throw InvalidInput.field(at, "Value error, name cannot be an empty string");
         }
         return queueName(name, at);
     }
@@ -29,10 +29,10 @@ public final class WorkerRules {
     /** A queue's name: Prefect's Name (no banned characters). */
     static String queueName(String name, String at) {
         if (!NAME.matcher(name).matches()) {
-            throw ApiException.invalid(at, "String should match pattern '^[^/%&><]+$'");
+            throw InvalidInput.field(at, "String should match pattern '^[^/%&><]+$'");
         }
         if (name.length() > MAX_NAME_LENGTH) {
-            throw ApiException.invalid(at, "String should have at most " + MAX_NAME_LENGTH + " characters");
+            throw InvalidInput.field(at, "String should have at most " + MAX_NAME_LENGTH + " characters");
         }
         return name;
     }
@@ -40,7 +40,7 @@ public final class WorkerRules {
     /** A pool's type or a worker's name: any string Prefect takes, within the column's 255 characters. */
     static String bounded(String value, String at) {
         if (value.length() > MAX_NAME_LENGTH) {
-            throw ApiException.invalid(at, "String should have at most " + MAX_NAME_LENGTH + " characters");
+            throw InvalidInput.field(at, "String should have at most " + MAX_NAME_LENGTH + " characters");
         }
         return value;
     }
@@ -54,11 +54,11 @@ public final class WorkerRules {
         JsonValue config = template.get("job_configuration");
         JsonValue variables = template.get("variables");
         if (!truthy(config) || !truthy(variables)) {
-            throw ApiException.invalid(at, "Value error, The `base_job_template` must contain both a "
+            throw InvalidInput.field(at, "Value error, The `base_job_template` must contain both a "
                     + "`job_configuration` key and a `variables` key.");
         }
         if (!(config instanceof JsonObject configuration) || !(variables instanceof JsonObject schema)) {
-            throw ApiException.invalid(at, "Value error, `job_configuration` and `variables` must be objects.");
+            throw InvalidInput.field(at, "Value error, `job_configuration` and `variables` must be objects.");
         }
         Set<String> used = new TreeSet<>();
         for (JsonValue part : configuration.values()) {
@@ -69,7 +69,7 @@ public final class WorkerRules {
         Set<String> declared = properties instanceof JsonObject p ? p.keySet() : Set.of();
         used.removeAll(declared);
         if (!used.isEmpty()) {
-            throw ApiException.invalid(at, "Value error, The variables specified in the job configuration template "
+            throw InvalidInput.field(at, "Value error, The variables specified in the job configuration template "
                     + "must be present as properties in the variables schema. Your job configuration uses the "
                     + "following undeclared variable(s): " + String.join(" ,", used) + ".");
         }

@@ -1,16 +1,17 @@
 package dev.steward.deployments;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.ErrorMappers;
+import dev.steward.platform.Problem;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Prefect's schedule kinds: their dates (across DST in a time zone) and the 422 for a bad one. */
 class SchedulesTest {
@@ -102,25 +103,25 @@ class SchedulesTest {
 
     @Test
     void badSchedulesAreA422ThatSaysWhy() {
-        ApiException cron = assertThrows(ApiException.class, () -> parse("{\"cron\":\"61 * * * *\"}"));
-        assertEquals(422, cron.status());
+        Problem cron = assertThrows(Problem.class, () -> parse("{\"cron\":\"61 * * * *\"}"));
+        assertEquals(422, ErrorMappers.status(cron));
         assertTrue(cron.detail().toString().contains("Invalid cron string"), cron.detail().toString());
-        assertTrue(assertThrows(ApiException.class, () -> parse("{\"cron\":\"H * * * *\"}")).detail().toString()
+        assertTrue(assertThrows(Problem.class, () -> parse("{\"cron\":\"H * * * *\"}")).detail().toString()
                 .contains("Random and Hashed"));
-        assertTrue(assertThrows(ApiException.class, () -> parse("{\"cron\":\"0 9 * * *\",\"timezone\":\"Mars/Olympus\"}"))
+        assertTrue(assertThrows(Problem.class, () -> parse("{\"cron\":\"0 9 * * *\",\"timezone\":\"Mars/Olympus\"}"))
                 .detail().toString().contains("Invalid timezone"));
-        assertTrue(assertThrows(ApiException.class, () -> parse("{\"rrule\":\"FREQ=SOMETIMES\"}")).detail().toString()
+        assertTrue(assertThrows(Problem.class, () -> parse("{\"rrule\":\"FREQ=SOMETIMES\"}")).detail().toString()
                 .contains("Invalid RRule string"));
-        assertTrue(assertThrows(ApiException.class, () -> parse("{\"interval\":-5}")).detail().toString()
+        assertTrue(assertThrows(Problem.class, () -> parse("{\"interval\":-5}")).detail().toString()
                 .contains("positive"));
-        assertTrue(assertThrows(ApiException.class, () -> parse("{\"interval\":1e17}")).detail().toString()
+        assertTrue(assertThrows(Problem.class, () -> parse("{\"interval\":1e17}")).detail().toString()
                 .contains("valid timedelta"));
         // a malformed DTSTART or an unknown TZID is the rule's fault: a 422, not a failure of the server
         for (String rrule : new String[] {"DTSTART:2020\\nRRULE:FREQ=DAILY", "DTSTART;TZID=Mars/Base:20200101T000000\\nRRULE:FREQ=DAILY"}) {
-            ApiException e = assertThrows(ApiException.class, () -> parse("{\"rrule\":\"" + rrule + "\"}"));
-            assertEquals(422, e.status(), rrule);
+            Problem e = assertThrows(Problem.class, () -> parse("{\"rrule\":\"" + rrule + "\"}"));
+            assertEquals(422, ErrorMappers.status(e), rrule);
         }
-        assertTrue(assertThrows(ApiException.class, () -> parse("{\"every\":5}")).detail().toString()
+        assertTrue(assertThrows(Problem.class, () -> parse("{\"every\":5}")).detail().toString()
                 .contains("interval, cron or rrule"));
     }
 }

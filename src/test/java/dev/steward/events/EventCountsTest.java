@@ -1,13 +1,10 @@
 package dev.steward.events;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.steward.access.TenantScope;
 import dev.steward.access.Workspace;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.ErrorMappers;
+import dev.steward.platform.Problem;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -16,6 +13,10 @@ import java.util.UUID;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** count-by over stored events on real PostgreSQL: time buckets from Prefect's pivot, event names, resources. */
 class EventCountsTest {
@@ -97,9 +98,9 @@ class EventCountsTest {
 
     @Test
     void moreThanAThousandBucketsIsA422() {
-        ApiException e = assertThrows(ApiException.class,
+        Problem e = assertThrows(Problem.class,
                 () -> count("event", "second", 1, "2026-03-01T00:00:00Z", "2026-03-01T00:16:41Z"));
-        assertEquals(422, e.status());
+        assertEquals(422, ErrorMappers.status(e));
         assertTrue(e.detail().toString().contains("would create 1001 buckets"), e.detail().toString());
         assertEquals(1000, count("time", "second", 1, "2026-03-01T00:00:00Z", "2026-03-01T00:16:39.5Z").size());
     }

@@ -1,13 +1,9 @@
 package dev.steward.events;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.steward.access.TenantScope;
 import dev.steward.access.Workspace;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Problem;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.JsonObject;
 import java.time.Instant;
@@ -19,6 +15,10 @@ import java.util.UUID;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Prefect's event filters (related, any_resource, resource labels, text, distinct) over stored events on real
@@ -169,9 +169,9 @@ class EventFiltersTest {
         assertEquals(List.of("e4"), find("\"text\":{\"query\":\"50%\"}"), "% is literal");
         assertEquals(List.of(), find("\"text\":{\"query\":\"5%0\"}"));
         assertEquals(6, find("\"text\":{\"query\":\"   \"}").size(), "a blank query is no condition");
-        ApiException tooLong = assertThrows(ApiException.class, () -> find("\"text\":{\"query\":\"" + "x".repeat(201) + "\"}"));
+        Problem tooLong = assertThrows(Problem.class, () -> find("\"text\":{\"query\":\"" + "x".repeat(201) + "\"}"));
         assertTrue(tooLong.detail().toString().contains("at most 200"));
-        assertThrows(ApiException.class, () -> find("\"text\":{}"));
+        assertThrows(Problem.class, () -> find("\"text\":{}"));
     }
 
     @Test
@@ -191,7 +191,7 @@ class EventFiltersTest {
                 "\"any_resource\":{\"labels\":{\"a\":1}}", "\"any_resource\":{\"labels\":{\"a\":[null]}}",
                 "\"resource\":{\"distinct\":\"yes\"}", "\"text\":{\"query\":5}", "\"text\":{\"query\":\"a\",\"x\":1}",
                 "\"event\":{\"names\":[\"a\"]}", "\"occurred\":{\"from\":\"x\"}", "\"id\":{\"id\":[\"not-a-uuid\"]}")) {
-            assertThrows(ApiException.class, () -> EventCriteria.parse(Body.parse("{" + bad + "}")), bad);
+            assertThrows(Problem.class, () -> EventCriteria.parse(Body.parse("{" + bad + "}")), bad);
         }
     }
 

@@ -1,15 +1,16 @@
 package dev.steward.events;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.steward.access.TenantScope;
 import dev.steward.access.Workspace;
+import dev.steward.platform.LifecycleChange;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.Json;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The event is written by the change's own transaction: rolled back together, committed together. */
 class OutboxTransactionTest {

@@ -1,13 +1,9 @@
 package dev.steward.orchestration;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.steward.access.TenantScope;
 import dev.steward.access.Workspace;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.Problem;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -20,6 +16,10 @@ import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Prefect's flow, flow-run and task-run filters and their combinations, on real PostgreSQL through Hibernate. */
 class RunFiltersTest {
@@ -205,7 +205,7 @@ class RunFiltersTest {
         assertEquals(List.of("Beta"), flowRuns(runs(
                 "{\"state\":{\"operator\":\"or_\",\"type\":{\"any_\":[\"FAILED\"]},\"name\":{}}}")),
                 "an empty state part is left out, under or_ too");
-        ApiException bad = assertThrows(ApiException.class, () -> flowRuns(runs("{\"state\":{\"type\":{\"any_\":[\"RUNNING\",\"NOPE\"]}}}")));
+        Problem bad = assertThrows(Problem.class, () -> flowRuns(runs("{\"state\":{\"type\":{\"any_\":[\"RUNNING\",\"NOPE\"]}}}")));
         assertTrue(bad.detail().toString().contains("\"flow_runs\",\"state\",\"type\",\"any_\",\"1\""), bad.detail().toString());
     }
 
@@ -250,7 +250,7 @@ class RunFiltersTest {
                 + "\"state\":{\"type\":{\"any_\":[\"COMPLETED\"]}},\"name\":{\"any_\":[\"waiting\"]}}}"));
         assertEquals(List.of("etl", "report"), flows("{\"flows\":{\"operator\":\"or_\",\"name\":{\"any_\":[\"report\"]},"
                 + "\"tags\":{\"all_\":[\"nightly\"]}}}"));
-        ApiException bad = assertThrows(ApiException.class, () -> flowRuns(runs("{\"tags\":{\"operator\":\"xor_\"}}")));
+        Problem bad = assertThrows(Problem.class, () -> flowRuns(runs("{\"tags\":{\"operator\":\"xor_\"}}")));
         assertTrue(bad.detail().toString().contains("Input should be 'and_' or 'or_'"), bad.detail().toString());
     }
 
@@ -318,9 +318,9 @@ class RunFiltersTest {
         assertEquals(List.of(), flows("{\"work_pools\":{}}"));
         assertEquals(List.of("etl", "lonely", "report"), flows("{\"flows\":{\"deployment\":{\"is_null_\":true}}}"));
         assertEquals(List.of(), flows("{\"flows\":{\"deployment\":{\"is_null_\":false}}}"));
-        assertThrows(ApiException.class, () -> flowRuns("{\"deployments\":{\"paused\":{\"eq_\":\"yes\"}}}"));
-        assertThrows(ApiException.class, () -> flowRuns("{\"work_pools\":{\"nope\":{}}}"));
-        assertThrows(ApiException.class, () -> flowRuns("{\"deployments\":{\"id\":{\"any_\":[\"not-a-uuid\"]}}}"));
+        assertThrows(Problem.class, () -> flowRuns("{\"deployments\":{\"paused\":{\"eq_\":\"yes\"}}}"));
+        assertThrows(Problem.class, () -> flowRuns("{\"work_pools\":{\"nope\":{}}}"));
+        assertThrows(Problem.class, () -> flowRuns("{\"deployments\":{\"id\":{\"any_\":[\"not-a-uuid\"]}}}"));
     }
 
     @Test
@@ -331,7 +331,7 @@ class RunFiltersTest {
         assertEquals(List.of("etl", "lonely"), flows("{\"flows\":{\"tags\":{\"all_\":[\"a\"]}}}"));
         assertEquals(List.of("report"), flows("{\"flows\":{\"tags\":{\"is_null_\":true}}}"));
         assertEquals(List.of("etl", "lonely"), flows("{\"flows\":{\"tags\":{\"is_null_\":false}}}"));
-        assertThrows(ApiException.class, () -> flows("{\"flows\":{\"tags\":{\"any_\":[\"a\"]}}}"), "Prefect's FlowFilterTags has no any_");
+        assertThrows(Problem.class, () -> flows("{\"flows\":{\"tags\":{\"any_\":[\"a\"]}}}"), "Prefect's FlowFilterTags has no any_");
     }
 
     @Test

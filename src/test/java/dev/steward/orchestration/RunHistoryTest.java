@@ -1,26 +1,26 @@
 package dev.steward.orchestration;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.steward.access.TenantScope;
 import dev.steward.access.Workspace;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.ErrorMappers;
+import dev.steward.platform.Problem;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
-import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Run history buckets, aggregated by PostgreSQL through Hibernate, for flow runs and task runs. */
 class RunHistoryTest {
@@ -121,10 +121,10 @@ class RunHistoryTest {
 
     @Test
     void badInputIsA422() {
-        assertEquals(422, assertThrows(ApiException.class, () -> flowHistory("{" + range(60, 0.5) + "}")).status());
-        assertEquals(422, assertThrows(ApiException.class, () -> flowHistory("{\"history_start\":\"" + T0 + "\"}")).status());
-        assertEquals(422, assertThrows(ApiException.class, () -> flowHistory("{" + range(60, 1) + ",\"x\":1}")).status());
-        assertEquals(422, assertThrows(ApiException.class, () -> flowHistory("{\"history_start\":\"yesterday\","
-                + "\"history_end\":\"" + T0 + "\",\"history_interval_seconds\":60}")).status());
+        assertEquals(422, ErrorMappers.status(assertThrows(Problem.class, () -> flowHistory("{" + range(60, 0.5) + "}"))));
+        assertEquals(422, ErrorMappers.status(assertThrows(Problem.class, () -> flowHistory("{\"history_start\":\"" + T0 + "\"}"))));
+        assertEquals(422, ErrorMappers.status(assertThrows(Problem.class, () -> flowHistory("{" + range(60, 1) + ",\"x\":1}"))));
+        assertEquals(422, ErrorMappers.status(assertThrows(Problem.class, () -> flowHistory("{\"history_start\":\"yesterday\","
+                + "\"history_end\":\"" + T0 + "\",\"history_interval_seconds\":60}"))));
     }
 }

@@ -1,8 +1,5 @@
 package dev.steward.platform;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.testing.RealPostgres;
 import jakarta.annotation.sql.DataSourceDefinition;
@@ -17,6 +14,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The statement timeout as the application's connections get it: a datasource built like Payara builds it from
@@ -82,8 +83,8 @@ class StatementTimeoutTest {
                     () -> c.createStatement().execute("select pg_sleep(3)"));
             assertEquals("57014", cancelled.getSQLState());
             // as a resource meets it: wrapped by JPA and the transaction interceptor
-            ApiException answer = ErrorMappers.known(new RuntimeException(new IllegalStateException(cancelled)));
-            assertEquals(503, answer.status());
+            Problem answer = ErrorMappers.known(new RuntimeException(new IllegalStateException(cancelled)));
+            assertEquals(503, ErrorMappers.status(answer));
             String detail = answer.summary();
             assertTrue(detail.contains("took too long") && detail.contains("steward.db.statement-timeout-seconds"), detail);
         }

@@ -1,13 +1,10 @@
 package dev.steward.variables;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import dev.steward.access.TenantScope;
 import dev.steward.access.Workspace;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Body;
+import dev.steward.platform.ErrorMappers;
+import dev.steward.platform.Problem;
 import dev.steward.testing.RealPostgres;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +12,10 @@ import java.util.UUID;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Prefect's variable filters and workspace partitioning, on real PostgreSQL through Hibernate. */
 class VariableQueriesTest {
@@ -92,7 +93,7 @@ class VariableQueriesTest {
 
     @Test
     void badFiltersAre422() {
-        assertEquals(422, assertThrows(ApiException.class, () -> names("{\"name\": {\"regex_\": \"x\"}}", VariableSort.NAME_ASC, 0, 1)).status());
-        assertEquals(422, assertThrows(ApiException.class, () -> names("{\"id\": {\"any_\": [\"not-a-uuid\"]}}", VariableSort.NAME_ASC, 0, 1)).status());
+        assertEquals(422, ErrorMappers.status(assertThrows(Problem.class, () -> names("{\"name\": {\"regex_\": \"x\"}}", VariableSort.NAME_ASC, 0, 1))));
+        assertEquals(422, ErrorMappers.status(assertThrows(Problem.class, () -> names("{\"id\": {\"any_\": [\"not-a-uuid\"]}}", VariableSort.NAME_ASC, 0, 1))));
     }
 }

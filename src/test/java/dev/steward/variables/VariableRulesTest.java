@@ -1,32 +1,33 @@
 package dev.steward.variables;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
-import dev.steward.platform.ApiException;
+import dev.steward.platform.ErrorMappers;
+import dev.steward.platform.Problem;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class VariableRulesTest {
     @Test
     void namesFollowPrefect() {
         assertDoesNotThrow(() -> VariableRules.checkName("my_var-2"));
         for (String bad : new String[] {"My", "a b", "a.b", "ü", ""}) {
-            assertEquals(422, assertThrows(ApiException.class, () -> VariableRules.checkName(bad)).status(), bad);
+            assertEquals(422, ErrorMappers.status(assertThrows(Problem.class, () -> VariableRules.checkName(bad))), bad);
         }
         assertDoesNotThrow(() -> VariableRules.checkName("a".repeat(255)));
-        assertThrows(ApiException.class, () -> VariableRules.checkName("a".repeat(256)));
+        assertThrows(Problem.class, () -> VariableRules.checkName("a".repeat(256)));
     }
 
     @Test
     void valueSizeIsMeasuredInUtf8BytesOfCompactJson() {
         // a JSON string of n ASCII characters serialises to n + 2 bytes (the quotes)
         assertDoesNotThrow(() -> VariableRules.checkValue(Json.createValue("a".repeat(4998))));
-        assertThrows(ApiException.class, () -> VariableRules.checkValue(Json.createValue("a".repeat(4999))));
+        assertThrows(Problem.class, () -> VariableRules.checkValue(Json.createValue("a".repeat(4999))));
         // two bytes per character in UTF-8
-        assertThrows(ApiException.class, () -> VariableRules.checkValue(Json.createValue("é".repeat(2500))));
+        assertThrows(Problem.class, () -> VariableRules.checkValue(Json.createValue("é".repeat(2500))));
         assertEquals("null", VariableRules.checkValue(JsonValue.NULL));
         assertEquals("{\"a\":[1,true,null]}", VariableRules.checkValue(
                 Json.createObjectBuilder().add("a", Json.createArrayBuilder().add(1).add(true).addNull()).build()));

@@ -15,7 +15,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.shared.Registration;
 import dev.steward.access.Role;
 import dev.steward.console.Problems;
-import dev.steward.platform.ApiException;
+import dev.steward.platform.Problem;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -117,7 +117,7 @@ public class ApiKeyForm extends Dialog {
     }
 
     /** Shows the service's objection on the fields it concerns, the rest under the form. */
-    public void showProblem(ApiException e) {
+    public void showProblem(Problem e) {
         clearProblems();
         List<Problems.FieldProblem> problems = Problems.fieldProblems(e);
         if (problems.isEmpty()) {

@@ -23,7 +23,9 @@ import dev.steward.console.Problems;
 import dev.steward.console.StewardAppShell;
 import dev.steward.console.WorkspaceChoice;
 import dev.steward.console.WorkspaceView;
-import dev.steward.platform.ApiException;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotAuthenticated;
+import dev.steward.platform.Problem;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -145,13 +147,13 @@ public class ApiKeysView extends WorkspaceView {
         ApiKeyService.IssuedKey issued;
         try {
             String owner = workspaces.caller().map(Caller::name)
-                    .orElseThrow(() -> new ApiException(401, "Not logged in"));
+                    .orElseThrow(() -> new NotAuthenticated("Not logged in"));
             // issuing a key with a role needs that role too (and admin in any case), as in the admin API
             issued = workspaces.call(ws, Role.max(NEEDED, e.role()),
                     () -> apiKeys.issue(ws.id(), e.name(), e.role(), owner, e.expiresAt()));
         } catch (RuntimeException failure) {
-            ApiException api = Problems.api(failure);
-            if (api != null && api.status() == 422) {
+            Problem api = Problems.api(failure);
+            if (api instanceof InvalidInput) {
                 form.showProblem(api);
             } else {
                 Problems.show(failure);

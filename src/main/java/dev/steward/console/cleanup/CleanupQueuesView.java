@@ -32,7 +32,7 @@ import dev.steward.console.Problems;
 import dev.steward.console.StewardAppShell;
 import dev.steward.console.WorkspaceChoice;
 import dev.steward.console.WorkspaceView;
-import dev.steward.platform.ApiException;
+import dev.steward.platform.Problem.NotFound;
 import dev.steward.workers.WorkPools;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -323,7 +323,7 @@ public class CleanupQueuesView extends WorkspaceView {
         if (pool == null) return;
         try {
             workspaces.run(ws, NEEDED, () -> {
-                if (!operation.test(key(ws, pool), row.id())) throw ApiException.notFound("Dead letter");
+                if (!operation.test(key(ws, pool), row.id())) throw new NotFound("Dead letter not found");
             });
             Problems.success(done);
         } catch (RuntimeException e) {

@@ -12,7 +12,8 @@ import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.shared.Registration;
 import dev.steward.console.Problems;
-import dev.steward.platform.ApiException;
+import dev.steward.platform.Problem.Conflict;
+import dev.steward.platform.Problem;
 import dev.steward.variables.VariableRules;
 import jakarta.json.JsonValue;
 import java.util.List;
@@ -113,11 +114,11 @@ public class VariableForm extends Dialog {
     }
 
     /** Shows the service's objection on the fields it concerns, the rest under the form. */
-    public void showProblem(ApiException e) {
+    public void showProblem(Problem e) {
         clearProblems();
         List<Problems.FieldProblem> problems = Problems.fieldProblems(e);
         if (problems.isEmpty()) {
-            if (e.status() == 409) {
+            if (e instanceof Conflict) {
                 // the only conflict a variable can have: the name is taken
                 mark(name, Problems.message(e));
             } else {

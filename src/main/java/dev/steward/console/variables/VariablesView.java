@@ -26,8 +26,11 @@ import dev.steward.console.Problems;
 import dev.steward.console.StewardAppShell;
 import dev.steward.console.WorkspaceChoice;
 import dev.steward.console.WorkspaceView;
-import dev.steward.platform.ApiException;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.Conflict;
+import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.Problem;
 import dev.steward.variables.VariableService;
 import dev.steward.variables.VariableSort;
 import jakarta.annotation.security.PermitAll;
@@ -201,13 +204,13 @@ public class VariablesView extends WorkspaceView {
                 }
             });
         } catch (RuntimeException failure) {
-            ApiException api = Problems.api(failure);
-            if (api != null && (api.status() == 422 || api.status() == 409)) {
+            Problem api = Problems.api(failure);
+            if (api instanceof InvalidInput || api instanceof Conflict) {
                 form.showProblem(api);
                 return;
             }
             Problems.show(failure);
-            if (api != null && api.status() == 404) {
+            if (api instanceof NotFound) {
                 form.close();
                 refresh();
             }

@@ -1,4 +1,4 @@
-package dev.steward.events;
+package dev.steward.platform;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
