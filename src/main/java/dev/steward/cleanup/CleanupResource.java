@@ -82,8 +82,8 @@ public class CleanupResource {
 
     @GET
     @Path("{pool}/messages/{id}")
-    public JsonObject message(@PathParam("pool") String pool, @PathParam("id") String id) {
-        CleanupMessage m = queue.read(key(pools.byName(pool)), uuid(id));
+    public JsonObject message(@PathParam("pool") String pool, @PathParam("id") UUID id) {
+        CleanupMessage m = queue.read(key(pools.byName(pool)), id);
         if (m == null) throw new NotFound("Cleanup message not found");
         return m.toJson();
     }
@@ -91,18 +91,17 @@ public class CleanupResource {
     /** Puts a dead letter back in the queue with its attempts renewed. */
     @POST
     @Path("{pool}/dead_letters/{id}/redrive")
-    public JsonObject redrive(@PathParam("pool") String pool, @PathParam("id") String id) {
+    public JsonObject redrive(@PathParam("pool") String pool, @PathParam("id") UUID id) {
         PoolKey key = key(pools.byName(pool));
-        UUID messageId = uuid(id);
-        if (!queue.redrive(key, messageId)) throw new NotFound("Dead letter not found");
-        return queue.read(key, messageId).toJson();
+        if (!queue.redrive(key, id)) throw new NotFound("Dead letter not found");
+        return queue.read(key, id).toJson();
     }
 
     /** Deletes a dead letter for good (and frees its idempotency key). */
     @DELETE
     @Path("{pool}/dead_letters/{id}")
-    public Response purge(@PathParam("pool") String pool, @PathParam("id") String id) {
-        if (!queue.purge(key(pools.byName(pool)), uuid(id))) throw new NotFound("Dead letter not found");
+    public Response purge(@PathParam("pool") String pool, @PathParam("id") UUID id) {
+        if (!queue.purge(key(pools.byName(pool)), id)) throw new NotFound("Dead letter not found");
         return Response.noContent().build();
     }
 
@@ -118,11 +117,4 @@ public class CleanupResource {
                 .add("retries", s.retries()).add("dead_lettered", s.deadLettered()).build();
     }
 
-    private static UUID uuid(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new NotFound("Cleanup message not found");
-        }
-    }
 }

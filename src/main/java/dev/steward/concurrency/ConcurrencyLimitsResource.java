@@ -142,7 +142,7 @@ public class ConcurrencyLimitsResource {
     @MinRole(Role.DEVELOPER)
     public Response decrementWithLease(String text) {
         Body body = Body.parse(text);
-        slots.releaseLease(SlotAnswers.uuid(body, "lease_id"));
+        slots.releaseLease(body.requiredUuid("lease_id"));
         return Response.noContent().build();
     }
 

@@ -41,10 +41,6 @@ final class SlotAnswers {
         return body.integer(field, 0, min, Integer.MAX_VALUE);
     }
 
-    static UUID uuid(Body body, String field) {
-        return Body.uuids(List.of(body.requiredString(field)), field).get(0);
-    }
-
     /** A filter's page (Prefect's limit and offset in the body), each limit in {@code shape}. */
     static JsonArray page(Body body, BiFunction<Integer, Integer, List<ConcurrencyLimit>> list,
                           Function<ConcurrencyLimit, JsonObject> shape) {

@@ -52,8 +52,8 @@ public class TagConcurrencyLimitsResource {
     @GET
     @MinRole(Role.VIEWER)
     @Path("{id}")
-    public JsonObject read(@PathParam("id") String id) {
-        ConcurrencyLimit limit = limits.find(uuid(id).toString())
+    public JsonObject read(@PathParam("id") UUID id) {
+        ConcurrencyLimit limit = limits.find(id.toString())
                 .filter(l -> l.getName().startsWith(TagLimits.PREFIX))
                 .orElseThrow(TagConcurrencyLimitsResource::notFound);
         return describe(limit);
@@ -89,8 +89,8 @@ public class TagConcurrencyLimitsResource {
     @DELETE
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
-    public Response delete(@PathParam("id") String id) {
-        String key = uuid(id).toString();
+    public Response delete(@PathParam("id") UUID id) {
+        String key = id.toString();
         if (limits.find(key).isEmpty()) throw notFound();
         limits.delete(key);
         return nullBody();
@@ -128,7 +128,7 @@ public class TagConcurrencyLimitsResource {
     private record TaskRunTags(List<String> tags, UUID taskRunId) {
         static TaskRunTags of(Body body) {
             List<String> tags = body.optionalStrings("names").orElseThrow(() -> InvalidInput.missing("names"));
-            return new TaskRunTags(tags, SlotAnswers.uuid(body, "task_run_id"));
+            return new TaskRunTags(tags, body.requiredUuid("task_run_id"));
         }
     }
 
@@ -147,12 +147,5 @@ public class TagConcurrencyLimitsResource {
 
     private static Problem notFound() {
         return new NotFound("Concurrency limit not found");
-    }
-
-    /** Prefect's route takes only UUIDs here: anything else matches no route. */
-    private static UUID uuid(String id) {
-        UUID uuid = ConcurrencyLimitService.uuidOrNull(id);
-        if (uuid == null) throw new NotFound("Not Found");
-        return uuid;
     }
 }

@@ -7,7 +7,6 @@ import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
 import dev.steward.platform.Problem.InvalidInput;
-import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -54,8 +53,8 @@ public class DeploymentsResource {
     @GET
     @MinRole(Role.VIEWER)
     @Path("{id}")
-    public JsonObject read(@PathParam("id") String id) {
-        return deployments.get(uuid(id));
+    public JsonObject read(@PathParam("id") UUID id) {
+        return deployments.get(id);
     }
 
     @GET
@@ -68,16 +67,16 @@ public class DeploymentsResource {
     @PATCH
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
-    public Response update(@PathParam("id") String id, String text) {
-        deployments.update(uuid(id), Body.parse(text));
+    public Response update(@PathParam("id") UUID id, String text) {
+        deployments.update(id, Body.parse(text));
         return Response.noContent().build();
     }
 
     @DELETE
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
-    public Response delete(@PathParam("id") String id) {
-        deployments.delete(uuid(id));
+    public Response delete(@PathParam("id") UUID id) {
+        deployments.delete(id);
         return Response.noContent().build();
     }
 
@@ -119,24 +118,24 @@ public class DeploymentsResource {
     @POST
     @Path("{id}/pause_deployment")
     @MinRole(Role.DEVELOPER)
-    public Response pause(@PathParam("id") String id) {
-        deployments.setPaused(uuid(id), true);
+    public Response pause(@PathParam("id") UUID id) {
+        deployments.setPaused(id, true);
         return Response.ok(JsonValue.NULL).build();
     }
 
     @POST
     @Path("{id}/resume_deployment")
     @MinRole(Role.DEVELOPER)
-    public Response resume(@PathParam("id") String id) {
-        deployments.setPaused(uuid(id), false);
+    public Response resume(@PathParam("id") UUID id) {
+        deployments.setPaused(id, false);
         return Response.ok(JsonValue.NULL).build();
     }
 
     @POST
     @Path("{id}/create_flow_run")
     @MinRole(Role.DEVELOPER)
-    public Response createFlowRun(@PathParam("id") String id, String text) {
-        FlowRunService.Created created = deployments.createFlowRun(uuid(id), Body.parse(text));
+    public Response createFlowRun(@PathParam("id") UUID id, String text) {
+        FlowRunService.Created created = deployments.createFlowRun(id, Body.parse(text));
         return Response.status(created.created() ? 201 : 200).entity(created.run()).type(MediaType.APPLICATION_JSON).build();
     }
 
@@ -147,7 +146,7 @@ public class DeploymentsResource {
     @POST
     @Path("{id}/schedule")
     @MinRole(Role.DEVELOPER)
-    public Response schedule(@PathParam("id") String id, String text) {
+    public Response schedule(@PathParam("id") UUID id, String text) {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("start_time", "end_time", "min_time", "min_runs", "max_runs"));
         Instant start = body.optionalInstant("start_time").orElseGet(Instant::now);
@@ -155,7 +154,7 @@ public class DeploymentsResource {
         Duration minTime = body.has("min_time") && !body.isExplicitNull("min_time")
                 ? Duration.ofMillis(Math.round(body.number("min_time", 0, 0, Double.MAX_VALUE) * 1000))
                 : settings.minScheduledTime();
-        deployments.scheduleRuns(uuid(id), start, end, minTime,
+        deployments.scheduleRuns(id, start, end, minTime,
                 body.integer("min_runs", settings.minRuns(), 0, Integer.MAX_VALUE),
                 body.integer("max_runs", settings.maxRuns(), 0, Integer.MAX_VALUE));
         return Response.ok(JsonValue.NULL).build();
@@ -176,15 +175,15 @@ public class DeploymentsResource {
     @GET
     @MinRole(Role.VIEWER)
     @Path("{id}/schedules")
-    public JsonArray readSchedules(@PathParam("id") String id) {
-        return deployments.readSchedules(uuid(id));
+    public JsonArray readSchedules(@PathParam("id") UUID id) {
+        return deployments.readSchedules(id);
     }
 
     /** The body is the list of schedules itself (Prefect's {@code List[DeploymentScheduleCreate]}). */
     @POST
     @Path("{id}/schedules")
     @MinRole(Role.DEVELOPER)
-    public Response createSchedules(@PathParam("id") String id, String text) {
+    public Response createSchedules(@PathParam("id") UUID id, String text) {
         JsonValue value;
         try {
             value = text == null || text.isBlank() ? null : Json.parse(text);
@@ -197,22 +196,22 @@ public class DeploymentsResource {
             if (!(array.get(i) instanceof JsonObject o)) throw InvalidInput.field(String.valueOf(i), "Input should be a valid dictionary");
             schedules.add(Body.of(o));
         }
-        return Response.status(201).entity(deployments.createSchedules(uuid(id), schedules)).build();
+        return Response.status(201).entity(deployments.createSchedules(id, schedules)).build();
     }
 
     @PATCH
     @Path("{id}/schedules/{schedule}")
     @MinRole(Role.DEVELOPER)
-    public Response updateSchedule(@PathParam("id") String id, @PathParam("schedule") String schedule, String text) {
-        deployments.updateSchedule(uuid(id), scheduleId(schedule), Body.parse(text));
+    public Response updateSchedule(@PathParam("id") UUID id, @PathParam("schedule") UUID schedule, String text) {
+        deployments.updateSchedule(id, schedule, Body.parse(text));
         return Response.noContent().build();
     }
 
     @DELETE
     @Path("{id}/schedules/{schedule}")
     @MinRole(Role.DEVELOPER)
-    public Response deleteSchedule(@PathParam("id") String id, @PathParam("schedule") String schedule) {
-        deployments.deleteSchedule(uuid(id), scheduleId(schedule));
+    public Response deleteSchedule(@PathParam("id") UUID id, @PathParam("schedule") UUID schedule) {
+        deployments.deleteSchedule(id, schedule);
         return Response.noContent().build();
     }
 
@@ -222,19 +221,5 @@ public class DeploymentsResource {
         return fields;
     }
 
-    private static UUID uuid(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw DeploymentService.notFound();
-        }
-    }
 
-    private static UUID scheduleId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new NotFound("Schedule not found.");
-        }
-    }
 }

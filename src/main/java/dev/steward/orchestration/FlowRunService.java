@@ -78,7 +78,7 @@ public class FlowRunService {
         if (flowName == null) throw new NotFound("Flow not found");
         // fields kept as sent must have the right type: a later read or state change relies on it
         for (String field : List.of("parent_task_run_id", "deployment_id", "infrastructure_document_id")) {
-            body.optionalString(field).ifPresent(v -> uuid(v, field));
+            body.optionalUuid(field);
         }
         for (String field : List.of("flow_version", "work_queue_name", "work_pool_name")) body.optionalString(field);
         // a run created for a pool goes to the named queue or the pool's default one (an unknown one is a 404)
@@ -418,14 +418,6 @@ public class FlowRunService {
     private static Instant expectedStart(JsonObject state, Instant now) {
         Instant scheduled = RunJson.instant(state.getJsonObject("state_details"), "scheduled_time");
         return scheduled != null ? scheduled : RunJson.instant(state, "timestamp");
-    }
-
-    static UUID uuid(String text, String at) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw InvalidInput.field(at, "Input should be a valid UUID");
-        }
     }
 
     static Problem notFound() {

@@ -62,15 +62,15 @@ public class FlowRunsResource {
     @GET
     @MinRole(Role.VIEWER)
     @Path("{id}")
-    public Response read(@PathParam("id") String id) {
-        return Response.ok(runs.get(uuid(id)), MediaType.APPLICATION_JSON).build();
+    public Response read(@PathParam("id") UUID id) {
+        return Response.ok(runs.get(id), MediaType.APPLICATION_JSON).build();
     }
 
     @PATCH
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
-    public Response update(@PathParam("id") String id, String text) {
-        UUID runId = uuid(id);
+    public Response update(@PathParam("id") UUID id, String text) {
+        UUID runId = id;
         runs.update(runId, Body.parse(text));
         return Response.noContent().build();
     }
@@ -79,8 +79,8 @@ public class FlowRunsResource {
     @PATCH
     @Path("{id}/labels")
     @MinRole(Role.DEVELOPER)
-    public Response updateLabels(@PathParam("id") String id, String text) {
-        UUID runId = uuid(id);
+    public Response updateLabels(@PathParam("id") UUID id, String text) {
+        UUID runId = id;
         if (text == null || text.isBlank()) throw InvalidInput.missing("");
         runs.updateLabels(runId, Body.parse(text).json());
         return Response.noContent().build();
@@ -89,8 +89,8 @@ public class FlowRunsResource {
     @DELETE
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
-    public Response delete(@PathParam("id") String id) {
-        runs.delete(uuid(id));
+    public Response delete(@PathParam("id") UUID id) {
+        runs.delete(id);
         return Response.noContent().build();
     }
 
@@ -105,7 +105,7 @@ public class FlowRunsResource {
     @GET
     @MinRole(Role.VIEWER)
     @Path("{id}/graph-v2")
-    public Response graph(@PathParam("id") String id, @QueryParam("since") String since) {
+    public Response graph(@PathParam("id") UUID id, @QueryParam("since") String since) {
         Instant from = null;
         if (since != null && !since.isBlank()) {
             try {
@@ -114,14 +114,14 @@ public class FlowRunsResource {
                 throw InvalidInput.parameter("query", "since", "Input should be a valid datetime", "datetime_parsing");
             }
         }
-        return Response.ok(graph.of(uuid(id), from), MediaType.APPLICATION_JSON).build();
+        return Response.ok(graph.of(id, from), MediaType.APPLICATION_JSON).build();
     }
 
     @POST
     @Path("{id}/set_state")
     @MinRole(Role.DEVELOPER)
-    public Response setState(@PathParam("id") String id, String text) {
-        FlowRunService.Orchestrated result = runs.setState(uuid(id), Body.parse(text));
+    public Response setState(@PathParam("id") UUID id, String text) {
+        FlowRunService.Orchestrated result = runs.setState(id, Body.parse(text));
         return Response.status(result.newState() ? 201 : 200).entity(result.result()).build();
     }
 
@@ -129,8 +129,8 @@ public class FlowRunsResource {
     @POST
     @Path("{id}/resume")
     @MinRole(Role.DEVELOPER)
-    public Response resume(@PathParam("id") String id, String text) {
-        FlowRunService.Orchestrated result = runs.resume(uuid(id), Body.parse(text));
+    public Response resume(@PathParam("id") UUID id, String text) {
+        FlowRunService.Orchestrated result = runs.resume(id, Body.parse(text));
         return Response.status(result.newState() ? 201 : 200).entity(result.result()).build();
     }
 
@@ -138,32 +138,32 @@ public class FlowRunsResource {
     @POST
     @Path("{id}/input")
     @MinRole(Role.DEVELOPER)
-    public Response createInput(@PathParam("id") String id, String text) {
-        inputs.create(uuid(id), Body.parse(text));
+    public Response createInput(@PathParam("id") UUID id, String text) {
+        inputs.create(id, Body.parse(text));
         return Response.status(201).entity("null").build();
     }
 
     @POST
     @MinRole(Role.VIEWER)
     @Path("{id}/input/filter")
-    public JsonValue filterInputs(@PathParam("id") String id, String text) {
-        return inputs.filter(uuid(id), Body.parse(text));
+    public JsonValue filterInputs(@PathParam("id") UUID id, String text) {
+        return inputs.filter(id, Body.parse(text));
     }
 
     /** The value as Prefect answers it: the stored text, as text/plain. */
     @GET
     @MinRole(Role.VIEWER)
     @Path("{id}/input/{key}")
-    public Response readInput(@PathParam("id") String id, @PathParam("key") String key) {
-        return inputs.value(uuid(id), key).map(v -> Response.ok(v, MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).build())
+    public Response readInput(@PathParam("id") UUID id, @PathParam("key") String key) {
+        return inputs.value(id, key).map(v -> Response.ok(v, MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).build())
                 .orElseThrow(() -> new NotFound("Flow run input not found"));
     }
 
     @DELETE
     @Path("{id}/input/{key}")
     @MinRole(Role.DEVELOPER)
-    public Response deleteInput(@PathParam("id") String id, @PathParam("key") String key) {
-        if (!inputs.delete(uuid(id), key)) throw new NotFound("Flow run input not found");
+    public Response deleteInput(@PathParam("id") UUID id, @PathParam("key") String key) {
+        if (!inputs.delete(id, key)) throw new NotFound("Flow run input not found");
         return Response.noContent().build();
     }
 
@@ -188,11 +188,4 @@ public class FlowRunsResource {
         return RunQuery.flowRuns(body).count(em);
     }
 
-    private static UUID uuid(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw FlowRunService.notFound();
-        }
-    }
 }

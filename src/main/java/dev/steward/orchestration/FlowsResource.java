@@ -4,7 +4,6 @@ import dev.steward.access.MinRole;
 import dev.steward.access.Role;
 import dev.steward.platform.Body;
 import dev.steward.platform.Paging;
-import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -77,8 +76,8 @@ public class FlowsResource {
     @GET
     @MinRole(Role.VIEWER)
     @Path("{id}")
-    public JsonObject read(@PathParam("id") String id) {
-        return FlowService.describe(flows.get(uuid(id)));
+    public JsonObject read(@PathParam("id") UUID id) {
+        return FlowService.describe(flows.get(id));
     }
 
     @GET
@@ -91,26 +90,19 @@ public class FlowsResource {
     @PATCH
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
-    public Response update(@PathParam("id") String id, String text) {
+    public Response update(@PathParam("id") UUID id, String text) {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("tags"));
-        flows.updateTags(uuid(id), body.optionalStrings("tags").orElse(List.of()));
+        flows.updateTags(id, body.optionalStrings("tags").orElse(List.of()));
         return Response.noContent().build();
     }
 
     @DELETE
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
-    public Response delete(@PathParam("id") String id) {
-        flows.delete(uuid(id));
+    public Response delete(@PathParam("id") UUID id) {
+        flows.delete(id);
         return Response.noContent().build();
     }
 
-    private static UUID uuid(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new NotFound("Flow not found");
-        }
-    }
 }

@@ -30,18 +30,18 @@ public class RunStatesResource {
     @MinRole(Role.VIEWER)
     @Path("flow_run_states")
     @Transactional
-    public JsonValue flowRunStates(@QueryParam("flow_run_id") String flowRunId) {
+    public JsonValue flowRunStates(@QueryParam("flow_run_id") UUID flowRunId) {
         return history(em.createQuery("select s from FlowRunState s where s.flowRunId = :id order by s.timestamp, s.id",
-                FlowRunState.class).setParameter("id", uuid(flowRunId, "flow_run_id")).getResultList());
+                FlowRunState.class).setParameter("id", required(flowRunId, "flow_run_id")).getResultList());
     }
 
     @GET
     @MinRole(Role.VIEWER)
     @Path("task_run_states")
     @Transactional
-    public JsonValue taskRunStates(@QueryParam("task_run_id") String taskRunId) {
+    public JsonValue taskRunStates(@QueryParam("task_run_id") UUID taskRunId) {
         return history(em.createQuery("select s from TaskRunState s where s.taskRunId = :id order by s.timestamp, s.id",
-                TaskRunState.class).setParameter("id", uuid(taskRunId, "task_run_id")).getResultList());
+                TaskRunState.class).setParameter("id", required(taskRunId, "task_run_id")).getResultList());
     }
 
     private static JsonValue history(List<? extends RunState> states) {
@@ -50,12 +50,8 @@ public class RunStatesResource {
         return out.build();
     }
 
-    private static UUID uuid(String text, String name) {
-        if (text == null) throw InvalidInput.field(name, "Field required");
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw InvalidInput.field(name, "Input should be a valid UUID");
-        }
+    private static UUID required(UUID id, String name) {
+        if (id == null) throw InvalidInput.parameter("query", name, "Field required", "missing");
+        return id;
     }
 }

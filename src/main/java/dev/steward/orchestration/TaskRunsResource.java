@@ -47,14 +47,8 @@ public class TaskRunsResource {
     @POST
     @Path("{id}/set_state")
     @MinRole(Role.DEVELOPER)
-    public Response setState(@PathParam("id") String id, String text) {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new NotFound("Task run not found");
-        }
-        FlowRunService.Orchestrated result = taskRuns.setState(uuid, Body.parse(text));
+    public Response setState(@PathParam("id") UUID id, String text) {
+        FlowRunService.Orchestrated result = taskRuns.setState(id, Body.parse(text));
         return Response.status(result.newState() ? 201 : 200).entity(result.result()).build();
     }
 
@@ -62,14 +56,8 @@ public class TaskRunsResource {
     @MinRole(Role.VIEWER)
     @Path("{id}")
     @Transactional
-    public Response read(@PathParam("id") String id) {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new NotFound("Task not found");
-        }
-        String run = RunRows.with(em, (c, ws) -> RunRows.taskRun(c, ws, uuid));
+    public Response read(@PathParam("id") UUID id) {
+        String run = RunRows.with(em, (c, ws) -> RunRows.taskRun(c, ws, id));
         if (run == null) throw new NotFound("Task not found");
         return Response.ok(run, MediaType.APPLICATION_JSON).build();
     }

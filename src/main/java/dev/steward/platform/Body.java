@@ -245,11 +245,8 @@ public final class Body {
     public static List<java.util.UUID> uuids(List<String> values, String location) {
         List<java.util.UUID> out = new ArrayList<>(values.size());
         for (String value : values) {
-            try {
-                out.add(java.util.UUID.fromString(value));
-            } catch (IllegalArgumentException e) {
-                throw InvalidInput.field(location, "Input should be a valid UUID");
-            }
+            out.add(UuidParameters.parse(value)
+                    .orElseThrow(() -> InvalidInput.field(location, "Input should be a valid UUID")));
         }
         return out;
     }

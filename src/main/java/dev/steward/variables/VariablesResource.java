@@ -5,7 +5,6 @@ import dev.steward.access.Role;
 import dev.steward.platform.Body;
 import dev.steward.platform.Paging;
 import dev.steward.platform.Problem.InvalidInput;
-import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -74,8 +73,8 @@ public class VariablesResource {
     @GET
     @MinRole(Role.VIEWER)
     @Path("{id}")
-    public JsonObject read(@PathParam("id") String id) {
-        return VariableService.describe(variables.get(uuid(id)));
+    public JsonObject read(@PathParam("id") UUID id) {
+        return VariableService.describe(variables.get(id));
     }
 
     @GET
@@ -88,9 +87,9 @@ public class VariablesResource {
     @PATCH
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
-    public Response update(@PathParam("id") String id, String text) {
+    public Response update(@PathParam("id") UUID id, String text) {
         VariableService.Update update = update(Body.parse(text));
-        variables.update(variables.get(uuid(id)), update);
+        variables.update(variables.get(id), update);
         return Response.noContent().build();
     }
 
@@ -106,8 +105,8 @@ public class VariablesResource {
     @DELETE
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
-    public Response delete(@PathParam("id") String id) {
-        variables.delete(variables.get(uuid(id)));
+    public Response delete(@PathParam("id") UUID id) {
+        variables.delete(variables.get(id));
         return Response.noContent().build();
     }
 
@@ -128,11 +127,4 @@ public class VariablesResource {
     }
 
     /** Ids that are not UUIDs name no variable. */
-    private static UUID uuid(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new NotFound("Variable not found.");
-        }
-    }
 }

@@ -80,7 +80,7 @@ final class ChannelFrames {
             p.rejectUnknown(List.of("consumer_id", "worker_name", "worker_type", "heartbeat_interval_seconds",
                     "supported_channel_versions", "requested_capabilities", "work_queue_names", "handled_cleanup_kinds",
                     "max_cleanup_concurrency", "create_pool_if_not_found", "default_base_job_template", "worker_metadata"));
-            UUID consumer = uuid(p, "consumer_id");
+            UUID consumer = p.requiredUuid("consumer_id");
             String name = WorkerRules.bounded(nonEmpty(p, "worker_name"), "worker_name");
             String type = WorkerRules.bounded(nonEmpty(p, "worker_type"), "worker_type");
             int interval = requiredInt(p, "heartbeat_interval_seconds", 1);
@@ -113,7 +113,7 @@ final class ChannelFrames {
         return check(() -> {
             Body p = f.payload();
             p.rejectUnknown(List.of("consumer_id", "worker_name", "heartbeat_interval_seconds"));
-            return new Heartbeat(uuid(p, "consumer_id"), nonEmpty(p, "worker_name"),
+            return new Heartbeat(p.requiredUuid("consumer_id"), nonEmpty(p, "worker_name"),
                     requiredInt(p, "heartbeat_interval_seconds", 1));
         });
     }
@@ -128,7 +128,7 @@ final class ChannelFrames {
             String token = nonEmpty(p, "reservation_token");
             String reason = release ? nonEmpty(p, "reason") : null;
             String operation = f.type().substring("cleanup.".length(), f.type().length() - ".v1".length());
-            return new CleanupOp(operation, uuid(p, "message_id"), token, reason);
+            return new CleanupOp(operation, p.requiredUuid("message_id"), token, reason);
         });
     }
 
@@ -178,9 +178,6 @@ final class ChannelFrames {
         }
     }
 
-    private static UUID uuid(Body p, String field) {
-        return Body.uuids(List.of(p.requiredString(field)), field).get(0);
-    }
 
     private static String nonEmpty(Body p, String field) {
         String s = p.requiredString(field);

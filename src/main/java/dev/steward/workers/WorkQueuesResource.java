@@ -59,8 +59,8 @@ public class WorkQueuesResource {
     @GET
     @MinRole(Role.VIEWER)
     @Path("{id}")
-    public JsonObject read(@PathParam("id") String id) {
-        return pools.describe(queues.get(uuid(id)));
+    public JsonObject read(@PathParam("id") UUID id) {
+        return pools.describe(queues.get(id));
     }
 
     @GET
@@ -89,17 +89,17 @@ public class WorkQueuesResource {
     @PATCH
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
-    public Response update(@PathParam("id") String id, String text) {
+    public Response update(@PathParam("id") UUID id, String text) {
         WorkQueues.Update update = WorkerBodies.queueUpdate(Body.parse(text));
-        queues.update(queues.get(uuid(id)), update);
+        queues.update(queues.get(id), update);
         return Response.noContent().build();
     }
 
     @DELETE
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
-    public Response delete(@PathParam("id") String id) {
-        queues.delete(queues.get(uuid(id)));
+    public Response delete(@PathParam("id") UUID id) {
+        queues.delete(queues.get(id));
         return Response.noContent().build();
     }
 
@@ -107,8 +107,8 @@ public class WorkQueuesResource {
     @GET
     @MinRole(Role.VIEWER)
     @Path("{id}/status")
-    public JsonObject status(@PathParam("id") String id) {
-        WorkQueue q = queues.get(uuid(id));
+    public JsonObject status(@PathParam("id") UUID id) {
+        WorkQueue q = queues.get(id);
         long late = queues.lateRuns(q);
         Instant polled = q.getLastPolled();
         boolean healthy = late == 0 && polled != null && polled.isAfter(Instant.now().minus(WorkQueues.READY_WITHIN));
@@ -126,12 +126,12 @@ public class WorkQueuesResource {
     @POST
     @Path("{id}/get_runs")
     @MinRole(Role.DEVELOPER)
-    public JsonArray runs(@PathParam("id") String id, String text) {
+    public JsonArray runs(@PathParam("id") UUID id, String text) {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("limit", "scheduled_before"));
         int limit = Paging.limit(body);
         Instant before = body.optionalInstant("scheduled_before").orElse(null);
-        WorkQueue q = queues.get(uuid(id));
+        WorkQueue q = queues.get(id);
         JsonArray claimed = polls.claim(new ScheduledRuns.Poll(q.getWorkPoolId(), List.of(q.getId()), before, null, limit));
         queues.polled(List.of(q.getId()), Instant.now());
         JsonArrayBuilder out = Json.createArrayBuilder();
@@ -140,11 +140,4 @@ public class WorkQueuesResource {
     }
 
     /** Ids that are not UUIDs name no queue. */
-    private static UUID uuid(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new NotFound("Work queue not found.");
-        }
-    }
 }

@@ -2,6 +2,7 @@ package dev.steward.console.runs;
 
 import com.vaadin.flow.router.QueryParameters;
 import dev.steward.orchestration.FlowRunListing;
+import dev.steward.platform.UuidParameters;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -51,8 +52,8 @@ record RunsFilter(Set<String> states, UUID flowId, UUID deploymentId, String tag
                 .filter(v -> v.name().equalsIgnoreCase(r)).findFirst()).orElse(Range.ALL);
         Instant from = range == Range.CUSTOM ? first(p, "from").map(RunsFilter::instant).orElse(null) : null;
         Instant to = range == Range.CUSTOM ? first(p, "to").map(RunsFilter::instant).orElse(null) : null;
-        return new RunsFilter(states, first(p, "flow").map(RunsFilter::uuid).orElse(null),
-                first(p, "deployment").map(RunsFilter::uuid).orElse(null), first(p, "tag").orElse(""),
+        return new RunsFilter(states, first(p, "flow").flatMap(UuidParameters::parse).orElse(null),
+                first(p, "deployment").flatMap(UuidParameters::parse).orElse(null), first(p, "tag").orElse(""),
                 first(p, "q").orElse(""), range, from, to);
     }
 
@@ -78,14 +79,6 @@ record RunsFilter(Set<String> states, UUID flowId, UUID deploymentId, String tag
 
     private static Optional<String> first(Map<String, List<String>> p, String key) {
         return Optional.ofNullable(p.get(key)).flatMap(v -> v.stream().findFirst()).filter(v -> !v.isBlank());
-    }
-
-    private static UUID uuid(String text) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static Instant instant(String text) {
