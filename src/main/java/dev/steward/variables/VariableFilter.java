@@ -2,42 +2,36 @@ package dev.steward.variables;
 
 import dev.steward.platform.Body;
 import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Where;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Prefect's VariableFilter as JPQL: id {any_}, name {any_, like_}, tags {all_, is_null_}, joined by the filter's
  * operator (and_ or or_). {@code like_} matches anywhere in the name, case-insensitively, as Prefect's ILIKE does.
  */
 final class VariableFilter {
-    private final List<String> conditions = new ArrayList<>();
-    private final Map<String, Object> params = new LinkedHashMap<>();
-    private final String operator;
+    private final Where where = new Where();
 
     VariableFilter(Body filter) {
         filter.rejectUnknown(List.of("operator", "id", "name", "tags"));
-        operator = junction(filter);
+        String operator = junction(filter);
+        List<String> parts = new ArrayList<>();
         Body id = filter.object("id");
         id.rejectUnknown(List.of("any_"));
-        id.optionalStrings("any_").ifPresent(ids -> add("v.id in :ids", "ids", Body.uuids(ids, "variables.id.any_")));
+        id.optionalStrings("any_").ifPresent(ids -> parts.add("v.id in " + where.param(Body.uuids(ids, "variables.id.any_"))));
         Body name = filter.object("name");
         name.rejectUnknown(List.of("any_", "like_"));
-        name.optionalStrings("any_").ifPresent(names -> add("v.name in :names", "names", names));
-        name.optionalString("like_").ifPresent(like -> add("lower(v.name) like :like", "like", "%" + like.toLowerCase() + "%"));
+        name.optionalStrings("any_").ifPresent(names -> parts.add("v.name in " + where.param(names)));
+        name.optionalString("like_").ifPresent(like -> parts.add("lower(v.name) like " + where.param("%" + like.toLowerCase() + "%")));
         Body tags = filter.object("tags");
         tags.rejectUnknown(List.of("operator", "all_", "is_null_"));
         List<String> tagConditions = new ArrayList<>();
         tags.optionalStrings("all_").ifPresent(all -> {
             List<String> each = new ArrayList<>();
-            for (int i = 0; i < all.size(); i++) {
-                each.add("array_contains(v.tags, :tag" + i + ")");
-                params.put("tag" + i, all.get(i));
-            }
-            if (!each.isEmpty()) tagConditions.add("(" + String.join(" and ", each) + ")");
+            for (String tag : all) each.add("array_contains(v.tags, " + where.param(tag) + ")");
+            if (!each.isEmpty()) tagConditions.add(Where.and(each));
         });
         if (tags.has("is_null_") && tags.json().get("is_null_") != jakarta.json.JsonValue.NULL) {
             var isNull = tags.json().get("is_null_");
@@ -46,8 +40,9 @@ final class VariableFilter {
             else throw InvalidInput.field("variables.tags.is_null_", "Input should be a valid boolean");
         }
         if (!tagConditions.isEmpty()) {
-            conditions.add("(" + String.join(" " + junction(tags) + " ", tagConditions) + ")");
+            parts.add("(" + String.join(" " + junction(tags) + " ", tagConditions) + ")");
         }
+        if (!parts.isEmpty()) where.and("(" + String.join(" " + operator + " ", parts) + ")");
     }
 
     private static String junction(Body body) {
@@ -59,27 +54,12 @@ final class VariableFilter {
         };
     }
 
-    private void add(String condition, String name, Object value) {
-        conditions.add(condition);
-        params.put(name, value);
-    }
-
-
-    String where() {
-        return conditions.isEmpty() ? "" : " where " + String.join(" " + operator + " ", conditions);
-    }
-
-    <T> TypedQuery<T> bind(TypedQuery<T> query) {
-        params.forEach(query::setParameter);
-        return query;
-    }
-
     List<Variable> page(EntityManager em, VariableSort sort, int offset, int limit) {
-        return bind(em.createQuery("select v from Variable v" + where() + " order by " + sort.jpql, Variable.class))
-                .setFirstResult(offset).setMaxResults(limit).getResultList();
+        return where.bind(em.createQuery("select v from Variable v" + where.clause() + " order by " + sort.jpql,
+                Variable.class)).setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     long count(EntityManager em) {
-        return bind(em.createQuery("select count(v) from Variable v" + where(), Long.class)).getSingleResult();
+        return where.bind(em.createQuery("select count(v) from Variable v" + where.clause(), Long.class)).getSingleResult();
     }
 }
