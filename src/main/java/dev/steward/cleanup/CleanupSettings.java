@@ -11,7 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Settings of the cleanup queue (MicroProfile Config; each has an environment variable, e.g.
- * {@code STEWARD_CLEANUP_LEASE_SECONDS}). Lease, attempts and the CANCELLING timeout default to Prefect's; backoff
+ * {@code STEWARD_CLEANUP_LEASE_SECONDS}). Lease and attempts default to Prefect's (the CANCELLING timeout, still named {@code steward.cleanup.cancelling-*}, is read by {@code orchestration.CancellingTimeouts}); backoff
  * and retention are Steward's own.
  */
 @ApplicationScoped
@@ -52,16 +52,6 @@ public class CleanupSettings {
     @ConfigProperty(name = "steward.cleanup.poll-seconds", defaultValue = "1")
     double pollSeconds;
 
-    /** A flow run CANCELLING longer than this is forced to CANCELLED and its infrastructure torn down. */
-    @Inject
-    @ConfigProperty(name = "steward.cleanup.cancelling-timeout-seconds", defaultValue = "300")
-    double cancellingTimeoutSeconds;
-
-    /** How often runs past the CANCELLING timeout are looked for (Prefect's cancellation_cleanup loop: 20 s). */
-    @Inject
-    @ConfigProperty(name = "steward.cleanup.cancelling-loop-seconds", defaultValue = "20")
-    double cancellingLoopSeconds;
-
     public CleanupPolicy policy() {
         return new CleanupPolicy(seconds(leaseSeconds), Math.max(1, maxDeliveryAttempts), seconds(retryBaseSeconds),
                 seconds(retryMaxSeconds), Math.max(0, Math.min(1, retryJitter)),
@@ -74,14 +64,6 @@ public class CleanupSettings {
 
     public Duration pollEvery() {
         return atLeast(seconds(pollSeconds), 50);
-    }
-
-    public Duration cancellingTimeout() {
-        return seconds(cancellingTimeoutSeconds);
-    }
-
-    public Duration cancellingLoop() {
-        return atLeast(seconds(cancellingLoopSeconds), 100);
     }
 
     /** The instance's queue: one, shared by the dispatcher, the reconciler, the producer and the API. */

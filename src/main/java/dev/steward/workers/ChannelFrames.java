@@ -16,7 +16,7 @@ import java.util.UUID;
  * {@code {type, id, sent_at, payload}} with no other field, and each type's payload checked as strictly as Prefect's
  * models (extra fields refused). A frame that does not pass is a {@link Violation}: the channel closes with 1002.
  */
-final class ChannelFrames {
+public final class ChannelFrames {
     static final String VERSION = "work_pool_worker_channel.v1";
     static final String HEARTBEAT_CAPABILITY = "worker_heartbeat.v1";
     static final String SNAPSHOT_CAPABILITY = "work_pool_snapshot.v1";
@@ -27,14 +27,14 @@ final class ChannelFrames {
     static final Set<String> CLEANUP_KINDS = Set.of("cancelling_timeout_teardown.v1", "pending_claim_teardown.v1");
 
     /** A frame that breaks the protocol. */
-    static final class Violation extends Exception {
-        Violation(String message) {
+    public static final class Violation extends Exception {
+        public Violation(String message) {
             super(message, null, false, false);
         }
     }
 
     /** A checked envelope: its type, id and payload. */
-    record Frame(String type, UUID id, Body payload) {}
+    public record Frame(String type, UUID id, Body payload) {}
 
     record Hello(UUID consumerId, String workerName, String workerType, int heartbeatIntervalSeconds,
                  List<String> versions, List<String> capabilities, List<String> queueNames, boolean createPool,
@@ -44,9 +44,6 @@ final class ChannelFrames {
             return capabilities.contains(CLEANUP_CAPABILITY) && !cleanupKinds.isEmpty() && maxCleanupConcurrency > 0;
         }
     }
-
-    /** An ack, release or renew: the message, the delivery's token, and a release's reason. */
-    record CleanupOp(String operation, UUID messageId, String token, String reason) {}
 
     record Heartbeat(UUID consumerId, String workerName, int heartbeatIntervalSeconds) {}
 
@@ -118,59 +115,19 @@ final class ChannelFrames {
         });
     }
 
-    /** A cleanup operation's payload (ack, release, renew). */
-    static CleanupOp cleanupOperation(Frame f) throws Violation {
-        return check(() -> {
-            Body p = f.payload();
-            boolean release = f.type().equals("cleanup.release.v1");
-            p.rejectUnknown(release ? List.of("message_id", "reservation_token", "reason")
-                    : List.of("message_id", "reservation_token"));
-            String token = nonEmpty(p, "reservation_token");
-            String reason = release ? nonEmpty(p, "reason") : null;
-            String operation = f.type().substring("cleanup.".length(), f.type().length() - ".v1".length());
-            return new CleanupOp(operation, p.requiredUuid("message_id"), token, reason);
-        });
-    }
-
-    /** {@code cleanup.message.v1} for a reserved message (CleanupMessageFrame). */
-    static JsonObject cleanupMessage(dev.steward.cleanup.CleanupMessage m) {
-        return envelope("cleanup.message.v1", Json.createObjectBuilder()
-                .add("message_id", m.messageId().toString())
-                .add("reservation_token", m.reservationToken())
-                .add("lease_expires_at", m.leaseExpiresAt().toString())
-                .add("delivery_count", m.deliveryCount())
-                .add("work_queue_id", m.workQueueId() == null ? JsonValue.NULL : Json.createValue(m.workQueueId().toString()))
-                .add("data", m.data())
-                .add("kind", m.kind())
-                .add("target", m.target())
-                .build());
-    }
-
-    /** {@code cleanup.operation_result.v1} answering the frame {@code requestId}. */
-    static JsonObject operationResult(UUID requestId, UUID messageId, String operation, String status, String reason,
-                                      Instant leaseExpiresAt) {
-        return envelope("cleanup.operation_result.v1", Json.createObjectBuilder()
-                .add("request_frame_id", requestId.toString()).add("message_id", messageId.toString())
-                .add("operation", operation).add("status", status)
-                .add("lease_expires_at", leaseExpiresAt == null ? JsonValue.NULL : Json.createValue(leaseExpiresAt.toString()))
-                .add("reason", reason == null ? JsonValue.NULL : Json.createValue(reason))
-                .addNull("detail")
-                .build());
-    }
-
     /** An envelope of {@code type} around {@code payload}, stamped now. */
-    static JsonObject envelope(String type, JsonObject payload) {
+    public static JsonObject envelope(String type, JsonObject payload) {
         return Json.createObjectBuilder().add("type", type).add("id", UUID.randomUUID().toString())
                 .add("sent_at", Instant.now().toString()).add("payload", payload).build();
     }
 
-
-    private interface Check<T> {
+    /** Field checks of a payload, written with {@link Body}. */
+    public interface Check<T> {
         T run();
     }
 
-    /** Runs field checks written with {@link Body}, whose 422s here mean a protocol violation. */
-    private static <T> T check(Check<T> check) throws Violation {
+    /** Runs field checks written with {@link Body}, whose refusals here mean a protocol violation. */
+    public static <T> T check(Check<T> check) throws Violation {
         try {
             return check.run();
         } catch (Problem e) {
@@ -179,7 +136,7 @@ final class ChannelFrames {
     }
 
 
-    private static String nonEmpty(Body p, String field) {
+    public static String nonEmpty(Body p, String field) {
         String s = p.requiredString(field);
         if (s.isEmpty()) throw InvalidInput.field(field, "String should have at least 1 character");
         return s;

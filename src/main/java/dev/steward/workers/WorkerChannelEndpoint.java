@@ -4,16 +4,13 @@ import dev.steward.access.Admission;
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
 import dev.steward.access.WebSocketAuth;
-import dev.steward.cleanup.CleanupDispatcher;
-import dev.steward.cleanup.CleanupMessage;
-import dev.steward.cleanup.OperationResult;
-import dev.steward.cleanup.PoolKey;
 import dev.steward.events.EventBus;
 import dev.steward.platform.Json;
 import dev.steward.platform.Problem;
 import dev.steward.platform.WebSocketLimits;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason.CloseCode;
@@ -28,6 +25,8 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,13 +47,8 @@ import java.util.logging.Logger;
  * unsupported version; 1002 {@code protocol_error} for a frame that is not JSON, not a valid frame, or of a type the
  * server does not take at that point (a worker must not send ready, snapshot or cleanup messages); 1011 for a
  * heartbeat that could not be stored or a server failure, which the worker retries. Incoming frames are dispatched by
- * type through {@link #HANDLERS}.
- *
- * <p>A worker whose hello asked for {@code cleanup_delivery.v1} with kinds to handle is registered with the
- * {@link CleanupDispatcher} once its ready frame is out: it is sent {@code cleanup.message.v1} for messages of its
- * pool and kinds, within its {@code max_cleanup_concurrency}, and its {@code cleanup.ack|release|renew.v1} are applied
- * to the queue and answered with {@code cleanup.operation_result.v1}; other workers' cleanup operations are answered
- * {@code unauthorized} ({@code cleanup_delivery_not_accepted}), as Prefect's server does.
+ * type: heartbeats here, the types of other capabilities (the cleanup queue's {@code cleanup.ack|release|renew.v1})
+ * to their {@link ChannelHandler}, which is given each worker once its ready frame is out.
  *
  * <p>Limits ({@link WebSocketLimits}): an auth frame that does not come within the auth timeout closes the channel
  * with 1008 {@code authentication_failed}, one over {@value WebSocketLimits#AUTH_FRAME_MAX_BYTES} bytes with 1009; the
@@ -66,6 +60,7 @@ import java.util.logging.Logger;
 @ServerEndpoint(value = "/api/workspaces/{workspace}/work_pools/{pool}/workers/connect", subprotocols = {"prefect"})
 public class WorkerChannelEndpoint {
     private static final Logger LOG = Logger.getLogger(WorkerChannelEndpoint.class.getName());
+    private static final String HEARTBEAT = "worker.heartbeat.v1";
     static final int MAX_FRAME_BYTES = 1024 * 1024;
     /** Pool events after which connected workers get a fresh snapshot. */
     private static final Set<String> POOL_EVENTS = Set.of("prefect.work-pool.updated", "prefect.work-pool.paused",
@@ -81,7 +76,7 @@ public class WorkerChannelEndpoint {
     EventBus bus;
 
     @Inject
-    CleanupDispatcher cleanup;
+    Instance<ChannelHandler> handlers;
 
     @Resource
     ManagedExecutorService executor;
@@ -91,17 +86,6 @@ public class WorkerChannelEndpoint {
 
     private enum Phase { AUTH, HELLO, READY, CLOSED }
 
-    private interface Handler {
-        void handle(WorkerChannelEndpoint connection, ChannelFrames.Frame frame, Session session) throws Exception;
-    }
-
-    /** What a ready connection does with each frame type; a type not here is a protocol error. */
-    private static final Map<String, Handler> HANDLERS = Map.of(
-            "worker.heartbeat.v1", WorkerChannelEndpoint::heartbeat,
-            "cleanup.ack.v1", WorkerChannelEndpoint::cleanupOperation,
-            "cleanup.release.v1", WorkerChannelEndpoint::cleanupOperation,
-            "cleanup.renew.v1", WorkerChannelEndpoint::cleanupOperation);
-
     private volatile Phase phase = Phase.AUTH;
     private Admission admission;
     private UUID poolId;
@@ -109,8 +93,8 @@ public class WorkerChannelEndpoint {
     private volatile Instant poolUpdated;
     private int snapshotSequence = 1;
     private EventBus.Registration registration;
-    private volatile CleanupWorker cleanupWorker;
-    private CleanupDispatcher.Registration cleanupRegistration;
+    /** The handlers' parts of this channel, by the frame types they take (set once the worker is ready). */
+    private volatile Map<String, ChannelHandler.Connection> handled = Map.of();
     private volatile Session currentSession;
     private ScheduledFuture<?> authTimer;
     private volatile boolean authFrameCame;
@@ -145,9 +129,14 @@ public class WorkerChannelEndpoint {
                 case HELLO -> hello(ChannelFrames.frame(text), session);
                 default -> {
                     ChannelFrames.Frame frame = ChannelFrames.frame(text);
-                    Handler handler = HANDLERS.get(frame.type());
-                    if (handler == null) throw new ChannelFrames.Violation("unexpected " + frame.type());
-                    handler.handle(this, frame, session);
+                    ChannelHandler.Connection handler = handled.get(frame.type());
+                    if (frame.type().equals(HEARTBEAT)) {
+                        heartbeat(frame, session);
+                    } else if (handler != null) {
+                        handler.receive(frame);
+                    } else {
+                        throw new ChannelFrames.Violation("unexpected " + frame.type());
+                    }
                 }
             }
         } catch (ChannelFrames.Violation e) {
@@ -208,22 +197,25 @@ public class WorkerChannelEndpoint {
         registration = bus.listen(admission.workspaceId(), this::poolEvent);
         phase = Phase.READY;
         send(session, ready.frame().toString());
-        if (ready.cleanup()) {
-            cleanupWorker = new CleanupWorker(new PoolKey(admission.workspaceId(), poolId), Set.copyOf(hello.cleanupKinds()),
-                    Set.copyOf(ready.queueIds()), hello.maxCleanupConcurrency(), session);
-            cleanupRegistration = cleanup.register(cleanupWorker);
+        Map<String, ChannelHandler.Connection> connections = new HashMap<>();
+        ConnectedWorker worker = new Connected(ready, session);
+        for (ChannelHandler handler : handlers) {
+            ChannelHandler.Connection connection = handler.connect(worker);
+            handler.frameTypes().forEach(type -> connections.put(type, connection));
         }
+        handled = Map.copyOf(connections);
+        if (phase == Phase.CLOSED) end(); // closed while the handlers connected: they are let go of now
         LOG.info(() -> "worker channel: worker '" + hello.workerName() + "' of pool '" + pool + "' connected");
     }
 
-    private static void heartbeat(WorkerChannelEndpoint c, ChannelFrames.Frame frame, Session session) throws Exception {
+    private void heartbeat(ChannelFrames.Frame frame, Session session) throws Exception {
         ChannelFrames.Heartbeat beat = ChannelFrames.heartbeat(frame);
-        if (!beat.consumerId().equals(c.hello.consumerId()) || !beat.workerName().equals(c.hello.workerName())) {
+        if (!beat.consumerId().equals(hello.consumerId()) || !beat.workerName().equals(hello.workerName())) {
             throw new ChannelFrames.Violation("heartbeat of another worker");
         }
         Optional<Instant> updated;
         try {
-            updated = c.admission.call(() -> c.channel.heartbeat(c.poolId, beat));
+            updated = admission.call(() -> channel.heartbeat(poolId, beat));
         } catch (Exception e) {
             LOG.log(Level.WARNING, "worker channel: heartbeat not stored", e);
             throw new WorkerChannel.Close(WorkerChannel.CloseReason.HEARTBEAT_PERSISTENCE_FAILED, "heartbeat not stored");
@@ -231,63 +223,42 @@ public class WorkerChannelEndpoint {
         if (updated.isEmpty()) {
             throw new WorkerChannel.Close(WorkerChannel.CloseReason.HEARTBEAT_PERSISTENCE_FAILED, "work pool deleted");
         }
-        if (!updated.get().equals(c.poolUpdated)) c.sendSnapshot(session, "heartbeat_reconciliation");
+        if (!updated.get().equals(poolUpdated)) sendSnapshot(session, "heartbeat_reconciliation");
     }
 
-    /** This connection as the cleanup dispatcher sees it. */
-    private final class CleanupWorker implements CleanupDispatcher.Worker {
-        private final PoolKey pool;
-        private final Set<String> kinds;
-        private final Set<UUID> queueIds;
-        private final int maxConcurrency;
+    /** This channel as the handlers see it once the worker is ready. */
+    private final class Connected implements ConnectedWorker {
+        private final WorkerChannel.Ready ready;
         private final Session session;
 
-        CleanupWorker(PoolKey pool, Set<String> kinds, Set<UUID> queueIds, int maxConcurrency, Session session) {
-            this.pool = pool;
-            this.kinds = kinds;
-            this.queueIds = queueIds;
-            this.maxConcurrency = maxConcurrency;
+        Connected(WorkerChannel.Ready ready, Session session) {
+            this.ready = ready;
             this.session = session;
         }
 
         @Override
         public String toString() {
-            return "worker '" + hello.workerName() + "' of pool " + pool.workPoolId();
+            return "worker '" + hello.workerName() + "' of pool " + poolId;
         }
 
-        public PoolKey pool() { return pool; }
+        public UUID workspaceId() { return admission.workspaceId(); }
+        public UUID poolId() { return ready.poolId(); }
         public String name() { return hello.workerName(); }
-        public Set<String> kinds() { return kinds; }
-        public Set<UUID> queueIds() { return queueIds; }
-        public int maxConcurrency() { return maxConcurrency; }
+        public List<UUID> queueIds() { return ready.queueIds(); }
+        public boolean acceptsCleanup() { return ready.cleanup(); }
+        public Set<String> cleanupKinds() { return Set.copyOf(hello.cleanupKinds()); }
+        public int maxCleanupConcurrency() { return hello.maxCleanupConcurrency(); }
 
-        public boolean deliver(CleanupMessage reserved) {
+        public boolean send(JsonObject frame) {
             if (phase != Phase.READY) return false;
             try {
-                send(session, ChannelFrames.cleanupMessage(reserved).toString());
+                WorkerChannelEndpoint.this.send(session, frame.toString());
                 return true;
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "worker channel: cleanup message not sent", e);
+                LOG.log(Level.FINE, "worker channel: frame not sent", e);
                 return false;
             }
         }
-    }
-
-    /** An ack, release or renew: applied when this worker accepted cleanup delivery, else refused as Prefect does. */
-    private static void cleanupOperation(WorkerChannelEndpoint c, ChannelFrames.Frame frame, Session session)
-            throws Exception {
-        ChannelFrames.CleanupOp op = ChannelFrames.cleanupOperation(frame);
-        CleanupWorker worker = c.cleanupWorker;
-        JsonObject answer;
-        if (worker == null) {
-            answer = ChannelFrames.operationResult(frame.id(), op.messageId(), op.operation(), "unauthorized",
-                    "cleanup_delivery_not_accepted", null);
-        } else {
-            OperationResult r = c.cleanup.operate(worker, op.operation(), op.messageId(), op.token(), op.reason());
-            answer = ChannelFrames.operationResult(frame.id(), op.messageId(), op.operation(), r.status().wire(),
-                    r.reason(), r.leaseExpiresAt());
-        }
-        c.send(session, answer.toString());
     }
 
     /** A committed event of the workspace (from any instance): a change of this pool sends a snapshot. */
@@ -330,8 +301,8 @@ public class WorkerChannelEndpoint {
         phase = Phase.CLOSED;
         if (authTimer != null) authTimer.cancel(false);
         if (registration != null) registration.close();
-        // deliveries in flight stay reserved: the worker may still ack them, else their leases expire
-        if (cleanupRegistration != null) cleanupRegistration.close();
+        Set.copyOf(handled.values()).forEach(ChannelHandler.Connection::close);
+        handled = Map.of();
     }
 
     /** Sends are serialised: snapshots go out from other threads than the one reading the worker's frames. */

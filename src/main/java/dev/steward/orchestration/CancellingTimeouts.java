@@ -1,7 +1,6 @@
-package dev.steward.cleanup;
+package dev.steward.orchestration;
 
 import dev.steward.access.TenantScope;
-import dev.steward.orchestration.FlowRunService;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.LeasedLoop;
@@ -18,18 +17,19 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The producer of cleanup messages, Prefect's CANCELLING timeout (services/cancellation_cleanup.py): a flow run still
+ * Prefect's CANCELLING timeout (services/cancellation_cleanup.py): a flow run still
  * in the same CANCELLING state {@code steward.cleanup.cancelling-timeout-seconds} (300) after it entered it is
  * proposed CANCELLED through the flow-run rules, and a {@code cancelling_timeout_teardown.v1} message with target
- * {@code {flow_run_id, infrastructure_pid}} is enqueued for the pool of its work queue, keyed
+ * {@code {flow_run_id, infrastructure_pid}} is asked of the workers of its work queue's pool ({@link Teardowns}, the cleanup queue), keyed
  * {@code <kind>:<run>:<cancelled state id>}. Runs without a work queue and runs of push or managed pools (no worker
  * to tear them down) are only cancelled. The enqueue happens inside the run's transaction, before it commits: when
  * Redis is down the state change rolls back and the next round tries again; a commit that fails after the enqueue
@@ -56,10 +56,17 @@ public class CancellingTimeouts {
     FlowRunService runs;
 
     @Inject
-    CleanupQueue queue;
+    Teardowns teardowns;
 
+    /** A flow run CANCELLING longer than this is forced to CANCELLED and its infrastructure torn down. */
     @Inject
-    CleanupSettings settings;
+    @ConfigProperty(name = "steward.cleanup.cancelling-timeout-seconds", defaultValue = "300")
+    double timeoutSeconds;
+
+    /** How often runs past the timeout are looked for (Prefect's cancellation_cleanup loop: 20 s; at least 0.1 s). */
+    @Inject
+    @ConfigProperty(name = "steward.cleanup.cancelling-loop-seconds", defaultValue = "20")
+    double loopSeconds;
 
     @Inject
     Redis redis;
@@ -67,7 +74,8 @@ public class CancellingTimeouts {
     private volatile LeasedLoop loop;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        loop = LeasedLoop.start(executor, redis, "steward:lease:cancelling-timeouts", settings.cancellingLoop(),
+        Duration every = Duration.ofMillis(Math.max(100, Math.round(loopSeconds * 1000)));
+        loop = LeasedLoop.start(executor, redis, "steward:lease:cancelling-timeouts", every,
                 () -> timeOut(Instant.now()));
     }
 
@@ -79,7 +87,7 @@ public class CancellingTimeouts {
     /** Times out the runs CANCELLING since before {@code now} minus the timeout; how many were cancelled. */
     public int timeOut(Instant now) {
         int cancelled = 0;
-        for (Object[] row : tx.inNew(() -> overdue(now.minus(settings.cancellingTimeout())))) {
+        for (Object[] row : tx.inNew(() -> overdue(now.minus(Duration.ofMillis(Math.max(0, Math.round(timeoutSeconds * 1000))))))) {
             UUID ws = (UUID) row[0];
             UUID run = (UUID) row[1];
             String stateId = (String) row[2];
@@ -126,10 +134,8 @@ public class CancellingTimeouts {
         String key = KIND + ":" + run + ":" + cancelledStateId;
         JsonObject target = Json.createObjectBuilder().add("flow_run_id", run.toString())
                 .add("infrastructure_pid", row[1] == null ? JsonValue.NULL : Json.createValue((String) row[1])).build();
-        CleanupMessage m = queue.enqueue(new PoolKey(ws, poolId), queueId,
-                UUID.nameUUIDFromBytes(("steward:" + key).getBytes(StandardCharsets.UTF_8)), key, KIND, target,
-                JsonObject.EMPTY_JSON_OBJECT);
-        LOG.info(() -> "Flow run " + run + " timed out CANCELLING; teardown message " + m.messageId() + " enqueued");
+        UUID message = teardowns.request(ws, poolId, queueId, key, KIND, target);
+        LOG.info(() -> "Flow run " + run + " timed out CANCELLING; teardown message " + message + " enqueued");
         return true;
     }
 }
