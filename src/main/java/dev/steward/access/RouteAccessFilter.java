@@ -1,9 +1,9 @@
 package dev.steward.access;
 
 import dev.steward.platform.ErrorMappers;
+import dev.steward.platform.Problem;
 import dev.steward.platform.Problem.Forbidden;
 import dev.steward.platform.Problem.NotAuthenticated;
-import dev.steward.platform.Problem;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,10 +1,10 @@
 package dev.steward.concurrency;
 
 import dev.steward.platform.LifecycleChange;
+import dev.steward.platform.Problem;
 import dev.steward.platform.Problem.Conflict;
 import dev.steward.platform.Problem.InvalidInput;
 import dev.steward.platform.Problem.NotFound;
-import dev.steward.platform.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
