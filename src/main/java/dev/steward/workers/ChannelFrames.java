@@ -2,8 +2,8 @@ package dev.steward.workers;
 
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
-import dev.steward.platform.Problem.InvalidInput;
 import dev.steward.platform.Problem;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.time.Instant;
