@@ -5,6 +5,7 @@ import dev.steward.platform.Problem.Conflict;
 import dev.steward.platform.Problem.InvalidInput;
 import dev.steward.platform.Problem.NotFound;
 import dev.steward.platform.Problem;
+import dev.steward.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -93,11 +94,12 @@ public class ConcurrencyLimitService {
     /** Limits ordered by name; {@code namePrefix} (may be null) keeps those whose names start with it. */
     @Transactional
     public List<ConcurrencyLimit> list(String namePrefix, int offset, int limit) {
-        String where = namePrefix == null ? "" : " where substring(c.name, 1, :length) = :prefix";
-        var query = em.createQuery("select c from ConcurrencyLimit c" + where + " order by c.name, c.id",
-                ConcurrencyLimit.class);
-        if (namePrefix != null) query.setParameter("length", namePrefix.length()).setParameter("prefix", namePrefix);
-        return query.setFirstResult(offset).setMaxResults(limit).getResultList();
+        Where where = new Where();
+        if (namePrefix != null) {
+            where.and("substring(c.name, 1, " + where.param(namePrefix.length()) + ") = " + where.param(namePrefix));
+        }
+        return where.bind(em.createQuery("select c from ConcurrencyLimit c" + where.clause() + " order by c.name, c.id",
+                ConcurrencyLimit.class)).setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     @Transactional

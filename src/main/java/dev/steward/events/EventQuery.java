@@ -4,10 +4,10 @@ import dev.steward.events.EventCriteria.Glob;
 import dev.steward.events.EventCriteria.ResourceMatch;
 import dev.steward.events.EventCriteria.TextSearch;
 import dev.steward.platform.Json;
+import dev.steward.platform.Where;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,9 +24,6 @@ public final class EventQuery {
     /** For {@code distinct}: the same conditions over the inner query's events. */
     private final Where distinctWhere;
 
-    /** Conditions over one alias, with their parameters. */
-    private record Where(String jpql, Map<String, Object> params) {}
-
     public EventQuery(EventCriteria c) {
         this.criteria = c;
         this.where = new Conditions("e").build(c);
@@ -35,27 +32,25 @@ public final class EventQuery {
 
     private static final class Conditions {
         private final String a;
-        private final List<String> parts = new ArrayList<>();
-        private final Map<String, Object> params = new LinkedHashMap<>();
-        private int n;
+        private final Where where = new Where();
 
         Conditions(String alias) {
             this.a = alias;
         }
 
         Where build(EventCriteria c) {
-            parts.add(a + ".occurred >= " + param(c.since));
-            parts.add(a + ".occurred <= " + param(c.until));
-            if (!c.names.isEmpty()) parts.add(a + ".name in " + param(c.names));
-            if (!c.excludeNames.isEmpty()) parts.add(a + ".name not in " + param(c.excludeNames));
-            if (!c.prefixes.isEmpty()) parts.add(anyLike(a + ".name", c.prefixes.stream().map(EventQuery::likePrefix).toList()));
-            for (String prefix : c.excludePrefixes) parts.add("not (" + a + ".name like " + param(likePrefix(prefix)) + " escape '\\')");
-            if (c.resource != null) parts.add(resource(c.resource));
-            c.related.forEach(m -> parts.add(resource(m)));
-            c.anyResource.forEach(m -> parts.add(resource(m)));
-            if (!c.ids.isEmpty()) parts.add(a + ".id in " + param(c.ids));
-            if (c.text != null && !c.text.isEmpty()) parts.add(text(c.text));
-            return new Where(String.join(" and ", parts), params);
+            where.and(a + ".occurred >= " + param(c.since));
+            where.and(a + ".occurred <= " + param(c.until));
+            if (!c.names.isEmpty()) where.and(a + ".name in " + param(c.names));
+            if (!c.excludeNames.isEmpty()) where.and(a + ".name not in " + param(c.excludeNames));
+            if (!c.prefixes.isEmpty()) where.and(anyLike(a + ".name", c.prefixes.stream().map(EventQuery::likePrefix).toList()));
+            for (String prefix : c.excludePrefixes) where.and("not (" + a + ".name like " + param(likePrefix(prefix)) + " escape '\\')");
+            if (c.resource != null) where.and(resource(c.resource));
+            c.related.forEach(m -> where.and(resource(m)));
+            c.anyResource.forEach(m -> where.and(resource(m)));
+            if (!c.ids.isEmpty()) where.and(a + ".id in " + param(c.ids));
+            if (c.text != null && !c.text.isEmpty()) where.and(text(c.text));
+            return where;
         }
 
         /** The primary resource, a related one, or either, as the match asks. */
@@ -179,7 +174,7 @@ public final class EventQuery {
         }
 
         private String contains(Sql sql, String term) {
-            sql.args.add(param("%" + escapeLike(term) + "%"));
+            sql.args.add(param("%" + Where.likeLiteral(term) + "%"));
             return "(s.t like lower(?) escape '\\')";
         }
 
@@ -208,9 +203,7 @@ public final class EventQuery {
         }
 
         private String param(Object value) {
-            String name = a + "p" + n++;
-            params.put(name, value);
-            return ":" + name;
+            return where.param(value);
         }
     }
 
@@ -236,27 +229,18 @@ public final class EventQuery {
     }
 
     private static String likePrefix(String prefix) {
-        return escapeLike(prefix) + "%";
-    }
-
-    private static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
-
-    private static <T> TypedQuery<T> bind(TypedQuery<T> query, Where where) {
-        where.params().forEach(query::setParameter);
-        return query;
+        return Where.likeLiteral(prefix) + "%";
     }
 
     public List<StoredEvent> page(EntityManager em, int offset, int limit) {
         String direction = criteria.ascending ? "asc" : "desc";
         // distinct: each resource's first event in the requested order, as Prefect's row_number() window picks it
-        String filter = distinctWhere == null ? where.jpql() : "e.id in (select t.id from (select d.id as id, "
+        String filter = distinctWhere == null ? where.joined("and") : "e.id in (select t.id from (select d.id as id, "
                 + "row_number() over (partition by d.resourceId order by d.occurred " + direction + ", d.id " + direction
-                + ") as rn from StoredEvent d where " + distinctWhere.jpql() + ") t where t.rn = 1)";
-        TypedQuery<StoredEvent> q = bind(em.createQuery("select e from StoredEvent e where " + filter
-                + " order by e.occurred " + direction + ", e.id " + direction, StoredEvent.class),
-                distinctWhere == null ? where : distinctWhere);
+                + ") as rn from StoredEvent d where " + distinctWhere.joined("and") + ") t where t.rn = 1)";
+        TypedQuery<StoredEvent> q = (distinctWhere == null ? where : distinctWhere).bind(em.createQuery(
+                "select e from StoredEvent e where " + filter + " order by e.occurred " + direction + ", e.id "
+                        + direction, StoredEvent.class));
         return q.setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
@@ -267,8 +251,8 @@ public final class EventQuery {
     public List<Object[]> groups(EntityManager em, String value, String label, Map<String, Object> extra) {
         var q = em.createQuery("select t.value, t.label, count(*), min(t.occurred), max(t.occurred) from (select "
                 + value + " as value, " + label + " as label, e.occurred as occurred from StoredEvent e where "
-                + where.jpql() + ") t group by t.value, t.label", Object[].class);
-        where.params().forEach(q::setParameter);
+                + where.joined("and") + ") t group by t.value, t.label", Object[].class);
+        where.bind(q);
         extra.forEach(q::setParameter);
         return q.getResultList();
     }
@@ -276,7 +260,7 @@ public final class EventQuery {
     /** The matching events, or with {@code distinct} the resources they are about, as Prefect counts them. */
     public long count(EntityManager em) {
         String counted = criteria.distinct ? "count(distinct e.resourceId)" : "count(e)";
-        return bind(em.createQuery("select " + counted + " from StoredEvent e where " + where.jpql(), Long.class), where)
-                .getSingleResult();
+        return where.bind(em.createQuery("select " + counted + " from StoredEvent e where " + where.joined("and"),
+                Long.class)).getSingleResult();
     }
 }

@@ -6,6 +6,7 @@ import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.Problem.Conflict;
 import dev.steward.platform.Problem.Forbidden;
 import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -104,13 +105,15 @@ public class WorkPools {
 
     @Transactional
     public List<WorkPool> list(WorkPoolFilter filter, int offset, int limit) {
-        return filter.bind(em.createQuery("select p from WorkPool p" + filter.where() + " order by p.name", WorkPool.class))
+        Where where = filter.where();
+        return where.bind(em.createQuery("select p from WorkPool p" + where.clause() + " order by p.name", WorkPool.class))
                 .setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     @Transactional
     public long count(WorkPoolFilter filter) {
-        return filter.bind(em.createQuery("select count(p) from WorkPool p" + filter.where(), Long.class)).getSingleResult();
+        Where where = filter.where();
+        return where.bind(em.createQuery("select count(p) from WorkPool p" + where.clause(), Long.class)).getSingleResult();
     }
 
     /** Prefect's WorkPoolUpdate: null means "leave as it is"; {@code clearLimit} removes the limit. */

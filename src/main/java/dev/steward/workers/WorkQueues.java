@@ -5,6 +5,7 @@ import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.Problem.Conflict;
 import dev.steward.platform.Problem.NotFound;
 import dev.steward.platform.Problem.Rejected;
+import dev.steward.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -121,11 +122,12 @@ public class WorkQueues {
     /** A page of the pool's queues (all pools' when {@code poolId} is null, by name, as Prefect's legacy route). */
     @Transactional
     public List<WorkQueue> list(UUID poolId, WorkPoolFilter filter, int offset, int limit) {
-        String jpql = "select q from WorkQueue q where " + (poolId == null ? "1 = 1" : "q.workPoolId = :pool") + filter.and()
+        Where where = filter.where();
+        if (poolId != null) where.and("q.workPoolId = " + where.param(poolId));
+        String jpql = "select q from WorkQueue q" + where.clause()
                 + (poolId == null ? " order by q.name, q.id" : " order by q.priority, q.name");
-        var query = filter.bind(em.createQuery(jpql, WorkQueue.class));
-        if (poolId != null) query.setParameter("pool", poolId);
-        return query.setFirstResult(offset).setMaxResults(limit).getResultList();
+        return where.bind(em.createQuery(jpql, WorkQueue.class)).setFirstResult(offset).setMaxResults(limit)
+                .getResultList();
     }
 
     /** A partial update; null means "leave as it is", {@code clearLimit} removes the concurrency limit. */
