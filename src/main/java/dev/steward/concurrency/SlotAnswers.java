@@ -45,7 +45,7 @@ final class SlotAnswers {
     static JsonArray page(Body body, BiFunction<Integer, Integer, List<ConcurrencyLimit>> list,
                           Function<ConcurrencyLimit, JsonObject> shape) {
         int limit = Paging.limit(body);
-        int offset = body.integer("offset", 0, 0, Integer.MAX_VALUE);
+        int offset = Paging.offset(body);
         JsonArrayBuilder out = dev.steward.platform.Json.createArrayBuilder();
         list.apply(offset, limit).forEach(l -> out.add(shape.apply(l)));
         return out.build();
