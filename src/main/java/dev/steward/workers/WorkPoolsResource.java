@@ -48,7 +48,7 @@ public class WorkPoolsResource {
     @POST
     @MinRole(Role.DEVELOPER)
     public Response create(String text) {
-        WorkPool pool = pools.create(WorkerBodies.poolCreate(Body.parse(text)));
+        WorkPool pool = pools.create(WorkPoolDocument.readCreate(Body.parse(text)));
         return Response.status(201).entity(pools.describe(pool)).build();
     }
 
@@ -66,7 +66,7 @@ public class WorkPoolsResource {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("work_pools", "limit", "offset"));
         int limit = Paging.limit(body);
-        int offset = WorkerBodies.offset(body);
+        int offset = Paging.offset(body);
         JsonArrayBuilder out = Json.createArrayBuilder();
         pools.list(WorkPoolFilter.pools(body.object("work_pools")), offset, limit).forEach(p -> out.add(pools.describe(p)));
         return out.build();
@@ -85,7 +85,7 @@ public class WorkPoolsResource {
     @Path("{name}")
     @MinRole(Role.DEVELOPER)
     public Response update(@PathParam("name") String name, String text) {
-        WorkPools.Update update = WorkerBodies.poolUpdate(Body.parse(text));
+        WorkPools.Update update = WorkPoolDocument.readUpdate(Body.parse(text));
         pools.update(pools.byName(name), update);
         return Response.noContent().build();
     }
@@ -134,7 +134,7 @@ public class WorkPoolsResource {
     @Path("{name}/queues")
     @MinRole(Role.DEVELOPER)
     public Response createQueue(@PathParam("name") String name, String text) {
-        WorkQueues.Spec spec = WorkerBodies.queueCreate(Body.parse(text));
+        WorkQueues.Spec spec = WorkQueueDocument.readCreate(Body.parse(text));
         WorkQueue q = queues.create(pools.byName(name), spec);
         return Response.status(201).entity(pools.describe(q)).build();
     }
@@ -153,7 +153,7 @@ public class WorkPoolsResource {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("work_queues", "limit", "offset"));
         int limit = Paging.limit(body);
-        int offset = WorkerBodies.offset(body);
+        int offset = Paging.offset(body);
         WorkPoolFilter filter = WorkPoolFilter.queues(body.object("work_queues"));
         WorkPool pool = pools.byName(name);
         JsonArrayBuilder out = Json.createArrayBuilder();
@@ -165,7 +165,7 @@ public class WorkPoolsResource {
     @Path("{name}/queues/{queue}")
     @MinRole(Role.DEVELOPER)
     public Response updateQueue(@PathParam("name") String name, @PathParam("queue") String queue, String text) {
-        WorkQueues.Update update = WorkerBodies.queueUpdate(Body.parse(text));
+        WorkQueues.Update update = WorkQueueDocument.readUpdate(Body.parse(text));
         queues.update(queues.byName(pools.byName(name), queue), update);
         return Response.noContent().build();
     }
@@ -182,12 +182,8 @@ public class WorkPoolsResource {
     @Path("{name}/workers/heartbeat")
     @MinRole(Role.DEVELOPER)
     public Response heartbeat(@PathParam("name") String name, String text) {
-        Body body = Body.parse(text);
-        body.rejectUnknown(List.of("name", "heartbeat_interval_seconds"));
-        String worker = WorkerRules.bounded(body.requiredString("name"), "name");
-        Integer interval = body.has("heartbeat_interval_seconds") && !body.isExplicitNull("heartbeat_interval_seconds")
-                ? body.integer("heartbeat_interval_seconds", 0, Integer.MIN_VALUE, Integer.MAX_VALUE) : null;
-        pools.heartbeat(pools.byName(name), worker, interval, false);
+        WorkerDocument.Heartbeat heartbeat = WorkerDocument.readHeartbeat(Body.parse(text));
+        pools.heartbeat(pools.byName(name), heartbeat.name(), heartbeat.intervalSeconds(), false);
         return Response.noContent().build();
     }
 
@@ -199,7 +195,7 @@ public class WorkPoolsResource {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("workers", "limit", "offset"));
         int limit = Paging.limit(body);
-        int offset = WorkerBodies.offset(body);
+        int offset = Paging.offset(body);
         Body filter = body.object("workers");
         filter.rejectUnknown(List.of("operator", "last_heartbeat_time", "status"));
         boolean or = "or_".equals(filter.optionalString("operator").orElse("and_"));
@@ -226,7 +222,7 @@ public class WorkPoolsResource {
             }
             if (filter.has("status")) parts.add((any == null || any.contains(s)) && (notAny == null || !notAny.contains(s)));
             return parts.isEmpty() || (or ? parts.contains(true) : !parts.contains(false));
-        }).skip(offset).limit(limit).forEach(w -> out.add(WorkerJson.worker(w, WorkPools.workerStatus(w, now))));
+        }).skip(offset).limit(limit).forEach(w -> out.add(WorkerDocument.write(w, WorkPools.workerStatus(w, now))));
         return out.build();
     }
 

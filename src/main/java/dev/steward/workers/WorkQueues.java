@@ -1,6 +1,5 @@
 package dev.steward.workers;
 
-import dev.steward.platform.Json;
 import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.Problem.Conflict;
 import dev.steward.platform.Problem.NotFound;
@@ -9,9 +8,7 @@ import dev.steward.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -20,9 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -96,7 +91,7 @@ public class WorkQueues {
         em.flush();
         if (spec.priority() != null) reorder(queues, q);
         changes.fire(LifecycleChange.created(q.getWorkspaceId(), "prefect", "work-queue", q.getId(), q.getName(),
-                describe(q, pool.getName(), null), JsonValue.EMPTY_JSON_OBJECT).withResource(QUEUE_ROLE, related(pool)));
+                describe(q, pool.getName(), null), JsonValue.EMPTY_JSON_OBJECT).withResource(WorkQueueDocument.EVENT_LABELS, WorkQueueDocument.eventRelated(pool)));
         return q;
     }
 
@@ -139,28 +134,28 @@ public class WorkQueues {
     public void update(WorkQueue target, Update u) {
         WorkQueue q = em.contains(target) ? target : get(target.getId());
         WorkPool pool = em.find(WorkPool.class, q.getWorkPoolId());
-        Map<String, Object[]> changed = new LinkedHashMap<>();
+        FieldUpdates changed = new FieldUpdates();
         if (u.name() != null && !u.name().equals(q.getName())) {
             WorkerRules.queueName(u.name(), "name");
             if (find(q.getWorkPoolId(), u.name()).isPresent()) {
                 throw new Conflict("A work queue with this name already exists in work pool '" + pool.getName() + "'.");
             }
-            changed.put("name", new Object[] {q.getName(), u.name()});
+            changed.changed("name", q.getName(), u.name());
             q.setName(u.name());
         }
         if (u.description() != null && !u.description().equals(q.getDescription())) {
-            changed.put("description", new Object[] {q.getDescription(), u.description()});
+            changed.changed("description", q.getDescription(), u.description());
             q.setDescription(u.description());
         }
         Integer limit = u.clearLimit() ? null : u.concurrencyLimit() != null ? u.concurrencyLimit() : q.getConcurrencyLimit();
         if (!java.util.Objects.equals(limit, q.getConcurrencyLimit())) {
-            changed.put("concurrency_limit", new Object[] {q.getConcurrencyLimit(), limit});
+            changed.changed("concurrency_limit", q.getConcurrencyLimit(), limit);
             q.setConcurrencyLimit(limit);
         }
         if (u.paused() != null) q.setPaused(u.paused());
         if (u.lastPolled() != null) q.setLastPolled(u.lastPolled());
         if (u.priority() != null && u.priority() != q.getPriority()) {
-            changed.put("priority", new Object[] {q.getPriority(), u.priority()});
+            changed.changed("priority", q.getPriority(), u.priority());
             q.setPriority(u.priority());
             List<WorkQueue> others = new ArrayList<>(inPool(q.getWorkPoolId()));
             others.removeIf(o -> o.getId().equals(q.getId()));
@@ -169,13 +164,8 @@ public class WorkQueues {
         q.touch(Instant.now());
         em.flush();
         if (!changed.isEmpty()) {
-            JsonObjectBuilder updates = Json.createObjectBuilder();
-            changed.forEach((field, fromTo) -> updates.add(field, Json.createObjectBuilder()
-                    .add("from", WorkerJson.value(fromTo[0])).add("to", WorkerJson.value(fromTo[1]))));
-            JsonObject payload = Json.createObjectBuilder()
-                    .add("updated_fields", Json.strings(changed.keySet())).add("updates", updates).build();
             changes.fire(LifecycleChange.updated(q.getWorkspaceId(), "prefect", "work-queue", q.getId(), q.getName(),
-                    JsonValue.NULL, describe(q, pool.getName(), null), payload).withResource(QUEUE_ROLE, related(pool)));
+                    JsonValue.NULL, describe(q, pool.getName(), null), changed.payload()).withResource(WorkQueueDocument.EVENT_LABELS, WorkQueueDocument.eventRelated(pool)));
         }
     }
 
@@ -195,7 +185,7 @@ public class WorkQueues {
 
     void fireDeleted(WorkQueue q, WorkPool pool, JsonObject before) {
         changes.fire(LifecycleChange.deleted(q.getWorkspaceId(), "prefect", "work-queue", q.getId(), q.getName(),
-                before, JsonValue.EMPTY_JSON_OBJECT).withResource(QUEUE_ROLE, related(pool)));
+                before, JsonValue.EMPTY_JSON_OBJECT).withResource(WorkQueueDocument.EVENT_LABELS, WorkQueueDocument.eventRelated(pool)));
     }
 
     /** Records a poll of these queues (what makes a queue READY). */
@@ -254,16 +244,10 @@ public class WorkQueues {
         }
     }
 
-    private static final JsonObject QUEUE_ROLE = Json.createObjectBuilder().add("prefect.resource.role", "work-queue").build();
-
-    /** A queue event's related resource: its pool, as Prefect relates it. */
-    static JsonArray related(WorkPool pool) {
-        return Json.createArrayBuilder().add(WorkerJson.poolResource(pool)).build();
-    }
-
     /** Prefect's WorkQueueResponse; {@code activeSlots} only for a queue with a limit (null: not counted). */
     static JsonObject describe(WorkQueue q, String poolName, Integer activeSlots) {
-        return WorkerJson.queue(q, poolName, status(q, Instant.now()), q.getConcurrencyLimit() == null ? null : activeSlots);
+        return WorkQueueDocument.write(q, poolName, status(q, Instant.now()),
+                q.getConcurrencyLimit() == null ? null : activeSlots);
     }
 
     /** PAUSED, READY (polled in the last minute) or NOT_READY. */
