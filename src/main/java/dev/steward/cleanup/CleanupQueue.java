@@ -35,13 +35,13 @@ import redis.clients.jedis.params.SetParams;
  * {@code reserved} by lease expiry, {@code dead} by the time it was given up; the set of pools lets the reconciler
  * walk every pool's overdue leases.
  *
- * <p>Every transition but the two of the hot path is one optimistic transaction ({@link RedisTransactions}): WATCH the message's key, read it,
- * decide, then MULTI/EXEC the new message together with its index entries, counters and wake-up; a concurrent change
+ * <p>Every transition but the two of the hot path is one optimistic transaction ({@link RedisTransactions}): WATCH
+ * the message's key, read it, decide, then MULTI/EXEC the new message together with its index entries, counters and wake-up; a concurrent change
  * of the same message aborts the EXEC and the transition is decided again from the new state, a bounded number of
  * times. Watching only the one message keeps transitions of different messages from aborting each other, and the
  * decisions (backoff with jitter, dead letters, history) stay in Java where they are tested. Reserve and ack, which
- * every message goes through once per delivery, are Lua scripts instead ({@link RedisScript}: {@code reserve.lua}, {@code ack.lua}; why:
- * {@link #reserve}); Redis runs a script alone, so they are as atomic as the transactions. A message never has two
+ * every message goes through once per delivery, are Lua scripts instead ({@link RedisScript}: {@code reserve.lua},
+ * {@code ack.lua}; why: {@link #reserve}); Redis runs a script alone, so they are as atomic as the transactions. A message never has two
  * active reservations: a reservation is only made of a message that is visible, in one atomic step that makes it
  * reserved; a worker acts on a delivery only through its random reservation token. Scripts store the message as
  * Redis's JSON library writes it: same fields, an empty list as {@code {}} (which {@link CleanupMessage} reads).
@@ -568,7 +568,7 @@ public class CleanupQueue {
         });
     }
 
-    /** INCRs the pool's wake-up sequence and PUBLISHes it inside the MULTI; this instance's listeners once committed. */
+    /** INCRs the pool's wake-up sequence and PUBLISHes it inside the MULTI; tells this instance once committed. */
     private void wake(Attempt tx, PoolKey pool) {
         tx.transaction().incr(index(pool, "wakeup"));
         tx.transaction().publish(WAKEUP_CHANNEL, pool.encoded());

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link EventCriteria} as JPQL over the workspace's stored events (Hibernate adds the workspace to every entity of
- * the query, subqueries included). Related resources are the jsonb array {@code related} of each event: a related or
- * any_resource filter is an EXISTS over its elements, written in SQL (Hibernate's {@code sql()}; every value is a
- * parameter), and a filter naming related ids first asks the GIN index {@code event_related} for the events whose
- * {@code related} contains one of them ({@code @>}), so that only those are looked into.
+ * {@link EventCriteria} as JPQL, on {@link Where}, over the workspace's stored events (Hibernate adds the workspace to
+ * every entity of the query, subqueries included). Related resources are the jsonb array {@code related} of each
+ * event: a related or any_resource filter is an EXISTS over its elements, written in SQL (Hibernate's {@code sql()};
+ * every value is a parameter), and a filter naming related ids first asks the GIN index {@code event_related} for the
+ * events whose {@code related} contains one of them ({@code @>}), so that only those are looked into.
  */
 public final class EventQuery {
     private final EventCriteria criteria;
@@ -39,16 +39,20 @@ public final class EventQuery {
         }
 
         Where build(EventCriteria c) {
-            where.and(a + ".occurred >= " + param(c.since));
-            where.and(a + ".occurred <= " + param(c.until));
-            if (!c.names.isEmpty()) where.and(a + ".name in " + param(c.names));
-            if (!c.excludeNames.isEmpty()) where.and(a + ".name not in " + param(c.excludeNames));
-            if (!c.prefixes.isEmpty()) where.and(anyLike(a + ".name", c.prefixes.stream().map(EventQuery::likePrefix).toList()));
-            for (String prefix : c.excludePrefixes) where.and("not (" + a + ".name like " + param(likePrefix(prefix)) + " escape '\\')");
+            where.and(a + ".occurred >= " + where.param(c.since));
+            where.and(a + ".occurred <= " + where.param(c.until));
+            if (!c.names.isEmpty()) where.and(a + ".name in " + where.param(c.names));
+            if (!c.excludeNames.isEmpty()) where.and(a + ".name not in " + where.param(c.excludeNames));
+            if (!c.prefixes.isEmpty()) {
+                where.and(anyLike(a + ".name", c.prefixes.stream().map(EventQuery::likePrefix).toList()));
+            }
+            for (String prefix : c.excludePrefixes) {
+                where.and("not (" + a + ".name like " + where.param(likePrefix(prefix)) + " escape '\\')");
+            }
             if (c.resource != null) where.and(resource(c.resource));
             c.related.forEach(m -> where.and(resource(m)));
             c.anyResource.forEach(m -> where.and(resource(m)));
-            if (!c.ids.isEmpty()) where.and(a + ".id in " + param(c.ids));
+            if (!c.ids.isEmpty()) where.and(a + ".id in " + where.param(c.ids));
             if (c.text != null && !c.text.isEmpty()) where.and(text(c.text));
             return where;
         }
@@ -65,16 +69,16 @@ public final class EventQuery {
         private String primary(ResourceMatch m) {
             String id = a + ".resourceId";
             List<String> all = new ArrayList<>();
-            if (!m.ids().isEmpty()) all.add(id + " in " + param(m.ids()));
+            if (!m.ids().isEmpty()) all.add(id + " in " + where.param(m.ids()));
             if (!m.idPrefixes().isEmpty()) all.add(anyLike(id, m.idPrefixes().stream().map(EventQuery::likePrefix).toList()));
             if (m.roleSets().stream().anyMatch(roles -> !roles.contains(""))) all.add("1 = 0");
             if (!m.pairs().isEmpty()) {
                 List<String> inRole = m.pairs().stream().filter(p -> p.get(1).isEmpty()).map(p -> p.get(0)).toList();
-                all.add(inRole.isEmpty() ? "1 = 0" : id + " in " + param(inRole));
+                all.add(inRole.isEmpty() ? "1 = 0" : id + " in " + where.param(inRole));
             }
             if (!m.idGlobs().isEmpty()) all.add(anyGlob(id, m.idGlobs()));
             m.labels().forEach((label, globs) -> all.add(globs.isEmpty() ? "1 = 0"
-                    : anyGlob("cast(function('jsonb_extract_path_text', " + a + ".resource, " + param(label) + ") as String)", globs)));
+                    : anyGlob("cast(function('jsonb_extract_path_text', " + a + ".resource, " + where.param(label) + ") as String)", globs)));
             if (m.needsRole()) all.add("1 = 0");
             return all.isEmpty() ? "1 = 1" : "(" + String.join(" and ", all) + ")";
         }
@@ -84,22 +88,22 @@ public final class EventQuery {
             Sql sql = new Sql("exists (select 1 from jsonb_array_elements(?) r where true", a + ".related");
             String id = "(r ->> 'prefect.resource.id')";
             String role = "(r ->> 'prefect.resource.role')";
-            if (!m.ids().isEmpty()) sql.add(" and " + id + " = any(?)", param(m.ids().toArray(String[]::new)));
+            if (!m.ids().isEmpty()) sql.add(" and " + id + " = any(?)", where.param(m.ids().toArray(String[]::new)));
             if (!m.idPrefixes().isEmpty()) {
                 List<String> likes = new ArrayList<>();
                 for (String prefix : m.idPrefixes()) {
                     likes.add(id + " like ? escape '\\'");
-                    sql.args.add(param(likePrefix(prefix)));
+                    sql.args.add(where.param(likePrefix(prefix)));
                 }
                 sql.text.append(" and (").append(String.join(" or ", likes)).append(")");
             }
-            for (List<String> roles : m.roleSets()) sql.add(" and " + role + " = any(?)", param(roles.toArray(String[]::new)));
+            for (List<String> roles : m.roleSets()) sql.add(" and " + role + " = any(?)", where.param(roles.toArray(String[]::new)));
             if (!m.pairs().isEmpty()) {
                 List<String> pairs = new ArrayList<>();
                 for (List<String> pair : m.pairs()) {
                     pairs.add("(" + id + " = ? and " + role + " = ?)");
-                    sql.args.add(param(pair.get(0)));
-                    sql.args.add(param(pair.get(1)));
+                    sql.args.add(where.param(pair.get(0)));
+                    sql.args.add(where.param(pair.get(1)));
                 }
                 sql.text.append(" and (").append(String.join(" or ", pairs)).append(")");
             }
@@ -111,8 +115,8 @@ public final class EventQuery {
                     List<String> each = new ArrayList<>();
                     for (Glob g : globs) {
                         each.add((g.negated() ? "not (" : "(") + "(r ->> ?) like ? escape '\\')");
-                        sql.args.add(param(label));
-                        sql.args.add(param(g.like()));
+                        sql.args.add(where.param(label));
+                        sql.args.add(where.param(g.like()));
                     }
                     sql.text.append(" and (").append(String.join(" or ", each)).append(")");
                 }
@@ -142,7 +146,7 @@ public final class EventQuery {
             for (int i = 0; i < contained.size(); i++) {
                 sql.text.append(i == 0 ? "" : " or ").append("? @> cast(? as jsonb)");
                 sql.args.add(a + ".related");
-                sql.args.add(param(contained.get(i)));
+                sql.args.add(where.param(contained.get(i)));
             }
             sql.text.append(")");
             return sql.predicate();
@@ -174,7 +178,7 @@ public final class EventQuery {
         }
 
         private String contains(Sql sql, String term) {
-            sql.args.add(param("%" + Where.likeLiteral(term) + "%"));
+            sql.args.add(where.param("%" + Where.likeLiteral(term) + "%"));
             return "(s.t like lower(?) escape '\\')";
         }
 
@@ -182,7 +186,7 @@ public final class EventQuery {
             List<String> each = new ArrayList<>();
             for (Glob g : globs) {
                 each.add((g.negated() ? "not (" : "(") + value + " like ? escape '\\')");
-                sql.args.add(param(g.like()));
+                sql.args.add(where.param(g.like()));
             }
             return "(" + String.join(" or ", each) + ")";
         }
@@ -190,7 +194,7 @@ public final class EventQuery {
         private String anyGlob(String value, List<Glob> globs) {
             List<String> each = new ArrayList<>();
             for (Glob g : globs) {
-                String like = value + " like " + param(g.like()) + " escape '\\'";
+                String like = value + " like " + where.param(g.like()) + " escape '\\'";
                 each.add(g.negated() ? "not (" + like + ")" : like);
             }
             return "(" + String.join(" or ", each) + ")";
@@ -198,13 +202,10 @@ public final class EventQuery {
 
         private String anyLike(String field, List<String> patterns) {
             List<String> each = new ArrayList<>();
-            for (String p : patterns) each.add(field + " like " + param(p) + " escape '\\'");
+            for (String p : patterns) each.add(field + " like " + where.param(p) + " escape '\\'");
             return "(" + String.join(" or ", each) + ")";
         }
 
-        private String param(Object value) {
-            return where.param(value);
-        }
     }
 
     /** A fragment of SQL for Hibernate's {@code sql()}: its text with a ? per argument, the arguments in JPQL. */

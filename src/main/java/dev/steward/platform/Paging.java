@@ -4,7 +4,7 @@ import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonValue;
 
-/** Prefect's paging of filter endpoints: a limit of at most 200 (absent or null meaning 200) and an offset of at least 0. */
+/** Prefect's paging of filter endpoints: a limit of at most 200 (absent or null: 200), an offset of at least 0. */
 public final class Paging {
     public static final int MAX_LIMIT = 200;
 

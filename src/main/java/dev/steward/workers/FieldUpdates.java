@@ -9,13 +9,14 @@ import java.util.Map;
 
 /**
  * The fields an update changed, each from and to, as Prefect's {@code prefect.work-pool.updated} and
- * {@code prefect.work-queue.updated} events carry them: {@code updated_fields} and {@code updates: {field: {from, to}}}.
+ * {@code prefect.work-queue.updated} events carry them: {@code updated_fields} and
+ * {@code updates: {field: {from, to}}}.
  */
 final class FieldUpdates {
     private final Map<String, JsonValue[]> changed = new LinkedHashMap<>();
 
     /** Records that {@code field} went from one value to another (nullable Java values or JSON). */
-    void changed(String field, Object from, Object to) {
+    void add(String field, Object from, Object to) {
         changed.put(field, new JsonValue[] {JsonValues.of(from), JsonValues.of(to)});
     }
 

@@ -104,14 +104,15 @@ public class WorkPools {
     @Transactional
     public List<WorkPool> list(WorkPoolFilter filter, int offset, int limit) {
         Where where = filter.where();
-        return where.bind(em.createQuery("select p from WorkPool p" + where.clause() + " order by p.name", WorkPool.class))
-                .setFirstResult(offset).setMaxResults(limit).getResultList();
+        return where.bind(em.createQuery("select p from WorkPool p" + where.clause() + " order by p.name",
+                        WorkPool.class)).setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     @Transactional
     public long count(WorkPoolFilter filter) {
         Where where = filter.where();
-        return where.bind(em.createQuery("select count(p) from WorkPool p" + where.clause(), Long.class)).getSingleResult();
+        return where.bind(em.createQuery("select count(p) from WorkPool p" + where.clause(), Long.class))
+                .getSingleResult();
     }
 
     /** Prefect's WorkPoolUpdate: null means "leave as it is"; {@code clearLimit} removes the limit. */
@@ -129,29 +130,29 @@ public class WorkPools {
             throw new Forbidden("Work pools starting with 'Prefect' are reserved for internal use and can only "
                     + "be updated to set concurrency limits or pause.");
         }
-        FieldUpdates changed = new FieldUpdates();
+        FieldUpdates updates = new FieldUpdates();
         if (u.description() != null && !u.description().equals(p.getDescription())) {
-            changed.changed("description", p.getDescription(), u.description());
+            updates.add("description", p.getDescription(), u.description());
             p.setDescription(u.description());
         }
         if (u.baseJobTemplate() != null) {
             JsonObject template = WorkerRules.baseJobTemplate(u.baseJobTemplate(), "base_job_template");
             JsonValue old = Json.parse(p.getBaseJobTemplate());
             if (!old.equals(template)) {
-                changed.changed("base_job_template", old, template);
+                updates.add("base_job_template", old, template);
                 p.setBaseJobTemplate(template.toString());
             }
         }
         Integer limit = u.clearLimit() ? null : u.concurrencyLimit() != null ? u.concurrencyLimit() : p.getConcurrencyLimit();
         if (!Objects.equals(limit, p.getConcurrencyLimit())) {
-            changed.changed("concurrency_limit", p.getConcurrencyLimit(), limit);
+            updates.add("concurrency_limit", p.getConcurrencyLimit(), limit);
             p.setConcurrencyLimit(limit);
         }
         if (u.storageConfiguration() != null) {
             JsonObject old = WorkPoolDocument.storage(Json.parseObject(p.getStorageConfiguration()));
             JsonObject now = WorkPoolDocument.storage(u.storageConfiguration());
             if (!old.equals(now)) {
-                changed.changed("storage_configuration", old, now);
+                updates.add("storage_configuration", old, now);
                 p.setStorageConfiguration(u.storageConfiguration().toString());
             }
         }
@@ -167,9 +168,9 @@ public class WorkPools {
                     WorkPoolDocument.eventResource(p),
                     JsonValue.EMPTY_JSON_ARRAY, JsonValue.EMPTY_JSON_OBJECT, null));
         }
-        if (!changed.isEmpty()) {
+        if (!updates.isEmpty()) {
             changes.fire(LifecycleChange.updated(p.getWorkspaceId(), "prefect", "work-pool", p.getId(), p.getName(),
-                    JsonValue.NULL, describe(p), changed.payload())
+                    JsonValue.NULL, describe(p), updates.payload())
                     .withResource(WorkPoolDocument.eventLabels(p), JsonValue.EMPTY_JSON_ARRAY));
         }
     }

@@ -6,7 +6,6 @@ import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
 import dev.steward.platform.Problem.Forbidden;
-import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -187,7 +186,7 @@ public class WorkPoolsResource {
         return Response.noContent().build();
     }
 
-    /** Prefect's WorkerFilter: last_heartbeat_time {before_, after_} and status {any_, not_any_}. */
+    /** The pool's workers that pass Prefect's WorkerFilter ({@link WorkerFilter}), most recent heartbeat first. */
     @POST
     @MinRole(Role.VIEWER)
     @Path("{name}/workers/filter")
@@ -196,46 +195,13 @@ public class WorkPoolsResource {
         body.rejectUnknown(List.of("workers", "limit", "offset"));
         int limit = Paging.limit(body);
         int offset = Paging.offset(body);
-        Body filter = body.object("workers");
-        filter.rejectUnknown(List.of("operator", "last_heartbeat_time", "status"));
-        boolean or = "or_".equals(filter.optionalString("operator").orElse("and_"));
-        if (!List.of("and_", "or_").contains(filter.optionalString("operator").orElse("and_"))) {
-            throw InvalidInput.field(filter.location("operator"), "Input should be 'and_' or 'or_'");
-        }
-        Body heartbeat = filter.object("last_heartbeat_time");
-        heartbeat.rejectUnknown(List.of("before_", "after_"));
-        Instant before = heartbeat.optionalInstant("before_").orElse(null);
-        Instant afterTime = heartbeat.optionalInstant("after_").orElse(null);
-        Body status = filter.object("status");
-        status.rejectUnknown(List.of("any_", "not_any_"));
-        List<String> any = statuses(status, "any_");
-        List<String> notAny = statuses(status, "not_any_");
+        WorkerFilter filter = new WorkerFilter(body.object("workers"));
         Instant now = Instant.now();
         WorkPool pool = pools.byName(name);
         JsonArrayBuilder out = Json.createArrayBuilder();
-        pools.workers(pool.getId()).stream().filter(w -> {
-            String s = WorkPools.workerStatus(w, now);
-            List<Boolean> parts = new ArrayList<>();
-            if (filter.has("last_heartbeat_time")) {
-                parts.add((before == null || !w.getLastHeartbeatTime().isAfter(before))
-                        && (afterTime == null || !w.getLastHeartbeatTime().isBefore(afterTime)));
-            }
-            if (filter.has("status")) parts.add((any == null || any.contains(s)) && (notAny == null || !notAny.contains(s)));
-            return parts.isEmpty() || (or ? parts.contains(true) : !parts.contains(false));
-        }).skip(offset).limit(limit).forEach(w -> out.add(WorkerDocument.write(w, WorkPools.workerStatus(w, now))));
+        pools.workers(pool.getId()).stream().filter(w -> filter.matches(w, WorkPools.workerStatus(w, now)))
+                .skip(offset).limit(limit).forEach(w -> out.add(WorkerDocument.write(w, WorkPools.workerStatus(w, now))));
         return out.build();
-    }
-
-    private static List<String> statuses(Body status, String field) {
-        List<String> values = status.optionalStrings(field).orElse(null);
-        if (values != null) {
-            for (String v : values) {
-                if (!v.equals("ONLINE") && !v.equals("OFFLINE")) {
-                    throw InvalidInput.field(status.location(field), "Input should be 'ONLINE' or 'OFFLINE'");
-                }
-            }
-        }
-        return values;
     }
 
     @DELETE

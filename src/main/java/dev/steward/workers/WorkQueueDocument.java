@@ -21,7 +21,8 @@ final class WorkQueueDocument {
     static final List<String> UPDATE_FIELDS = List.of("name", "description", "is_paused", "concurrency_limit",
             "priority", "last_polled", "filter");
     /** The labels a queue's lifecycle event adds to its resource. */
-    static final JsonObject EVENT_LABELS = Json.createObjectBuilder().add("prefect.resource.role", "work-queue").build();
+    static final JsonObject EVENT_LABELS = Json.createObjectBuilder().add("prefect.resource.role", "work-queue")
+            .build();
 
     private WorkQueueDocument() {}
 
@@ -29,7 +30,8 @@ final class WorkQueueDocument {
         body.rejectUnknown(CREATE_FIELDS);
         String name = WorkerRules.queueName(body.requiredString("name"), "name");
         return new WorkQueues.Spec(name, body.optionalString("description").orElse(null),
-                body.optionalBoolean("is_paused").orElse(null), WorkPoolDocument.concurrencyLimit(body), priority(body));
+                body.optionalBoolean("is_paused").orElse(null), WorkPoolDocument.concurrencyLimit(body),
+                priority(body));
     }
 
     static WorkQueues.Update readUpdate(Body body) {
@@ -37,7 +39,8 @@ final class WorkQueueDocument {
         String name = body.optionalString("name").map(n -> WorkerRules.queueName(n, "name")).orElse(null);
         return new WorkQueues.Update(name, body.optionalString("description").orElse(null),
                 body.optionalBoolean("is_paused").orElse(null), WorkPoolDocument.concurrencyLimit(body),
-                body.isExplicitNull("concurrency_limit"), priority(body), body.optionalInstant("last_polled").orElse(null));
+                body.isExplicitNull("concurrency_limit"), priority(body),
+                body.optionalInstant("last_polled").orElse(null));
     }
 
     /** WorkQueueResponse, with the computed status and active slots (null: not counted). */

@@ -90,8 +90,8 @@ public class WorkQueues {
         em.persist(q);
         em.flush();
         if (spec.priority() != null) reorder(queues, q);
-        changes.fire(LifecycleChange.created(q.getWorkspaceId(), "prefect", "work-queue", q.getId(), q.getName(),
-                describe(q, pool.getName(), null), JsonValue.EMPTY_JSON_OBJECT).withResource(WorkQueueDocument.EVENT_LABELS, WorkQueueDocument.eventRelated(pool)));
+        changes.fire(queueEvent(LifecycleChange.created(q.getWorkspaceId(), "prefect", "work-queue", q.getId(),
+                q.getName(), describe(q, pool.getName(), null), JsonValue.EMPTY_JSON_OBJECT), pool));
         return q;
     }
 
@@ -134,28 +134,28 @@ public class WorkQueues {
     public void update(WorkQueue target, Update u) {
         WorkQueue q = em.contains(target) ? target : get(target.getId());
         WorkPool pool = em.find(WorkPool.class, q.getWorkPoolId());
-        FieldUpdates changed = new FieldUpdates();
+        FieldUpdates updates = new FieldUpdates();
         if (u.name() != null && !u.name().equals(q.getName())) {
             WorkerRules.queueName(u.name(), "name");
             if (find(q.getWorkPoolId(), u.name()).isPresent()) {
                 throw new Conflict("A work queue with this name already exists in work pool '" + pool.getName() + "'.");
             }
-            changed.changed("name", q.getName(), u.name());
+            updates.add("name", q.getName(), u.name());
             q.setName(u.name());
         }
         if (u.description() != null && !u.description().equals(q.getDescription())) {
-            changed.changed("description", q.getDescription(), u.description());
+            updates.add("description", q.getDescription(), u.description());
             q.setDescription(u.description());
         }
         Integer limit = u.clearLimit() ? null : u.concurrencyLimit() != null ? u.concurrencyLimit() : q.getConcurrencyLimit();
         if (!java.util.Objects.equals(limit, q.getConcurrencyLimit())) {
-            changed.changed("concurrency_limit", q.getConcurrencyLimit(), limit);
+            updates.add("concurrency_limit", q.getConcurrencyLimit(), limit);
             q.setConcurrencyLimit(limit);
         }
         if (u.paused() != null) q.setPaused(u.paused());
         if (u.lastPolled() != null) q.setLastPolled(u.lastPolled());
         if (u.priority() != null && u.priority() != q.getPriority()) {
-            changed.changed("priority", q.getPriority(), u.priority());
+            updates.add("priority", q.getPriority(), u.priority());
             q.setPriority(u.priority());
             List<WorkQueue> others = new ArrayList<>(inPool(q.getWorkPoolId()));
             others.removeIf(o -> o.getId().equals(q.getId()));
@@ -163,9 +163,10 @@ public class WorkQueues {
         }
         q.touch(Instant.now());
         em.flush();
-        if (!changed.isEmpty()) {
-            changes.fire(LifecycleChange.updated(q.getWorkspaceId(), "prefect", "work-queue", q.getId(), q.getName(),
-                    JsonValue.NULL, describe(q, pool.getName(), null), changed.payload()).withResource(WorkQueueDocument.EVENT_LABELS, WorkQueueDocument.eventRelated(pool)));
+        if (!updates.isEmpty()) {
+            changes.fire(queueEvent(LifecycleChange.updated(q.getWorkspaceId(), "prefect", "work-queue", q.getId(),
+                    q.getName(), JsonValue.NULL, describe(q, pool.getName(), null), updates.payload()),
+                    pool));
         }
     }
 
@@ -184,8 +185,8 @@ public class WorkQueues {
     }
 
     void fireDeleted(WorkQueue q, WorkPool pool, JsonObject before) {
-        changes.fire(LifecycleChange.deleted(q.getWorkspaceId(), "prefect", "work-queue", q.getId(), q.getName(),
-                before, JsonValue.EMPTY_JSON_OBJECT).withResource(WorkQueueDocument.EVENT_LABELS, WorkQueueDocument.eventRelated(pool)));
+        changes.fire(queueEvent(LifecycleChange.deleted(q.getWorkspaceId(), "prefect", "work-queue", q.getId(),
+                q.getName(), before, JsonValue.EMPTY_JSON_OBJECT), pool));
     }
 
     /** Records a poll of these queues (what makes a queue READY). */
@@ -242,6 +243,11 @@ public class WorkQueues {
                 last = q.getPriority();
             }
         }
+    }
+
+    /** A queue's lifecycle change as Prefect's event names it: in the role work-queue, related to its pool. */
+    private static LifecycleChange queueEvent(LifecycleChange change, WorkPool pool) {
+        return change.withResource(WorkQueueDocument.EVENT_LABELS, WorkQueueDocument.eventRelated(pool));
     }
 
     /** Prefect's WorkQueueResponse; {@code activeSlots} only for a queue with a limit (null: not counted). */
