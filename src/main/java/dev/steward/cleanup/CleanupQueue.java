@@ -36,15 +36,16 @@ import redis.clients.jedis.params.SetParams;
  * walk every pool's overdue leases.
  *
  * <p>Every transition but the two of the hot path is one optimistic transaction ({@link RedisTransactions}): WATCH
- * the message's key, read it, decide, then MULTI/EXEC the new message together with its index entries, counters and wake-up; a concurrent change
- * of the same message aborts the EXEC and the transition is decided again from the new state, a bounded number of
- * times. Watching only the one message keeps transitions of different messages from aborting each other, and the
- * decisions (backoff with jitter, dead letters, history) stay in Java where they are tested. Reserve and ack, which
- * every message goes through once per delivery, are Lua scripts instead ({@link RedisScript}: {@code reserve.lua},
- * {@code ack.lua}; why: {@link #reserve}); Redis runs a script alone, so they are as atomic as the transactions. A message never has two
- * active reservations: a reservation is only made of a message that is visible, in one atomic step that makes it
- * reserved; a worker acts on a delivery only through its random reservation token. Scripts store the message as
- * Redis's JSON library writes it: same fields, an empty list as {@code {}} (which {@link CleanupMessage} reads).
+ * the message's key, read it, decide, then MULTI/EXEC the new message together with its index entries, counters and
+ * wake-up; a concurrent change of the same message aborts the EXEC and the transition is decided again from the new
+ * state, a bounded number of times. Watching only the one message keeps transitions of different messages from
+ * aborting each other, and the decisions (backoff with jitter, dead letters, history) stay in Java where they are
+ * tested. Reserve and ack, which every message goes through once per delivery, are Lua scripts instead
+ * ({@link RedisScript}: {@code reserve.lua}, {@code ack.lua}; why: {@link #reserve}); Redis runs a script alone, so
+ * they are as atomic as the transactions. A message never has two active reservations: a reservation is only made of
+ * a message that is visible, in one atomic step that makes it reserved; a worker acts on a delivery only through its
+ * random reservation token. Scripts store the message as Redis's JSON library writes it: same fields, an empty list
+ * as {@code {}} (which {@link CleanupMessage} reads).
  *
  * <p>A transition that makes work visible INCRs the pool's wake-up counter and PUBLISHes on {@link #WAKEUP_CHANNEL}
  * inside the same MULTI, so the dispatchers of other instances wake as the change commits (and never before);
@@ -394,10 +395,11 @@ public class CleanupQueue {
         }
         m.state = State.VISIBLE;
         m.visibleAt = now.plus(policy.backoff(m.deliveryCount));
-        tx.transaction().set(messageKey(pool.workspaceId(), m.messageId), m.serialize());
-        unreserve(tx.transaction(), pool, m.messageId);
-        tx.transaction().zadd(index(pool, "visible"), m.visibleAt.toEpochMilli(), m.messageId.toString());
-        tx.transaction().hincrBy(index(pool, "stats"), "retries", 1);
+        Transaction t = tx.transaction();
+        t.set(messageKey(pool.workspaceId(), m.messageId), m.serialize());
+        unreserve(t, pool, m.messageId);
+        t.zadd(index(pool, "visible"), m.visibleAt.toEpochMilli(), m.messageId.toString());
+        t.hincrBy(index(pool, "stats"), "retries", 1);
         wake(tx, pool);
         return false;
     }
@@ -407,11 +409,12 @@ public class CleanupQueue {
         m.state = State.DEAD;
         m.updatedAt = now;
         m.deadLetter = new DeadLetter(EXPIRED_REASON, m.deliveryCount, now, token, lease, releaseReason);
-        tx.transaction().set(messageKey(pool.workspaceId(), m.messageId), m.serialize());
-        unreserve(tx.transaction(), pool, m.messageId);
-        tx.transaction().zrem(index(pool, "visible"), m.messageId.toString());
-        tx.transaction().zadd(index(pool, "dead"), now.toEpochMilli(), m.messageId.toString());
-        tx.transaction().hincrBy(index(pool, "stats"), "dead_lettered", 1);
+        Transaction t = tx.transaction();
+        t.set(messageKey(pool.workspaceId(), m.messageId), m.serialize());
+        unreserve(t, pool, m.messageId);
+        t.zrem(index(pool, "visible"), m.messageId.toString());
+        t.zadd(index(pool, "dead"), now.toEpochMilli(), m.messageId.toString());
+        t.hincrBy(index(pool, "stats"), "dead_lettered", 1);
     }
 
     private static void lease(Transaction t, PoolKey pool, CleanupMessage m) {
@@ -570,8 +573,9 @@ public class CleanupQueue {
 
     /** INCRs the pool's wake-up sequence and PUBLISHes it inside the MULTI; tells this instance once committed. */
     private void wake(Attempt tx, PoolKey pool) {
-        tx.transaction().incr(index(pool, "wakeup"));
-        tx.transaction().publish(WAKEUP_CHANNEL, pool.encoded());
+        Transaction t = tx.transaction();
+        t.incr(index(pool, "wakeup"));
+        t.publish(WAKEUP_CHANNEL, pool.encoded());
         tx.afterCommit(() -> wakeListeners.forEach(l -> l.accept(pool)));
     }
 
