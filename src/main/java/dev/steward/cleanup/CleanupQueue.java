@@ -5,34 +5,28 @@ import dev.steward.cleanup.CleanupMessage.State;
 import dev.steward.cleanup.OperationResult.Status;
 import dev.steward.platform.Json;
 import dev.steward.platform.Redis;
+import dev.steward.platform.RedisScript;
+import dev.steward.platform.RedisTransactions;
+import dev.steward.platform.RedisTransactions.Attempt;
+import dev.steward.platform.RedisTransactions.Contention;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -41,16 +35,17 @@ import redis.clients.jedis.params.SetParams;
  * {@code reserved} by lease expiry, {@code dead} by the time it was given up; the set of pools lets the reconciler
  * walk every pool's overdue leases.
  *
- * <p>Every transition but the two of the hot path is one optimistic transaction: WATCH the message's key, read it,
- * decide, then MULTI/EXEC the new message together with its index entries, counters and wake-up; a concurrent change
- * of the same message aborts the EXEC and the transition is decided again from the new state, a bounded number of
- * times. Watching only the one message keeps transitions of different messages from aborting each other, and the
- * decisions (backoff with jitter, dead letters, history) stay in Java where they are tested. Reserve and ack, which
- * every message goes through once per delivery, are Lua scripts instead ({@code reserve.lua}, {@code ack.lua}; why:
- * {@link #reserve}); Redis runs a script alone, so they are as atomic as the transactions. A message never has two
- * active reservations: a reservation is only made of a message that is visible, in one atomic step that makes it
- * reserved; a worker acts on a delivery only through its random reservation token. Scripts store the message as
- * Redis's JSON library writes it: same fields, an empty list as {@code {}} (which {@link CleanupMessage} reads).
+ * <p>Every transition but the two of the hot path is one optimistic transaction ({@link RedisTransactions}): WATCH
+ * the message's key, read it, decide, then MULTI/EXEC the new message together with its index entries, counters and
+ * wake-up; a concurrent change of the same message aborts the EXEC and the transition is decided again from the new
+ * state, a bounded number of times. Watching only the one message keeps transitions of different messages from
+ * aborting each other, and the decisions (backoff with jitter, dead letters, history) stay in Java where they are
+ * tested. Reserve and ack, which every message goes through once per delivery, are Lua scripts instead
+ * ({@link RedisScript}: {@code reserve.lua}, {@code ack.lua}; why: {@link #reserve}); Redis runs a script alone, so
+ * they are as atomic as the transactions. A message never has two active reservations: a reservation is only made of
+ * a message that is visible, in one atomic step that makes it reserved; a worker acts on a delivery only through its
+ * random reservation token. Scripts store the message as Redis's JSON library writes it: same fields, an empty list
+ * as {@code {}} (which {@link CleanupMessage} reads).
  *
  * <p>A transition that makes work visible INCRs the pool's wake-up counter and PUBLISHes on {@link #WAKEUP_CHANNEL}
  * inside the same MULTI, so the dispatchers of other instances wake as the change commits (and never before);
@@ -61,12 +56,11 @@ public class CleanupQueue {
     static final String EXPIRED_REASON = "max_delivery_attempts_reached";
     private static final String PREFIX = "steward:cleanup:";
     private static final String POOLS = PREFIX + "pools";
-    private static final int MAX_ATTEMPTS = 50;
     private static final int CANDIDATES = 32;
     static final long POOL_SWEEP_MILLIS = 200;
     private static final SecureRandom TOKENS = new SecureRandom();
-    private static final Script RESERVE = Script.load("reserve.lua");
-    private static final Script ACK = Script.load("ack.lua");
+    private static final RedisScript RESERVE = RedisScript.load(CleanupQueue.class, "reserve.lua");
+    private static final RedisScript ACK = RedisScript.load(CleanupQueue.class, "ack.lua");
 
     private final Redis redis;
     private final Clock clock;
@@ -121,14 +115,14 @@ public class CleanupQueue {
     public CleanupMessage enqueue(PoolKey pool, UUID workQueueId, UUID messageId, String key, String kind,
                                   JsonObject target, JsonObject data) {
         if (key == null || key.isEmpty()) throw new IllegalArgumentException("idempotency_key must be non-empty");
-        return optimistic(tx -> {
+        return RedisTransactions.optimistic(redis, tx -> {
             String mKey = messageKey(pool.workspaceId(), messageId);
             String iKey = idempotencyKey(pool, key);
-            tx.jedis.watch(mKey, iKey);
-            CleanupMessage existing = read(tx.jedis, mKey);
+            tx.jedis().watch(mKey, iKey);
+            CleanupMessage existing = read(tx.jedis(), mKey);
             if (existing == null) {
-                String otherId = tx.jedis.get(iKey);
-                if (otherId != null) existing = read(tx.jedis, messageKey(pool.workspaceId(), UUID.fromString(otherId)));
+                String otherId = tx.jedis().get(iKey);
+                if (otherId != null) existing = read(tx.jedis(), messageKey(pool.workspaceId(), UUID.fromString(otherId)));
             }
             if (existing != null) {
                 if (!existing.idempotencyKey.equals(key) || !existing.workPoolId.equals(pool.workPoolId())) {
@@ -145,7 +139,7 @@ public class CleanupQueue {
             t.zadd(index(pool, "visible"), now.toEpochMilli(), messageId.toString());
             t.sadd(POOLS, pool.encoded());
             t.hincrBy(index(pool, "stats"), "enqueued", 1);
-            tx.wake(pool);
+            wake(tx, pool);
             return tx.exec(m);
         });
     }
@@ -319,7 +313,7 @@ public class CleanupQueue {
                 }
                 return action.apply(tx, m);
             });
-        } catch (ContentionException e) {
+        } catch (Contention e) {
             return OperationResult.refused(id, operation, Status.ERROR, OperationResult.FAILED);
         }
     }
@@ -391,7 +385,7 @@ public class CleanupQueue {
      * Ends the current delivery (released or expired): the message is visible again after the backoff, or, after
      * its last attempt, dead-lettered with the reservation it had. True when dead-lettered.
      */
-    private boolean endDelivery(Tx tx, PoolKey pool, CleanupMessage m, Instant now, String outcome, String reason) {
+    private boolean endDelivery(Attempt tx, PoolKey pool, CleanupMessage m, Instant now, String outcome, String reason) {
         String token = m.reservationToken;
         Instant lease = m.leaseExpiresAt;
         m.endDelivery(now, outcome, reason);
@@ -401,24 +395,26 @@ public class CleanupQueue {
         }
         m.state = State.VISIBLE;
         m.visibleAt = now.plus(policy.backoff(m.deliveryCount));
-        tx.t.set(messageKey(pool.workspaceId(), m.messageId), m.serialize());
-        unreserve(tx.t, pool, m.messageId);
-        tx.t.zadd(index(pool, "visible"), m.visibleAt.toEpochMilli(), m.messageId.toString());
-        tx.t.hincrBy(index(pool, "stats"), "retries", 1);
-        tx.wake(pool);
+        Transaction t = tx.transaction();
+        t.set(messageKey(pool.workspaceId(), m.messageId), m.serialize());
+        unreserve(t, pool, m.messageId);
+        t.zadd(index(pool, "visible"), m.visibleAt.toEpochMilli(), m.messageId.toString());
+        t.hincrBy(index(pool, "stats"), "retries", 1);
+        wake(tx, pool);
         return false;
     }
 
-    private void deadLetter(Tx tx, PoolKey pool, CleanupMessage m, Instant now, String token, Instant lease,
+    private void deadLetter(Attempt tx, PoolKey pool, CleanupMessage m, Instant now, String token, Instant lease,
                             String releaseReason) {
         m.state = State.DEAD;
         m.updatedAt = now;
         m.deadLetter = new DeadLetter(EXPIRED_REASON, m.deliveryCount, now, token, lease, releaseReason);
-        tx.t.set(messageKey(pool.workspaceId(), m.messageId), m.serialize());
-        unreserve(tx.t, pool, m.messageId);
-        tx.t.zrem(index(pool, "visible"), m.messageId.toString());
-        tx.t.zadd(index(pool, "dead"), now.toEpochMilli(), m.messageId.toString());
-        tx.t.hincrBy(index(pool, "stats"), "dead_lettered", 1);
+        Transaction t = tx.transaction();
+        t.set(messageKey(pool.workspaceId(), m.messageId), m.serialize());
+        unreserve(t, pool, m.messageId);
+        t.zrem(index(pool, "visible"), m.messageId.toString());
+        t.zadd(index(pool, "dead"), now.toEpochMilli(), m.messageId.toString());
+        t.hincrBy(index(pool, "stats"), "dead_lettered", 1);
     }
 
     private static void lease(Transaction t, PoolKey pool, CleanupMessage m) {
@@ -483,7 +479,7 @@ public class CleanupQueue {
             t.set(mKey, m.serialize());
             t.zrem(index(pool, "dead"), id.toString());
             t.zadd(index(pool, "visible"), now.toEpochMilli(), id.toString());
-            tx.wake(pool);
+            wake(tx, pool);
             return tx.exec(true);
         });
     }
@@ -559,106 +555,28 @@ public class CleanupQueue {
         return v == null ? 0 : Long.parseLong(v);
     }
 
-    // ---- plumbing: Jedis offers WATCH/MULTI/EXEC but no retry loop around them
+    // ---- plumbing: each transition is an optimistic transaction on its message (RedisTransactions)
 
     /** A transition's decision on the message as read under WATCH (null when there is none). */
     private interface Step<T> {
-        T apply(Tx tx, CleanupMessage m);
+        T apply(Attempt tx, CleanupMessage m);
     }
 
-    /** {@link #optimistic} on one message: WATCHes its key and reads it for {@code step}. */
+    /** {@link RedisTransactions#optimistic} on one message: WATCHes its key and reads it for {@code step}. */
     private <T> T onMessage(UUID ws, UUID id, Step<T> step) {
-        return optimistic(tx -> {
+        return RedisTransactions.optimistic(redis, tx -> {
             String key = messageKey(ws, id);
-            tx.jedis.watch(key);
-            return step.apply(tx, read(tx.jedis, key));
+            tx.jedis().watch(key);
+            return step.apply(tx, read(tx.jedis(), key));
         });
     }
 
-    /** One attempt's connection and transaction, and whether it staged a wake-up. */
-    private static final class Tx {
-        final Jedis jedis;
-        Transaction t;
-        PoolKey woken;
-        boolean committed;
-
-        Tx(Connection connection) {
-            this.jedis = new Jedis(connection);
-        }
-
-        Transaction multi() {
-            t = jedis.multi();
-            return t;
-        }
-
-        /** INCRs the pool's wake-up sequence and PUBLISHes it, inside the MULTI. */
-        void wake(PoolKey pool) {
-            t.incr(index(pool, "wakeup"));
-            t.publish(WAKEUP_CHANNEL, pool.encoded());
-            woken = pool;
-        }
-
-        /** EXEC: {@code result} when it committed; {@link Conflict} when a watched key changed meanwhile. */
-        <T> T exec(T result) {
-            if (t.exec() == null) throw Conflict.INSTANCE;
-            committed = true;
-            return result;
-        }
-
-        /** A WATCH not followed by EXEC must not stay on the pooled connection. */
-        void finish() {
-            if (t == null) jedis.unwatch();
-        }
-    }
-
-    /** A watched key changed between WATCH and EXEC: the transition is decided again. */
-    private static final class Conflict extends RuntimeException {
-        static final Conflict INSTANCE = new Conflict();
-
-        private Conflict() {
-            super("a watched key changed", null, false, false);
-        }
-    }
-
-    private static final class ContentionException extends RuntimeException {
-        ContentionException() {
-            super("cleanup message changed concurrently too often", null, false, false);
-        }
-    }
-
-    /**
-     * Runs {@code attempt} until its EXEC commits (or it decides without one), at most {@link #MAX_ATTEMPTS} times
-     * with a short random pause after each conflict; a connection left mid-transaction by an error is discarded, not
-     * returned to the pool. After a committed transition that staged a wake-up, this instance's listeners are told.
-     */
-    private <T> T optimistic(Function<Tx, T> attempt) {
-        for (int i = 0; i < MAX_ATTEMPTS; i++) {
-            Connection c = redis.pool().getPool().getResource();
-            Tx tx = new Tx(c);
-            T result;
-            try {
-                result = attempt.apply(tx);
-                tx.finish();
-            } catch (Conflict conflict) {
-                c.close();
-                pause();
-                continue;
-            } catch (RuntimeException e) {
-                c.setBroken();
-                c.close();
-                throw e;
-            }
-            c.close();
-            if (tx.committed && tx.woken != null) {
-                for (Consumer<PoolKey> l : wakeListeners) l.accept(tx.woken);
-            }
-            return result;
-        }
-        throw new ContentionException();
-    }
-
-    private static void pause() {
-        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(50_000, 1_000_000));
+    /** INCRs the pool's wake-up sequence and PUBLISHes it inside the MULTI; tells this instance once committed. */
+    private void wake(Attempt tx, PoolKey pool) {
+        Transaction t = tx.transaction();
+        t.incr(index(pool, "wakeup"));
+        t.publish(WAKEUP_CHANNEL, pool.encoded());
+        tx.afterCommit(() -> wakeListeners.forEach(l -> l.accept(pool)));
     }
 
     private static CleanupMessage read(Jedis j, String key) {
@@ -670,33 +588,6 @@ public class CleanupQueue {
         JsonArrayBuilder b = Json.createArrayBuilder();
         values.forEach(b::add);
         return b.build().toString();
-    }
-
-    /**
-     * A Lua script of this package, run by its SHA-1 (EVALSHA) and sent whole (EVAL) only when Redis does not have
-     * it cached, as after a restart.
-     */
-    private record Script(String text, String sha) {
-        static Script load(String name) {
-            try (InputStream in = CleanupQueue.class.getResourceAsStream(name)) {
-                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
-                return new Script(text, HexFormat.of().formatHex(digest));
-            } catch (IOException | NoSuchAlgorithmException | NullPointerException e) {
-                throw new IllegalStateException("cleanup queue script " + name + " not loaded", e);
-            }
-        }
-
-        Object run(Redis redis, List<String> keys, List<String> args) {
-            try (Connection c = redis.pool().getPool().getResource()) {
-                Jedis j = new Jedis(c);
-                try {
-                    return j.evalsha(sha, keys, args);
-                } catch (JedisNoScriptException e) {
-                    return j.eval(text, keys, args);
-                }
-            }
-        }
     }
 
     private static String newToken() {

@@ -3,7 +3,9 @@
  * infrastructure of a flow run that did not stop, one queue per workspace and work pool.
  *
  * <p>{@link dev.steward.cleanup.CleanupQueue} holds the messages and their transitions (enqueue, reserve, ack,
- * release, renew, lease expiry, dead letters, redrive, purge), each one Redis optimistic transaction;
+ * release, renew, lease expiry, dead letters, redrive, purge), each one Redis optimistic transaction
+ * ({@link dev.steward.platform.RedisTransactions}) or, on the hot path, one Lua script
+ * ({@link dev.steward.platform.RedisScript});
  * {@link dev.steward.cleanup.CleanupReconciler} expires overdue leases and wakes the dispatchers of every instance
  * through Redis pub/sub; {@link dev.steward.cleanup.QueuedTeardowns} enqueues the teardowns orchestration asks for
  * (its CANCELLING timeout); {@link dev.steward.cleanup.CleanupDispatcher} delivers messages to the workers connected

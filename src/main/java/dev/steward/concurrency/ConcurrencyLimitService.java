@@ -5,6 +5,7 @@ import dev.steward.platform.Problem;
 import dev.steward.platform.Problem.Conflict;
 import dev.steward.platform.Problem.InvalidInput;
 import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -56,7 +57,7 @@ public class ConcurrencyLimitService {
         em.persist(limit);
         em.flush();
         changes.fire(LifecycleChange.created(limit.getWorkspaceId(), "prefect", "concurrency-limit", limit.getId(),
-                limit.getName(), describe(limit), payload(limit)));
+                limit.getName(), describe(limit), ConcurrencyLimitDocument.eventPayload(limit)));
         return limit;
     }
 
@@ -93,11 +94,12 @@ public class ConcurrencyLimitService {
     /** Limits ordered by name; {@code namePrefix} (may be null) keeps those whose names start with it. */
     @Transactional
     public List<ConcurrencyLimit> list(String namePrefix, int offset, int limit) {
-        String where = namePrefix == null ? "" : " where substring(c.name, 1, :length) = :prefix";
-        var query = em.createQuery("select c from ConcurrencyLimit c" + where + " order by c.name, c.id",
-                ConcurrencyLimit.class);
-        if (namePrefix != null) query.setParameter("length", namePrefix.length()).setParameter("prefix", namePrefix);
-        return query.setFirstResult(offset).setMaxResults(limit).getResultList();
+        Where where = new Where();
+        if (namePrefix != null) {
+            where.and("substring(c.name, 1, " + where.param(namePrefix.length()) + ") = " + where.param(namePrefix));
+        }
+        return where.bind(em.createQuery("select c from ConcurrencyLimit c" + where.clause() + " order by c.name, c.id",
+                ConcurrencyLimit.class)).setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     @Transactional
@@ -118,7 +120,7 @@ public class ConcurrencyLimitService {
         if (u.slotDecayPerSecond() != null) limit.setSlotDecayPerSecond(u.slotDecayPerSecond());
         em.flush();
         changes.fire(LifecycleChange.updated(limit.getWorkspaceId(), "prefect", "concurrency-limit", limit.getId(),
-                limit.getName(), before, describe(limit), payload(limit)));
+                limit.getName(), before, describe(limit), ConcurrencyLimitDocument.eventPayload(limit)));
         return limit;
     }
 
@@ -130,7 +132,7 @@ public class ConcurrencyLimitService {
     public void delete(String idOrName) {
         ConcurrencyLimit limit = get(idOrName);
         JsonObject before = describe(limit);
-        JsonObject payload = payload(limit);
+        JsonObject payload = ConcurrencyLimitDocument.eventPayload(limit);
         // leases first, in id order, as the sweep and releases lock them: lease locks always come before limit locks
         em.createNativeQuery("select id from concurrency_lease where workspace_id = ?1 and ?2 = any(limit_ids) "
                         + "order by id for update")
@@ -171,33 +173,11 @@ public class ConcurrencyLimitService {
 
     /** Prefect's ConcurrencyLimitV2: every field, as create answers and the audit trail keeps it. */
     public JsonObject describe(ConcurrencyLimit c) {
-        return dev.steward.platform.Json.createObjectBuilder(read(c))
-                .add("denied_slots", c.deniedSlotsAt(Instant.now(), settings.maxWaitFor(c.getName())))
-                .add("avg_slot_occupancy_seconds", c.getAvgSlotOccupancySeconds())
-                .build();
+        return ConcurrencyLimitDocument.writeFull(c, settings.maxWaitFor(c.getName()));
     }
 
-    /** Prefect's GlobalConcurrencyLimitResponse: what reads and the filter answer, active slots after decay. */
+    /** Prefect's GlobalConcurrencyLimitResponse ({@link ConcurrencyLimitDocument#write}), as deployments read it. */
     public static JsonObject read(ConcurrencyLimit c) {
-        return dev.steward.platform.Json.createObjectBuilder()
-                .add("id", c.getId().toString())
-                .add("created", c.getCreated().toString())
-                .add("updated", c.getUpdated().toString())
-                .add("active", c.isActive())
-                .add("name", c.getName())
-                .add("limit", c.getLimit())
-                .add("active_slots", c.activeSlotsAt(Instant.now()))
-                .add("slot_decay_per_second", c.getSlotDecayPerSecond())
-                .build();
-    }
-
-    /** What Prefect's lifecycle events carry for a limit: name, limit, active, slot decay. */
-    static JsonObject payload(ConcurrencyLimit c) {
-        return dev.steward.platform.Json.createObjectBuilder()
-                .add("name", c.getName())
-                .add("limit", c.getLimit())
-                .add("active", c.isActive())
-                .add("slot_decay_per_second", c.getSlotDecayPerSecond())
-                .build();
+        return ConcurrencyLimitDocument.write(c);
     }
 }

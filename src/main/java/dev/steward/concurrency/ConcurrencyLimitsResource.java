@@ -3,6 +3,7 @@ package dev.steward.concurrency;
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
 import dev.steward.platform.Body;
+import dev.steward.platform.Json;
 import dev.steward.platform.Problem.Gone;
 import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
@@ -29,8 +30,6 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class ConcurrencyLimitsResource {
-    private static final List<String> FIELDS = List.of("active", "name", "limit", "active_slots", "denied_slots",
-            "slot_decay_per_second");
     private static final double MAX_LEASE_SECONDS = 24 * 60 * 60;
 
     @Inject
@@ -45,13 +44,7 @@ public class ConcurrencyLimitsResource {
     @POST
     @MinRole(Role.DEVELOPER)
     public Response create(String text) {
-        Body body = Body.parse(text);
-        body.rejectUnknown(FIELDS);
-        String name = body.requiredString("name");
-        var create = new ConcurrencyLimitService.Create(name, SlotAnswers.requiredInt(body, "limit", 0),
-                body.optionalBoolean("active").orElse(true), nonNegative(body, "active_slots", 0),
-                nonNegative(body, "denied_slots", 0), body.number("slot_decay_per_second", 0, 0, Double.MAX_VALUE));
-        ConcurrencyLimit limit = limits.create(create);
+        ConcurrencyLimit limit = limits.create(ConcurrencyLimitDocument.readCreate(Body.parse(text)));
         return Response.status(201).entity(limits.describe(limit)).build();
     }
 
@@ -59,7 +52,7 @@ public class ConcurrencyLimitsResource {
     @MinRole(Role.VIEWER)
     @Path("{id_or_name}")
     public JsonObject read(@PathParam("id_or_name") String idOrName) {
-        return ConcurrencyLimitService.read(limits.get(idOrName));
+        return ConcurrencyLimitDocument.write(limits.get(idOrName));
     }
 
     @POST
@@ -67,21 +60,14 @@ public class ConcurrencyLimitsResource {
     @Path("filter")
     public JsonValue filter(String text) {
         return SlotAnswers.page(Body.parse(text), (offset, limit) -> limits.list(null, offset, limit),
-                ConcurrencyLimitService::read);
+                ConcurrencyLimitDocument::write);
     }
 
     @PATCH
     @Path("{id_or_name}")
     @MinRole(Role.DEVELOPER)
     public Response update(@PathParam("id_or_name") String idOrName, String text) {
-        Body body = Body.parse(text);
-        body.rejectUnknown(FIELDS);
-        var update = new ConcurrencyLimitService.Update(body.optionalString("name").orElse(null),
-                optionalNonNegative(body, "limit"), body.optionalBoolean("active").orElse(null),
-                optionalNonNegative(body, "active_slots"), optionalNonNegative(body, "denied_slots"),
-                body.has("slot_decay_per_second") && !body.json().isNull("slot_decay_per_second")
-                        ? body.number("slot_decay_per_second", 0, 0, Double.MAX_VALUE) : null);
-        limits.update(idOrName, update);
+        limits.update(idOrName, ConcurrencyLimitDocument.readUpdate(Body.parse(text)));
         return Response.noContent().build();
     }
 
@@ -114,7 +100,7 @@ public class ConcurrencyLimitsResource {
         Slots.Outcome outcome = acquire(body, new Slots.LeaseRequest(leaseDuration(body), holder(body)));
         if (outcome instanceof Slots.Denied denied) return SlotAnswers.locked(denied);
         Slots.Granted granted = (Slots.Granted) outcome;
-        return Response.ok(dev.steward.platform.Json.createObjectBuilder()
+        return Response.ok(Json.createObjectBuilder()
                 .add("lease_id", granted.leaseId().toString())
                 .add("limits", SlotAnswers.minimal(granted.limits(), ConcurrencyLimit::getName))
                 .build()).build();
@@ -190,13 +176,5 @@ public class ConcurrencyLimitsResource {
         }
         UUID id = Body.uuids(List.of(holder.requiredString("id")), "holder.id").get(0);
         return new ConcurrencyLease.Holder(type, id);
-    }
-
-    private static int nonNegative(Body body, String field, int defaultValue) {
-        return body.integer(field, defaultValue, 0, Integer.MAX_VALUE);
-    }
-
-    private static Integer optionalNonNegative(Body body, String field) {
-        return body.has(field) && !body.json().isNull(field) ? nonNegative(body, field, 0) : null;
     }
 }

@@ -4,6 +4,7 @@ import dev.steward.platform.Body;
 import dev.steward.platform.ErrorMappers;
 import dev.steward.platform.Paging;
 import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.UuidParameters;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -45,7 +46,7 @@ final class SlotAnswers {
     static JsonArray page(Body body, BiFunction<Integer, Integer, List<ConcurrencyLimit>> list,
                           Function<ConcurrencyLimit, JsonObject> shape) {
         int limit = Paging.limit(body);
-        int offset = body.integer("offset", 0, 0, Integer.MAX_VALUE);
+        int offset = Paging.offset(body);
         JsonArrayBuilder out = dev.steward.platform.Json.createArrayBuilder();
         list.apply(offset, limit).forEach(l -> out.add(shape.apply(l)));
         return out.build();
@@ -72,13 +73,12 @@ final class SlotAnswers {
                 .build();
     }
 
-    /** A path parameter that must be a UUID, answered as FastAPI answers a bad one. */
+    /**
+     * A path parameter that must be a UUID, answered as FastAPI answers a bad one (a 422, where a malformed id of an
+     * object is a 404: Prefect's lease routes take nothing else, and its client reads the 422).
+     */
     static UUID pathUuid(String value, String name) {
-        try {
-            if (value.length() == 36) return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            // fall through
-        }
-        throw InvalidInput.parameter("path", name, "Input should be a valid UUID", "uuid_parsing");
+        return UuidParameters.parse(value).orElseThrow(
+                () -> InvalidInput.parameter("path", name, "Input should be a valid UUID", "uuid_parsing"));
     }
 }

@@ -41,11 +41,8 @@ public class TagConcurrencyLimitsResource {
     @POST
     @MinRole(Role.DEVELOPER)
     public Response create(String text) {
-        Body body = Body.parse(text);
-        body.rejectUnknown(List.of("tag", "concurrency_limit"));
-        String tag = body.requiredString("tag");
-        int limit = SlotAnswers.requiredInt(body, "concurrency_limit", 0);
-        ConcurrencyLimitService.Upserted result = limits.upsertTag(tag, limit);
+        TagConcurrencyLimitDocument.Create create = TagConcurrencyLimitDocument.readCreate(Body.parse(text));
+        ConcurrencyLimitService.Upserted result = limits.upsertTag(create.tag(), create.concurrencyLimit());
         return Response.status(result.created() ? 201 : 200).entity(describe(result.limit())).build();
     }
 
@@ -137,7 +134,7 @@ public class TagConcurrencyLimitsResource {
     }
 
     private JsonObject describe(ConcurrencyLimit limit) {
-        return TagLimits.describe(limit, slots.taskRunHolders(limit.getId()));
+        return TagConcurrencyLimitDocument.write(limit, slots.taskRunHolders(limit.getId()));
     }
 
     /** FastAPI's answer for these routes is JSON null with 200. */

@@ -8,5 +8,9 @@
  * lease that is not renewed before its time is up gives its slots back ({@link LeaseSweeper}). Creating, updating
  * and deleting a limit emits {@code prefect.concurrency-limit.created|updated|deleted} and an audit record in the
  * same transaction; taking and releasing slots emits nothing (it is traffic, not a change of configuration).
+ *
+ * <p>The documents are {@link dev.steward.concurrency.ConcurrencyLimitDocument} (v2: fields, create and update
+ * bodies, its JSON and event payload) and {@link dev.steward.concurrency.TagConcurrencyLimitDocument} (v1); the
+ * resources read and write through them, the services take what they read.
  */
 package dev.steward.concurrency;

@@ -4,28 +4,25 @@ import dev.steward.events.EventCriteria.Glob;
 import dev.steward.events.EventCriteria.ResourceMatch;
 import dev.steward.events.EventCriteria.TextSearch;
 import dev.steward.platform.Json;
+import dev.steward.platform.Where;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@link EventCriteria} as JPQL over the workspace's stored events (Hibernate adds the workspace to every entity of
- * the query, subqueries included). Related resources are the jsonb array {@code related} of each event: a related or
- * any_resource filter is an EXISTS over its elements, written in SQL (Hibernate's {@code sql()}; every value is a
- * parameter), and a filter naming related ids first asks the GIN index {@code event_related} for the events whose
- * {@code related} contains one of them ({@code @>}), so that only those are looked into.
+ * {@link EventCriteria} as JPQL, on {@link Where}, over the workspace's stored events (Hibernate adds the workspace to
+ * every entity of the query, subqueries included). Related resources are the jsonb array {@code related} of each
+ * event: a related or any_resource filter is an EXISTS over its elements, written in SQL (Hibernate's {@code sql()};
+ * every value is a parameter), and a filter naming related ids first asks the GIN index {@code event_related} for the
+ * events whose {@code related} contains one of them ({@code @>}), so that only those are looked into.
  */
 public final class EventQuery {
     private final EventCriteria criteria;
     private final Where where;
     /** For {@code distinct}: the same conditions over the inner query's events. */
     private final Where distinctWhere;
-
-    /** Conditions over one alias, with their parameters. */
-    private record Where(String jpql, Map<String, Object> params) {}
 
     public EventQuery(EventCriteria c) {
         this.criteria = c;
@@ -35,27 +32,29 @@ public final class EventQuery {
 
     private static final class Conditions {
         private final String a;
-        private final List<String> parts = new ArrayList<>();
-        private final Map<String, Object> params = new LinkedHashMap<>();
-        private int n;
+        private final Where where = new Where();
 
         Conditions(String alias) {
             this.a = alias;
         }
 
         Where build(EventCriteria c) {
-            parts.add(a + ".occurred >= " + param(c.since));
-            parts.add(a + ".occurred <= " + param(c.until));
-            if (!c.names.isEmpty()) parts.add(a + ".name in " + param(c.names));
-            if (!c.excludeNames.isEmpty()) parts.add(a + ".name not in " + param(c.excludeNames));
-            if (!c.prefixes.isEmpty()) parts.add(anyLike(a + ".name", c.prefixes.stream().map(EventQuery::likePrefix).toList()));
-            for (String prefix : c.excludePrefixes) parts.add("not (" + a + ".name like " + param(likePrefix(prefix)) + " escape '\\')");
-            if (c.resource != null) parts.add(resource(c.resource));
-            c.related.forEach(m -> parts.add(resource(m)));
-            c.anyResource.forEach(m -> parts.add(resource(m)));
-            if (!c.ids.isEmpty()) parts.add(a + ".id in " + param(c.ids));
-            if (c.text != null && !c.text.isEmpty()) parts.add(text(c.text));
-            return new Where(String.join(" and ", parts), params);
+            where.and(a + ".occurred >= " + where.param(c.since));
+            where.and(a + ".occurred <= " + where.param(c.until));
+            if (!c.names.isEmpty()) where.and(a + ".name in " + where.param(c.names));
+            if (!c.excludeNames.isEmpty()) where.and(a + ".name not in " + where.param(c.excludeNames));
+            if (!c.prefixes.isEmpty()) {
+                where.and(anyLike(a + ".name", c.prefixes.stream().map(EventQuery::likePrefix).toList()));
+            }
+            for (String prefix : c.excludePrefixes) {
+                where.and("not (" + a + ".name like " + where.param(likePrefix(prefix)) + " escape '\\')");
+            }
+            if (c.resource != null) where.and(resource(c.resource));
+            c.related.forEach(m -> where.and(resource(m)));
+            c.anyResource.forEach(m -> where.and(resource(m)));
+            if (!c.ids.isEmpty()) where.and(a + ".id in " + where.param(c.ids));
+            if (c.text != null && !c.text.isEmpty()) where.and(text(c.text));
+            return where;
         }
 
         /** The primary resource, a related one, or either, as the match asks. */
@@ -70,16 +69,16 @@ public final class EventQuery {
         private String primary(ResourceMatch m) {
             String id = a + ".resourceId";
             List<String> all = new ArrayList<>();
-            if (!m.ids().isEmpty()) all.add(id + " in " + param(m.ids()));
+            if (!m.ids().isEmpty()) all.add(id + " in " + where.param(m.ids()));
             if (!m.idPrefixes().isEmpty()) all.add(anyLike(id, m.idPrefixes().stream().map(EventQuery::likePrefix).toList()));
             if (m.roleSets().stream().anyMatch(roles -> !roles.contains(""))) all.add("1 = 0");
             if (!m.pairs().isEmpty()) {
                 List<String> inRole = m.pairs().stream().filter(p -> p.get(1).isEmpty()).map(p -> p.get(0)).toList();
-                all.add(inRole.isEmpty() ? "1 = 0" : id + " in " + param(inRole));
+                all.add(inRole.isEmpty() ? "1 = 0" : id + " in " + where.param(inRole));
             }
             if (!m.idGlobs().isEmpty()) all.add(anyGlob(id, m.idGlobs()));
             m.labels().forEach((label, globs) -> all.add(globs.isEmpty() ? "1 = 0"
-                    : anyGlob("cast(function('jsonb_extract_path_text', " + a + ".resource, " + param(label) + ") as String)", globs)));
+                    : anyGlob("cast(function('jsonb_extract_path_text', " + a + ".resource, " + where.param(label) + ") as String)", globs)));
             if (m.needsRole()) all.add("1 = 0");
             return all.isEmpty() ? "1 = 1" : "(" + String.join(" and ", all) + ")";
         }
@@ -89,22 +88,22 @@ public final class EventQuery {
             Sql sql = new Sql("exists (select 1 from jsonb_array_elements(?) r where true", a + ".related");
             String id = "(r ->> 'prefect.resource.id')";
             String role = "(r ->> 'prefect.resource.role')";
-            if (!m.ids().isEmpty()) sql.add(" and " + id + " = any(?)", param(m.ids().toArray(String[]::new)));
+            if (!m.ids().isEmpty()) sql.add(" and " + id + " = any(?)", where.param(m.ids().toArray(String[]::new)));
             if (!m.idPrefixes().isEmpty()) {
                 List<String> likes = new ArrayList<>();
                 for (String prefix : m.idPrefixes()) {
                     likes.add(id + " like ? escape '\\'");
-                    sql.args.add(param(likePrefix(prefix)));
+                    sql.args.add(where.param(likePrefix(prefix)));
                 }
                 sql.text.append(" and (").append(String.join(" or ", likes)).append(")");
             }
-            for (List<String> roles : m.roleSets()) sql.add(" and " + role + " = any(?)", param(roles.toArray(String[]::new)));
+            for (List<String> roles : m.roleSets()) sql.add(" and " + role + " = any(?)", where.param(roles.toArray(String[]::new)));
             if (!m.pairs().isEmpty()) {
                 List<String> pairs = new ArrayList<>();
                 for (List<String> pair : m.pairs()) {
                     pairs.add("(" + id + " = ? and " + role + " = ?)");
-                    sql.args.add(param(pair.get(0)));
-                    sql.args.add(param(pair.get(1)));
+                    sql.args.add(where.param(pair.get(0)));
+                    sql.args.add(where.param(pair.get(1)));
                 }
                 sql.text.append(" and (").append(String.join(" or ", pairs)).append(")");
             }
@@ -116,8 +115,8 @@ public final class EventQuery {
                     List<String> each = new ArrayList<>();
                     for (Glob g : globs) {
                         each.add((g.negated() ? "not (" : "(") + "(r ->> ?) like ? escape '\\')");
-                        sql.args.add(param(label));
-                        sql.args.add(param(g.like()));
+                        sql.args.add(where.param(label));
+                        sql.args.add(where.param(g.like()));
                     }
                     sql.text.append(" and (").append(String.join(" or ", each)).append(")");
                 }
@@ -147,7 +146,7 @@ public final class EventQuery {
             for (int i = 0; i < contained.size(); i++) {
                 sql.text.append(i == 0 ? "" : " or ").append("? @> cast(? as jsonb)");
                 sql.args.add(a + ".related");
-                sql.args.add(param(contained.get(i)));
+                sql.args.add(where.param(contained.get(i)));
             }
             sql.text.append(")");
             return sql.predicate();
@@ -179,7 +178,7 @@ public final class EventQuery {
         }
 
         private String contains(Sql sql, String term) {
-            sql.args.add(param("%" + escapeLike(term) + "%"));
+            sql.args.add(where.param("%" + Where.likeLiteral(term) + "%"));
             return "(s.t like lower(?) escape '\\')";
         }
 
@@ -187,7 +186,7 @@ public final class EventQuery {
             List<String> each = new ArrayList<>();
             for (Glob g : globs) {
                 each.add((g.negated() ? "not (" : "(") + value + " like ? escape '\\')");
-                sql.args.add(param(g.like()));
+                sql.args.add(where.param(g.like()));
             }
             return "(" + String.join(" or ", each) + ")";
         }
@@ -195,7 +194,7 @@ public final class EventQuery {
         private String anyGlob(String value, List<Glob> globs) {
             List<String> each = new ArrayList<>();
             for (Glob g : globs) {
-                String like = value + " like " + param(g.like()) + " escape '\\'";
+                String like = value + " like " + where.param(g.like()) + " escape '\\'";
                 each.add(g.negated() ? "not (" + like + ")" : like);
             }
             return "(" + String.join(" or ", each) + ")";
@@ -203,15 +202,10 @@ public final class EventQuery {
 
         private String anyLike(String field, List<String> patterns) {
             List<String> each = new ArrayList<>();
-            for (String p : patterns) each.add(field + " like " + param(p) + " escape '\\'");
+            for (String p : patterns) each.add(field + " like " + where.param(p) + " escape '\\'");
             return "(" + String.join(" or ", each) + ")";
         }
 
-        private String param(Object value) {
-            String name = a + "p" + n++;
-            params.put(name, value);
-            return ":" + name;
-        }
     }
 
     /** A fragment of SQL for Hibernate's {@code sql()}: its text with a ? per argument, the arguments in JPQL. */
@@ -236,27 +230,18 @@ public final class EventQuery {
     }
 
     private static String likePrefix(String prefix) {
-        return escapeLike(prefix) + "%";
-    }
-
-    private static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
-
-    private static <T> TypedQuery<T> bind(TypedQuery<T> query, Where where) {
-        where.params().forEach(query::setParameter);
-        return query;
+        return Where.likeLiteral(prefix) + "%";
     }
 
     public List<StoredEvent> page(EntityManager em, int offset, int limit) {
         String direction = criteria.ascending ? "asc" : "desc";
         // distinct: each resource's first event in the requested order, as Prefect's row_number() window picks it
-        String filter = distinctWhere == null ? where.jpql() : "e.id in (select t.id from (select d.id as id, "
+        String filter = distinctWhere == null ? where.joined("and") : "e.id in (select t.id from (select d.id as id, "
                 + "row_number() over (partition by d.resourceId order by d.occurred " + direction + ", d.id " + direction
-                + ") as rn from StoredEvent d where " + distinctWhere.jpql() + ") t where t.rn = 1)";
-        TypedQuery<StoredEvent> q = bind(em.createQuery("select e from StoredEvent e where " + filter
-                + " order by e.occurred " + direction + ", e.id " + direction, StoredEvent.class),
-                distinctWhere == null ? where : distinctWhere);
+                + ") as rn from StoredEvent d where " + distinctWhere.joined("and") + ") t where t.rn = 1)";
+        TypedQuery<StoredEvent> q = (distinctWhere == null ? where : distinctWhere).bind(em.createQuery(
+                "select e from StoredEvent e where " + filter + " order by e.occurred " + direction + ", e.id "
+                        + direction, StoredEvent.class));
         return q.setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
@@ -267,8 +252,8 @@ public final class EventQuery {
     public List<Object[]> groups(EntityManager em, String value, String label, Map<String, Object> extra) {
         var q = em.createQuery("select t.value, t.label, count(*), min(t.occurred), max(t.occurred) from (select "
                 + value + " as value, " + label + " as label, e.occurred as occurred from StoredEvent e where "
-                + where.jpql() + ") t group by t.value, t.label", Object[].class);
-        where.params().forEach(q::setParameter);
+                + where.joined("and") + ") t group by t.value, t.label", Object[].class);
+        where.bind(q);
         extra.forEach(q::setParameter);
         return q.getResultList();
     }
@@ -276,7 +261,7 @@ public final class EventQuery {
     /** The matching events, or with {@code distinct} the resources they are about, as Prefect counts them. */
     public long count(EntityManager em) {
         String counted = criteria.distinct ? "count(distinct e.resourceId)" : "count(e)";
-        return bind(em.createQuery("select " + counted + " from StoredEvent e where " + where.jpql(), Long.class), where)
-                .getSingleResult();
+        return where.bind(em.createQuery("select " + counted + " from StoredEvent e where " + where.joined("and"),
+                Long.class)).getSingleResult();
     }
 }

@@ -17,6 +17,8 @@
  * <li>Both streams apply {@link dev.steward.platform.WebSocketLimits} (auth frame in time and at most 64 KB, idle
  * timeout); /events/out also {@link dev.steward.events.EventsOutLimits} (subscribers per key and per instance, 1013
  * past them; backlog per subscriber).</li>
+ * <li>Stored events are filtered by {@link dev.steward.events.EventQuery}, on {@link dev.steward.platform.Where}: every
+ * value is a parameter, never text of the query.</li>
  * </ul>
  */
 package dev.steward.events;

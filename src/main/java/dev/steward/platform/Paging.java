@@ -4,7 +4,7 @@ import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonValue;
 
-/** Prefect's page size rule for filter endpoints: at most 200, at least 0, absent or null meaning 200. */
+/** Prefect's paging of filter endpoints: a limit of at most 200 (absent or null: 200), an offset of at least 0. */
 public final class Paging {
     public static final int MAX_LIMIT = 200;
 
@@ -22,5 +22,10 @@ public final class Paging {
         }
         if (limit.signum() < 0) throw new InvalidInput("Invalid limit: must be greater than or equal to 0.");
         return limit.intValueExact();
+    }
+
+    /** The body's {@code offset}: at least 0, absent meaning 0. */
+    public static int offset(Body body) {
+        return body.integer("offset", 0, 0, Integer.MAX_VALUE);
     }
 }

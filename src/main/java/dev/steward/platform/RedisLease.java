@@ -3,7 +3,6 @@ package dev.steward.platform;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import redis.clients.jedis.RedisClient;
 
 /**
  * A lease in Redis that makes a background service run on one instance of the cluster at a time: the key holds the
@@ -15,16 +14,16 @@ import redis.clients.jedis.RedisClient;
  */
 public final class RedisLease {
     /** Renews the lease if this token holds it, else takes it if nobody does: 1 when held afterwards. */
-    private static final String HOLD = """
+    private static final RedisScript HOLD = RedisScript.of("""
             if redis.call('get', KEYS[1]) == ARGV[1] then
               return redis.call('pexpire', KEYS[1], ARGV[2])
             elseif redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
               return 1
             end
-            return 0""";
-    private static final String RELEASE = """
+            return 0""");
+    private static final RedisScript RELEASE = RedisScript.of("""
             if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-            return 0""";
+            return 0""");
 
     private final Redis redis;
     private final String key;
@@ -37,14 +36,13 @@ public final class RedisLease {
 
     /** Takes or renews the lease for {@code ttl}; whether this instance holds it now. */
     public boolean hold(Duration ttl) {
-        RedisClient pool = redis.pool();
-        Object held = pool.eval(HOLD, List.of(key), List.of(token, Long.toString(Math.max(1, ttl.toMillis()))));
+        Object held = HOLD.run(redis, List.of(key), List.of(token, Long.toString(Math.max(1, ttl.toMillis()))));
         return held instanceof Long n && n == 1L;
     }
 
     /** Gives the lease up if this instance holds it (on shutdown: another instance need not wait for the expiry). */
     public void release() {
-        redis.pool().eval(RELEASE, List.of(key), List.of(token));
+        RELEASE.run(redis, List.of(key), List.of(token));
     }
 
     public String key() {

@@ -82,6 +82,11 @@ public final class Where {
     /** SQL with {@code ?} placeholders and their values in order. */
     public record Positional(String sql, List<Object> values) {}
 
+    /** {@code text} with LIKE's wildcards taken literally, for a pattern written with {@code escape '\\'}. */
+    public static String likeLiteral(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
     /** Conditions joined by and; TRUE when there are none. */
     public static String and(List<String> conditions) {
         return join(conditions, "and");

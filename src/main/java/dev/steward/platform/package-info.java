@@ -1,6 +1,7 @@
 /**
  * Cross-cutting plumbing only: JSON, the error shape every endpoint answers with, request-body reading, the datasource
- * and migrations at start-up, bulk rows by COPY, the Redis connection, health checks and the JAX-RS application, the
+ * and migrations at start-up, bulk rows by COPY, the Redis connection and its plumbing (leases, subscriptions,
+ * optimistic transactions, Lua scripts), health checks and the JAX-RS application, the
  * RFC 6455 framing of /events/in and the limits every WebSocket endpoint applies ({@link
  * dev.steward.platform.WebSocketLimits}: auth deadline and size, idle timeout); the production guard and the client's
  * address.
@@ -20,6 +21,10 @@
  * {@code steward.max-request-bytes} is a 413, a NUL character in a body's string or key, a path or a query parameter a
  * 422 naming where it is. WebSocket frames that reach the database are checked with
  * {@link dev.steward.platform.Body#refuseNul} by their endpoint.</li>
+ * <li>Redis keys carry the workspace id. A change that depends on what it reads is one
+ * {@link dev.steward.platform.RedisTransactions#optimistic} transaction (WATCH, read, decide, MULTI/EXEC, retried on
+ * conflict); a step too hot for that round trip is a {@link dev.steward.platform.RedisScript} (EVALSHA, the text only
+ * when Redis lost it). Neither is written again in a capability.</li>
  * </ul>
  */
 package dev.steward.platform;

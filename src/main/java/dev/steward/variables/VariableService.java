@@ -1,7 +1,6 @@
 package dev.steward.variables;
 
 import dev.steward.platform.Body;
-import dev.steward.platform.Json;
 import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.Problem;
 import dev.steward.platform.Problem.Conflict;
@@ -48,9 +47,9 @@ public class VariableService {
         Variable v = new Variable(name, json, tags, Instant.now());
         em.persist(v);
         em.flush();
-        JsonObject after = describe(v);
+        JsonObject after = VariableDocument.write(v);
         changes.fire(LifecycleChange.created(v.getWorkspaceId(), "prefect", "variable", v.getId(), v.getName(), after,
-                payload(v)));
+                VariableDocument.eventPayload(v)));
         return v;
     }
 
@@ -78,7 +77,7 @@ public class VariableService {
     @Transactional
     public Variable update(Variable target, Update update) {
         Variable v = em.contains(target) ? target : get(target.getId());
-        JsonObject before = describe(v);
+        JsonObject before = VariableDocument.write(v);
         if (update.name() != null && !update.name().equals(v.getName())) {
             VariableRules.checkName(update.name());
             if (findByName(update.name()).isPresent()) {
@@ -91,15 +90,15 @@ public class VariableService {
         v.touch(Instant.now());
         em.flush();
         changes.fire(LifecycleChange.updated(v.getWorkspaceId(), "prefect", "variable", v.getId(), v.getName(), before,
-                describe(v), payload(v)));
+                VariableDocument.write(v), VariableDocument.eventPayload(v)));
         return v;
     }
 
     @Transactional
     public void delete(Variable target) {
         Variable v = em.contains(target) ? target : get(target.getId());
-        JsonObject before = describe(v);
-        JsonObject payload = payload(v);
+        JsonObject before = VariableDocument.write(v);
+        JsonObject payload = VariableDocument.eventPayload(v);
         em.remove(v);
         em.flush();
         changes.fire(LifecycleChange.deleted(v.getWorkspaceId(), "prefect", "variable", v.getId(), v.getName(), before,
@@ -117,26 +116,5 @@ public class VariableService {
 
     private static Problem notFound() {
         return new NotFound("Variable not found.");
-    }
-
-    /** Prefect's Variable object. */
-    public static JsonObject describe(Variable v) {
-        return dev.steward.platform.Json.createObjectBuilder()
-                .add("id", v.getId().toString())
-                .add("created", v.getCreated().toString())
-                .add("updated", v.getUpdated().toString())
-                .add("name", v.getName())
-                .add("value", Json.parse(v.getValue()))
-                .add("tags", Json.strings(v.getTags()))
-                .build();
-    }
-
-    /** What Prefect's lifecycle events carry for a variable: name, value and tags. */
-    static JsonObject payload(Variable v) {
-        return dev.steward.platform.Json.createObjectBuilder()
-                .add("name", v.getName())
-                .add("value", Json.parse(v.getValue()))
-                .add("tags", Json.strings(v.getTags()))
-                .build();
     }
 }

@@ -3,8 +3,8 @@ package dev.steward.variables;
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
 import dev.steward.platform.Body;
+import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
-import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -29,21 +29,15 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class VariablesResource {
-    private static final List<String> CREATE_FIELDS = List.of("name", "value", "tags");
-
     @Inject
     VariableService variables;
 
     @POST
     @MinRole(Role.DEVELOPER)
     public Response create(String text) {
-        Body body = Body.parse(text);
-        body.rejectUnknown(CREATE_FIELDS);
-        String name = body.requiredString("name");
-        if (!body.has("value")) throw InvalidInput.missing("value");
-        List<String> tags = body.optionalStrings("tags").orElse(List.of());
-        Variable v = variables.create(name, body.raw("value"), tags);
-        return Response.status(201).entity(VariableService.describe(v)).build();
+        VariableDocument.Create create = VariableDocument.readCreate(Body.parse(text));
+        Variable v = variables.create(create.name(), create.value(), create.tags());
+        return Response.status(201).entity(VariableDocument.write(v)).build();
     }
 
     @POST
@@ -53,11 +47,11 @@ public class VariablesResource {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("offset", "limit", "sort", "variables"));
         int limit = Paging.limit(body);
-        int offset = body.integer("offset", 0, 0, Integer.MAX_VALUE);
+        int offset = Paging.offset(body);
         VariableSort sort = body.enumValue("sort", VariableSort.class, VariableSort.NAME_ASC);
-        JsonArrayBuilder out = dev.steward.platform.Json.createArrayBuilder();
+        JsonArrayBuilder out = Json.createArrayBuilder();
         variables.list(new VariableService.Page(body.object("variables").json(), sort, offset, limit))
-                .forEach(v -> out.add(VariableService.describe(v)));
+                .forEach(v -> out.add(VariableDocument.write(v)));
         return out.build();
     }
 
@@ -74,21 +68,21 @@ public class VariablesResource {
     @MinRole(Role.VIEWER)
     @Path("{id}")
     public JsonObject read(@PathParam("id") UUID id) {
-        return VariableService.describe(variables.get(id));
+        return VariableDocument.write(variables.get(id));
     }
 
     @GET
     @MinRole(Role.VIEWER)
     @Path("name/{name}")
     public JsonObject readByName(@PathParam("name") String name) {
-        return VariableService.describe(variables.getByName(name));
+        return VariableDocument.write(variables.getByName(name));
     }
 
     @PATCH
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
     public Response update(@PathParam("id") UUID id, String text) {
-        VariableService.Update update = update(Body.parse(text));
+        VariableService.Update update = VariableDocument.readUpdate(Body.parse(text));
         variables.update(variables.get(id), update);
         return Response.noContent().build();
     }
@@ -97,7 +91,7 @@ public class VariablesResource {
     @Path("name/{name}")
     @MinRole(Role.DEVELOPER)
     public Response updateByName(@PathParam("name") String name, String text) {
-        VariableService.Update update = update(Body.parse(text));
+        VariableService.Update update = VariableDocument.readUpdate(Body.parse(text));
         variables.update(variables.getByName(name), update);
         return Response.noContent().build();
     }
@@ -117,14 +111,4 @@ public class VariablesResource {
         variables.delete(variables.getByName(name));
         return Response.noContent().build();
     }
-
-    private static VariableService.Update update(Body body) {
-        body.rejectUnknown(CREATE_FIELDS);
-        return new VariableService.Update(
-                body.optionalString("name").orElse(null),
-                body.has("value") ? body.raw("value") : null,
-                body.optionalStrings("tags").orElse(null));
-    }
-
-    /** Ids that are not UUIDs name no variable. */
 }

@@ -6,21 +6,19 @@ import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.Problem.Conflict;
 import dev.steward.platform.Problem.Forbidden;
 import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -80,7 +78,8 @@ public class WorkPools {
         pool.setDefaultQueueId(defaultQueue.getId());
         em.flush();
         changes.fire(LifecycleChange.created(pool.getWorkspaceId(), "prefect", "work-pool", pool.getId(), pool.getName(),
-                describe(pool), JsonValue.EMPTY_JSON_OBJECT).withResource(POOL_LABELS.apply(pool), related(pool)));
+                describe(pool), JsonValue.EMPTY_JSON_OBJECT).withResource(WorkPoolDocument.eventLabels(pool),
+                        WorkPoolDocument.eventRelated(pool)));
         return pool;
     }
 
@@ -104,13 +103,16 @@ public class WorkPools {
 
     @Transactional
     public List<WorkPool> list(WorkPoolFilter filter, int offset, int limit) {
-        return filter.bind(em.createQuery("select p from WorkPool p" + filter.where() + " order by p.name", WorkPool.class))
-                .setFirstResult(offset).setMaxResults(limit).getResultList();
+        Where where = filter.where();
+        return where.bind(em.createQuery("select p from WorkPool p" + where.clause() + " order by p.name",
+                        WorkPool.class)).setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     @Transactional
     public long count(WorkPoolFilter filter) {
-        return filter.bind(em.createQuery("select count(p) from WorkPool p" + filter.where(), Long.class)).getSingleResult();
+        Where where = filter.where();
+        return where.bind(em.createQuery("select count(p) from WorkPool p" + where.clause(), Long.class))
+                .getSingleResult();
     }
 
     /** Prefect's WorkPoolUpdate: null means "leave as it is"; {@code clearLimit} removes the limit. */
@@ -128,29 +130,29 @@ public class WorkPools {
             throw new Forbidden("Work pools starting with 'Prefect' are reserved for internal use and can only "
                     + "be updated to set concurrency limits or pause.");
         }
-        Map<String, JsonValue[]> changed = new LinkedHashMap<>();
+        FieldUpdates updates = new FieldUpdates();
         if (u.description() != null && !u.description().equals(p.getDescription())) {
-            changed.put("description", new JsonValue[] {WorkerJson.value(p.getDescription()), Json.createValue(u.description())});
+            updates.add("description", p.getDescription(), u.description());
             p.setDescription(u.description());
         }
         if (u.baseJobTemplate() != null) {
             JsonObject template = WorkerRules.baseJobTemplate(u.baseJobTemplate(), "base_job_template");
             JsonValue old = Json.parse(p.getBaseJobTemplate());
             if (!old.equals(template)) {
-                changed.put("base_job_template", new JsonValue[] {old, template});
+                updates.add("base_job_template", old, template);
                 p.setBaseJobTemplate(template.toString());
             }
         }
         Integer limit = u.clearLimit() ? null : u.concurrencyLimit() != null ? u.concurrencyLimit() : p.getConcurrencyLimit();
         if (!Objects.equals(limit, p.getConcurrencyLimit())) {
-            changed.put("concurrency_limit", new JsonValue[] {WorkerJson.value(p.getConcurrencyLimit()), WorkerJson.value(limit)});
+            updates.add("concurrency_limit", p.getConcurrencyLimit(), limit);
             p.setConcurrencyLimit(limit);
         }
         if (u.storageConfiguration() != null) {
-            JsonObject old = WorkerJson.storage(Json.parseObject(p.getStorageConfiguration()));
-            JsonObject now = WorkerJson.storage(u.storageConfiguration());
+            JsonObject old = WorkPoolDocument.storage(Json.parseObject(p.getStorageConfiguration()));
+            JsonObject now = WorkPoolDocument.storage(u.storageConfiguration());
             if (!old.equals(now)) {
-                changed.put("storage_configuration", new JsonValue[] {old, now});
+                updates.add("storage_configuration", old, now);
                 p.setStorageConfiguration(u.storageConfiguration().toString());
             }
         }
@@ -163,17 +165,13 @@ public class WorkPools {
             // Prefect's status event: prefect.work-pool.paused, .ready or .not-ready
             runEvents.fire(new RunEvent(p.getWorkspaceId(), UUID.randomUUID(), Instant.now(),
                     "prefect.work-pool." + statusAfter.toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                    Json.createObjectBuilder().add("prefect.resource.id", "prefect.work-pool." + p.getId())
-                            .add("prefect.resource.name", p.getName()).add("prefect.work-pool.type", p.getType()).build(),
+                    WorkPoolDocument.eventResource(p),
                     JsonValue.EMPTY_JSON_ARRAY, JsonValue.EMPTY_JSON_OBJECT, null));
         }
-        if (!changed.isEmpty()) {
-            JsonObjectBuilder updates = Json.createObjectBuilder();
-            changed.forEach((field, fromTo) -> updates.add(field, Json.createObjectBuilder().add("from", fromTo[0]).add("to", fromTo[1])));
-            JsonObject payload = Json.createObjectBuilder()
-                    .add("updated_fields", Json.strings(changed.keySet())).add("updates", updates).build();
+        if (!updates.isEmpty()) {
             changes.fire(LifecycleChange.updated(p.getWorkspaceId(), "prefect", "work-pool", p.getId(), p.getName(),
-                    JsonValue.NULL, describe(p), payload).withResource(POOL_LABELS.apply(p), JsonValue.EMPTY_JSON_ARRAY));
+                    JsonValue.NULL, describe(p), updates.payload())
+                    .withResource(WorkPoolDocument.eventLabels(p), JsonValue.EMPTY_JSON_ARRAY));
         }
     }
 
@@ -186,12 +184,12 @@ public class WorkPools {
         }
         JsonObject before = describe(p);
         for (WorkQueue q : queues.inPool(p.getId())) queues.fireDeleted(q, p, WorkQueues.describe(q, p.getName(), null));
-        JsonArray related = related(p);
+        JsonArray related = WorkPoolDocument.eventRelated(p);
         // the pool's rows go with it (foreign keys cascade); runs keep their queue id, which then names no queue
         em.remove(p);
         em.flush();
         changes.fire(LifecycleChange.deleted(p.getWorkspaceId(), "prefect", "work-pool", p.getId(), p.getName(),
-                before, JsonValue.EMPTY_JSON_OBJECT).withResource(POOL_LABELS.apply(p), related));
+                before, JsonValue.EMPTY_JSON_OBJECT).withResource(WorkPoolDocument.eventLabels(p), related));
     }
 
     /**
@@ -281,7 +279,7 @@ public class WorkPools {
     /** Prefect's WorkPoolResponse, with the computed status and, for a pool with a limit, its active slots. */
     @Transactional
     public JsonObject describe(WorkPool p) {
-        return WorkerJson.pool(p, status(p), p.getConcurrencyLimit() == null ? null : activeSlots(p));
+        return WorkPoolDocument.write(p, status(p), p.getConcurrencyLimit() == null ? null : activeSlots(p));
     }
 
     /** The queue's response, with its active slots when it has a limit. */
@@ -296,16 +294,5 @@ public class WorkPools {
     public Optional<WorkPool> find(String name) {
         return em.createQuery("select p from WorkPool p where p.name = :name", WorkPool.class)
                 .setParameter("name", name).getResultStream().findFirst();
-    }
-
-    private static final java.util.function.Function<WorkPool, JsonObject> POOL_LABELS = p -> Json.createObjectBuilder()
-            .add("prefect.work-pool.type", p.getType()).add("prefect.resource.role", "work-pool").build();
-
-    /** A pool event's related resources: its default queue, as Prefect relates it. */
-    private static JsonArray related(WorkPool p) {
-        if (p.getDefaultQueueId() == null) return JsonValue.EMPTY_JSON_ARRAY;
-        return Json.createArrayBuilder().add(Json.createObjectBuilder()
-                .add("prefect.resource.id", "prefect.work-queue." + p.getDefaultQueueId())
-                .add("prefect.resource.role", "default-queue")).build();
     }
 }

@@ -6,7 +6,6 @@ import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
 import dev.steward.platform.Problem.Forbidden;
-import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -48,7 +47,7 @@ public class WorkPoolsResource {
     @POST
     @MinRole(Role.DEVELOPER)
     public Response create(String text) {
-        WorkPool pool = pools.create(WorkerBodies.poolCreate(Body.parse(text)));
+        WorkPool pool = pools.create(WorkPoolDocument.readCreate(Body.parse(text)));
         return Response.status(201).entity(pools.describe(pool)).build();
     }
 
@@ -66,7 +65,7 @@ public class WorkPoolsResource {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("work_pools", "limit", "offset"));
         int limit = Paging.limit(body);
-        int offset = WorkerBodies.offset(body);
+        int offset = Paging.offset(body);
         JsonArrayBuilder out = Json.createArrayBuilder();
         pools.list(WorkPoolFilter.pools(body.object("work_pools")), offset, limit).forEach(p -> out.add(pools.describe(p)));
         return out.build();
@@ -85,7 +84,7 @@ public class WorkPoolsResource {
     @Path("{name}")
     @MinRole(Role.DEVELOPER)
     public Response update(@PathParam("name") String name, String text) {
-        WorkPools.Update update = WorkerBodies.poolUpdate(Body.parse(text));
+        WorkPools.Update update = WorkPoolDocument.readUpdate(Body.parse(text));
         pools.update(pools.byName(name), update);
         return Response.noContent().build();
     }
@@ -134,7 +133,7 @@ public class WorkPoolsResource {
     @Path("{name}/queues")
     @MinRole(Role.DEVELOPER)
     public Response createQueue(@PathParam("name") String name, String text) {
-        WorkQueues.Spec spec = WorkerBodies.queueCreate(Body.parse(text));
+        WorkQueues.Spec spec = WorkQueueDocument.readCreate(Body.parse(text));
         WorkQueue q = queues.create(pools.byName(name), spec);
         return Response.status(201).entity(pools.describe(q)).build();
     }
@@ -153,7 +152,7 @@ public class WorkPoolsResource {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("work_queues", "limit", "offset"));
         int limit = Paging.limit(body);
-        int offset = WorkerBodies.offset(body);
+        int offset = Paging.offset(body);
         WorkPoolFilter filter = WorkPoolFilter.queues(body.object("work_queues"));
         WorkPool pool = pools.byName(name);
         JsonArrayBuilder out = Json.createArrayBuilder();
@@ -165,7 +164,7 @@ public class WorkPoolsResource {
     @Path("{name}/queues/{queue}")
     @MinRole(Role.DEVELOPER)
     public Response updateQueue(@PathParam("name") String name, @PathParam("queue") String queue, String text) {
-        WorkQueues.Update update = WorkerBodies.queueUpdate(Body.parse(text));
+        WorkQueues.Update update = WorkQueueDocument.readUpdate(Body.parse(text));
         queues.update(queues.byName(pools.byName(name), queue), update);
         return Response.noContent().build();
     }
@@ -182,16 +181,12 @@ public class WorkPoolsResource {
     @Path("{name}/workers/heartbeat")
     @MinRole(Role.DEVELOPER)
     public Response heartbeat(@PathParam("name") String name, String text) {
-        Body body = Body.parse(text);
-        body.rejectUnknown(List.of("name", "heartbeat_interval_seconds"));
-        String worker = WorkerRules.bounded(body.requiredString("name"), "name");
-        Integer interval = body.has("heartbeat_interval_seconds") && !body.isExplicitNull("heartbeat_interval_seconds")
-                ? body.integer("heartbeat_interval_seconds", 0, Integer.MIN_VALUE, Integer.MAX_VALUE) : null;
-        pools.heartbeat(pools.byName(name), worker, interval, false);
+        WorkerDocument.Heartbeat heartbeat = WorkerDocument.readHeartbeat(Body.parse(text));
+        pools.heartbeat(pools.byName(name), heartbeat.name(), heartbeat.intervalSeconds(), false);
         return Response.noContent().build();
     }
 
-    /** Prefect's WorkerFilter: last_heartbeat_time {before_, after_} and status {any_, not_any_}. */
+    /** The pool's workers that pass Prefect's WorkerFilter ({@link WorkerFilter}), most recent heartbeat first. */
     @POST
     @MinRole(Role.VIEWER)
     @Path("{name}/workers/filter")
@@ -199,47 +194,14 @@ public class WorkPoolsResource {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("workers", "limit", "offset"));
         int limit = Paging.limit(body);
-        int offset = WorkerBodies.offset(body);
-        Body filter = body.object("workers");
-        filter.rejectUnknown(List.of("operator", "last_heartbeat_time", "status"));
-        boolean or = "or_".equals(filter.optionalString("operator").orElse("and_"));
-        if (!List.of("and_", "or_").contains(filter.optionalString("operator").orElse("and_"))) {
-            throw InvalidInput.field(filter.location("operator"), "Input should be 'and_' or 'or_'");
-        }
-        Body heartbeat = filter.object("last_heartbeat_time");
-        heartbeat.rejectUnknown(List.of("before_", "after_"));
-        Instant before = heartbeat.optionalInstant("before_").orElse(null);
-        Instant afterTime = heartbeat.optionalInstant("after_").orElse(null);
-        Body status = filter.object("status");
-        status.rejectUnknown(List.of("any_", "not_any_"));
-        List<String> any = statuses(status, "any_");
-        List<String> notAny = statuses(status, "not_any_");
+        int offset = Paging.offset(body);
+        WorkerFilter filter = new WorkerFilter(body.object("workers"));
         Instant now = Instant.now();
         WorkPool pool = pools.byName(name);
         JsonArrayBuilder out = Json.createArrayBuilder();
-        pools.workers(pool.getId()).stream().filter(w -> {
-            String s = WorkPools.workerStatus(w, now);
-            List<Boolean> parts = new ArrayList<>();
-            if (filter.has("last_heartbeat_time")) {
-                parts.add((before == null || !w.getLastHeartbeatTime().isAfter(before))
-                        && (afterTime == null || !w.getLastHeartbeatTime().isBefore(afterTime)));
-            }
-            if (filter.has("status")) parts.add((any == null || any.contains(s)) && (notAny == null || !notAny.contains(s)));
-            return parts.isEmpty() || (or ? parts.contains(true) : !parts.contains(false));
-        }).skip(offset).limit(limit).forEach(w -> out.add(WorkerJson.worker(w, WorkPools.workerStatus(w, now))));
+        pools.workers(pool.getId()).stream().filter(w -> filter.matches(w, WorkPools.workerStatus(w, now)))
+                .skip(offset).limit(limit).forEach(w -> out.add(WorkerDocument.write(w, WorkPools.workerStatus(w, now))));
         return out.build();
-    }
-
-    private static List<String> statuses(Body status, String field) {
-        List<String> values = status.optionalStrings(field).orElse(null);
-        if (values != null) {
-            for (String v : values) {
-                if (!v.equals("ONLINE") && !v.equals("OFFLINE")) {
-                    throw InvalidInput.field(status.location(field), "Input should be 'ONLINE' or 'OFFLINE'");
-                }
-            }
-        }
-        return values;
     }
 
     @DELETE

@@ -1,16 +1,14 @@
 package dev.steward.workers;
 
-import dev.steward.platform.Json;
 import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.Problem.Conflict;
 import dev.steward.platform.Problem.NotFound;
 import dev.steward.platform.Problem.Rejected;
+import dev.steward.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -19,9 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -94,8 +90,8 @@ public class WorkQueues {
         em.persist(q);
         em.flush();
         if (spec.priority() != null) reorder(queues, q);
-        changes.fire(LifecycleChange.created(q.getWorkspaceId(), "prefect", "work-queue", q.getId(), q.getName(),
-                describe(q, pool.getName(), null), JsonValue.EMPTY_JSON_OBJECT).withResource(QUEUE_ROLE, related(pool)));
+        changes.fire(queueEvent(LifecycleChange.created(q.getWorkspaceId(), "prefect", "work-queue", q.getId(),
+                q.getName(), describe(q, pool.getName(), null), JsonValue.EMPTY_JSON_OBJECT), pool));
         return q;
     }
 
@@ -121,11 +117,12 @@ public class WorkQueues {
     /** A page of the pool's queues (all pools' when {@code poolId} is null, by name, as Prefect's legacy route). */
     @Transactional
     public List<WorkQueue> list(UUID poolId, WorkPoolFilter filter, int offset, int limit) {
-        String jpql = "select q from WorkQueue q where " + (poolId == null ? "1 = 1" : "q.workPoolId = :pool") + filter.and()
+        Where where = filter.where();
+        if (poolId != null) where.and("q.workPoolId = " + where.param(poolId));
+        String jpql = "select q from WorkQueue q" + where.clause()
                 + (poolId == null ? " order by q.name, q.id" : " order by q.priority, q.name");
-        var query = filter.bind(em.createQuery(jpql, WorkQueue.class));
-        if (poolId != null) query.setParameter("pool", poolId);
-        return query.setFirstResult(offset).setMaxResults(limit).getResultList();
+        return where.bind(em.createQuery(jpql, WorkQueue.class)).setFirstResult(offset).setMaxResults(limit)
+                .getResultList();
     }
 
     /** A partial update; null means "leave as it is", {@code clearLimit} removes the concurrency limit. */
@@ -137,28 +134,28 @@ public class WorkQueues {
     public void update(WorkQueue target, Update u) {
         WorkQueue q = em.contains(target) ? target : get(target.getId());
         WorkPool pool = em.find(WorkPool.class, q.getWorkPoolId());
-        Map<String, Object[]> changed = new LinkedHashMap<>();
+        FieldUpdates updates = new FieldUpdates();
         if (u.name() != null && !u.name().equals(q.getName())) {
             WorkerRules.queueName(u.name(), "name");
             if (find(q.getWorkPoolId(), u.name()).isPresent()) {
                 throw new Conflict("A work queue with this name already exists in work pool '" + pool.getName() + "'.");
             }
-            changed.put("name", new Object[] {q.getName(), u.name()});
+            updates.add("name", q.getName(), u.name());
             q.setName(u.name());
         }
         if (u.description() != null && !u.description().equals(q.getDescription())) {
-            changed.put("description", new Object[] {q.getDescription(), u.description()});
+            updates.add("description", q.getDescription(), u.description());
             q.setDescription(u.description());
         }
         Integer limit = u.clearLimit() ? null : u.concurrencyLimit() != null ? u.concurrencyLimit() : q.getConcurrencyLimit();
         if (!java.util.Objects.equals(limit, q.getConcurrencyLimit())) {
-            changed.put("concurrency_limit", new Object[] {q.getConcurrencyLimit(), limit});
+            updates.add("concurrency_limit", q.getConcurrencyLimit(), limit);
             q.setConcurrencyLimit(limit);
         }
         if (u.paused() != null) q.setPaused(u.paused());
         if (u.lastPolled() != null) q.setLastPolled(u.lastPolled());
         if (u.priority() != null && u.priority() != q.getPriority()) {
-            changed.put("priority", new Object[] {q.getPriority(), u.priority()});
+            updates.add("priority", q.getPriority(), u.priority());
             q.setPriority(u.priority());
             List<WorkQueue> others = new ArrayList<>(inPool(q.getWorkPoolId()));
             others.removeIf(o -> o.getId().equals(q.getId()));
@@ -166,14 +163,10 @@ public class WorkQueues {
         }
         q.touch(Instant.now());
         em.flush();
-        if (!changed.isEmpty()) {
-            JsonObjectBuilder updates = Json.createObjectBuilder();
-            changed.forEach((field, fromTo) -> updates.add(field, Json.createObjectBuilder()
-                    .add("from", WorkerJson.value(fromTo[0])).add("to", WorkerJson.value(fromTo[1]))));
-            JsonObject payload = Json.createObjectBuilder()
-                    .add("updated_fields", Json.strings(changed.keySet())).add("updates", updates).build();
-            changes.fire(LifecycleChange.updated(q.getWorkspaceId(), "prefect", "work-queue", q.getId(), q.getName(),
-                    JsonValue.NULL, describe(q, pool.getName(), null), payload).withResource(QUEUE_ROLE, related(pool)));
+        if (!updates.isEmpty()) {
+            changes.fire(queueEvent(LifecycleChange.updated(q.getWorkspaceId(), "prefect", "work-queue", q.getId(),
+                    q.getName(), JsonValue.NULL, describe(q, pool.getName(), null), updates.payload()),
+                    pool));
         }
     }
 
@@ -192,8 +185,8 @@ public class WorkQueues {
     }
 
     void fireDeleted(WorkQueue q, WorkPool pool, JsonObject before) {
-        changes.fire(LifecycleChange.deleted(q.getWorkspaceId(), "prefect", "work-queue", q.getId(), q.getName(),
-                before, JsonValue.EMPTY_JSON_OBJECT).withResource(QUEUE_ROLE, related(pool)));
+        changes.fire(queueEvent(LifecycleChange.deleted(q.getWorkspaceId(), "prefect", "work-queue", q.getId(),
+                q.getName(), before, JsonValue.EMPTY_JSON_OBJECT), pool));
     }
 
     /** Records a poll of these queues (what makes a queue READY). */
@@ -252,16 +245,15 @@ public class WorkQueues {
         }
     }
 
-    private static final JsonObject QUEUE_ROLE = Json.createObjectBuilder().add("prefect.resource.role", "work-queue").build();
-
-    /** A queue event's related resource: its pool, as Prefect relates it. */
-    static JsonArray related(WorkPool pool) {
-        return Json.createArrayBuilder().add(WorkerJson.poolResource(pool)).build();
+    /** A queue's lifecycle change as Prefect's event names it: in the role work-queue, related to its pool. */
+    private static LifecycleChange queueEvent(LifecycleChange change, WorkPool pool) {
+        return change.withResource(WorkQueueDocument.EVENT_LABELS, WorkQueueDocument.eventRelated(pool));
     }
 
     /** Prefect's WorkQueueResponse; {@code activeSlots} only for a queue with a limit (null: not counted). */
     static JsonObject describe(WorkQueue q, String poolName, Integer activeSlots) {
-        return WorkerJson.queue(q, poolName, status(q, Instant.now()), q.getConcurrencyLimit() == null ? null : activeSlots);
+        return WorkQueueDocument.write(q, poolName, status(q, Instant.now()),
+                q.getConcurrencyLimit() == null ? null : activeSlots);
     }
 
     /** PAUSED, READY (polled in the last minute) or NOT_READY. */

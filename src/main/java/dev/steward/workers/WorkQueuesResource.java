@@ -48,7 +48,7 @@ public class WorkQueuesResource {
     @POST
     @MinRole(Role.DEVELOPER)
     public Response create(String text) {
-        WorkQueues.Spec spec = WorkerBodies.queueCreate(Body.parse(text));
+        WorkQueues.Spec spec = WorkQueueDocument.readCreate(Body.parse(text));
         WorkPool pool = pools.agentPool();
         if (queues.find(pool.getId(), spec.name()).isPresent()) {
             throw new Conflict("A work queue with this name already exists.");
@@ -79,7 +79,7 @@ public class WorkQueuesResource {
         Body body = Body.parse(text);
         body.rejectUnknown(List.of("work_queues", "limit", "offset"));
         int limit = Paging.limit(body);
-        int offset = WorkerBodies.offset(body);
+        int offset = Paging.offset(body);
         WorkPoolFilter filter = WorkPoolFilter.queues(body.object("work_queues"));
         JsonArrayBuilder out = Json.createArrayBuilder();
         queues.list(null, filter, offset, limit).forEach(q -> out.add(pools.describe(q)));
@@ -90,7 +90,7 @@ public class WorkQueuesResource {
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
     public Response update(@PathParam("id") UUID id, String text) {
-        WorkQueues.Update update = WorkerBodies.queueUpdate(Body.parse(text));
+        WorkQueues.Update update = WorkQueueDocument.readUpdate(Body.parse(text));
         queues.update(queues.get(id), update);
         return Response.noContent().build();
     }
@@ -112,14 +112,7 @@ public class WorkQueuesResource {
         long late = queues.lateRuns(q);
         Instant polled = q.getLastPolled();
         boolean healthy = late == 0 && polled != null && polled.isAfter(Instant.now().minus(WorkQueues.READY_WITHIN));
-        return Json.createObjectBuilder()
-                .add("healthy", healthy)
-                .add("late_runs_count", late)
-                .add("last_polled", WorkerJson.value(polled))
-                .add("health_check_policy", Json.createObjectBuilder()
-                        .add("maximum_late_runs", 0)
-                        .add("maximum_seconds_since_last_polled", WorkQueues.READY_WITHIN.toSeconds()))
-                .build();
+        return WorkQueueDocument.writeStatus(healthy, late, polled, WorkQueues.READY_WITHIN);
     }
 
     /** The queue's due runs (Prefect's FlowRunResponse list), claimed as the pool's poll claims them. */
@@ -138,6 +131,4 @@ public class WorkQueuesResource {
         claimed.forEach(r -> out.add(r.asJsonObject().get("flow_run")));
         return out.build();
     }
-
-    /** Ids that are not UUIDs name no queue. */
 }

@@ -6,5 +6,17 @@
  * WebSocket: auth frame in time and at most 64 KB, idle timeout), and {@link dev.steward.workers.WorkQueues#resolve},
  * the lookup of a deployment's pool and queue. Changes emit {@code prefect.work-pool.*} and {@code prefect.work-queue.*} events in the
  * same transaction.
+ *
+ * <p>Rules that hold here:
+ * <ul>
+ * <li>One class per Prefect document: {@link dev.steward.workers.WorkPoolDocument},
+ * {@link dev.steward.workers.WorkQueueDocument}, {@link dev.steward.workers.WorkerDocument}. Each owns its field
+ * lists, reads a create or an update from a request body (into the services' {@code Spec} and {@code Update}, whose
+ * nulls the services fill with Prefect's defaults) and writes the JSON answered and carried by events. Resources read
+ * and write through them; services never build a document's JSON themselves.</li>
+ * <li>Field checks (names, base job templates) are {@link dev.steward.workers.WorkerRules}'; the services apply them
+ * too, as the console and the worker channel call the services directly.</li>
+ * <li>Filters are {@link dev.steward.workers.WorkPoolFilter}, on {@link dev.steward.platform.Where}.</li>
+ * </ul>
  */
 package dev.steward.workers;
