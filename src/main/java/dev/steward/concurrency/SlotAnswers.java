@@ -74,8 +74,8 @@ final class SlotAnswers {
     }
 
     /**
-     * A path parameter that must be a UUID, answered as FastAPI answers a bad one (a 422, where a malformed id of an
-     * object is a 404: Prefect's lease routes take nothing else, and its client reads the 422).
+     * A path parameter that must be a UUID, answered as FastAPI answers a bad one: a 422 (a malformed object id in
+     * other paths is a 404, {@link UuidParameters}).
      */
     static UUID pathUuid(String value, String name) {
         return UuidParameters.parse(value).orElseThrow(
