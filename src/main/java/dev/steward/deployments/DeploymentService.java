@@ -40,7 +40,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class DeploymentService {
     /** The name of a deployment's own concurrency limit is this and its id. */
-    static final String LIMIT_PREFIX = "deployment:";
+    private static final String LIMIT_PREFIX = "deployment:";
 
     @Inject
     Event<LifecycleChange> changes;
