@@ -61,14 +61,15 @@ public class Deployment {
 
     protected Deployment() {}
 
-    Deployment(JsonObject doc) {
-        this.id = UUID.fromString(doc.getString("id"));
-        this.created = Instant.parse(doc.getString("created"));
-        apply(doc);
+    Deployment(DeploymentDocument document) {
+        this.id = UUID.fromString(document.json().getString("id"));
+        this.created = Instant.parse(document.json().getString("created"));
+        apply(document);
     }
 
     /** Replaces the document and the columns derived from it. */
-    void apply(JsonObject doc) {
+    void apply(DeploymentDocument document) {
+        JsonObject doc = document.json();
         this.flowId = UUID.fromString(doc.getString("flow_id"));
         this.name = doc.getString("name");
         this.paused = doc.getBoolean("paused", false);
@@ -87,7 +88,7 @@ public class Deployment {
     public UUID getWorkQueueId() { return workQueueId; }
 
     /** Prefect's Deployment fields as stored (schedules and the concurrency limit object are added on reads). */
-    public JsonObject document() {
-        return Json.parseObject(body);
+    DeploymentDocument document() {
+        return new DeploymentDocument(Json.parseObject(body));
     }
 }

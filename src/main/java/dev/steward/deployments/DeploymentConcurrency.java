@@ -7,11 +7,6 @@ import dev.steward.concurrency.Slots;
 import dev.steward.orchestration.DeploymentSlots;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +22,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class DeploymentConcurrency implements DeploymentSlots {
-    @PersistenceContext(unitName = "steward")
-    EntityManager em;
+    @Inject
+    DeploymentStore store;
 
     @Inject
     Slots slots;
@@ -41,22 +36,19 @@ public class DeploymentConcurrency implements DeploymentSlots {
 
     @Override
     public Answer secure(UUID deploymentId) {
-        Deployment d = em.find(Deployment.class, deploymentId);
-        if (d == null) return new Answer(null, null, "Deployment not found.");
-        JsonObject doc = d.document();
-        if (!(doc.get("concurrency_limit_id") instanceof JsonString id)) return Answer.NO_LIMIT;
-        Optional<ConcurrencyLimit> limit = limits.find(id.getString());
+        Optional<Deployment> d = store.find(deploymentId);
+        if (d.isEmpty()) return new Answer(null, null, "Deployment not found.");
+        DeploymentDocument doc = d.get().document();
+        Optional<ConcurrencyLimit> limit = doc.concurrencyLimitId().flatMap(id -> limits.find(id.toString()));
         if (limit.isEmpty()) return Answer.NO_LIMIT;
         if (limit.get().getLimit() == 0) {
             return new Answer(null, null, "The deployment concurrency limit is 0. The flow will deadlock if submitted again.");
         }
-        JsonObject options = doc.get("concurrency_options") instanceof JsonObject o ? o : JsonObject.EMPTY_JSON_OBJECT;
-        Duration ttl = options.get("grace_period_seconds") instanceof JsonNumber n
-                ? Duration.ofMillis(Math.round(n.doubleValue() * 1000)) : settings.deploymentLease();
+        Duration ttl = doc.gracePeriod().orElse(settings.deploymentLease());
         Slots.Outcome outcome = slots.acquire(List.of(limit.get().getName()), 1, Slots.Mode.CONCURRENCY,
                 new Slots.LeaseRequest(ttl, new ConcurrencyLease.Holder("deployment", deploymentId)));
         if (outcome instanceof Slots.Granted granted) return new Answer(granted.leaseId(), null, null);
-        return new Answer(null, options.getString("collision_strategy", "ENQUEUE"), null);
+        return new Answer(null, doc.collisionStrategy(), null);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.steward.deployments;
 
 import dev.steward.platform.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -43,18 +41,19 @@ public class DeploymentSchedule {
 
     protected DeploymentSchedule() {}
 
-    DeploymentSchedule(JsonObject doc) {
-        this.id = UUID.fromString(doc.getString("id"));
-        this.deploymentId = UUID.fromString(doc.getString("deployment_id"));
-        this.created = Instant.parse(doc.getString("created"));
-        apply(doc);
+    DeploymentSchedule(DeploymentScheduleDocument document) {
+        this.id = UUID.fromString(document.json().getString("id"));
+        this.deploymentId = UUID.fromString(document.json().getString("deployment_id"));
+        this.created = Instant.parse(document.json().getString("created"));
+        apply(document);
     }
 
-    void apply(JsonObject doc) {
-        this.active = doc.getBoolean("active", true);
-        this.slug = doc.get("slug") instanceof JsonString s ? s.getString() : null;
-        this.updated = Instant.parse(doc.getString("updated"));
-        this.body = doc.toString();
+    /** Replaces the document and the columns derived from it. */
+    void apply(DeploymentScheduleDocument document) {
+        this.active = document.active();
+        this.slug = document.slug().orElse(null);
+        this.updated = Instant.parse(document.json().getString("updated"));
+        this.body = document.json().toString();
     }
 
     public UUID getId() { return id; }
@@ -62,7 +61,7 @@ public class DeploymentSchedule {
     public boolean isActive() { return active; }
     public String getSlug() { return slug; }
 
-    public JsonObject document() {
-        return Json.parseObject(body);
+    DeploymentScheduleDocument document() {
+        return new DeploymentScheduleDocument(Json.parseObject(body));
     }
 }

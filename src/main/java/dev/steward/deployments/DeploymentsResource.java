@@ -41,6 +41,12 @@ public class DeploymentsResource {
     DeploymentService deployments;
 
     @Inject
+    DeploymentSchedules schedules;
+
+    @Inject
+    DeploymentRuns runs;
+
+    @Inject
     DeploymentSettings settings;
 
     @POST
@@ -135,7 +141,7 @@ public class DeploymentsResource {
     @Path("{id}/create_flow_run")
     @MinRole(Role.DEVELOPER)
     public Response createFlowRun(@PathParam("id") UUID id, String text) {
-        FlowRunService.Created created = deployments.createFlowRun(id, Body.parse(text));
+        FlowRunService.Created created = runs.createFlowRun(id, Body.parse(text));
         return Response.status(created.created() ? 201 : 200).entity(created.run()).type(MediaType.APPLICATION_JSON).build();
     }
 
@@ -154,7 +160,7 @@ public class DeploymentsResource {
         Duration minTime = body.has("min_time") && !body.isExplicitNull("min_time")
                 ? Duration.ofMillis(Math.round(body.number("min_time", 0, 0, Double.MAX_VALUE) * 1000))
                 : settings.minScheduledTime();
-        deployments.scheduleRuns(id, start, end, minTime,
+        runs.scheduleRuns(id, start, end, minTime,
                 body.integer("min_runs", settings.minRuns(), 0, Integer.MAX_VALUE),
                 body.integer("max_runs", settings.maxRuns(), 0, Integer.MAX_VALUE));
         return Response.ok(JsonValue.NULL).build();
@@ -169,14 +175,14 @@ public class DeploymentsResource {
         body.rejectUnknown(List.of("deployment_ids", "scheduled_before", "limit"));
         if (!body.has("deployment_ids")) throw InvalidInput.missing("deployment_ids");
         List<UUID> ids = body.optionalUuids("deployment_ids").orElse(List.of());
-        return deployments.scheduledRuns(ids, body.optionalInstant("scheduled_before").orElse(null), Paging.limit(body));
+        return runs.scheduledRuns(ids, body.optionalInstant("scheduled_before").orElse(null), Paging.limit(body));
     }
 
     @GET
     @MinRole(Role.VIEWER)
     @Path("{id}/schedules")
     public JsonArray readSchedules(@PathParam("id") UUID id) {
-        return deployments.readSchedules(id);
+        return schedules.read(id);
     }
 
     /** The body is the list of schedules itself (Prefect's {@code List[DeploymentScheduleCreate]}). */
@@ -191,19 +197,19 @@ public class DeploymentsResource {
             throw InvalidInput.field("", "Malformed JSON: " + e.getCause().getMessage());
         }
         if (!(value instanceof JsonArray array)) throw InvalidInput.field("", "Input should be a valid list");
-        List<Body> schedules = new ArrayList<>();
+        List<Body> given = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             if (!(array.get(i) instanceof JsonObject o)) throw InvalidInput.field(String.valueOf(i), "Input should be a valid dictionary");
-            schedules.add(Body.of(o));
+            given.add(Body.of(o));
         }
-        return Response.status(201).entity(deployments.createSchedules(id, schedules)).build();
+        return Response.status(201).entity(schedules.create(id, given)).build();
     }
 
     @PATCH
     @Path("{id}/schedules/{schedule}")
     @MinRole(Role.DEVELOPER)
     public Response updateSchedule(@PathParam("id") UUID id, @PathParam("schedule") UUID schedule, String text) {
-        deployments.updateSchedule(id, schedule, Body.parse(text));
+        schedules.update(id, schedule, Body.parse(text));
         return Response.noContent().build();
     }
 
@@ -211,7 +217,7 @@ public class DeploymentsResource {
     @Path("{id}/schedules/{schedule}")
     @MinRole(Role.DEVELOPER)
     public Response deleteSchedule(@PathParam("id") UUID id, @PathParam("schedule") UUID schedule) {
-        deployments.deleteSchedule(id, schedule);
+        schedules.delete(id, schedule);
         return Response.noContent().build();
     }
 
@@ -220,6 +226,4 @@ public class DeploymentsResource {
         fields.addAll(List.of("sort", "limit", position));
         return fields;
     }
-
-
 }

@@ -46,7 +46,7 @@ public class Scheduler {
     Transactions tx;
 
     @Inject
-    DeploymentService deployments;
+    DeploymentRuns runs;
 
     @Inject
     DeploymentSettings settings;
@@ -81,7 +81,7 @@ public class Scheduler {
                 UUID id = (UUID) row[1];
                 after = id;
                 try {
-                    made += TenantScope.system(ws).supply(() -> tx.inNew(() -> deployments.scheduleRuns(id, now,
+                    made += TenantScope.system(ws).supply(() -> tx.inNew(() -> runs.scheduleRuns(id, now,
                             now.plus(settings.maxScheduledTime()), settings.minScheduledTime(), settings.minRuns(),
                             settings.maxRuns())));
                 } catch (RuntimeException e) {
