@@ -175,9 +175,4 @@ public class ConcurrencyLimitService {
     public JsonObject describe(ConcurrencyLimit c) {
         return ConcurrencyLimitDocument.writeFull(c, settings.maxWaitFor(c.getName()));
     }
-
-    /** Prefect's GlobalConcurrencyLimitResponse ({@link ConcurrencyLimitDocument#write}), as deployments read it. */
-    public static JsonObject read(ConcurrencyLimit c) {
-        return ConcurrencyLimitDocument.write(c);
-    }
 }

@@ -1,6 +1,7 @@
 package dev.steward.deployments;
 
 import dev.steward.concurrency.ConcurrencyLimit;
+import dev.steward.concurrency.ConcurrencyLimitDocument;
 import dev.steward.concurrency.ConcurrencyLimitService;
 import dev.steward.deployments.DeploymentDocument.ConcurrencyChange;
 import dev.steward.deployments.DeploymentDocument.Placement;
@@ -264,7 +265,7 @@ public class DeploymentService {
         Map<UUID, List<DeploymentSchedule>> schedulesById = store.schedules(page.stream().map(Deployment::getId).toList());
         Map<UUID, JsonValue> limitsById = new HashMap<>();
         List<UUID> limitIds = page.stream().flatMap(d -> d.document().concurrencyLimitId().stream()).toList();
-        store.concurrencyLimits(limitIds).forEach(c -> limitsById.put(c.getId(), ConcurrencyLimitService.read(c)));
+        store.concurrencyLimits(limitIds).forEach(c -> limitsById.put(c.getId(), ConcurrencyLimitDocument.write(c)));
         List<JsonObject> out = new ArrayList<>(page.size());
         for (Deployment d : page) {
             DeploymentDocument doc = d.document();
