@@ -20,8 +20,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
@@ -37,8 +35,14 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class FlowRunService {
-    @PersistenceContext(unitName = "steward")
-    EntityManager em;
+    @Inject
+    FlowRunStore flowRuns;
+
+    @Inject
+    TaskRunService taskRuns;
+
+    @Inject
+    FlowRunInputs inputs;
 
     @Inject
     Event<RunEvent> events;
@@ -73,9 +77,9 @@ public class FlowRunService {
         body.rejectUnknown(List.of("state", "name", "flow_id", "flow_version", "parameters", "context",
                 "parent_task_run_id", "infrastructure_document_id", "empirical_policy", "tags", "labels",
                 "idempotency_key", "deployment_id", "work_pool_name", "work_queue_name", "job_variables", "created_by"));
+        UUID ws = workspaceId();
         UUID flowId = body.requiredUuid("flow_id");
-        String flowName = jdbc((c, ws) -> RunRows.flowName(c, ws, flowId));
-        if (flowName == null) throw new NotFound("Flow not found");
+        if (flowRuns.flowName(ws, flowId).isEmpty()) throw new NotFound("Flow not found");
         // fields kept as sent must have the right type: a later read or state change relies on it
         for (String field : List.of("parent_task_run_id", "deployment_id", "infrastructure_document_id")) {
             body.optionalUuid(field);
@@ -121,23 +125,18 @@ public class FlowRunService {
                 .add("state", state).add("job_variables", body.object("job_variables").json());
         serverFields.forEach(doc::add);
         JsonObject run = doc.build();
-        boolean inserted = jdbc((c, ws) -> {
-            if (!RunRows.insertFlowRun(c, ws, run)) return false;
-            RunRows.insertFlowRunState(c, ws, id, state);
-            return true;
-        });
-        if (!inserted) {
+        if (!flowRuns.insert(ws, run, state)) {
             // the flow has a run with this idempotency key (made before, or by a concurrent request): answer with it
-            return new Created(jdbc((c, ws) -> RunRows.flowRunByIdempotencyKey(c, ws, flowId, idempotencyKey)), false);
+            return new Created(flowRuns.findByIdempotencyKey(ws, flowId, idempotencyKey).orElse(null), false);
         }
-        if (emitEvent) emitStateEvent(run, jdbc((c, ws) -> RunRows.flowRunWithRelated(c, ws, id)).related(), null, state);
+        if (emitEvent) emitStateEvent(run, flowRuns.withRelated(ws, id).orElseThrow().related(), null, state);
         return new Created(run.toString(), true);
     }
 
     /** The run's document. */
     @Transactional
     public String get(UUID id) {
-        return Optional.ofNullable(jdbc((c, ws) -> RunRows.flowRun(c, ws, id))).orElseThrow(FlowRunService::notFound);
+        return flowRuns.find(workspaceId(), id).orElseThrow(FlowRunService::notFound);
     }
 
     /** Proposes a state: the rules decide, an accepted state is stored with the run's timing brought up to date. */
@@ -146,8 +145,8 @@ public class FlowRunService {
         body.rejectUnknown(List.of("state", "force"));
         if (!body.has("state")) throw InvalidInput.missing("state");
         boolean force = body.json().get("force") == JsonValue.TRUE;
-        RunRows.LockedFlowRun run = jdbc((c, ws) -> RunRows.lockFlowRun(c, ws, id));
-        if (run == null) throw notFound();
+        UUID ws = workspaceId();
+        FlowRunStore.RunWithRelated run = flowRuns.lock(ws, id).orElseThrow(FlowRunService::notFound);
         Instant now = Instant.now();
         JsonObject doc = Json.parseObject(run.body());
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
@@ -162,14 +161,10 @@ public class FlowRunService {
         UUID released = FlowRunRules.slotToRelease(current, accepted);
         if (released != null) slots.gate().release(released);
         JsonObject updated = decision.run();
-        jdbc((c, ws) -> {
-            RunRows.updateFlowRun(c, ws, updated);
-            RunRows.insertFlowRunState(c, ws, id, accepted);
-            if (updated.get("parent_task_run_id") instanceof JsonString parent) {
-                TaskRunService.mirrorSubflowState(c, ws, UUID.fromString(parent.getString()), id, accepted, now);
-            }
-            return null;
-        });
+        flowRuns.update(ws, updated, accepted);
+        if (updated.get("parent_task_run_id") instanceof JsonString parent) {
+            taskRuns.mirrorSubflowState(ws, UUID.fromString(parent.getString()), id, accepted, now);
+        }
         emitStateEvent(updated, run.related(), current, accepted);
         return new Orchestrated(decision.result(accepted), true);
     }
@@ -251,10 +246,7 @@ public class FlowRunService {
         if (keyset != null && !input.isEmpty() && "ACCEPT".equals(result.result().getString("status"))
                 && keyset.get("response") instanceof JsonString response) {
             // the answer the paused flow reads back once it runs again, stored with the state that resumed it
-            jdbc((c, ws) -> {
-                FlowRunInputs.insert(c, ws, id, response.getString(), input.toString(), null);
-                return null;
-            });
+            inputs.store(workspaceId(), id, response.getString(), input.toString(), null);
         }
         return result;
     }
@@ -266,7 +258,7 @@ public class FlowRunService {
      */
     private String inputRefusal(UUID id, JsonObject keyset, JsonObject input) {
         if (!(keyset.get("schema") instanceof JsonString schemaKey)) return "Run input schema not found.";
-        Optional<FlowRunInputs.Input> stored = jdbc((c, ws) -> FlowRunInputs.read(c, ws, id, schemaKey.getString()));
+        Optional<FlowRunInputs.Input> stored = inputs.find(workspaceId(), id, schemaKey.getString());
         if (stored.isEmpty()) return "Run input schema not found.";
         JsonObject schema;
         try {
@@ -326,51 +318,28 @@ public class FlowRunService {
     public void delete(UUID id) {
         JsonObject doc = locked(id);
         UUID ws = workspaceId();
-        String tasksOfRun = "select id from task_run where workspace_id = ?1 and flow_run_id = ?2";
-        em.createNativeQuery("update flow_run set body = jsonb_set(body, '{parent_task_run_id}', 'null'::jsonb) "
-                        + "where workspace_id = ?1 and body->>'parent_task_run_id' in (select cast(id as text) from ("
-                        + tasksOfRun + ") t)")
-                .setParameter(1, ws).setParameter(2, id).executeUpdate();
-        em.createNativeQuery("delete from task_run_state where workspace_id = ?1 and task_run_id in (" + tasksOfRun + ")")
-                .setParameter(1, ws).setParameter(2, id).executeUpdate();
-        int taskRunCount = em.createNativeQuery("delete from task_run where workspace_id = ?1 and flow_run_id = ?2")
-                .setParameter(1, ws).setParameter(2, id).executeUpdate();
-        int logCount = em.createNativeQuery("delete from log_entry where workspace_id = ?1 and flow_run_id = ?2")
-                .setParameter(1, ws).setParameter(2, id).executeUpdate();
-        em.createNativeQuery("delete from flow_run_state where workspace_id = ?1 and flow_run_id = ?2")
-                .setParameter(1, ws).setParameter(2, id).executeUpdate();
-        em.createNativeQuery("delete from flow_run where workspace_id = ?1 and id = ?2")
-                .setParameter(1, ws).setParameter(2, id).executeUpdate();
+        FlowRunStore.Deleted deleted = flowRuns.delete(ws, id);
         JsonObjectBuilder before = Json.createObjectBuilder();
         for (String field : List.of("id", "name", "flow_id", "state_type", "state_name", "tags", "labels",
                 "deployment_id", "parent_task_run_id", "created")) {
             before.add(field, doc.getOrDefault(field, JsonValue.NULL));
         }
-        before.add("task_runs_deleted", taskRunCount).add("logs_deleted", logCount);
+        before.add("task_runs_deleted", deleted.taskRuns()).add("logs_deleted", deleted.logs());
         audit.record(ws, Instant.now(), "prefect.flow-run.deleted", "prefect.flow-run." + id,
                 before.build(), JsonValue.NULL);
     }
 
     /** The run's document, its row locked until the transaction ends. */
     private JsonObject locked(UUID id) {
-        RunRows.LockedFlowRun run = jdbc((c, ws) -> RunRows.lockFlowRun(c, ws, id));
-        if (run == null) throw notFound();
-        return Json.parseObject(run.body());
+        return Json.parseObject(flowRuns.lock(workspaceId(), id).orElseThrow(FlowRunService::notFound).body());
     }
 
     private void store(JsonObject doc) {
-        jdbc((c, ws) -> {
-            RunRows.updateFlowRun(c, ws, doc);
-            return null;
-        });
+        flowRuns.update(workspaceId(), doc);
     }
 
     private UUID workspaceId() {
         return TenantScope.workspaceId();
-    }
-
-    private <T> T jdbc(RunRows.Work<T> work) {
-        return RunRows.with(em, work);
     }
 
     /**

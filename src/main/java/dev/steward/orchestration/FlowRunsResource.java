@@ -2,6 +2,7 @@ package dev.steward.orchestration;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
+import dev.steward.access.TenantScope;
 import dev.steward.platform.Body;
 import dev.steward.platform.Problem.InvalidInput;
 import dev.steward.platform.Problem.NotFound;
@@ -9,8 +10,6 @@ import dev.steward.platform.Timestamps;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -44,13 +43,13 @@ public class FlowRunsResource {
     FlowRunService runs;
 
     @Inject
+    FlowRunStore flowRuns;
+
+    @Inject
     RunGraph graph;
 
     @Inject
     FlowRunInputs inputs;
-
-    @PersistenceContext(unitName = "steward")
-    EntityManager em;
 
     @POST
     @MinRole(Role.DEVELOPER)
@@ -99,7 +98,7 @@ public class FlowRunsResource {
     @Path("history")
     @Transactional
     public JsonValue history(String text) {
-        return RunHistory.flowRuns(em, Body.parse(text));
+        return flowRuns.history(TenantScope.workspaceId(), Body.parse(text));
     }
 
     @GET
@@ -114,7 +113,7 @@ public class FlowRunsResource {
                 throw InvalidInput.parameter("query", "since", "Input should be a valid datetime", "datetime_parsing");
             }
         }
-        return Response.ok(graph.of(id, from), MediaType.APPLICATION_JSON).build();
+        return Response.ok(graph.of(TenantScope.workspaceId(), id, from), MediaType.APPLICATION_JSON).build();
     }
 
     @POST
@@ -174,8 +173,7 @@ public class FlowRunsResource {
     public JsonValue filter(String text) {
         Body body = Body.parse(text);
         body.rejectUnknown(FILTER_FIELDS);
-        String order = RunQuery.order(body.optionalString("sort").orElse("ID_DESC"));
-        return RunQuery.flowRuns(body).pageAsJson(em, FlowRun.class, order, body, FlowRun::getBody);
+        return flowRuns.filter(TenantScope.workspaceId(), body);
     }
 
     @POST
@@ -185,7 +183,7 @@ public class FlowRunsResource {
     public long count(String text) {
         Body body = Body.parse(text);
         body.rejectUnknown(FILTER_FIELDS);
-        return RunQuery.flowRuns(body).count(em);
+        return flowRuns.count(TenantScope.workspaceId(), body);
     }
 
 }

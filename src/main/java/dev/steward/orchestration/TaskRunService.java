@@ -1,21 +1,20 @@
 package dev.steward.orchestration;
 
+import dev.steward.access.TenantScope;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Problem.InvalidInput;
 import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -25,8 +24,11 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class TaskRunService {
-    @PersistenceContext(unitName = "steward")
-    EntityManager em;
+    @Inject
+    TaskRunStore taskRuns;
+
+    @Inject
+    FlowRunStore flowRuns;
 
     /** The created (or, for known keys, existing) task run's document. */
     public record Created(String run, boolean created) {}
@@ -39,11 +41,10 @@ public class TaskRunService {
         String taskKey = body.requiredString("task_key");
         String dynamicKey = body.requiredString("dynamic_key");
         UUID flowRunId = body.optionalUuid("flow_run_id").orElse(null);
-        if (flowRunId != null && RunRows.with(em, (c, ws) -> RunRows.flowRun(c, ws, flowRunId)) == null) {
-            throw new NotFound("Flow run not found");
-        }
-        String existing = RunRows.with(em, (c, ws) -> RunRows.taskRunByKeys(c, ws, flowRunId, taskKey, dynamicKey));
-        if (existing != null) return new Created(existing, false);
+        UUID ws = TenantScope.workspaceId();
+        if (flowRunId != null && flowRuns.find(ws, flowRunId).isEmpty()) throw new NotFound("Flow run not found");
+        Optional<String> existing = taskRuns.findByKeys(ws, flowRunId, taskKey, dynamicKey);
+        if (existing.isPresent()) return new Created(existing.get(), false);
         Instant now = Instant.now();
         UUID id = body.optionalUuid("id").orElse(UUID.randomUUID());
         Body stateBody = body.has("state") && !body.json().isNull("state") ? body.object("state")
@@ -65,11 +66,7 @@ public class TaskRunService {
                 .add("start_time", JsonValue.NULL).add("end_time", JsonValue.NULL).add("total_run_time", 0.0)
                 .add("estimated_run_time", 0.0).add("estimated_start_time_delta", 0.0).add("state", state);
         JsonObject run = doc.build();
-        RunRows.with(em, (c, ws) -> {
-            RunRows.insertTaskRun(c, ws, run);
-            RunRows.insertTaskRunState(c, ws, id, state);
-            return null;
-        });
+        taskRuns.insert(ws, run, state);
         return new Created(run.toString(), true);
     }
 
@@ -79,24 +76,20 @@ public class TaskRunService {
         body.rejectUnknown(List.of("state", "force"));
         if (!body.has("state")) throw InvalidInput.missing("state");
         boolean force = body.json().get("force") == JsonValue.TRUE;
-        String locked = RunRows.with(em, (c, ws) -> RunRows.lockTaskRun(c, ws, id));
-        if (locked == null) throw new NotFound("Task run not found");
+        UUID ws = TenantScope.workspaceId();
+        String locked = taskRuns.lock(ws, id).orElseThrow(() -> new NotFound("Task run not found"));
         Instant now = Instant.now();
         JsonObject doc = Json.parseObject(locked);
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
         UUID flowRunId = doc.get("flow_run_id") instanceof JsonString f ? UUID.fromString(f.getString()) : null;
         JsonObject proposed = RunJson.newState(body.object("state"), "state", flowRunId, id, now);
-        TaskRunLookups lookups = new TaskRunLookups(em.unwrap(org.hibernate.Session.class), flowRunId);
+        TaskRunLookups lookups = new TaskRunLookups(taskRuns, flowRuns, ws, flowRunId);
         FlowRunRules.Decision decision = TaskRunRules.decide(current, proposed, force, now, doc, lookups);
         if (decision.state() == null) {
             return new FlowRunService.Orchestrated(decision.result(current), false);
         }
         JsonObject accepted = decision.state();
-        RunRows.with(em, (c, ws) -> {
-            RunRows.updateTaskRun(c, ws, decision.run());
-            RunRows.insertTaskRunState(c, ws, id, accepted);
-            return null;
-        });
+        taskRuns.update(ws, decision.run(), accepted);
         if (decision.cache()) lookups.cache(accepted, now);
         return new FlowRunService.Orchestrated(decision.result(accepted), true);
     }
@@ -105,11 +98,10 @@ public class TaskRunService {
      * A subflow's state, copied onto its placeholder task run in the parent flow run (Prefect's
      * UpdateSubflowParentTask): the parent sees the subflow running, completed or failed.
      */
-    static void mirrorSubflowState(Connection c, UUID workspaceId, UUID taskRunId, UUID childFlowRunId,
-                                   JsonObject flowState, Instant now) throws SQLException {
-        String locked = RunRows.lockTaskRun(c, workspaceId, taskRunId);
-        if (locked == null) return;
-        JsonObject doc = Json.parseObject(locked);
+    void mirrorSubflowState(UUID workspace, UUID taskRunId, UUID childFlowRunId, JsonObject flowState, Instant now) {
+        Optional<String> locked = taskRuns.lock(workspace, taskRunId);
+        if (locked.isEmpty()) return;
+        JsonObject doc = Json.parseObject(locked.get());
         JsonObject details = Json.createObjectBuilder(flowState.getJsonObject("state_details"))
                 .add("task_run_id", taskRunId.toString())
                 .add("flow_run_id", doc.getOrDefault("flow_run_id", JsonValue.NULL))
@@ -120,7 +112,6 @@ public class TaskRunService {
                 .add("state_details", details)
                 .build();
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
-        RunRows.updateTaskRun(c, workspaceId, FlowRunRules.applyTiming(doc, current, state, now));
-        RunRows.insertTaskRunState(c, workspaceId, taskRunId, state);
+        taskRuns.update(workspace, FlowRunRules.applyTiming(doc, current, state, now), state);
     }
 }

@@ -4,6 +4,21 @@
  * state ({@link dev.steward.orchestration.FlowRunRules}, {@link dev.steward.orchestration.TaskRunRules}), the task-run
  * recorder fed by the client's events, logs, history and the run graph.
  *
+ * <p>Rules of the package:
+ * <ul>
+ * <li>One store per aggregate: every read and write of flow runs and their states goes through
+ * {@link dev.steward.orchestration.FlowRunStore}, of task runs and theirs through
+ * {@link dev.steward.orchestration.TaskRunStore}, with the workspace the first parameter of every method. The one
+ * exception is {@link dev.steward.orchestration.TaskRunRecorder}, whose upsert and COPY of a whole ingest batch are
+ * the hot path of the client's events.</li>
+ * <li>Reads that only the console makes are read models named for their page and documented as console-only
+ * ({@link dev.steward.orchestration.RunsPageReadModel}, {@link dev.steward.orchestration.RunsPageCounts},
+ * {@link dev.steward.orchestration.RunPageReadModel}); a read that Prefect's API serves too belongs to a store or to the
+ * read model of its route ({@link dev.steward.orchestration.RunGraph} for {@code graph-v2}).</li>
+ * <li>Every SQL or JPQL filter is built on {@link dev.steward.platform.Where};
+ * {@link dev.steward.orchestration.RunFilters} holds Prefect's filter semantics.</li>
+ * </ul>
+ *
  * <p>Task-run ids are chosen by the client (in its events and in {@code POST /task_runs/}), and so are the ids of
  * states recorded from events (the event's id): they are unique within a workspace only. Their tables are keyed by
  * (workspace_id, id), and every lookup, upsert and join on such an id names the workspace as well.

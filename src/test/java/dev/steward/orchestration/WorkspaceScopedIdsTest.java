@@ -116,7 +116,8 @@ class WorkspaceScopedIdsTest {
     private TaskRunService.Created create(UUID ws, String body) {
         return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
             TaskRunService service = new TaskRunService();
-            service.em = s;
+            service.taskRuns = TaskRunStore.of(s);
+            service.flowRuns = FlowRunStore.of(s);
             return service.create(Body.parse(body));
         }));
     }
