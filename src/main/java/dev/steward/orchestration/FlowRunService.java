@@ -74,57 +74,21 @@ public class FlowRunService {
      */
     @Transactional
     public Created create(Body body, JsonObject serverFields, boolean emitEvent) {
-        body.rejectUnknown(List.of("state", "name", "flow_id", "flow_version", "parameters", "context",
-                "parent_task_run_id", "infrastructure_document_id", "empirical_policy", "tags", "labels",
-                "idempotency_key", "deployment_id", "work_pool_name", "work_queue_name", "job_variables", "created_by"));
+        body.rejectUnknown(FlowRunDocument.CREATE_FIELDS);
         UUID ws = workspaceId();
         UUID flowId = body.requiredUuid("flow_id");
         if (flowRuns.flowName(ws, flowId).isEmpty()) throw new NotFound("Flow not found");
-        // fields kept as sent must have the right type: a later read or state change relies on it
-        for (String field : List.of("parent_task_run_id", "deployment_id", "infrastructure_document_id")) {
-            body.optionalUuid(field);
-        }
-        for (String field : List.of("flow_version", "work_queue_name", "work_pool_name")) body.optionalString(field);
+        FlowRunDocument.checkKeptAsSent(body);
         // a run created for a pool goes to the named queue or the pool's default one (an unknown one is a 404)
         WorkQueues.Resolved queue = body.optionalString("work_pool_name")
                 .map(pool -> workQueues.lookup(pool, body.optionalString("work_queue_name").orElse(null))).orElse(null);
         String idempotencyKey = body.optionalString("idempotency_key")
                 .map(k -> RunJson.checkName(k, "idempotency_key")).orElse(null);
-        Instant now = Instant.now();
         UUID id = UUID.randomUUID();
-        List<String> tags = body.optionalStrings("tags").orElse(List.of());
-        String name = RunJson.checkName(body.optionalString("name").filter(n -> !n.isEmpty())
-                .orElseGet(RunNames::random), "name");
-        Body stateBody = body.has("state") && !body.json().isNull("state") ? body.object("state")
-                : Body.parse("{\"type\":\"PENDING\"}");
-        JsonObject state = RunJson.newState(stateBody, "state", id, null, now);
-        JsonObject labels = Json.createObjectBuilder(body.object("labels").json()).add("prefect.flow.id", flowId.toString()).build();
-        JsonObjectBuilder doc = Json.createObjectBuilder()
-                .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
-                .add("name", name).add("flow_id", flowId.toString()).add("state_id", state.getString("id"))
-                .add("deployment_id", body.raw("deployment_id")).add("deployment_version", JsonValue.NULL)
-                .add("work_queue_id", queue == null ? JsonValue.NULL : Json.createValue(queue.queueId().toString()))
-                .add("work_queue_name", queue == null ? body.raw("work_queue_name") : Json.createValue(queue.queueName()))
-                .add("flow_version", body.raw("flow_version"))
-                .add("parameters", body.object("parameters").json()).add("idempotency_key", body.raw("idempotency_key"))
-                .add("context", body.object("context").json())
-                .add("empirical_policy", empiricalPolicy(body.object("empirical_policy").json()))
-                .add("tags", Json.strings(tags)).add("labels", labels)
-                .add("parent_task_run_id", body.raw("parent_task_run_id"))
-                .add("state_type", state.getString("type")).add("state_name", state.getString("name"))
-                .add("run_count", 0)
-                .add("expected_start_time", expectedStart(state, now).toString())
-                .add("next_scheduled_start_time", state.getString("type").equals("SCHEDULED")
-                        ? state.getJsonObject("state_details").get("scheduled_time") : JsonValue.NULL)
-                .add("start_time", JsonValue.NULL).add("end_time", JsonValue.NULL)
-                .add("total_run_time", 0.0).add("estimated_run_time", 0.0).add("estimated_start_time_delta", 0.0)
-                .add("auto_scheduled", false).add("infrastructure_document_id", body.raw("infrastructure_document_id"))
-                .add("infrastructure_pid", JsonValue.NULL).add("created_by", JsonValue.NULL)
-                .add("work_pool_id", queue == null ? JsonValue.NULL : Json.createValue(queue.poolId().toString()))
-                .add("work_pool_name", body.raw("work_pool_name"))
-                .add("state", state).add("job_variables", body.object("job_variables").json());
+        JsonObjectBuilder doc = Json.createObjectBuilder(FlowRunDocument.created(body, id, flowId, queue, Instant.now()));
         serverFields.forEach(doc::add);
         JsonObject run = doc.build();
+        JsonObject state = run.getJsonObject("state");
         if (!flowRuns.insert(ws, run, state)) {
             // the flow has a run with this idempotency key (made before, or by a concurrent request): answer with it
             return new Created(flowRuns.findByIdempotencyKey(ws, flowId, idempotencyKey).orElse(null), false);
@@ -274,13 +238,13 @@ public class FlowRunService {
         }
     }
 
-    /** {@code PATCH /flow_runs/{id}}: the fields of {@link FlowRunUpdate} present in the body replace the old ones. */
+    /** {@code PATCH /flow_runs/{id}}: the fields of {@link FlowRunDocument#UPDATE_FIELDS} present in the body replace the old ones. */
     @Transactional
     public void update(UUID id, Body body) {
-        Map<String, JsonValue> changes = FlowRunUpdate.parse(body);
+        Map<String, JsonValue> changes = FlowRunDocument.changes(body);
         JsonObject doc = locked(id);
         if (changes.isEmpty()) return;
-        if (changes.getOrDefault("job_variables", JsonValue.NULL) != JsonValue.NULL) FlowRunUpdate.checkJobVariables(doc);
+        if (changes.getOrDefault("job_variables", JsonValue.NULL) != JsonValue.NULL) FlowRunDocument.checkJobVariables(doc);
         Instant now = Instant.now();
         JsonObjectBuilder updated = Json.createObjectBuilder(doc).add("updated", now.toString());
         JsonObjectBuilder before = Json.createObjectBuilder();
@@ -319,11 +283,7 @@ public class FlowRunService {
         JsonObject doc = locked(id);
         UUID ws = workspaceId();
         FlowRunStore.Deleted deleted = flowRuns.delete(ws, id);
-        JsonObjectBuilder before = Json.createObjectBuilder();
-        for (String field : List.of("id", "name", "flow_id", "state_type", "state_name", "tags", "labels",
-                "deployment_id", "parent_task_run_id", "created")) {
-            before.add(field, doc.getOrDefault(field, JsonValue.NULL));
-        }
+        JsonObjectBuilder before = FlowRunDocument.deleted(doc);
         before.add("task_runs_deleted", deleted.taskRuns()).add("logs_deleted", deleted.logs());
         audit.record(ws, Instant.now(), "prefect.flow-run.deleted", "prefect.flow-run." + id,
                 before.build(), JsonValue.NULL);
@@ -374,19 +334,6 @@ public class FlowRunService {
                 .add("message", state.getOrDefault("message", JsonValue.NULL))
                 .add("state_details", state.getJsonObject("state_details"))
                 .build();
-    }
-
-    private static JsonObject empiricalPolicy(JsonObject given) {
-        JsonObjectBuilder p = Json.createObjectBuilder()
-                .add("max_retries", 0).add("retry_delay_seconds", 0.0).add("retries", 0).add("retry_delay", 0)
-                .add("pause_keys", JsonValue.EMPTY_JSON_ARRAY).add("resuming", false).add("retry_type", JsonValue.NULL);
-        given.forEach(p::add);
-        return p.build();
-    }
-
-    private static Instant expectedStart(JsonObject state, Instant now) {
-        Instant scheduled = RunJson.instant(state.getJsonObject("state_details"), "scheduled_time");
-        return scheduled != null ? scheduled : RunJson.instant(state, "timestamp");
     }
 
     static Problem notFound() {

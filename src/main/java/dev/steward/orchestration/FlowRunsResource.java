@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -36,9 +35,6 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class FlowRunsResource {
-    private static final List<String> FILTER_FIELDS = List.of("flows", "flow_runs", "task_runs", "deployments",
-            "work_pools", "work_pool_queues", "sort", "limit", "offset");
-
     @Inject
     FlowRunService runs;
 
@@ -69,8 +65,7 @@ public class FlowRunsResource {
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
     public Response update(@PathParam("id") UUID id, String text) {
-        UUID runId = id;
-        runs.update(runId, Body.parse(text));
+        runs.update(id, Body.parse(text));
         return Response.noContent().build();
     }
 
@@ -79,9 +74,8 @@ public class FlowRunsResource {
     @Path("{id}/labels")
     @MinRole(Role.DEVELOPER)
     public Response updateLabels(@PathParam("id") UUID id, String text) {
-        UUID runId = id;
         if (text == null || text.isBlank()) throw InvalidInput.missing("");
-        runs.updateLabels(runId, Body.parse(text).json());
+        runs.updateLabels(id, Body.parse(text).json());
         return Response.noContent().build();
     }
 
@@ -172,7 +166,7 @@ public class FlowRunsResource {
     @Transactional
     public JsonValue filter(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(FILTER_FIELDS);
+        body.rejectUnknown(FlowRunDocument.FILTER_FIELDS);
         return flowRuns.filter(TenantScope.workspaceId(), body);
     }
 
@@ -182,7 +176,7 @@ public class FlowRunsResource {
     @Transactional
     public long count(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(FILTER_FIELDS);
+        body.rejectUnknown(FlowRunDocument.FILTER_FIELDS);
         return flowRuns.count(TenantScope.workspaceId(), body);
     }
 

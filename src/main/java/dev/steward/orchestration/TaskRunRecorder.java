@@ -70,15 +70,6 @@ public class TaskRunRecorder {
     private static final String COPY_STATES = "copy task_run_state (id, workspace_id, task_run_id, type, name, timestamp, "
             + "body) from stdin (format binary)";
 
-    /** Prefect's TaskRun defaults for what a client's task_run may leave out (ids, times and state are set apart). */
-    private static final String DEFAULTS = Json.createObjectBuilder()
-            .add("name", "").add("task_key", "").add("dynamic_key", "").add("cache_key", JsonValue.NULL)
-            .add("cache_expiration", JsonValue.NULL).add("task_version", JsonValue.NULL)
-            .add("empirical_policy", JsonValue.EMPTY_JSON_OBJECT).add("tags", JsonValue.EMPTY_JSON_ARRAY)
-            .add("labels", JsonValue.EMPTY_JSON_OBJECT).add("task_inputs", JsonValue.EMPTY_JSON_OBJECT)
-            .add("run_count", 0).add("flow_run_run_count", 0)
-            .build().toString();
-
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
@@ -133,7 +124,7 @@ public class TaskRunRecorder {
             JsonObject state = RunJson.newState(Body.of(validated), "validated_state", flowRunId, taskRunId,
                     event.occurred(), event.id());
             return new Recorded(taskRunId, event.occurred(), state.getString("type"), state.getString("name"), state.toString(),
-                    serverFields(taskRun, taskRunId, flowRunId, state, now), event.id());
+                    TaskRunDocument.serverFields(taskRun, taskRunId, flowRunId, state, now), event.id());
         } catch (RuntimeException e) {
             return null; // a state or task run Prefect's schema would not validate either
         }
@@ -144,7 +135,7 @@ public class TaskRunRecorder {
             upsert.setObject(1, workspaceId);
             upsert.setTimestamp(2, Timestamp.from(now));
             upsert.setTimestamp(3, Timestamp.from(now));
-            upsert.setString(4, DEFAULTS);
+            upsert.setString(4, TaskRunDocument.DEFAULTS);
             upsert.setString(5, Json.joinArray(runs, Recorded::asJson));
             upsert.setObject(6, workspaceId);
             upsert.executeUpdate();
@@ -173,33 +164,5 @@ public class TaskRunRecorder {
             }
         }
         return null;
-    }
-
-    /**
-     * The fields of Prefect's TaskRun the server sets over the client's: ids, created (kept from the stored run, if
-     * any), the state, and the times, which queries compare in SQL, each null or a date-time written as Instant
-     * writes it.
-     *
-     * @throws RuntimeException when a time or the run time is not what Prefect's TaskRun schema takes
-     */
-    private static JsonObject serverFields(JsonObject taskRun, UUID id, UUID flowRunId, JsonObject state, String now) {
-        Body given = Body.of(taskRun);
-        Instant start = given.optionalInstant("start_time").orElse(null);
-        Instant expected = given.optionalInstant("expected_start_time").orElse(null);
-        double total = given.number("total_run_time", 0.0);
-        return Json.createObjectBuilder()
-                .add("id", id.toString()).add("created", now).add("updated", now)
-                .add("flow_run_id", flowRunId == null ? JsonValue.NULL : Json.createValue(flowRunId.toString()))
-                .add("start_time", RunJson.value(start))
-                .add("expected_start_time", RunJson.value(expected))
-                .add("end_time", RunJson.value(given.optionalInstant("end_time").orElse(null)))
-                .add("next_scheduled_start_time", RunJson.value(given.optionalInstant("next_scheduled_start_time").orElse(null)))
-                .add("total_run_time", total)
-                .add("state_id", state.getString("id"))
-                .add("state_type", state.getString("type"))
-                .add("state_name", state.getString("name"))
-                .add("estimated_run_time", total)
-                .add("estimated_start_time_delta", start != null && expected != null ? Math.max(0, RunJson.seconds(expected, start)) : 0.0)
-                .build();
     }
 }

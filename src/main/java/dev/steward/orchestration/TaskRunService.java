@@ -8,7 +8,6 @@ import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.transaction.Transactional;
@@ -35,9 +34,7 @@ public class TaskRunService {
 
     @Transactional
     public Created create(Body body) {
-        body.rejectUnknown(List.of("id", "name", "flow_run_id", "task_key", "dynamic_key", "cache_key",
-                "cache_expiration", "task_version", "empirical_policy", "tags", "labels", "task_inputs", "state",
-                "created", "updated"));
+        body.rejectUnknown(TaskRunDocument.CREATE_FIELDS);
         String taskKey = body.requiredString("task_key");
         String dynamicKey = body.requiredString("dynamic_key");
         UUID flowRunId = body.optionalUuid("flow_run_id").orElse(null);
@@ -47,26 +44,8 @@ public class TaskRunService {
         if (existing.isPresent()) return new Created(existing.get(), false);
         Instant now = Instant.now();
         UUID id = body.optionalUuid("id").orElse(UUID.randomUUID());
-        Body stateBody = body.has("state") && !body.json().isNull("state") ? body.object("state")
-                : Body.parse("{\"type\":\"PENDING\"}");
-        JsonObject state = RunJson.newState(stateBody, "state", flowRunId, id, now);
-        JsonObjectBuilder doc = Json.createObjectBuilder()
-                .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
-                .add("name", RunJson.checkName(body.optionalString("name").orElse(taskKey), "name"))
-                .add("flow_run_id", flowRunId == null ? JsonValue.NULL : Json.createValue(flowRunId.toString()))
-                .add("task_key", taskKey).add("dynamic_key", dynamicKey)
-                .add("cache_key", body.raw("cache_key")).add("cache_expiration", body.raw("cache_expiration"))
-                .add("task_version", body.raw("task_version"))
-                .add("empirical_policy", body.object("empirical_policy").json())
-                .add("tags", Json.strings(body.optionalStrings("tags").orElse(List.of())))
-                .add("labels", body.object("labels").json()).add("task_inputs", body.object("task_inputs").json())
-                .add("state_id", state.getString("id")).add("state_type", state.getString("type"))
-                .add("state_name", state.getString("name")).add("run_count", 0).add("flow_run_run_count", 0)
-                .add("expected_start_time", now.toString()).add("next_scheduled_start_time", JsonValue.NULL)
-                .add("start_time", JsonValue.NULL).add("end_time", JsonValue.NULL).add("total_run_time", 0.0)
-                .add("estimated_run_time", 0.0).add("estimated_start_time_delta", 0.0).add("state", state);
-        JsonObject run = doc.build();
-        taskRuns.insert(ws, run, state);
+        JsonObject run = TaskRunDocument.created(body, id, flowRunId, taskKey, dynamicKey, now);
+        taskRuns.insert(ws, run, run.getJsonObject("state"));
         return new Created(run.toString(), true);
     }
 

@@ -17,7 +17,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import java.util.UUID;
 
 /** Task runs: recorded from the client's events, or created over HTTP for subflows; reads, filter, count, history, set_state. */
@@ -26,9 +25,6 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class TaskRunsResource {
-    private static final List<String> FILTER_FIELDS = List.of("flows", "flow_runs", "task_runs", "deployments",
-            "sort", "limit", "offset");
-
     @Inject
     TaskRunStore taskRunStore;
 
@@ -66,7 +62,7 @@ public class TaskRunsResource {
     @Transactional
     public JsonValue filter(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(FILTER_FIELDS);
+        body.rejectUnknown(TaskRunDocument.FILTER_FIELDS);
         return taskRunStore.filter(TenantScope.workspaceId(), body);
     }
 
@@ -84,7 +80,7 @@ public class TaskRunsResource {
     @Transactional
     public long count(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(FILTER_FIELDS);
+        body.rejectUnknown(TaskRunDocument.FILTER_FIELDS);
         return taskRunStore.count(TenantScope.workspaceId(), body);
     }
 }

@@ -15,6 +15,11 @@
  * ({@link dev.steward.orchestration.RunsPageReadModel}, {@link dev.steward.orchestration.RunsPageCounts},
  * {@link dev.steward.orchestration.RunPageReadModel}); a read that Prefect's API serves too belongs to a store or to the
  * read model of its route ({@link dev.steward.orchestration.RunGraph} for {@code graph-v2}).</li>
+ * <li>One class per Prefect document ({@link dev.steward.orchestration.FlowRunDocument},
+ * {@link dev.steward.orchestration.TaskRunDocument}, {@link dev.steward.orchestration.FlowDocument}) owns its field
+ * lists, the defaults set at creation, its update rules and its JSON; Prefect's State document and the name and time
+ * rules the run documents share are in {@link dev.steward.orchestration.RunJson}. Services and resources take the
+ * field lists and documents from there.</li>
  * <li>Every SQL or JPQL filter is built on {@link dev.steward.platform.Where};
  * {@link dev.steward.orchestration.RunFilters} holds Prefect's filter semantics.</li>
  * </ul>
