@@ -1,11 +1,16 @@
 package dev.steward.orchestration;
 
+import dev.steward.platform.BinaryCopy;
 import dev.steward.platform.Body;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +18,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Every read and write of task runs and their states by the services and resources, in the caller's transaction,
- * the workspace the first parameter of each method; see {@link FlowRunStore}. Task runs from the client's events are
- * the exception: {@link TaskRunRecorder} writes a whole ingest batch with one upsert and a COPY of its own.
+ * Every read and write of task runs and their states, in the caller's transaction, the workspace the first parameter
+ * of each method; see {@link FlowRunStore}. Task runs from the client's events are written a whole ingest batch at a
+ * time, with one upsert and a COPY ({@link #recordEvents}).
  */
 @ApplicationScoped
 public class TaskRunStore {
@@ -29,8 +34,46 @@ public class TaskRunStore {
             "updated", "(d.doc->>'updated')::timestamptz",
             "body", "d.doc"));
 
+    /**
+     * A newer state replaces the run's document; an older one leaves it (its state only joins the history). The
+     * document keeps the created time of the first event. Task-run ids are the client's, unique per workspace only:
+     * the run, its event and its key are the workspace's own, and another workspace's run with the same id is another
+     * run, never touched.
+     *
+     * <p>The batch goes over as one JSON array, one element per task run: {@code {fields, state, event}} (see
+     * {@link TaskRunRecorder}). PostgreSQL puts the document together: Prefect's defaults, then the task_run of the event
+     * as the client sent it, read from the event's row stored moments before in this transaction (so neither side
+     * writes or parses that large object again), then the fields the server sets (which include id, flow_run_id
+     * and created, so the client's are overwritten), then the state.
+     */
+    private static final String UPSERT_RUNS = """
+            insert into task_run as r (id, workspace_id, flow_run_id, name, state_type, state_timestamp, created, updated, body)
+            select (x.f ->> 'id')::uuid, ?, (x.f ->> 'flow_run_id')::uuid,
+                   case jsonb_typeof(x.t -> 'name') when 'string' then left(x.t ->> 'name', %d) else '' end,
+                   x.s ->> 'type', (x.s ->> 'timestamp')::timestamptz, ?, ?,
+                   ?::jsonb || x.t || x.f || jsonb_build_object('state', x.s)
+            from jsonb_array_elements(?::jsonb) e
+            join event ev on ev.workspace_id = ? and ev.id = (e ->> 'event')::uuid,
+                 lateral (select e -> 'fields' as f, e -> 'state' as s, ev.payload -> 'task_run' as t) x
+            on conflict (workspace_id, id) do update
+            set flow_run_id = excluded.flow_run_id, name = excluded.name, state_type = excluded.state_type,
+                state_timestamp = excluded.state_timestamp, updated = excluded.updated,
+                body = excluded.body || jsonb_build_object('created', r.body -> 'created')
+            where r.state_timestamp is null or excluded.state_timestamp >= r.state_timestamp"""
+            .formatted(RunJson.MAX_NAME_LENGTH);
+
+    /**
+     * The states, by COPY (PostgreSQL's bulk path). A state's id is its event's, and only events not stored in the
+     * workspace before get here, so no state can be there already.
+     */
+    private static final String COPY_STATES = "copy task_run_state (id, workspace_id, task_run_id, type, name, timestamp, "
+            + "body) from stdin (format binary)";
+
     @PersistenceContext(unitName = "steward")
     EntityManager em;
+
+    /** A task-run state from the client's events, to record: its id is the event's; {@code body} its JSON text. */
+    record EventState(UUID id, UUID taskRunId, String type, String name, Instant timestamp, String body) {}
 
     /** A store on this entity manager (tests, and callers outside CDI). */
     static TaskRunStore of(EntityManager em) {
@@ -106,6 +149,41 @@ public class TaskRunStore {
     /** {@code /task_runs/history}. */
     public JsonArray history(UUID workspace, Body body) {
         return RunHistory.taskRuns(em, workspace, body);
+    }
+
+    /**
+     * Records a batch of the client's task-run events ({@link TaskRunRecorder}): {@code runs}, a JSON array of
+     * {@code {fields, state, event}}, one per task run with its newest state, is upserted in one statement, and every
+     * state of the batch is COPYed into the runs' histories.
+     */
+    void recordEvents(UUID workspace, String runs, List<EventState> states, Instant now) {
+        jdbc(c -> {
+            upsertRuns(c, workspace, runs, now);
+            copyStates(c, workspace, states);
+            return null;
+        });
+    }
+
+    private static void upsertRuns(Connection c, UUID workspaceId, String runs, Instant now) throws SQLException {
+        try (PreparedStatement upsert = c.prepareStatement(UPSERT_RUNS)) {
+            upsert.setObject(1, workspaceId);
+            upsert.setTimestamp(2, Timestamp.from(now));
+            upsert.setTimestamp(3, Timestamp.from(now));
+            upsert.setString(4, TaskRunDocument.DEFAULTS);
+            upsert.setString(5, runs);
+            upsert.setObject(6, workspaceId);
+            upsert.executeUpdate();
+        }
+    }
+
+    private static void copyStates(Connection c, UUID workspaceId, List<EventState> states) throws SQLException {
+        if (states.isEmpty()) return;
+        BinaryCopy.copy(c, COPY_STATES, 64 * 1024, row -> {
+            for (EventState s : states) {
+                row.start(7).uuid(s.id()).uuid(workspaceId).uuid(s.taskRunId()).text(s.type()).text(s.name())
+                        .timestamptz(s.timestamp()).jsonb(s.body());
+            }
+        });
     }
 
     /** The newest cached state for the key that is unexpired at {@code now}, or null ({@link TaskRunCache}). */

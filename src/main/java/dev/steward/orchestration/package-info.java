@@ -8,9 +8,9 @@
  * <ul>
  * <li>One store per aggregate: every read and write of flow runs and their states goes through
  * {@link dev.steward.orchestration.FlowRunStore}, of task runs and theirs through
- * {@link dev.steward.orchestration.TaskRunStore}, with the workspace the first parameter of every method. The one
- * exception is {@link dev.steward.orchestration.TaskRunRecorder}, whose upsert and COPY of a whole ingest batch are
- * the hot path of the client's events.</li>
+ * {@link dev.steward.orchestration.TaskRunStore}, with the workspace the first parameter of every method. Their fast
+ * paths stay plain JDBC: single runs by id, the document served as the JSON text it is stored as, and the upsert and
+ * COPY of a whole ingest batch of task-run events ({@link dev.steward.orchestration.TaskRunRecorder}).</li>
  * <li>Reads that only the console makes are read models named for their page and documented as console-only
  * ({@link dev.steward.orchestration.RunsPageReadModel}, {@link dev.steward.orchestration.RunsPageCounts},
  * {@link dev.steward.orchestration.RunPageReadModel}); a read that Prefect's API serves too belongs to a store or to the

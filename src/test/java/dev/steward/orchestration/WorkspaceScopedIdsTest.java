@@ -48,7 +48,7 @@ class WorkspaceScopedIdsTest {
             Instant received = Instant.now();
             List<RunEvent> fresh = s.doReturningWork(c -> EventIntake.write(c, ws, events, byCopy, received));
             TaskRunRecorder recorder = new TaskRunRecorder();
-            recorder.em = s;
+            recorder.taskRuns = TaskRunStore.of(s);
             if (!fresh.isEmpty()) recorder.record(new IngestedEvents(ws, fresh, received));
             return fresh.size();
         }));
