@@ -42,7 +42,7 @@ public class FlowRunInputs {
     FlowRunStore flowRuns;
 
     /** One stored input. */
-    record Input(UUID id, String key, String value, String sender, Instant created) {}
+    public record Input(UUID id, String key, String value, String sender, Instant created) {}
 
     /** {@code POST /flow_runs/{id}/input}: 404 for an unknown run, 409 for a key the run has. */
     @Transactional
@@ -60,7 +60,7 @@ public class FlowRunInputs {
     }
 
     /** Stores an input in the caller's transaction; a 409 when the run already has the key. */
-    void store(UUID workspaceId, UUID flowRunId, String key, String value, String sender) {
+    public void store(UUID workspaceId, UUID flowRunId, String key, String value, String sender) {
         RunTable.jdbc(em, c -> insert(c, workspaceId, flowRunId, key, value, sender));
     }
 
@@ -119,7 +119,7 @@ public class FlowRunInputs {
     }
 
     /** Reads one input in the caller's transaction. */
-    Optional<Input> find(UUID workspaceId, UUID flowRunId, String key) {
+    public Optional<Input> find(UUID workspaceId, UUID flowRunId, String key) {
         return RunTable.jdbc(em, c -> read(c, workspaceId, flowRunId, key));
     }
 

@@ -53,10 +53,10 @@ public class FlowRunStore {
     EntityManager em;
 
     /** A run's document and the related resources of its state events. */
-    record RunWithRelated(String body, JsonArray related) {}
+    public record RunWithRelated(String body, JsonArray related) {}
 
     /** What deleting a run took with it. */
-    record Deleted(int taskRuns, int logs) {}
+    public record Deleted(int taskRuns, int logs) {}
 
     /** A store on this entity manager (tests, and callers outside CDI). */
     static FlowRunStore of(EntityManager em) {
@@ -112,7 +112,7 @@ public class FlowRunStore {
     }
 
     /** The run's flow run count and state, as the task-run rules read them. */
-    TaskRunRules.FlowRunView ruleView(UUID workspace, UUID id) {
+    public TaskRunRules.FlowRunView ruleView(UUID workspace, UUID id) {
         return jdbc(c -> {
             try (PreparedStatement read = c.prepareStatement("""
                     select (body ->> 'run_count')::int, body -> 'state' from flow_run where workspace_id = ? and id = ?""")) {

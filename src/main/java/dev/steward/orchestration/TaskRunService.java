@@ -77,7 +77,7 @@ public class TaskRunService {
      * A subflow's state, copied onto its placeholder task run in the parent flow run (Prefect's
      * UpdateSubflowParentTask): the parent sees the subflow running, completed or failed.
      */
-    void mirrorSubflowState(UUID workspace, UUID taskRunId, UUID childFlowRunId, JsonObject flowState, Instant now) {
+    public void mirrorSubflowState(UUID workspace, UUID taskRunId, UUID childFlowRunId, JsonObject flowState, Instant now) {
         Optional<String> locked = taskRuns.lock(workspace, taskRunId);
         if (locked.isEmpty()) return;
         JsonObject doc = Json.parseObject(locked.get());

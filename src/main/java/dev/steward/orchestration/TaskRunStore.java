@@ -73,7 +73,7 @@ public class TaskRunStore {
     EntityManager em;
 
     /** A task-run state from the client's events, to record: its id is the event's; {@code body} its JSON text. */
-    record EventState(UUID id, UUID taskRunId, String type, String name, Instant timestamp, String body) {}
+    public record EventState(UUID id, UUID taskRunId, String type, String name, Instant timestamp, String body) {}
 
     /** A store on this entity manager (tests, and callers outside CDI). */
     static TaskRunStore of(EntityManager em) {
@@ -156,7 +156,7 @@ public class TaskRunStore {
      * {@code {fields, state, event}}, one per task run with its newest state, is upserted in one statement, and every
      * state of the batch is COPYed into the runs' histories.
      */
-    void recordEvents(UUID workspace, String runs, List<EventState> states, Instant now) {
+    public void recordEvents(UUID workspace, String runs, List<EventState> states, Instant now) {
         jdbc(c -> {
             upsertRuns(c, workspace, runs, now);
             copyStates(c, workspace, states);
@@ -187,12 +187,12 @@ public class TaskRunStore {
     }
 
     /** The newest cached state for the key that is unexpired at {@code now}, or null ({@link TaskRunCache}). */
-    JsonObject cachedState(UUID workspace, String cacheKey, Instant now) {
+    public JsonObject cachedState(UUID workspace, String cacheKey, Instant now) {
         return jdbc(c -> TaskRunCache.find(c, workspace, cacheKey, now));
     }
 
     /** Caches a written state under its cache key ({@link TaskRunCache}). */
-    void cache(UUID workspace, JsonObject state, Instant now) {
+    public void cache(UUID workspace, JsonObject state, Instant now) {
         jdbc(c -> {
             TaskRunCache.insert(c, workspace, state, now);
             return null;
