@@ -14,7 +14,7 @@ import org.hibernate.type.SqlTypes;
 
 /**
  * A flow run: Prefect's FlowRun object as a JSON document ({@code body}, what the API serves) plus the columns that
- * filters and sorts use. Mapped for queries only: rows are written by {@link RunRows}, which derives the columns.
+ * filters and sorts use. Mapped for queries only: rows are written by {@link FlowRunStore}, which derives the columns.
  */
 @Entity
 @Table(name = "flow_run")

@@ -1,10 +1,12 @@
 package dev.steward.orchestration;
 
+import dev.steward.access.TenantScope;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Problem.Conflict;
 import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonValue;
@@ -36,8 +38,11 @@ public class FlowRunInputs {
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
+    @Inject
+    FlowRunStore flowRuns;
+
     /** One stored input. */
-    record Input(UUID id, String key, String value, String sender, Instant created) {}
+    public record Input(UUID id, String key, String value, String sender, Instant created) {}
 
     /** {@code POST /flow_runs/{id}/input}: 404 for an unknown run, 409 for a key the run has. */
     @Transactional
@@ -49,16 +54,18 @@ public class FlowRunInputs {
         if (sender != null && sender.length() > MAX_KEY) {
             throw InvalidInput.field("sender", "String should have at most " + MAX_KEY + " characters");
         }
-        RunRows.with(em, (c, ws) -> {
-            if (!runExists(c, ws, flowRunId)) throw FlowRunService.notFound();
-            insert(c, ws, flowRunId, key, value, sender);
-            return null;
-        });
+        UUID ws = TenantScope.workspaceId();
+        if (!flowRuns.exists(ws, flowRunId)) throw FlowRunService.notFound();
+        store(ws, flowRunId, key, value, sender);
     }
 
     /** Stores an input in the caller's transaction; a 409 when the run already has the key. */
-    static void insert(Connection c, UUID workspaceId, UUID flowRunId, String key, String value, String sender)
-            throws SQLException {
+    public void store(UUID workspaceId, UUID flowRunId, String key, String value, String sender) {
+        RunTable.jdbc(em, c -> insert(c, workspaceId, flowRunId, key, value, sender));
+    }
+
+    private static boolean insert(Connection c, UUID workspaceId, UUID flowRunId, String key, String value,
+                                  String sender) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("""
                 insert into flow_run_input (id, workspace_id, flow_run_id, key, value, sender, created, updated)
                 values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (flow_run_id, key) do nothing""")) {
@@ -74,6 +81,7 @@ public class FlowRunInputs {
             if (insert.executeUpdate() == 0) {
                 throw new Conflict("A flow run input with this key already exists.");
             }
+            return true;
         }
     }
 
@@ -84,7 +92,8 @@ public class FlowRunInputs {
         String prefix = body.requiredString("prefix");
         int limit = body.integer("limit", 1, 0, 10_000);
         List<String> excluded = body.optionalStrings("exclude_keys").orElse(List.of());
-        return RunRows.with(em, (c, ws) -> {
+        UUID ws = TenantScope.workspaceId();
+        return RunTable.jdbc(em, c -> {
             try (PreparedStatement select = c.prepareStatement("""
                     select id, key, value, sender, created from flow_run_input
                     where workspace_id = ? and flow_run_id = ? and starts_with(key, ?) and key <> all (?)
@@ -106,11 +115,15 @@ public class FlowRunInputs {
     /** The value of one input, if the run has it. */
     @Transactional
     public Optional<String> value(UUID flowRunId, String key) {
-        return RunRows.with(em, (c, ws) -> read(c, ws, flowRunId, key)).map(Input::value);
+        return find(TenantScope.workspaceId(), flowRunId, key).map(Input::value);
     }
 
     /** Reads one input in the caller's transaction. */
-    static Optional<Input> read(Connection c, UUID workspaceId, UUID flowRunId, String key) throws SQLException {
+    public Optional<Input> find(UUID workspaceId, UUID flowRunId, String key) {
+        return RunTable.jdbc(em, c -> read(c, workspaceId, flowRunId, key));
+    }
+
+    private static Optional<Input> read(Connection c, UUID workspaceId, UUID flowRunId, String key) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("""
                 select id, key, value, sender, created from flow_run_input
                 where workspace_id = ? and flow_run_id = ? and key = ?""")) {
@@ -126,7 +139,8 @@ public class FlowRunInputs {
     /** {@code DELETE /flow_runs/{id}/input/{key}}: false when there was none. */
     @Transactional
     public boolean delete(UUID flowRunId, String key) {
-        return RunRows.with(em, (c, ws) -> {
+        UUID ws = TenantScope.workspaceId();
+        return RunTable.jdbc(em, c -> {
             try (PreparedStatement delete = c.prepareStatement(
                     "delete from flow_run_input where workspace_id = ? and flow_run_id = ? and key = ?")) {
                 delete.setObject(1, ws);
@@ -143,16 +157,6 @@ public class FlowRunInputs {
             throw InvalidInput.field(at, "Value error, key must only contain lowercase letters, numbers, and dashes.");
         }
         return key;
-    }
-
-    private static boolean runExists(Connection c, UUID workspaceId, UUID flowRunId) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("select 1 from flow_run where workspace_id = ? and id = ?")) {
-            select.setObject(1, workspaceId);
-            select.setObject(2, flowRunId);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 
     private static Input read(ResultSet rs) throws SQLException {

@@ -20,8 +20,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
@@ -37,8 +35,14 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class FlowRunService {
-    @PersistenceContext(unitName = "steward")
-    EntityManager em;
+    @Inject
+    FlowRunStore flowRuns;
+
+    @Inject
+    TaskRunService taskRuns;
+
+    @Inject
+    FlowRunInputs inputs;
 
     @Inject
     Event<RunEvent> events;
@@ -70,74 +74,33 @@ public class FlowRunService {
      */
     @Transactional
     public Created create(Body body, JsonObject serverFields, boolean emitEvent) {
-        body.rejectUnknown(List.of("state", "name", "flow_id", "flow_version", "parameters", "context",
-                "parent_task_run_id", "infrastructure_document_id", "empirical_policy", "tags", "labels",
-                "idempotency_key", "deployment_id", "work_pool_name", "work_queue_name", "job_variables", "created_by"));
+        body.rejectUnknown(FlowRunDocument.CREATE_FIELDS);
+        UUID ws = workspaceId();
         UUID flowId = body.requiredUuid("flow_id");
-        String flowName = jdbc((c, ws) -> RunRows.flowName(c, ws, flowId));
-        if (flowName == null) throw new NotFound("Flow not found");
-        // fields kept as sent must have the right type: a later read or state change relies on it
-        for (String field : List.of("parent_task_run_id", "deployment_id", "infrastructure_document_id")) {
-            body.optionalUuid(field);
-        }
-        for (String field : List.of("flow_version", "work_queue_name", "work_pool_name")) body.optionalString(field);
+        if (flowRuns.flowName(ws, flowId).isEmpty()) throw new NotFound("Flow not found");
+        FlowRunDocument.checkKeptAsSent(body);
         // a run created for a pool goes to the named queue or the pool's default one (an unknown one is a 404)
         WorkQueues.Resolved queue = body.optionalString("work_pool_name")
                 .map(pool -> workQueues.lookup(pool, body.optionalString("work_queue_name").orElse(null))).orElse(null);
         String idempotencyKey = body.optionalString("idempotency_key")
                 .map(k -> RunJson.checkName(k, "idempotency_key")).orElse(null);
-        Instant now = Instant.now();
         UUID id = UUID.randomUUID();
-        List<String> tags = body.optionalStrings("tags").orElse(List.of());
-        String name = RunJson.checkName(body.optionalString("name").filter(n -> !n.isEmpty())
-                .orElseGet(RunNames::random), "name");
-        Body stateBody = body.has("state") && !body.json().isNull("state") ? body.object("state")
-                : Body.parse("{\"type\":\"PENDING\"}");
-        JsonObject state = RunJson.newState(stateBody, "state", id, null, now);
-        JsonObject labels = Json.createObjectBuilder(body.object("labels").json()).add("prefect.flow.id", flowId.toString()).build();
-        JsonObjectBuilder doc = Json.createObjectBuilder()
-                .add("id", id.toString()).add("created", now.toString()).add("updated", now.toString())
-                .add("name", name).add("flow_id", flowId.toString()).add("state_id", state.getString("id"))
-                .add("deployment_id", body.raw("deployment_id")).add("deployment_version", JsonValue.NULL)
-                .add("work_queue_id", queue == null ? JsonValue.NULL : Json.createValue(queue.queueId().toString()))
-                .add("work_queue_name", queue == null ? body.raw("work_queue_name") : Json.createValue(queue.queueName()))
-                .add("flow_version", body.raw("flow_version"))
-                .add("parameters", body.object("parameters").json()).add("idempotency_key", body.raw("idempotency_key"))
-                .add("context", body.object("context").json())
-                .add("empirical_policy", empiricalPolicy(body.object("empirical_policy").json()))
-                .add("tags", Json.strings(tags)).add("labels", labels)
-                .add("parent_task_run_id", body.raw("parent_task_run_id"))
-                .add("state_type", state.getString("type")).add("state_name", state.getString("name"))
-                .add("run_count", 0)
-                .add("expected_start_time", expectedStart(state, now).toString())
-                .add("next_scheduled_start_time", state.getString("type").equals("SCHEDULED")
-                        ? state.getJsonObject("state_details").get("scheduled_time") : JsonValue.NULL)
-                .add("start_time", JsonValue.NULL).add("end_time", JsonValue.NULL)
-                .add("total_run_time", 0.0).add("estimated_run_time", 0.0).add("estimated_start_time_delta", 0.0)
-                .add("auto_scheduled", false).add("infrastructure_document_id", body.raw("infrastructure_document_id"))
-                .add("infrastructure_pid", JsonValue.NULL).add("created_by", JsonValue.NULL)
-                .add("work_pool_id", queue == null ? JsonValue.NULL : Json.createValue(queue.poolId().toString()))
-                .add("work_pool_name", body.raw("work_pool_name"))
-                .add("state", state).add("job_variables", body.object("job_variables").json());
+        JsonObjectBuilder doc = Json.createObjectBuilder(FlowRunDocument.created(body, id, flowId, queue, Instant.now()));
         serverFields.forEach(doc::add);
         JsonObject run = doc.build();
-        boolean inserted = jdbc((c, ws) -> {
-            if (!RunRows.insertFlowRun(c, ws, run)) return false;
-            RunRows.insertFlowRunState(c, ws, id, state);
-            return true;
-        });
-        if (!inserted) {
+        JsonObject state = run.getJsonObject("state");
+        if (!flowRuns.insert(ws, run, state)) {
             // the flow has a run with this idempotency key (made before, or by a concurrent request): answer with it
-            return new Created(jdbc((c, ws) -> RunRows.flowRunByIdempotencyKey(c, ws, flowId, idempotencyKey)), false);
+            return new Created(flowRuns.findByIdempotencyKey(ws, flowId, idempotencyKey).orElse(null), false);
         }
-        if (emitEvent) emitStateEvent(run, jdbc((c, ws) -> RunRows.flowRunWithRelated(c, ws, id)).related(), null, state);
+        if (emitEvent) emitStateEvent(run, flowRuns.withRelated(ws, id).orElseThrow().related(), null, state);
         return new Created(run.toString(), true);
     }
 
     /** The run's document. */
     @Transactional
     public String get(UUID id) {
-        return Optional.ofNullable(jdbc((c, ws) -> RunRows.flowRun(c, ws, id))).orElseThrow(FlowRunService::notFound);
+        return flowRuns.find(workspaceId(), id).orElseThrow(FlowRunService::notFound);
     }
 
     /** Proposes a state: the rules decide, an accepted state is stored with the run's timing brought up to date. */
@@ -146,8 +109,8 @@ public class FlowRunService {
         body.rejectUnknown(List.of("state", "force"));
         if (!body.has("state")) throw InvalidInput.missing("state");
         boolean force = body.json().get("force") == JsonValue.TRUE;
-        RunRows.LockedFlowRun run = jdbc((c, ws) -> RunRows.lockFlowRun(c, ws, id));
-        if (run == null) throw notFound();
+        UUID ws = workspaceId();
+        FlowRunStore.RunWithRelated run = flowRuns.lock(ws, id).orElseThrow(FlowRunService::notFound);
         Instant now = Instant.now();
         JsonObject doc = Json.parseObject(run.body());
         JsonObject current = doc.get("state") instanceof JsonObject s ? s : null;
@@ -162,14 +125,10 @@ public class FlowRunService {
         UUID released = FlowRunRules.slotToRelease(current, accepted);
         if (released != null) slots.gate().release(released);
         JsonObject updated = decision.run();
-        jdbc((c, ws) -> {
-            RunRows.updateFlowRun(c, ws, updated);
-            RunRows.insertFlowRunState(c, ws, id, accepted);
-            if (updated.get("parent_task_run_id") instanceof JsonString parent) {
-                TaskRunService.mirrorSubflowState(c, ws, UUID.fromString(parent.getString()), id, accepted, now);
-            }
-            return null;
-        });
+        flowRuns.update(ws, updated, accepted);
+        if (updated.get("parent_task_run_id") instanceof JsonString parent) {
+            taskRuns.mirrorSubflowState(ws, UUID.fromString(parent.getString()), id, accepted, now);
+        }
         emitStateEvent(updated, run.related(), current, accepted);
         return new Orchestrated(decision.result(accepted), true);
     }
@@ -251,10 +210,7 @@ public class FlowRunService {
         if (keyset != null && !input.isEmpty() && "ACCEPT".equals(result.result().getString("status"))
                 && keyset.get("response") instanceof JsonString response) {
             // the answer the paused flow reads back once it runs again, stored with the state that resumed it
-            jdbc((c, ws) -> {
-                FlowRunInputs.insert(c, ws, id, response.getString(), input.toString(), null);
-                return null;
-            });
+            inputs.store(workspaceId(), id, response.getString(), input.toString(), null);
         }
         return result;
     }
@@ -266,7 +222,7 @@ public class FlowRunService {
      */
     private String inputRefusal(UUID id, JsonObject keyset, JsonObject input) {
         if (!(keyset.get("schema") instanceof JsonString schemaKey)) return "Run input schema not found.";
-        Optional<FlowRunInputs.Input> stored = jdbc((c, ws) -> FlowRunInputs.read(c, ws, id, schemaKey.getString()));
+        Optional<FlowRunInputs.Input> stored = inputs.find(workspaceId(), id, schemaKey.getString());
         if (stored.isEmpty()) return "Run input schema not found.";
         JsonObject schema;
         try {
@@ -282,13 +238,13 @@ public class FlowRunService {
         }
     }
 
-    /** {@code PATCH /flow_runs/{id}}: the fields of {@link FlowRunUpdate} present in the body replace the old ones. */
+    /** {@code PATCH /flow_runs/{id}}: the fields of {@link FlowRunDocument#UPDATE_FIELDS} present in the body replace the old ones. */
     @Transactional
     public void update(UUID id, Body body) {
-        Map<String, JsonValue> changes = FlowRunUpdate.parse(body);
+        Map<String, JsonValue> changes = FlowRunDocument.changes(body);
         JsonObject doc = locked(id);
         if (changes.isEmpty()) return;
-        if (changes.getOrDefault("job_variables", JsonValue.NULL) != JsonValue.NULL) FlowRunUpdate.checkJobVariables(doc);
+        if (changes.getOrDefault("job_variables", JsonValue.NULL) != JsonValue.NULL) FlowRunDocument.checkJobVariables(doc);
         Instant now = Instant.now();
         JsonObjectBuilder updated = Json.createObjectBuilder(doc).add("updated", now.toString());
         JsonObjectBuilder before = Json.createObjectBuilder();
@@ -326,51 +282,24 @@ public class FlowRunService {
     public void delete(UUID id) {
         JsonObject doc = locked(id);
         UUID ws = workspaceId();
-        String tasksOfRun = "select id from task_run where workspace_id = ?1 and flow_run_id = ?2";
-        em.createNativeQuery("update flow_run set body = jsonb_set(body, '{parent_task_run_id}', 'null'::jsonb) "
-                        + "where workspace_id = ?1 and body->>'parent_task_run_id' in (select cast(id as text) from ("
-                        + tasksOfRun + ") t)")
-                .setParameter(1, ws).setParameter(2, id).executeUpdate();
-        em.createNativeQuery("delete from task_run_state where workspace_id = ?1 and task_run_id in (" + tasksOfRun + ")")
-                .setParameter(1, ws).setParameter(2, id).executeUpdate();
-        int taskRunCount = em.createNativeQuery("delete from task_run where workspace_id = ?1 and flow_run_id = ?2")
-                .setParameter(1, ws).setParameter(2, id).executeUpdate();
-        int logCount = em.createNativeQuery("delete from log_entry where workspace_id = ?1 and flow_run_id = ?2")
-                .setParameter(1, ws).setParameter(2, id).executeUpdate();
-        em.createNativeQuery("delete from flow_run_state where workspace_id = ?1 and flow_run_id = ?2")
-                .setParameter(1, ws).setParameter(2, id).executeUpdate();
-        em.createNativeQuery("delete from flow_run where workspace_id = ?1 and id = ?2")
-                .setParameter(1, ws).setParameter(2, id).executeUpdate();
-        JsonObjectBuilder before = Json.createObjectBuilder();
-        for (String field : List.of("id", "name", "flow_id", "state_type", "state_name", "tags", "labels",
-                "deployment_id", "parent_task_run_id", "created")) {
-            before.add(field, doc.getOrDefault(field, JsonValue.NULL));
-        }
-        before.add("task_runs_deleted", taskRunCount).add("logs_deleted", logCount);
+        FlowRunStore.Deleted deleted = flowRuns.delete(ws, id);
+        JsonObjectBuilder before = FlowRunDocument.deleted(doc);
+        before.add("task_runs_deleted", deleted.taskRuns()).add("logs_deleted", deleted.logs());
         audit.record(ws, Instant.now(), "prefect.flow-run.deleted", "prefect.flow-run." + id,
                 before.build(), JsonValue.NULL);
     }
 
     /** The run's document, its row locked until the transaction ends. */
     private JsonObject locked(UUID id) {
-        RunRows.LockedFlowRun run = jdbc((c, ws) -> RunRows.lockFlowRun(c, ws, id));
-        if (run == null) throw notFound();
-        return Json.parseObject(run.body());
+        return Json.parseObject(flowRuns.lock(workspaceId(), id).orElseThrow(FlowRunService::notFound).body());
     }
 
     private void store(JsonObject doc) {
-        jdbc((c, ws) -> {
-            RunRows.updateFlowRun(c, ws, doc);
-            return null;
-        });
+        flowRuns.update(workspaceId(), doc);
     }
 
     private UUID workspaceId() {
         return TenantScope.workspaceId();
-    }
-
-    private <T> T jdbc(RunRows.Work<T> work) {
-        return RunRows.with(em, work);
     }
 
     /**
@@ -405,19 +334,6 @@ public class FlowRunService {
                 .add("message", state.getOrDefault("message", JsonValue.NULL))
                 .add("state_details", state.getJsonObject("state_details"))
                 .build();
-    }
-
-    private static JsonObject empiricalPolicy(JsonObject given) {
-        JsonObjectBuilder p = Json.createObjectBuilder()
-                .add("max_retries", 0).add("retry_delay_seconds", 0.0).add("retries", 0).add("retry_delay", 0)
-                .add("pause_keys", JsonValue.EMPTY_JSON_ARRAY).add("resuming", false).add("retry_type", JsonValue.NULL);
-        given.forEach(p::add);
-        return p.build();
-    }
-
-    private static Instant expectedStart(JsonObject state, Instant now) {
-        Instant scheduled = RunJson.instant(state.getJsonObject("state_details"), "scheduled_time");
-        return scheduled != null ? scheduled : RunJson.instant(state, "timestamp");
     }
 
     static Problem notFound() {

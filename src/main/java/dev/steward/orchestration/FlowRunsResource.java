@@ -2,6 +2,7 @@ package dev.steward.orchestration;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
+import dev.steward.access.TenantScope;
 import dev.steward.platform.Body;
 import dev.steward.platform.Problem.InvalidInput;
 import dev.steward.platform.Problem.NotFound;
@@ -9,8 +10,6 @@ import dev.steward.platform.Timestamps;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -25,7 +24,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -37,20 +35,17 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class FlowRunsResource {
-    private static final List<String> FILTER_FIELDS = List.of("flows", "flow_runs", "task_runs", "deployments",
-            "work_pools", "work_pool_queues", "sort", "limit", "offset");
-
     @Inject
     FlowRunService runs;
+
+    @Inject
+    FlowRunStore flowRuns;
 
     @Inject
     RunGraph graph;
 
     @Inject
     FlowRunInputs inputs;
-
-    @PersistenceContext(unitName = "steward")
-    EntityManager em;
 
     @POST
     @MinRole(Role.DEVELOPER)
@@ -70,8 +65,7 @@ public class FlowRunsResource {
     @Path("{id}")
     @MinRole(Role.DEVELOPER)
     public Response update(@PathParam("id") UUID id, String text) {
-        UUID runId = id;
-        runs.update(runId, Body.parse(text));
+        runs.update(id, Body.parse(text));
         return Response.noContent().build();
     }
 
@@ -80,9 +74,8 @@ public class FlowRunsResource {
     @Path("{id}/labels")
     @MinRole(Role.DEVELOPER)
     public Response updateLabels(@PathParam("id") UUID id, String text) {
-        UUID runId = id;
         if (text == null || text.isBlank()) throw InvalidInput.missing("");
-        runs.updateLabels(runId, Body.parse(text).json());
+        runs.updateLabels(id, Body.parse(text).json());
         return Response.noContent().build();
     }
 
@@ -99,7 +92,7 @@ public class FlowRunsResource {
     @Path("history")
     @Transactional
     public JsonValue history(String text) {
-        return RunHistory.flowRuns(em, Body.parse(text));
+        return flowRuns.history(TenantScope.workspaceId(), Body.parse(text));
     }
 
     @GET
@@ -114,7 +107,7 @@ public class FlowRunsResource {
                 throw InvalidInput.parameter("query", "since", "Input should be a valid datetime", "datetime_parsing");
             }
         }
-        return Response.ok(graph.of(id, from), MediaType.APPLICATION_JSON).build();
+        return Response.ok(graph.of(TenantScope.workspaceId(), id, from), MediaType.APPLICATION_JSON).build();
     }
 
     @POST
@@ -173,9 +166,8 @@ public class FlowRunsResource {
     @Transactional
     public JsonValue filter(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(FILTER_FIELDS);
-        String order = RunQuery.order(body.optionalString("sort").orElse("ID_DESC"));
-        return RunQuery.flowRuns(body).pageAsJson(em, FlowRun.class, order, body, FlowRun::getBody);
+        body.rejectUnknown(FlowRunDocument.FILTER_FIELDS);
+        return flowRuns.filter(TenantScope.workspaceId(), body);
     }
 
     @POST
@@ -184,8 +176,8 @@ public class FlowRunsResource {
     @Transactional
     public long count(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(FILTER_FIELDS);
-        return RunQuery.flowRuns(body).count(em);
+        body.rejectUnknown(FlowRunDocument.FILTER_FIELDS);
+        return flowRuns.count(TenantScope.workspaceId(), body);
     }
 
 }

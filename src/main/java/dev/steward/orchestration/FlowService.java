@@ -2,10 +2,8 @@ package dev.steward.orchestration;
 
 import dev.steward.access.TenantScope;
 import dev.steward.platform.Body;
-import dev.steward.platform.Json;
 import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.Problem;
-import dev.steward.platform.Problem.InvalidInput;
 import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -22,9 +20,6 @@ import java.util.UUID;
 /** Flows of the current workspace: upserted by name, as the Prefect client does before every run. */
 @ApplicationScoped
 public class FlowService {
-    /** Prefect's banned characters in names. */
-    static final String BANNED = "/%&><";
-
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
@@ -40,7 +35,7 @@ public class FlowService {
      */
     @Transactional
     public Upserted upsert(String name, List<String> tags, JsonObject labels) {
-        checkName(name);
+        FlowDocument.checkName(name);
         Optional<Flow> existing = findByName(name);
         if (existing.isPresent()) return new Upserted(existing.get(), false);
         Instant now = Instant.now();
@@ -55,7 +50,7 @@ public class FlowService {
         Flow flow = findByName(name).orElseThrow(() -> new IllegalStateException("flow vanished after insert"));
         if (inserted == 1) {
             changes.fire(LifecycleChange.created(flow.getWorkspaceId(), "prefect", "flow", flow.getId(), flow.getName(),
-                    describe(flow), payload(flow)));
+                    FlowDocument.of(flow), FlowDocument.eventPayload(flow)));
         }
         return new Upserted(flow, inserted == 1);
     }
@@ -84,18 +79,18 @@ public class FlowService {
     @Transactional
     public void updateTags(UUID id, List<String> tags) {
         Flow flow = get(id);
-        JsonObject before = describe(flow);
+        JsonObject before = FlowDocument.of(flow);
         flow.setTags(tags, Instant.now());
         em.flush();
         changes.fire(LifecycleChange.updated(flow.getWorkspaceId(), "prefect", "flow", flow.getId(), flow.getName(),
-                before, describe(flow), payload(flow)));
+                before, FlowDocument.of(flow), FlowDocument.eventPayload(flow)));
     }
 
     @Transactional
     public void delete(UUID id) {
         Flow flow = get(id);
-        JsonObject before = describe(flow);
-        JsonObject payload = payload(flow);
+        JsonObject before = FlowDocument.of(flow);
+        JsonObject payload = FlowDocument.eventPayload(flow);
         em.remove(flow);
         em.flush();
         changes.fire(LifecycleChange.deleted(flow.getWorkspaceId(), "prefect", "flow", flow.getId(), flow.getName(),
@@ -105,13 +100,6 @@ public class FlowService {
     private Optional<Flow> findByName(String name) {
         return em.createQuery("select f from Flow f where f.name = :name", Flow.class)
                 .setParameter("name", name).getResultStream().findFirst();
-    }
-
-    static void checkName(String name) {
-        if (name.isEmpty() || name.chars().anyMatch(c -> BANNED.indexOf(c) >= 0)) {
-            throw InvalidInput.field("name", "String should match pattern '^[^/%&><]+$'");
-        }
-        RunJson.checkName(name, "name"); // the column's length
     }
 
     private static String pgArray(List<String> values) {
@@ -125,26 +113,5 @@ public class FlowService {
 
     private static Problem notFound() {
         return new NotFound("Flow not found");
-    }
-
-    /** Prefect's Flow object. */
-    public static JsonObject describe(Flow f) {
-        return dev.steward.platform.Json.createObjectBuilder()
-                .add("id", f.getId().toString())
-                .add("created", f.getCreated().toString())
-                .add("updated", f.getUpdated().toString())
-                .add("name", f.getName())
-                .add("tags", Json.strings(f.getTags()))
-                .add("labels", Json.parseObject(f.getLabels()))
-                .build();
-    }
-
-    /** What Prefect's flow lifecycle events carry: name, tags and labels. */
-    static JsonObject payload(Flow f) {
-        return dev.steward.platform.Json.createObjectBuilder()
-                .add("name", f.getName())
-                .add("tags", Json.strings(f.getTags()))
-                .add("labels", Json.parseObject(f.getLabels()))
-                .build();
     }
 }

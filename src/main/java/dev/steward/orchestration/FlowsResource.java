@@ -3,6 +3,7 @@ package dev.steward.orchestration;
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
 import dev.steward.platform.Body;
+import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -28,12 +29,6 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class FlowsResource {
-    /** The filters Prefect applies here; its client also sends work_queues, which Prefect's server ignores. */
-    private static final List<String> FILTERS = List.of("flows", "flow_runs", "task_runs", "deployments", "work_pools",
-            "work_queues");
-    private static final List<String> PAGED_FILTERS = List.of("flows", "flow_runs", "task_runs", "deployments",
-            "work_pools", "work_queues", "offset", "limit", "sort");
-
     @Inject
     FlowService flows;
 
@@ -42,12 +37,12 @@ public class FlowsResource {
     @MinRole(Role.DEVELOPER)
     public Response create(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(List.of("name", "tags", "labels"));
+        body.rejectUnknown(FlowDocument.CREATE_FIELDS);
         String name = body.requiredString("name");
         List<String> tags = body.optionalStrings("tags").orElse(List.of());
         JsonObject labels = body.object("labels").json();
         FlowService.Upserted result = flows.upsert(name, tags, labels);
-        return Response.status(result.created() ? 201 : 200).entity(FlowService.describe(result.flow())).build();
+        return Response.status(result.created() ? 201 : 200).entity(FlowDocument.of(result.flow())).build();
     }
 
     @POST
@@ -55,12 +50,12 @@ public class FlowsResource {
     @Path("filter")
     public JsonValue filter(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(PAGED_FILTERS);
+        body.rejectUnknown(FlowDocument.FILTER_FIELDS);
         int limit = Paging.limit(body);
         int offset = body.integer("offset", 0, 0, Integer.MAX_VALUE);
         FlowSort sort = body.enumValue("sort", FlowSort.class, FlowSort.NAME_ASC);
-        JsonArrayBuilder out = dev.steward.platform.Json.createArrayBuilder();
-        flows.list(body, sort, offset, limit).forEach(f -> out.add(FlowService.describe(f)));
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        flows.list(body, sort, offset, limit).forEach(f -> out.add(FlowDocument.of(f)));
         return out.build();
     }
 
@@ -69,7 +64,7 @@ public class FlowsResource {
     @Path("count")
     public long count(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(FILTERS);
+        body.rejectUnknown(FlowDocument.FILTERS);
         return flows.count(body);
     }
 
@@ -77,14 +72,14 @@ public class FlowsResource {
     @MinRole(Role.VIEWER)
     @Path("{id}")
     public JsonObject read(@PathParam("id") UUID id) {
-        return FlowService.describe(flows.get(id));
+        return FlowDocument.of(flows.get(id));
     }
 
     @GET
     @MinRole(Role.VIEWER)
     @Path("name/{name}")
     public JsonObject readByName(@PathParam("name") String name) {
-        return FlowService.describe(flows.getByName(name));
+        return FlowDocument.of(flows.getByName(name));
     }
 
     @PATCH
@@ -92,7 +87,7 @@ public class FlowsResource {
     @MinRole(Role.DEVELOPER)
     public Response update(@PathParam("id") UUID id, String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(List.of("tags"));
+        body.rejectUnknown(FlowDocument.UPDATE_FIELDS);
         flows.updateTags(id, body.optionalStrings("tags").orElse(List.of()));
         return Response.noContent().build();
     }

@@ -6,6 +6,7 @@ import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
 import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Where;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -22,7 +23,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -68,34 +68,22 @@ public class LogsResource {
         body.rejectUnknown(List.of("logs", "limit", "offset", "sort"));
         Body logs = body.object("logs");
         logs.rejectUnknown(List.of("operator", "flow_run_id", "task_run_id", "level"));
-        List<String> conditions = new ArrayList<>();
-        List<Object> values = new ArrayList<>();
-        logs.object("flow_run_id").optionalStrings("any_").ifPresent(ids -> {
-            conditions.add("l.flowRunId in ?" + (values.size() + 1));
-            values.add(Body.uuids(ids, "logs"));
-        });
-        logs.object("task_run_id").optionalStrings("any_").ifPresent(ids -> {
-            conditions.add("l.taskRunId in ?" + (values.size() + 1));
-            values.add(Body.uuids(ids, "logs"));
-        });
+        Where where = new Where();
+        logs.object("flow_run_id").optionalStrings("any_")
+                .ifPresent(ids -> where.and("l.flowRunId in " + where.param(Body.uuids(ids, "logs"))));
+        logs.object("task_run_id").optionalStrings("any_")
+                .ifPresent(ids -> where.and("l.taskRunId in " + where.param(Body.uuids(ids, "logs"))));
         Body level = logs.object("level");
-        if (level.has("ge_")) {
-            conditions.add("l.level >= ?" + (values.size() + 1));
-            values.add(level.integer("ge_", 0, 0, 100));
-        }
-        if (level.has("le_")) {
-            conditions.add("l.level <= ?" + (values.size() + 1));
-            values.add(level.integer("le_", 100, 0, 100));
-        }
+        if (level.has("ge_")) where.and("l.level >= " + where.param(level.integer("ge_", 0, 0, 100)));
+        if (level.has("le_")) where.and("l.level <= " + where.param(level.integer("le_", 100, 0, 100)));
         String sort = body.optionalString("sort").orElse("TIMESTAMP_ASC");
         String order = switch (sort) {
             case "TIMESTAMP_ASC" -> "l.timestamp asc, l.id";
             case "TIMESTAMP_DESC" -> "l.timestamp desc, l.id";
             default -> throw InvalidInput.field("sort", "Input should be 'TIMESTAMP_ASC' or 'TIMESTAMP_DESC'");
         };
-        TypedQuery<LogEntry> q = em.createQuery("select l from LogEntry l"
-                + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions)) + " order by " + order, LogEntry.class);
-        for (int i = 0; i < values.size(); i++) q.setParameter(i + 1, values.get(i));
+        TypedQuery<LogEntry> q = where.bind(em.createQuery("select l from LogEntry l" + where.clause() + " order by " + order,
+                LogEntry.class));
         JsonArrayBuilder out = Json.createArrayBuilder();
         q.setFirstResult(body.integer("offset", 0, 0, Integer.MAX_VALUE)).setMaxResults(Paging.limit(body)).getResultList()
                 .forEach(l -> out.add(describe(l)));

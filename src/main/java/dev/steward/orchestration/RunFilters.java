@@ -2,8 +2,8 @@ package dev.steward.orchestration;
 
 import dev.steward.platform.Body;
 import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Where;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,8 +12,9 @@ import java.util.function.Consumer;
 
 /**
  * Prefect 3.9's filters of flows, flow runs and task runs (server/schemas/filters.py), combined as its endpoints
- * combine them (models/flows.py, flow_runs.py, task_runs.py), as one JPQL predicate with named parameters. Prefect's
- * semantics are kept where they surprise:
+ * combine them (models/flows.py, flow_runs.py, task_runs.py), as one JPQL predicate whose values are parameters of a
+ * {@link Where} (the one filter builder: bind it, or add the predicate to it, to query). Prefect's semantics are kept
+ * where they surprise:
  * <ul>
  * <li>a part that is present takes part, even empty ({@code {}}); one that is absent or null does not. An empty part
  * is TRUE, so under {@code "operator": "or_"} it makes its whole filter TRUE, except the type and name parts of a
@@ -30,17 +31,26 @@ import java.util.function.Consumer;
  * Whatever the filter, Hibernate restricts every entity in it, subqueries included, to the request's workspace.
  */
 public final class RunFilters {
-    public static final String TRUE = "1 = 1";
-    static final String FALSE = "1 = 0";
+    public static final String TRUE = Where.TRUE;
+    static final String FALSE = Where.FALSE;
     static final List<String> STATE_TYPES = List.of("SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED",
             "CANCELLED", "CRASHED", "PAUSED", "CANCELLING");
 
-    private final Map<String, Object> params = new LinkedHashMap<>();
-    private int n;
+    private final Where where;
+
+    /** Filters whose parameters go to a Where of their own ({@link #params}). */
+    public RunFilters() {
+        this(new Where());
+    }
+
+    /** Filters whose parameters go to {@code where}, for a query that binds it. */
+    RunFilters(Where where) {
+        this.where = where;
+    }
 
     /** The named parameters of the predicates built so far. */
     public Map<String, Object> params() {
-        return params;
+        return where.params();
     }
 
     /**
@@ -433,13 +443,11 @@ public final class RunFilters {
     }
 
     private String in(String field, List<?> values) {
-        return values.isEmpty() ? FALSE : field + " in " + param(values);
+        return where.in(field, values);
     }
 
     private String param(Object value) {
-        String name = "f" + n++;
-        params.put(name, value);
-        return ":" + name;
+        return where.param(value);
     }
 
     /** The parts joined by the filter's operator. */
@@ -454,16 +462,17 @@ public final class RunFilters {
         return op.equals("or_");
     }
 
+    /** The parts that are not TRUE, joined by and. */
     private static String and(List<String> parts) {
-        List<String> real = parts.stream().filter(p -> !p.equals(TRUE)).toList();
-        if (real.isEmpty()) return TRUE;
-        return real.size() == 1 ? real.get(0) : "(" + String.join(" and ", real) + ")";
+        return Where.and(parts.stream().filter(p -> !p.equals(TRUE)).toList());
     }
 
-    /** A TRUE part makes the whole TRUE; it stays in the text, as the other parts' parameters must. */
+    /**
+     * No part is TRUE here (an empty filter under or_ is no condition); a TRUE part makes the whole TRUE and stays in
+     * the text, as the other parts' parameters must.
+     */
     private static String or(List<String> parts) {
-        if (parts.isEmpty()) return TRUE;
-        return parts.size() == 1 ? parts.get(0) : "(" + String.join(" or ", parts) + ")";
+        return parts.isEmpty() ? TRUE : Where.or(parts);
     }
 
     private static String exists(String from, String join, String condition) {

@@ -1,7 +1,10 @@
 package dev.steward.orchestration;
 
+import dev.steward.platform.Json;
 import dev.steward.platform.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -22,13 +25,14 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Prefect's run graph ({@code graph-v2}): the flow run's task runs and subflow runs as nodes, with edges from the
- * task inputs, and the flow run's state history. Unlike Prefect's, task runs that are pending or not yet started are
- * included (the client reports them as soon as they are submitted), and there is no node limit where Prefect refuses
- * more than 10,000: PostgreSQL hands over only the fields a node needs (the upstream ids come out of task_inputs
- * there), and the response is streamed, so a graph of 50,000 nodes costs a few megabytes of memory, not a document
- * tree. {@code since} keeps, as in Prefect, the nodes that have not ended or ended at or after it. Task-run nodes also
- * carry their {@code task_key}, so the console can collapse the runs of one mapped task into one node.
+ * The read model of {@code GET /flow_runs/{id}/graph-v2} (the console's run page reads it too): Prefect's run graph,
+ * the flow run's task runs and subflow runs as nodes, with edges from the task inputs, and the flow run's state
+ * history. Unlike Prefect's, task runs that are pending or not yet started are included (the client reports them as
+ * soon as they are submitted), and there is no node limit where Prefect refuses more than 10,000: PostgreSQL hands
+ * over only the fields a node needs (the upstream ids come out of task_inputs there), and the response is streamed,
+ * so a graph of 50,000 nodes costs a few megabytes of memory, not a document tree. {@code since} keeps, as in
+ * Prefect, the nodes that have not ended or ended at or after it. Task-run nodes also carry their {@code task_key},
+ * so the console can collapse the runs of one mapped task into one node.
  */
 @ApplicationScoped
 public class RunGraph {
@@ -59,6 +63,9 @@ public class RunGraph {
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
+    @Inject
+    FlowRunStore flowRuns;
+
     /** A node; {@code taskKey} (Steward's addition) groups a task's runs, e.g. the runs of a mapped task. */
     private record Node(String id, String kind, String nodeId, String label, String stateType, String start, String end,
                         List<String> parents, List<String> children, String taskKey) {}
@@ -67,19 +74,17 @@ public class RunGraph {
 
     /** Everything the graph shows, read in one transaction; written out afterwards by the returned stream. */
     @Transactional
-    public StreamingOutput of(UUID flowRunId, Instant since) {
+    public StreamingOutput of(UUID workspace, UUID flowRunId, Instant since) {
         Map<String, Node> nodes = new LinkedHashMap<>();
         List<State> states = new ArrayList<>();
-        String run = RunRows.with(em, (c, workspaceId) -> {
-            String body = RunRows.flowRun(c, workspaceId, flowRunId);
-            if (body == null) return null;
-            readTaskNodes(c, workspaceId, flowRunId, nodes);
-            readSubflows(c, workspaceId, flowRunId, nodes);
-            readStates(c, workspaceId, flowRunId, states);
-            return body;
+        String run = flowRuns.find(workspace, flowRunId).orElseThrow(FlowRunService::notFound);
+        RunTable.jdbc(em, c -> {
+            readTaskNodes(c, workspace, flowRunId, nodes);
+            readSubflows(c, workspace, flowRunId, nodes);
+            readStates(c, workspace, flowRunId, states);
+            return null;
         });
-        if (run == null) throw FlowRunService.notFound();
-        jakarta.json.JsonObject runDoc = dev.steward.platform.Json.parseObject(run);
+        JsonObject runDoc = Json.parseObject(run);
         String start = runDoc.isNull("start_time") ? null : runDoc.getString("start_time", null);
         String end = runDoc.isNull("end_time") ? null : runDoc.getString("end_time", null);
         return out -> write(out, start, end, nodes, states, since);
@@ -146,7 +151,7 @@ public class RunGraph {
 
     private static void write(java.io.OutputStream out, String start, String end, Map<String, Node> nodes,
                               List<State> states, Instant since) {
-        try (JsonGenerator g = dev.steward.platform.Json.createGenerator(out)) {
+        try (JsonGenerator g = Json.createGenerator(out)) {
             g.writeStartObject();
             writeOptional(g, "start_time", start);
             writeOptional(g, "end_time", end);

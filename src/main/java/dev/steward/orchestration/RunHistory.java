@@ -11,13 +11,14 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * {@code POST /flow_runs/history} and {@code /task_runs/history}: Prefect's HistoryResponse list. The range
  * [history_start, history_end) is cut into buckets of history_interval_seconds (at least 1 s, else Prefect's 422;
  * at most 500 buckets, the rest of the range is dropped as in Prefect); each bucket lists, per state type and name,
  * the runs expected to start in it, their summed estimated run time and lateness (seconds). The body's run filters
- * are those of the filter endpoints ({@link RunFilters}).
+ * are those of the filter endpoints ({@link RunFilters}). Read through the run stores' {@code history}.
  */
 final class RunHistory {
     static final int MAX_BUCKETS = 500;
@@ -28,16 +29,16 @@ final class RunHistory {
 
     private RunHistory() {}
 
-    static JsonArray flowRuns(EntityManager em, Body body) {
+    static JsonArray flowRuns(EntityManager em, UUID workspace, Body body) {
         body.rejectUnknown(FLOW_RUN_FIELDS);
         Range range = Range.of(body);
-        return range.answer(RunQuery.flowRunHistory(body), em);
+        return range.answer(RunQuery.flowRunHistory(workspace, body), em);
     }
 
-    static JsonArray taskRuns(EntityManager em, Body body) {
+    static JsonArray taskRuns(EntityManager em, UUID workspace, Body body) {
         body.rejectUnknown(TASK_RUN_FIELDS);
         Range range = Range.of(body);
-        return range.answer(RunQuery.taskRuns(body), em);
+        return range.answer(RunQuery.taskRuns(workspace, body), em);
     }
 
     private record Range(Instant start, Instant end, double intervalSeconds) {

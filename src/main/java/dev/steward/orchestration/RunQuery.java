@@ -1,58 +1,67 @@
 package dev.steward.orchestration;
 
+import dev.steward.access.TenantScope;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Paging;
 import dev.steward.platform.Problem.InvalidInput;
+import dev.steward.platform.Where;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
  * A query over {@link FlowRun} or {@link TaskRun} (alias {@code r}) restricted by Prefect's filters of the request
- * body ({@link RunFilters}): pages, counts and the run history.
+ * body ({@link RunFilters}), for the run stores: pages, counts and the run history. JPQL, so Hibernate restricts every
+ * entity in it, subqueries included, to the session's workspace (their {@code @TenantId}); the workspace a store is
+ * given must be that one.
  */
 final class RunQuery {
     private final String entity;
-    private final String where;
-    private final Map<String, Object> params;
+    private final Where where = new Where();
 
-    private RunQuery(String entity, RunFilters filters, String where) {
+    private RunQuery(UUID workspace, String entity) {
+        if (!workspace.equals(TenantScope.workspaceId())) {
+            throw new IllegalStateException("a run query for workspace " + workspace + " in another workspace's session");
+        }
         this.entity = entity;
-        this.where = where;
-        this.params = filters.params();
     }
 
     /** {@code /flow_runs/filter} and {@code /count}. */
-    static RunQuery flowRuns(Body body) {
-        RunFilters filters = new RunFilters();
-        return new RunQuery("FlowRun", filters, filters.flowRuns(body, "work_pool_queues"));
+    static RunQuery flowRuns(UUID workspace, Body body) {
+        RunQuery query = new RunQuery(workspace, "FlowRun");
+        return query.restrict(new RunFilters(query.where).flowRuns(body, "work_pool_queues"));
     }
 
     /** {@code /flow_runs/history}, whose work queue filter Prefect names differently. */
-    static RunQuery flowRunHistory(Body body) {
-        RunFilters filters = new RunFilters();
-        return new RunQuery("FlowRun", filters, filters.flowRuns(body, "work_queues"));
+    static RunQuery flowRunHistory(UUID workspace, Body body) {
+        RunQuery query = new RunQuery(workspace, "FlowRun");
+        return query.restrict(new RunFilters(query.where).flowRuns(body, "work_queues"));
     }
 
-    static RunQuery taskRuns(Body body) {
-        RunFilters filters = new RunFilters();
-        return new RunQuery("TaskRun", filters, filters.taskRuns(body));
+    static RunQuery taskRuns(UUID workspace, Body body) {
+        RunQuery query = new RunQuery(workspace, "TaskRun");
+        return query.restrict(new RunFilters(query.where).taskRuns(body));
     }
 
-    private String where() {
-        return where.equals(RunFilters.TRUE) ? "" : " where " + where;
+    /** The task runs of one flow run. */
+    static RunQuery taskRunsOf(UUID workspace, UUID flowRunId) {
+        RunQuery query = new RunQuery(workspace, "TaskRun");
+        return query.restrict("r.flowRunId = " + query.where.param(flowRunId));
+    }
+
+    private RunQuery restrict(String condition) {
+        if (!condition.equals(Where.TRUE)) where.and(condition);
+        return this;
     }
 
     <T> List<T> page(EntityManager em, Class<T> type, String orderBy, int offset, int limit) {
-        TypedQuery<T> q = em.createQuery("select r from " + entity + " r" + where() + " order by " + orderBy, type);
-        params.forEach(q::setParameter);
-        return q.setFirstResult(offset).setMaxResults(limit).getResultList();
+        return where.bind(em.createQuery("select r from " + entity + " r" + where.clause() + " order by " + orderBy, type))
+                .setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     /** The page the body asks for (offset, limit), each run as the JSON document it keeps. */
@@ -86,13 +95,12 @@ final class RunQuery {
         String inner = "select floor((" + epoch(expected) + " - :hstart) / :hinterval) as bucket, r.stateType as stateType, "
                 + stateName + " as stateName, " + runTime + " as runTime, " + lateness + " as lateness from " + entity
                 + " r where " + expected + " >= :hstartTs and " + expected + " < :hendTs and r.stateType is not null"
-                + (where.equals(RunFilters.TRUE) ? "" : " and " + where);
+                + " and " + where.joined("and");
         var q = em.createQuery("select t.bucket, t.stateType, t.stateName, count(*), "
                 + "sum(case when t.runTime > 0 then t.runTime else 0.0 end), "
                 + "sum(case when t.lateness > 0 then t.lateness else 0.0 end) from (" + inner + ") t "
                 + "group by t.bucket, t.stateType, t.stateName order by t.bucket, t.stateType, t.stateName", Object[].class);
-        params.forEach(q::setParameter);
-        return q.setParameter("hstart", start.getEpochSecond() + start.getNano() / 1e9)
+        return where.bind(q).setParameter("hstart", start.getEpochSecond() + start.getNano() / 1e9)
                 .setParameter("hinterval", intervalSeconds)
                 .setParameter("hnow", now.getEpochSecond() + now.getNano() / 1e9)
                 .setParameter("hnowTs", now)
@@ -112,9 +120,8 @@ final class RunQuery {
     }
 
     long count(EntityManager em) {
-        TypedQuery<Long> q = em.createQuery("select count(r) from " + entity + " r" + where(), Long.class);
-        params.forEach(q::setParameter);
-        return q.getSingleResult();
+        return where.bind(em.createQuery("select count(r) from " + entity + " r" + where.clause(), Long.class))
+                .getSingleResult();
     }
 
     /** Prefect's TaskRunSort names, in JPQL (a task run's creation stands in for its expected start). */

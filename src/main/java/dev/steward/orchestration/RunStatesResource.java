@@ -2,13 +2,13 @@ package dev.steward.orchestration;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
+import dev.steward.access.TenantScope;
 import dev.steward.platform.Json;
 import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonValue;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -23,16 +23,18 @@ import java.util.UUID;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class RunStatesResource {
-    @PersistenceContext(unitName = "steward")
-    EntityManager em;
+    @Inject
+    FlowRunStore flowRuns;
+
+    @Inject
+    TaskRunStore taskRuns;
 
     @GET
     @MinRole(Role.VIEWER)
     @Path("flow_run_states")
     @Transactional
     public JsonValue flowRunStates(@QueryParam("flow_run_id") UUID flowRunId) {
-        return history(em.createQuery("select s from FlowRunState s where s.flowRunId = :id order by s.timestamp, s.id",
-                FlowRunState.class).setParameter("id", required(flowRunId, "flow_run_id")).getResultList());
+        return history(flowRuns.states(TenantScope.workspaceId(), required(flowRunId, "flow_run_id")));
     }
 
     @GET
@@ -40,13 +42,12 @@ public class RunStatesResource {
     @Path("task_run_states")
     @Transactional
     public JsonValue taskRunStates(@QueryParam("task_run_id") UUID taskRunId) {
-        return history(em.createQuery("select s from TaskRunState s where s.taskRunId = :id order by s.timestamp, s.id",
-                TaskRunState.class).setParameter("id", required(taskRunId, "task_run_id")).getResultList());
+        return history(taskRuns.states(TenantScope.workspaceId(), required(taskRunId, "task_run_id")));
     }
 
-    private static JsonValue history(List<? extends RunState> states) {
-        JsonArrayBuilder out = dev.steward.platform.Json.createArrayBuilder();
-        states.forEach(s -> out.add(Json.parseObject(s.getBody())));
+    private static JsonValue history(List<String> states) {
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        states.forEach(s -> out.add(Json.parseObject(s)));
         return out.build();
     }
 

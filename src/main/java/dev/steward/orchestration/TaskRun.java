@@ -11,7 +11,7 @@ import org.hibernate.annotations.TenantId;
 
 /**
  * A task run: Prefect's TaskRun document plus the columns queries use. Mapped for queries only: rows are written by
- * {@link TaskRunRecorder} (from events) and {@link RunRows}.
+ * {@link TaskRunRecorder} (from events) and {@link TaskRunStore}.
  */
 @Entity
 @Table(name = "task_run")

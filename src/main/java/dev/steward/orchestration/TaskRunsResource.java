@@ -2,13 +2,12 @@ package dev.steward.orchestration;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
+import dev.steward.access.TenantScope;
 import dev.steward.platform.Body;
 import dev.steward.platform.Problem.NotFound;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import java.util.UUID;
 
 /** Task runs: recorded from the client's events, or created over HTTP for subflows; reads, filter, count, history, set_state. */
@@ -27,11 +25,8 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class TaskRunsResource {
-    private static final List<String> FILTER_FIELDS = List.of("flows", "flow_runs", "task_runs", "deployments",
-            "sort", "limit", "offset");
-
-    @PersistenceContext(unitName = "steward")
-    EntityManager em;
+    @Inject
+    TaskRunStore taskRunStore;
 
     @Inject
     TaskRunService taskRuns;
@@ -57,8 +52,7 @@ public class TaskRunsResource {
     @Path("{id}")
     @Transactional
     public Response read(@PathParam("id") UUID id) {
-        String run = RunRows.with(em, (c, ws) -> RunRows.taskRun(c, ws, id));
-        if (run == null) throw new NotFound("Task not found");
+        String run = taskRunStore.find(TenantScope.workspaceId(), id).orElseThrow(() -> new NotFound("Task not found"));
         return Response.ok(run, MediaType.APPLICATION_JSON).build();
     }
 
@@ -68,9 +62,8 @@ public class TaskRunsResource {
     @Transactional
     public JsonValue filter(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(FILTER_FIELDS);
-        String order = RunQuery.taskOrder(body.optionalString("sort").orElse("ID_DESC"));
-        return RunQuery.taskRuns(body).pageAsJson(em, TaskRun.class, order, body, TaskRun::getBody);
+        body.rejectUnknown(TaskRunDocument.FILTER_FIELDS);
+        return taskRunStore.filter(TenantScope.workspaceId(), body);
     }
 
     @POST
@@ -78,7 +71,7 @@ public class TaskRunsResource {
     @Path("history")
     @Transactional
     public JsonValue history(String text) {
-        return RunHistory.taskRuns(em, Body.parse(text));
+        return taskRunStore.history(TenantScope.workspaceId(), Body.parse(text));
     }
 
     @POST
@@ -87,7 +80,7 @@ public class TaskRunsResource {
     @Transactional
     public long count(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(FILTER_FIELDS);
-        return RunQuery.taskRuns(body).count(em);
+        body.rejectUnknown(TaskRunDocument.FILTER_FIELDS);
+        return taskRunStore.count(TenantScope.workspaceId(), body);
     }
 }

@@ -28,7 +28,7 @@ import java.util.UUID;
  * <p>Limits count PENDING and RUNNING runs, as Prefect's do, and also runs under a live claim (about to become
  * PENDING), which Prefect does not, so a limit is never exceeded by polls that come in between. When a limit applies,
  * the pool's row is locked first: polls of that pool then take turns, so two of them cannot both fill the last slot.
- * Plain JDBC on the caller's connection (see orchestration.RunRows for why); every statement names the workspace.
+ * Plain JDBC on the caller's connection (see orchestration.RunTable for why); every statement names the workspace.
  */
 final class ScheduledRuns {
     /** A claimed run: its pool, queue and document. */

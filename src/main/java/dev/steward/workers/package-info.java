@@ -4,8 +4,8 @@
  * (a run is never handed to two workers, across server instances), the worker channel
  * ({@code WS /work_pools/{name}/workers/connect}, under {@link dev.steward.platform.WebSocketLimits} like every
  * WebSocket: auth frame in time and at most 64 KB, idle timeout), and {@link dev.steward.workers.WorkQueues#resolve},
- * the lookup of a deployment's pool and queue. Changes emit {@code prefect.work-pool.*} and {@code prefect.work-queue.*} events in the
- * same transaction.
+ * the lookup of a deployment's pool and queue. Changes emit {@code prefect.work-pool.*} and
+ * {@code prefect.work-queue.*} events in the same transaction.
  *
  * <p>Rules that hold here:
  * <ul>
@@ -17,6 +17,8 @@
  * <li>Field checks (names, base job templates) are {@link dev.steward.workers.WorkerRules}'; the services apply them
  * too, as the console and the worker channel call the services directly.</li>
  * <li>Filters are {@link dev.steward.workers.WorkPoolFilter}, on {@link dev.steward.platform.Where}.</li>
+ * <li>Workers knows no capability that serves its workers: the worker channel hands each ready worker, and the frames
+ * of their types, to the {@link dev.steward.workers.ChannelHandler}s CDI finds (the cleanup queue's delivery).</li>
  * </ul>
  */
 package dev.steward.workers;

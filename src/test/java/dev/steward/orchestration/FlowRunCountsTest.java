@@ -1,8 +1,5 @@
 package dev.steward.orchestration;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.steward.access.TenantScope;
 import dev.steward.access.Workspace;
 import dev.steward.testing.RealPostgres;
@@ -26,6 +23,9 @@ import java.util.function.Function;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The counts per hour (changeset 013) on real PostgreSQL: whatever the runs go through (created, changing state,
@@ -88,7 +88,7 @@ class FlowRunCountsTest {
     }
 
     static JsonObject insert(Connection c, UUID workspace, JsonObject doc) throws SQLException {
-        RunRows.insertFlowRun(c, workspace, doc);
+        FlowRunStore.FLOW_RUN.insert(c, workspace, doc);
         return doc;
     }
 
@@ -100,9 +100,9 @@ class FlowRunCountsTest {
         return sf.fromTransaction(s -> s.doReturningWork(work::run));
     }
 
-    static <T> T read(Function<FlowRunListing, T> query) {
+    static <T> T read(Function<RunsPageReadModel, T> query) {
         return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
-            FlowRunListing listing = new FlowRunListing();
+            RunsPageReadModel listing = new RunsPageReadModel();
             listing.em = s;
             return query.apply(listing);
         }));
@@ -136,16 +136,16 @@ class FlowRunCountsTest {
         });
     }
 
-    static FlowRunListing.Search search(Set<String> states, UUID flow, UUID deploymentId, Instant from, Instant to) {
-        return new FlowRunListing.Search(states, flow, deploymentId, null, null, from, to);
+    static RunsPageReadModel.Search search(Set<String> states, UUID flow, UUID deploymentId, Instant from, Instant to) {
+        return new RunsPageReadModel.Search(states, flow, deploymentId, null, null, from, to);
     }
 
-    static FlowRunListing.Search tagged(String tag, Set<String> states, UUID flow, Instant from, Instant to) {
-        return new FlowRunListing.Search(states, flow, null, tag, null, from, to);
+    static RunsPageReadModel.Search tagged(String tag, Set<String> states, UUID flow, Instant from, Instant to) {
+        return new RunsPageReadModel.Search(states, flow, null, tag, null, from, to);
     }
 
     /** Searches the hourly counts serve, with ranges that start and end inside hours and on them. */
-    static final List<FlowRunListing.Search> SEARCHES = List.of(
+    static final List<RunsPageReadModel.Search> SEARCHES = List.of(
             search(Set.of(), null, null, null, null),
             search(Set.of("FAILED", "CRASHED"), null, null, null, null),
             search(Set.of(), flowA, null, null, null),
@@ -165,7 +165,7 @@ class FlowRunCountsTest {
             tagged("none-has-it", Set.of(), null, null, null));
 
     static void assertCountsMatchTheRuns(String when) {
-        for (FlowRunListing.Search s : SEARCHES) {
+        for (RunsPageReadModel.Search s : SEARCHES) {
             for (long size : List.of(3600L, 3 * 3600L, 86_400L)) {
                 Instant origin = T0.minus(Duration.ofDays(1));
                 Map<String, Long> fromCounts = keyed(read(l -> l.buckets(s, origin, size)));
@@ -176,7 +176,7 @@ class FlowRunCountsTest {
         assertTrue(keyed(read(l -> l.buckets(SEARCHES.get(0), T0, 3600))).size() > 50, "the data has many buckets");
     }
 
-    static Map<String, Long> keyed(List<FlowRunListing.Bucket> buckets) {
+    static Map<String, Long> keyed(List<RunsPageReadModel.Bucket> buckets) {
         Map<String, Long> out = new TreeMap<>();
         buckets.forEach(b -> out.merge(b.index() + "/" + b.stateType(), b.count(), Long::sum));
         return out;
@@ -199,7 +199,7 @@ class FlowRunCountsTest {
                 }
                 if (i % 6 == 0) doc.add("tags", dev.steward.platform.Json.strings(tags()));
                 changed.put(i, doc.build());
-                RunRows.updateFlowRun(c, ws, changed.get(i));
+                FlowRunStore.FLOW_RUN.update(c, ws, changed.get(i));
             }
             return null;
         });
@@ -246,7 +246,7 @@ class FlowRunCountsTest {
             return null;
         });
         try {
-            FlowRunListing.Search all = search(Set.of(), null, null, null, null);
+            RunsPageReadModel.Search all = search(Set.of(), null, null, null, null);
             assertEquals(1000L, keyed(read(l -> l.buckets(all, T0, 3600))).get("100/PAUSED"), "a change not folded");
             fold(Integer.MAX_VALUE);
             assertEquals(1000L, keyed(read(l -> l.buckets(all, T0, 3600))).get("100/PAUSED"), "a count");
@@ -267,14 +267,14 @@ class FlowRunCountsTest {
     void aRunIsFoundByItsNameAfterARename() {
         JsonObject renamed = Json.createObjectBuilder(RUNS.get(1)).add("name", "quiet-Otter-1").build();
         sql(c -> {
-            RunRows.updateFlowRun(c, ws, renamed);
+            FlowRunStore.FLOW_RUN.update(c, ws, renamed);
             return null;
         });
         RUNS.set(1, renamed);
-        FlowRunListing.Search byName = new FlowRunListing.Search(Set.of(), null, null, null, "OTTER-1", null, null);
-        assertEquals(List.of("quiet-Otter-1"), read(l -> l.page(byName, 0, 10)).stream().map(FlowRunListing.Row::name).toList());
-        assertEquals(1L, read(l -> l.buckets(byName, T0, 3600)).stream().mapToLong(FlowRunListing.Bucket::count).sum());
-        FlowRunListing.Search oldName = new FlowRunListing.Search(Set.of(), null, null, null, "run-1", null, null);
+        RunsPageReadModel.Search byName = new RunsPageReadModel.Search(Set.of(), null, null, null, "OTTER-1", null, null);
+        assertEquals(List.of("quiet-Otter-1"), read(l -> l.page(byName, 0, 10)).stream().map(RunsPageReadModel.Row::name).toList());
+        assertEquals(1L, read(l -> l.buckets(byName, T0, 3600)).stream().mapToLong(RunsPageReadModel.Bucket::count).sum());
+        RunsPageReadModel.Search oldName = new RunsPageReadModel.Search(Set.of(), null, null, null, "run-1", null, null);
         assertTrue(read(l -> l.page(oldName, 0, 500)).stream().noneMatch(r -> r.name().equals("run-1")));
     }
 

@@ -86,11 +86,11 @@ class RunFiltersTest {
     }
 
     static void insertFlowRun(Session s, JsonObject doc) {
-        s.doWork(c -> RunRows.insertFlowRun(c, (UUID) s.getTenantIdentifierValue(), doc));
+        s.doWork(c -> FlowRunStore.FLOW_RUN.insert(c, (UUID) s.getTenantIdentifierValue(), doc));
     }
 
     static void insertTaskRun(Session s, JsonObject doc) {
-        s.doWork(c -> RunRows.insertTaskRun(c, (UUID) s.getTenantIdentifierValue(), doc));
+        s.doWork(c -> TaskRunStore.TASK_RUN.insert(c, (UUID) s.getTenantIdentifierValue(), doc));
     }
 
     static JsonObject run(UUID id, UUID flow, String name, List<String> tags, String type, String stateName, Instant expected,
@@ -131,7 +131,7 @@ class RunFiltersTest {
 
     static List<String> flowRuns(String body) {
         return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
-            RunQuery query = RunQuery.flowRuns(Body.parse(body));
+            RunQuery query = RunQuery.flowRuns(ws, Body.parse(body));
             List<String> names = query.page(s, FlowRun.class, "r.name", 0, 100).stream().map(RunFiltersTest::name).toList();
             assertEquals(names.size(), query.count(s), "count agrees with the page");
             return names;
@@ -140,7 +140,7 @@ class RunFiltersTest {
 
     static List<String> taskRuns(String body) {
         return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
-            RunQuery query = RunQuery.taskRuns(Body.parse(body));
+            RunQuery query = RunQuery.taskRuns(ws, Body.parse(body));
             List<String> names = query.page(s, TaskRun.class, "r.name", 0, 100).stream().map(RunFiltersTest::name).toList();
             assertEquals(names.size(), query.count(s), "count agrees with the page");
             return names;
@@ -337,7 +337,7 @@ class RunFiltersTest {
     @Test
     void historyTakesTheSameFilters() {
         String range = "\"history_start\":\"" + T0 + "\",\"history_end\":\"" + T0.plusSeconds(60) + "\",\"history_interval_seconds\":60";
-        long runs = TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> RunHistory.flowRuns(s, Body.parse(
+        long runs = TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> FlowRunStore.of(s).history(ws, Body.parse(
                 "{" + range + ",\"flow_runs\":{\"operator\":\"or_\",\"state\":{\"type\":{\"any_\":[\"FAILED\"]}},"
                         + "\"tags\":{\"all_\":[\"x\"]}},\"work_queues\":null}"))))
                 .getJsonObject(0).getJsonArray("states").stream()

@@ -41,14 +41,14 @@ class RunHistoryTest {
         UUID flow = UUID.randomUUID();
         sf.inTransaction(s -> s.doWork(c -> {
             // bucket 0: two completed runs, 10 s and 20 s of run time, one started 5 s late
-            RunRows.insertFlowRun(c, ws, flowRun(flow, "a", T0.plusSeconds(10), "COMPLETED", "Completed", T0.plusSeconds(15), 10.0, List.of("x")));
-            RunRows.insertFlowRun(c, ws, flowRun(flow, "b", T0.plusSeconds(20), "COMPLETED", "Completed", T0.plusSeconds(20), 20.0, List.of()));
+            FlowRunStore.FLOW_RUN.insert(c, ws, flowRun(flow, "a", T0.plusSeconds(10), "COMPLETED", "Completed", T0.plusSeconds(15), 10.0, List.of("x")));
+            FlowRunStore.FLOW_RUN.insert(c, ws, flowRun(flow, "b", T0.plusSeconds(20), "COMPLETED", "Completed", T0.plusSeconds(20), 20.0, List.of()));
             // bucket 1: one failed run; bucket 2: nothing; bucket 3: a run still scheduled (late since then)
-            RunRows.insertFlowRun(c, ws, flowRun(flow, "c", T0.plusSeconds(70), "FAILED", "Failed", T0.plusSeconds(70), 3.0, List.of("x")));
-            RunRows.insertFlowRun(c, ws, flowRun(flow, "d", T0.plusSeconds(200), "SCHEDULED", "Late", null, 0.0, List.of()));
+            FlowRunStore.FLOW_RUN.insert(c, ws, flowRun(flow, "c", T0.plusSeconds(70), "FAILED", "Failed", T0.plusSeconds(70), 3.0, List.of("x")));
+            FlowRunStore.FLOW_RUN.insert(c, ws, flowRun(flow, "d", T0.plusSeconds(200), "SCHEDULED", "Late", null, 0.0, List.of()));
             // outside the range
-            RunRows.insertFlowRun(c, ws, flowRun(flow, "e", T0.plusSeconds(500), "COMPLETED", "Completed", T0.plusSeconds(500), 1.0, List.of()));
-            RunRows.insertTaskRun(c, ws, Json.createObjectBuilder().add("id", UUID.randomUUID().toString())
+            FlowRunStore.FLOW_RUN.insert(c, ws, flowRun(flow, "e", T0.plusSeconds(500), "COMPLETED", "Completed", T0.plusSeconds(500), 1.0, List.of()));
+            TaskRunStore.TASK_RUN.insert(c, ws, Json.createObjectBuilder().add("id", UUID.randomUUID().toString())
                     .add("created", T0.toString()).add("updated", T0.toString())
                     .add("name", "t").add("flow_run_id", JsonValue.NULL)
                     .add("state_type", "COMPLETED").add("state_name", "Cached")
@@ -56,7 +56,7 @@ class RunHistoryTest {
                     .add("start_time", T0.plusSeconds(66).toString()).add("total_run_time", 2.5)
                     .add("state", Json.createObjectBuilder().add("type", "COMPLETED").add("name", "Cached")
                             .add("timestamp", T0.toString())).build());
-            RunRows.insertFlowRun(c, other, flowRun(flow, "z", T0.plusSeconds(10), "COMPLETED", "Completed", T0.plusSeconds(10), 99.0, List.of()));
+            FlowRunStore.FLOW_RUN.insert(c, other, flowRun(flow, "z", T0.plusSeconds(10), "COMPLETED", "Completed", T0.plusSeconds(10), 99.0, List.of()));
         }));
     }
 
@@ -74,7 +74,7 @@ class RunHistoryTest {
     }
 
     static JsonArray flowHistory(String body) {
-        return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> RunHistory.flowRuns(s, Body.parse(body))));
+        return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> FlowRunStore.of(s).history(ws, Body.parse(body))));
     }
 
     static String range(int seconds, double interval) {
@@ -112,7 +112,7 @@ class RunHistoryTest {
     @Test
     void taskRunsHaveTheirOwnHistory() {
         JsonArray history = TenantScope.system(ws).supply(() -> sf.fromTransaction(s ->
-                RunHistory.taskRuns(s, Body.parse("{" + range(120, 60) + "}"))));
+                TaskRunStore.of(s).history(ws, Body.parse("{" + range(120, 60) + "}"))));
         JsonObject cached = history.getJsonObject(1).getJsonArray("states").getJsonObject(0);
         assertEquals("Cached", cached.getString("state_name"));
         assertEquals(2.5, cached.getJsonNumber("sum_estimated_run_time").doubleValue(), 1e-6);

@@ -1,9 +1,5 @@
 package dev.steward.orchestration;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.steward.access.TenantScope;
 import dev.steward.events.EventIntake;
 import dev.steward.events.IngestedEvents;
@@ -22,6 +18,10 @@ import java.util.List;
 import java.util.UUID;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Ids a client chooses (events', task runs', and so recorded states') are unique per workspace only: on real
@@ -48,7 +48,7 @@ class WorkspaceScopedIdsTest {
             Instant received = Instant.now();
             List<RunEvent> fresh = s.doReturningWork(c -> EventIntake.write(c, ws, events, byCopy, received));
             TaskRunRecorder recorder = new TaskRunRecorder();
-            recorder.em = s;
+            recorder.taskRuns = TaskRunStore.of(s);
             if (!fresh.isEmpty()) recorder.record(new IngestedEvents(ws, fresh, received));
             return fresh.size();
         }));
@@ -116,7 +116,8 @@ class WorkspaceScopedIdsTest {
     private TaskRunService.Created create(UUID ws, String body) {
         return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
             TaskRunService service = new TaskRunService();
-            service.em = s;
+            service.taskRuns = TaskRunStore.of(s);
+            service.flowRuns = FlowRunStore.of(s);
             return service.create(Body.parse(body));
         }));
     }

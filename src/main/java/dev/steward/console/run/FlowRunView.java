@@ -27,7 +27,7 @@ import dev.steward.console.LiveUpdates;
 import dev.steward.console.MainLayout;
 import dev.steward.console.Problems;
 import dev.steward.console.StewardAppShell;
-import dev.steward.orchestration.RunReads;
+import dev.steward.orchestration.RunPageReadModel;
 import dev.steward.platform.Json;
 import elemental.json.JsonArray;
 import elemental.json.JsonObject;
@@ -61,7 +61,7 @@ public class FlowRunView extends RunPage {
     private Registration poll;
 
     @Inject
-    public FlowRunView(ConsoleWorkspaces workspaces, RunReads reads, ResultPreviews previews, LiveUpdates liveUpdates) {
+    public FlowRunView(ConsoleWorkspaces workspaces, RunPageReadModel reads, ResultPreviews previews, LiveUpdates liveUpdates) {
         super(workspaces, reads, previews, liveUpdates, "prefect.flow-run.");
         addClassName("flow-run-view");
     }
@@ -246,7 +246,7 @@ public class FlowRunView extends RunPage {
             rows.add(new ResultsGrid.Row(RunPages.text(run, "name") + " (this flow run)", null, null,
                     previews.describe(flowData.toString())));
         }
-        for (RunReads.Result r : call(x -> x.taskResults(runId))) {
+        for (RunPageReadModel.Result r : call(x -> x.taskResults(runId))) {
             rows.add(new ResultsGrid.Row(r.runName(), "task-runs/" + r.taskRunId(), r.taskKey(),
                     previews.describe(r.data())));
         }

@@ -20,7 +20,7 @@ import dev.steward.console.Formats;
 import dev.steward.console.Problems;
 import dev.steward.console.WorkspaceChoice;
 import dev.steward.orchestration.LogEntry;
-import dev.steward.orchestration.RunReads;
+import dev.steward.orchestration.RunPageReadModel;
 import dev.steward.platform.Json;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
@@ -43,7 +43,7 @@ class LogsPanel extends VerticalLayout {
             "Info and above", 30, "Warning and above", 40, "Error and above", 50, "Critical");
 
     private final ConsoleWorkspaces workspaces;
-    private final RunReads reads;
+    private final RunPageReadModel reads;
     private final WorkspaceChoice workspace;
     private final UUID flowRunId;
     private final UUID taskRunId;
@@ -54,10 +54,10 @@ class LogsPanel extends VerticalLayout {
     private final Checkbox follow = new Checkbox("Follow");
     private final Span count = new Span();
     /** The filter as set on screen; read by downloads, which run outside the UI's lock. */
-    private volatile RunReads.LogQuery query;
+    private volatile RunPageReadModel.LogQuery query;
 
     /** Logs of a flow run (taskRunId null: with its task runs' logs) or of one task run. */
-    LogsPanel(ConsoleWorkspaces workspaces, RunReads reads, WorkspaceChoice workspace, UUID flowRunId, UUID taskRunId,
+    LogsPanel(ConsoleWorkspaces workspaces, RunPageReadModel reads, WorkspaceChoice workspace, UUID flowRunId, UUID taskRunId,
               String fileName) {
         this.workspaces = workspaces;
         this.reads = reads;
@@ -121,13 +121,13 @@ class LogsPanel extends VerticalLayout {
         refresh();
     }
 
-    private RunReads.LogQuery currentQuery() {
-        return new RunReads.LogQuery(flowRunId, taskRunId, level.getValue() == null ? 0 : level.getValue(),
+    private RunPageReadModel.LogQuery currentQuery() {
+        return new RunPageReadModel.LogQuery(flowRunId, taskRunId, level.getValue() == null ? 0 : level.getValue(),
                 search.getValue(), "Newest first".equals(order.getValue()));
     }
 
     private Stream<LogEntry> fetch(int offset, int limit) {
-        RunReads.LogQuery q = query;
+        RunPageReadModel.LogQuery q = query;
         try {
             return workspaces.call(workspace, Role.VIEWER, () -> reads.logs(q, offset, limit)).stream();
         } catch (RuntimeException e) {
@@ -137,7 +137,7 @@ class LogsPanel extends VerticalLayout {
     }
 
     private int count() {
-        RunReads.LogQuery q = query;
+        RunPageReadModel.LogQuery q = query;
         try {
             long n = workspaces.call(workspace, Role.VIEWER, () -> reads.countLogs(q));
             getUI().ifPresent(ui -> ui.access(() -> count.setText(n + (n == 1 ? " line" : " lines"))));
@@ -151,7 +151,7 @@ class LogsPanel extends VerticalLayout {
         DownloadHandler handler = event -> {
             event.setFileName(name);
             event.setContentType(type + "; charset=utf-8");
-            RunReads.LogQuery q = query;
+            RunPageReadModel.LogQuery q = query;
             Writer out = new BufferedWriter(new OutputStreamWriter(event.getOutputStream(), StandardCharsets.UTF_8));
             for (int offset = 0; ; offset += DOWNLOAD_PAGE) {
                 int from = offset;

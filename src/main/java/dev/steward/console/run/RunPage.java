@@ -14,7 +14,7 @@ import dev.steward.console.Formats;
 import dev.steward.console.LiveUpdates;
 import dev.steward.console.WorkspaceChoice;
 import dev.steward.console.WorkspaceView;
-import dev.steward.orchestration.RunReads;
+import dev.steward.orchestration.RunPageReadModel;
 import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -29,14 +29,14 @@ import java.util.function.Function;
  */
 abstract class RunPage extends WorkspaceView implements BeforeEnterObserver {
     protected final ConsoleWorkspaces workspaces;
-    protected final RunReads reads;
+    protected final RunPageReadModel reads;
     protected final ResultPreviews previews;
     protected UUID runId;
     protected String requestedTab;
     protected WorkspaceChoice workspace;
     protected JsonObject run;
 
-    protected RunPage(ConsoleWorkspaces workspaces, RunReads reads, ResultPreviews previews, LiveUpdates liveUpdates,
+    protected RunPage(ConsoleWorkspaces workspaces, RunPageReadModel reads, ResultPreviews previews, LiveUpdates liveUpdates,
                       String eventPrefix) {
         super(workspaces, liveUpdates, eventPrefix);
         this.workspaces = workspaces;
@@ -114,7 +114,7 @@ abstract class RunPage extends WorkspaceView implements BeforeEnterObserver {
     }
 
     /** A read of the run page's data for the workspace, with the viewer role the pages need. */
-    protected <T> T call(Function<RunReads, T> read) {
+    protected <T> T call(Function<RunPageReadModel, T> read) {
         return workspaces.call(workspace, Role.VIEWER, () -> read.apply(reads));
     }
 }

@@ -12,7 +12,7 @@ import dev.steward.console.ConsoleWorkspaces;
 import dev.steward.console.LiveUpdates;
 import dev.steward.console.MainLayout;
 import dev.steward.console.StewardAppShell;
-import dev.steward.orchestration.RunReads;
+import dev.steward.orchestration.RunPageReadModel;
 import dev.steward.platform.Json;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -34,7 +34,7 @@ import java.util.UUID;
 @PermitAll
 public class TaskRunView extends RunPage {
     @Inject
-    public TaskRunView(ConsoleWorkspaces workspaces, RunReads reads, ResultPreviews previews, LiveUpdates liveUpdates) {
+    public TaskRunView(ConsoleWorkspaces workspaces, RunPageReadModel reads, ResultPreviews previews, LiveUpdates liveUpdates) {
         super(workspaces, reads, previews, liveUpdates, "prefect.task-run.");
         addClassName("task-run-view");
     }

@@ -35,8 +35,8 @@ import dev.steward.console.Shortcuts;
 import dev.steward.console.StewardAppShell;
 import dev.steward.console.WorkspaceChoice;
 import dev.steward.console.WorkspaceView;
-import dev.steward.orchestration.FlowRunListing;
-import dev.steward.orchestration.FlowRunListing.Row;
+import dev.steward.orchestration.RunsPageReadModel;
+import dev.steward.orchestration.RunsPageReadModel.Row;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -66,11 +66,11 @@ public class FlowRunsView extends WorkspaceView implements BeforeEnterObserver {
     private static final int PAGE_SIZE = 50;
 
     private final ConsoleWorkspaces workspaces;
-    private final FlowRunListing listing;
+    private final RunsPageReadModel listing;
 
     private final MultiSelectComboBox<String> states = new MultiSelectComboBox<>("State");
-    private final ComboBox<FlowRunListing.Choice> flow = new ComboBox<>("Flow");
-    private final ComboBox<FlowRunListing.Choice> deployment = new ComboBox<>("Deployment");
+    private final ComboBox<RunsPageReadModel.Choice> flow = new ComboBox<>("Flow");
+    private final ComboBox<RunsPageReadModel.Choice> deployment = new ComboBox<>("Deployment");
     private final TextField tag = new TextField("Tag");
     private final TextField name = new TextField("Name");
     private final Select<RunsFilter.Range> range = new Select<>();
@@ -86,14 +86,14 @@ public class FlowRunsView extends WorkspaceView implements BeforeEnterObserver {
     private WorkspaceChoice workspace;
     private RunsFilter filter = RunsFilter.NONE;
     /** The search as of the last refresh: the grid's pages use the same "now" as the counts. */
-    private FlowRunListing.Search search = RunsFilter.NONE.search(Instant.now());
+    private RunsPageReadModel.Search search = RunsFilter.NONE.search(Instant.now());
     private long matching;
     /** While the fields are set from the URL, their change events do not write the URL back. */
     private boolean restoring;
     private List<Registration> shortcuts = List.of();
 
     @Inject
-    public FlowRunsView(ConsoleWorkspaces workspaces, FlowRunListing listing, LiveUpdates liveUpdates) {
+    public FlowRunsView(ConsoleWorkspaces workspaces, RunsPageReadModel listing, LiveUpdates liveUpdates) {
         super(workspaces, liveUpdates, EVENT_PREFIX);
         this.workspaces = workspaces;
         this.listing = listing;
@@ -113,12 +113,12 @@ public class FlowRunsView extends WorkspaceView implements BeforeEnterObserver {
         states.setItemLabelGenerator(FlowRunsView::label);
         states.setPlaceholder("Any state");
         flow.setId("runs-flow");
-        flow.setItemLabelGenerator(FlowRunListing.Choice::name);
+        flow.setItemLabelGenerator(RunsPageReadModel.Choice::name);
         flow.setItems(q -> choices(() -> listing.flows(q.getFilter().orElse(""), q.getOffset(), q.getLimit())));
         flow.setPlaceholder("Any flow");
         flow.setClearButtonVisible(true);
         deployment.setId("runs-deployment");
-        deployment.setItemLabelGenerator(FlowRunListing.Choice::name);
+        deployment.setItemLabelGenerator(RunsPageReadModel.Choice::name);
         deployment.setItems(q -> choices(() -> listing.deployments(q.getFilter().orElse(""), q.getOffset(), q.getLimit())));
         deployment.setPlaceholder("Any deployment");
         deployment.setClearButtonVisible(true);
@@ -254,7 +254,7 @@ public class FlowRunsView extends WorkspaceView implements BeforeEnterObserver {
 
     private Stream<Row> fetch(Query<Row, Void> query) {
         WorkspaceChoice ws = workspace;
-        FlowRunListing.Search s = search;
+        RunsPageReadModel.Search s = search;
         if (ws == null) return Stream.empty();
         int offset = query.getOffset();
         int limit = query.getLimit();
@@ -281,13 +281,13 @@ public class FlowRunsView extends WorkspaceView implements BeforeEnterObserver {
     protected void refresh() {
         if (workspace == null) return;
         search = filter.search(Instant.now());
-        FlowRunListing.Search s = search;
-        record Counted(RunsChart.Buckets range, List<FlowRunListing.Bucket> buckets) {}
+        RunsPageReadModel.Search s = search;
+        record Counted(RunsChart.Buckets range, List<RunsPageReadModel.Bucket> buckets) {}
         Counted counted = read(() -> {
             Instant start = s.from();
             Instant end = s.to();
             if (start == null || end == null) {
-                FlowRunListing.Span span = listing.span();
+                RunsPageReadModel.Span span = listing.span();
                 Instant now = Instant.now();
                 if (start == null) start = span.first() == null ? now : span.first();
                 if (end == null) end = span.last() == null ? now : span.last().plusSeconds(1);
@@ -360,9 +360,9 @@ public class FlowRunsView extends WorkspaceView implements BeforeEnterObserver {
             restoring = true;
             try {
                 // the flow and deployment of the URL, when this workspace has them
-                flow.setValue(filter.flowId() == null ? null : read(() -> listing.flow(filter.flowId()), Optional.<FlowRunListing.Choice>empty()).orElse(null));
+                flow.setValue(filter.flowId() == null ? null : read(() -> listing.flow(filter.flowId()), Optional.<RunsPageReadModel.Choice>empty()).orElse(null));
                 deployment.setValue(filter.deploymentId() == null ? null
-                        : read(() -> listing.deployment(filter.deploymentId()), Optional.<FlowRunListing.Choice>empty()).orElse(null));
+                        : read(() -> listing.deployment(filter.deploymentId()), Optional.<RunsPageReadModel.Choice>empty()).orElse(null));
             } finally {
                 restoring = false;
             }

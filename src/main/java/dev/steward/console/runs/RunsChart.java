@@ -3,7 +3,7 @@ package dev.steward.console.runs;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.Tag;
 import com.vaadin.flow.component.dependency.JsModule;
-import dev.steward.orchestration.FlowRunListing;
+import dev.steward.orchestration.RunsPageReadModel;
 import dev.steward.platform.Json;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Duration;
@@ -43,9 +43,9 @@ class RunsChart extends Component {
     }
 
     /** Draws the counts; buckets outside the range (none when the range covers the search) are left out. */
-    void show(Buckets range, List<FlowRunListing.Bucket> counts) {
+    void show(Buckets range, List<RunsPageReadModel.Bucket> counts) {
         Map<String, long[]> series = new TreeMap<>();
-        for (FlowRunListing.Bucket b : counts) {
+        for (RunsPageReadModel.Bucket b : counts) {
             if (b.index() < 0 || b.index() >= range.count()) continue;
             series.computeIfAbsent(b.stateType(), s -> new long[range.count()])[b.index()] += b.count();
         }

@@ -1,7 +1,7 @@
 package dev.steward.console.runs;
 
 import com.vaadin.flow.router.QueryParameters;
-import dev.steward.orchestration.FlowRunListing;
+import dev.steward.orchestration.RunsPageReadModel;
 import dev.steward.platform.UuidParameters;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,10 +71,10 @@ record RunsFilter(Set<String> states, UUID flowId, UUID deploymentId, String tag
     }
 
     /** The search at {@code now}: a preset range ends now and starts its duration before. */
-    FlowRunListing.Search search(Instant now) {
+    RunsPageReadModel.Search search(Instant now) {
         Instant start = range.back != null ? now.minus(range.back) : range == Range.CUSTOM ? from : null;
         Instant end = range.back != null ? now : range == Range.CUSTOM ? to : null;
-        return new FlowRunListing.Search(states, flowId, deploymentId, tag, name, start, end);
+        return new RunsPageReadModel.Search(states, flowId, deploymentId, tag, name, start, end);
     }
 
     private static Optional<String> first(Map<String, List<String>> p, String key) {

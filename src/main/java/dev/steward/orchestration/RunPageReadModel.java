@@ -1,5 +1,7 @@
 package dev.steward.orchestration;
 
+import dev.steward.access.TenantScope;
+import dev.steward.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -18,14 +20,22 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * What the console's run pages read about one flow run or task run, in the tenant's transaction: documents as the
- * API returns them, state histories, pages of task runs and logs, the results the states point at, and the graph.
+ * Console only: what the console's run pages read about one flow run or task run, in a transaction of the workspace
+ * that {@code ConsoleWorkspaces.call} entered: documents as the API returns them, state histories, pages of task runs
+ * (from the run stores) and the graph ({@link RunGraph}), and what only the pages read: the results the task runs'
+ * states point at and logs searched by text.
  */
 @ApplicationScoped
 @Transactional
-public class RunReads {
+public class RunPageReadModel {
     @PersistenceContext(unitName = "steward")
     EntityManager em;
+
+    @Inject
+    FlowRunStore flowRuns;
+
+    @Inject
+    TaskRunStore taskRuns;
 
     @Inject
     RunGraph graph;
@@ -38,24 +48,24 @@ public class RunReads {
 
     /** The flow run's document, or null. */
     public String flowRun(UUID id) {
-        return RunRows.with(em, (c, ws) -> RunRows.flowRun(c, ws, id));
+        return flowRuns.find(workspace(), id).orElse(null);
     }
 
     /** The task run's document, or null. */
     public String taskRun(UUID id) {
-        return RunRows.with(em, (c, ws) -> RunRows.taskRun(c, ws, id));
+        return taskRuns.find(workspace(), id).orElse(null);
     }
 
     /** The flow's name, or null. */
     public String flowName(UUID flowId) {
-        return RunRows.with(em, (c, ws) -> RunRows.flowName(c, ws, flowId));
+        return flowRuns.flowName(workspace(), flowId).orElse(null);
     }
 
     /** The graph-v2 document of the flow run (the same JSON as {@code GET /flow_runs/{id}/graph-v2}). */
     public String graph(UUID flowRunId) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            graph.of(flowRunId, null).write(out);
+            graph.of(workspace(), flowRunId, null).write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,26 +74,22 @@ public class RunReads {
 
     /** Every state of a flow run ({@code flowRun}) or task run, oldest first, as documents. */
     public List<String> states(boolean flowRun, UUID runId) {
-        String sql = flowRun
-                ? "select body from flow_run_state where workspace_id = ? and flow_run_id = ? order by timestamp, id"
-                : "select body from task_run_state where workspace_id = ? and task_run_id = ? order by timestamp, id";
-        return strings(sql, runId, 0, Integer.MAX_VALUE);
+        return flowRun ? flowRuns.states(workspace(), runId) : taskRuns.states(workspace(), runId);
     }
 
     /** A page of the flow run's task runs in the order they were created, as documents. */
     public List<String> taskRuns(UUID flowRunId, int offset, int limit) {
-        return strings("select body from task_run where workspace_id = ? and flow_run_id = ? order by created, id"
-                + " offset ? limit ?", flowRunId, offset, limit);
+        return taskRuns.ofFlowRun(workspace(), flowRunId, offset, limit);
     }
 
     public long countTaskRuns(UUID flowRunId) {
-        return em.createQuery("select count(t) from TaskRun t where t.flowRunId = :run", Long.class)
-                .setParameter("run", flowRunId).getSingleResult();
+        return taskRuns.countOfFlowRun(workspace(), flowRunId);
     }
 
     /** The results of the flow run's task runs: each task run whose current state carries data, in creation order. */
     public List<Result> taskResults(UUID flowRunId) {
-        return RunRows.with(em, (c, ws) -> {
+        UUID ws = workspace();
+        return RunTable.jdbc(em, c -> {
             List<Result> out = new ArrayList<>();
             try (PreparedStatement q = c.prepareStatement("""
                     select id, name, body ->> 'task_key', state_type, body -> 'state' -> 'data' from task_run
@@ -118,32 +124,18 @@ public class RunReads {
 
     private <T> TypedQuery<T> logQuery(String select, LogQuery query, String order, Class<T> type) {
         String text = query.text() == null ? "" : query.text().strip().toLowerCase(Locale.ROOT);
-        String where = (query.taskRunId() != null ? " where l.taskRunId = :run" : " where l.flowRunId = :run")
-                + " and l.level >= :level" + (text.isEmpty() ? "" : " and lower(l.message) like :text escape '\\'");
-        TypedQuery<T> q = em.createQuery(select + where + order, type)
-                .setParameter("run", query.taskRunId() != null ? query.taskRunId() : query.flowRunId())
-                .setParameter("level", query.minLevel());
+        Where where = new Where();
+        where.and(query.taskRunId() != null ? "l.taskRunId = " + where.param(query.taskRunId())
+                : "l.flowRunId = " + where.param(query.flowRunId()));
+        where.and("l.level >= " + where.param(query.minLevel()));
         if (!text.isEmpty()) {
-            q.setParameter("text", "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            where.and("lower(l.message) like " + where.param(pattern) + " escape '\\'");
         }
-        return q;
+        return where.bind(em.createQuery(select + where.clause() + order, type));
     }
 
-    private List<String> strings(String sql, UUID runId, int offset, int limit) {
-        return RunRows.with(em, (c, ws) -> {
-            List<String> out = new ArrayList<>();
-            try (PreparedStatement q = c.prepareStatement(sql)) {
-                q.setObject(1, ws);
-                q.setObject(2, runId);
-                if (sql.contains("offset ?")) {
-                    q.setInt(3, offset);
-                    q.setInt(4, limit);
-                }
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) out.add(rs.getString(1));
-                }
-            }
-            return out;
-        });
+    private static UUID workspace() {
+        return TenantScope.workspaceId();
     }
 }

@@ -1,8 +1,5 @@
 package dev.steward.orchestration;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.steward.access.TenantScope;
 import dev.steward.access.Workspace;
 import dev.steward.testing.RealPostgres;
@@ -17,8 +14,11 @@ import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** The flow runs page's queries on real PostgreSQL: filters, order, paging, buckets, and the workspace kept to. */
-class FlowRunListingTest {
+class RunsPageReadModelTest {
     static final Instant T0 = Instant.parse("2026-05-01T00:00:00Z");
     static SessionFactory sf;
     static UUID ws;
@@ -50,36 +50,36 @@ class FlowRunListingTest {
                         i % 3 == 0 ? "Failed" : "Completed", T0.plusSeconds(60L * i + 5), 1.0,
                         i % 5 == 0 ? List.of("nightly", "etl") : List.of("etl")));
                 if (i % 2 == 0) doc.add("deployment_id", deployment.toString());
-                RunRows.insertFlowRun(c, ws, doc.build());
+                FlowRunStore.FLOW_RUN.insert(c, ws, doc.build());
             }
             // another workspace's runs of the same flow ids, names and times: never counted
             for (int i = 0; i < 10; i++) {
-                RunRows.insertFlowRun(c, other, RunHistoryTest.flowRun(flowA, "run-" + i, T0.plusSeconds(60L * i),
+                FlowRunStore.FLOW_RUN.insert(c, other, RunHistoryTest.flowRun(flowA, "run-" + i, T0.plusSeconds(60L * i),
                         "FAILED", "Failed", null, 0.0, List.of("nightly")));
             }
         }));
     }
 
-    static <T> T read(Function<FlowRunListing, T> query) {
+    static <T> T read(Function<RunsPageReadModel, T> query) {
         return TenantScope.system(ws).supply(() -> sf.fromTransaction(s -> {
-            FlowRunListing listing = new FlowRunListing();
+            RunsPageReadModel listing = new RunsPageReadModel();
             listing.em = s;
             return query.apply(listing);
         }));
     }
 
-    static FlowRunListing.Search search(Set<String> states, UUID flow, UUID deploymentId, String tag, String name,
+    static RunsPageReadModel.Search search(Set<String> states, UUID flow, UUID deploymentId, String tag, String name,
                                         Instant from, Instant to) {
-        return new FlowRunListing.Search(states, flow, deploymentId, tag, name, from, to);
+        return new RunsPageReadModel.Search(states, flow, deploymentId, tag, name, from, to);
     }
 
-    static final FlowRunListing.Search ALL = search(Set.of(), null, null, "", "", null, null);
+    static final RunsPageReadModel.Search ALL = search(Set.of(), null, null, "", "", null, null);
 
-    static List<String> names(FlowRunListing.Search s, int offset, int limit) {
-        return read(l -> l.page(s, offset, limit)).stream().map(FlowRunListing.Row::name).toList();
+    static List<String> names(RunsPageReadModel.Search s, int offset, int limit) {
+        return read(l -> l.page(s, offset, limit)).stream().map(RunsPageReadModel.Row::name).toList();
     }
 
-    static Map<String, Long> perState(FlowRunListing.Search s) {
+    static Map<String, Long> perState(RunsPageReadModel.Search s) {
         Map<String, Long> out = new TreeMap<>();
         read(l -> l.buckets(s, T0, 600)).forEach(b -> out.merge(b.stateType(), b.count(), Long::sum));
         return out;
@@ -92,7 +92,7 @@ class FlowRunListingTest {
         assertEquals("run-20", first.get(9));
         assertEquals(List.of("run-19", "run-18"), names(ALL, 10, 2));
         assertEquals(30, names(ALL, 0, 100).size(), "the other workspace's runs are not listed");
-        FlowRunListing.Row row = read(l -> l.page(ALL, 1, 1)).get(0);
+        RunsPageReadModel.Row row = read(l -> l.page(ALL, 1, 1)).get(0);
         assertEquals("alpha", row.flow());
         assertEquals("COMPLETED", row.stateType());
         assertEquals(List.of("etl"), row.tags());
@@ -120,18 +120,18 @@ class FlowRunListingTest {
     void bucketsCountPerIntervalAndState() {
         var buckets = read(l -> l.buckets(ALL, T0, 600));
         // ten minutes a bucket: runs 0-9, 10-19, 20-29; failed ones are 0, 3, 6, 9 in the first
-        assertTrue(buckets.contains(new FlowRunListing.Bucket(0, "FAILED", 4)), buckets.toString());
-        assertTrue(buckets.contains(new FlowRunListing.Bucket(0, "COMPLETED", 6)), buckets.toString());
-        assertTrue(buckets.contains(new FlowRunListing.Bucket(2, "FAILED", 3)), buckets.toString());
+        assertTrue(buckets.contains(new RunsPageReadModel.Bucket(0, "FAILED", 4)), buckets.toString());
+        assertTrue(buckets.contains(new RunsPageReadModel.Bucket(0, "COMPLETED", 6)), buckets.toString());
+        assertTrue(buckets.contains(new RunsPageReadModel.Bucket(2, "FAILED", 3)), buckets.toString());
         assertEquals(6, buckets.size());
-        FlowRunListing.Span span = read(FlowRunListing::span);
+        RunsPageReadModel.Span span = read(RunsPageReadModel::span);
         assertEquals(T0, span.first());
         assertEquals(T0.plusSeconds(60 * 29), span.last());
     }
 
     @Test
     void choicesByNameWithinTheWorkspace() {
-        assertEquals(List.of("beta_50%"), read(l -> l.flows("A_5", 0, 10)).stream().map(FlowRunListing.Choice::name).toList());
+        assertEquals(List.of("beta_50%"), read(l -> l.flows("A_5", 0, 10)).stream().map(RunsPageReadModel.Choice::name).toList());
         assertEquals(2, read(l -> l.flows("", 0, 10)).size());
         assertEquals("alpha", read(l -> l.flow(flowA)).orElseThrow().name());
         assertTrue(read(l -> l.flow(UUID.randomUUID())).isEmpty());

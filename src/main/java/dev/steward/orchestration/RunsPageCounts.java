@@ -16,14 +16,14 @@ import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Keeps the flow runs page's counts per hour and state small to read: triggers on {@code flow_run} record every
+ * Console only: keeps the flow runs page's counts per hour and state small to read: triggers on {@code flow_run} record every
  * created, changed and deleted run as a +1/-1 change, and this loop folds the changes into the count tables
  * (changeset 013, {@code flow_run_count_fold}) every {@code steward.run-counts.fold-millis}, on one instance of the
- * cluster at a time. Readers add the changes not yet folded ({@link FlowRunListing}), so the counts are exact even
+ * cluster at a time. Readers add the changes not yet folded ({@link RunsPageReadModel}), so the counts are exact even
  * while the loop is behind; it only keeps what they add up few.
  */
 @ApplicationScoped
-public class FlowRunCounts {
+public class RunsPageCounts {
     /** Changes moved per transaction: a seeded history of a million runs is folded in short steps. */
     static final int BATCH = 50_000;
 
