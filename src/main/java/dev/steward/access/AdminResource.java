@@ -3,7 +3,6 @@ package dev.steward.access;
 import dev.steward.platform.Body;
 import dev.steward.platform.Problem.Forbidden;
 import dev.steward.platform.Problem.InvalidInput;
-import dev.steward.platform.Problem.NotFound;
 import dev.steward.platform.Transactions;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -152,13 +151,7 @@ public class AdminResource {
     @DELETE
     @Path("{workspace}/api-keys/{id}")
     @MinRole(Role.ADMIN)
-    public ApiKeyView revokeKey(@PathParam("id") String keyId) {
-        UUID id;
-        try {
-            id = UUID.fromString(keyId);
-        } catch (IllegalArgumentException e) {
-            throw new NotFound("API key not found");
-        }
+    public ApiKeyView revokeKey(@PathParam("id") UUID id) {
         return ApiKeyView.of(tx.inNew(() -> apiKeys.revoke(tenant.workspaceId(), id)), null);
     }
 

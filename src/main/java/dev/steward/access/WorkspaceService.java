@@ -5,6 +5,7 @@ import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.Problem.Conflict;
 import dev.steward.platform.Problem.InvalidInput;
 import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.UuidParameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -81,16 +82,13 @@ public class WorkspaceService {
     }
 
     private Optional<Workspace> load(String slugOrId) {
-        try {
-            UUID id = UUID.fromString(slugOrId);
-            return Optional.ofNullable(em.find(Workspace.class, id));
-        } catch (IllegalArgumentException notAnId) {
-            // what no slug can be (a NUL, say, which PostgreSQL refuses as text) is not looked for
-            if (!SLUG.matcher(slugOrId).matches()) return Optional.empty();
-            return em.createQuery("select w from Workspace w where w.slug = :slug", Workspace.class)
-                    .setParameter("slug", slugOrId)
-                    .getResultStream().findFirst();
-        }
+        Optional<UUID> id = UuidParameters.parse(slugOrId);
+        if (id.isPresent()) return Optional.ofNullable(em.find(Workspace.class, id.get()));
+        // what no slug can be (a NUL, say, which PostgreSQL refuses as text) is not looked for
+        if (!SLUG.matcher(slugOrId).matches()) return Optional.empty();
+        return em.createQuery("select w from Workspace w where w.slug = :slug", Workspace.class)
+                .setParameter("slug", slugOrId)
+                .getResultStream().findFirst();
     }
 
     public Workspace require(String slugOrId) {

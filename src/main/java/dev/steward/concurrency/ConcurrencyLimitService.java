@@ -5,6 +5,7 @@ import dev.steward.platform.Problem;
 import dev.steward.platform.Problem.Conflict;
 import dev.steward.platform.Problem.InvalidInput;
 import dev.steward.platform.Problem.NotFound;
+import dev.steward.platform.UuidParameters;
 import dev.steward.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -81,7 +82,7 @@ public class ConcurrencyLimitService {
 
     @Transactional
     public Optional<ConcurrencyLimit> find(String idOrName) {
-        UUID id = uuidOrNull(idOrName);
+        UUID id = UuidParameters.parse(idOrName).orElse(null);
         return id != null ? Optional.ofNullable(em.find(ConcurrencyLimit.class, id)) : findByName(idOrName);
     }
 
@@ -153,14 +154,6 @@ public class ConcurrencyLimitService {
             throw InvalidInput.field("name", "String should match pattern '^[^/%&><]+$'");
         }
         if (name.length() > 255) throw InvalidInput.field("name", "String should have at most 255 characters");
-    }
-
-    static UUID uuidOrNull(String s) {
-        try {
-            return s.length() == 36 ? UUID.fromString(s) : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     static Problem notFound() {

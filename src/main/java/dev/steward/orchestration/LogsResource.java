@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /** Prefect's logs API: batches from clients ({@code POST /logs/}) and reading them back ({@code POST /logs/filter}). */
 @Path("/workspaces/{workspace}/logs")
@@ -47,14 +46,9 @@ public class LogsResource {
         }
         if (!(parsed instanceof JsonArray batch)) throw InvalidInput.field("", "Input should be a valid list");
         Instant now = Instant.now();
-        for (int index = 0; index < batch.size(); index++) {
-            int i = index;
+        for (int i = 0; i < batch.size(); i++) {
             if (!(batch.get(i) instanceof JsonObject o)) throw InvalidInput.field(String.valueOf(i), "Input should be a valid dictionary");
-            Body log = Body.parse(o.toString());
-            em.persist(new LogEntry(optionalUuid(log, "flow_run_id", i), optionalUuid(log, "task_run_id", i),
-                    RunJson.checkName(log.requiredString("name"), i + ".name"), log.integer("level", 20, 0, 100),
-                    log.requiredString("message"),
-                    log.optionalInstant("timestamp").orElseThrow(() -> InvalidInput.missing(i + ".timestamp")), now));
+            em.persist(LogDocument.read(Body.parse(o.toString()), i, now));
         }
         return Response.status(201).entity("null").build();
     }
@@ -86,32 +80,7 @@ public class LogsResource {
                 LogEntry.class));
         JsonArrayBuilder out = Json.createArrayBuilder();
         q.setFirstResult(body.integer("offset", 0, 0, Integer.MAX_VALUE)).setMaxResults(Paging.limit(body)).getResultList()
-                .forEach(l -> out.add(describe(l)));
+                .forEach(l -> out.add(LogDocument.write(l)));
         return out.build();
     }
-
-    static JsonObject describe(LogEntry l) {
-        return Json.createObjectBuilder()
-                .add("id", l.getId().toString())
-                .add("created", l.getCreated().toString())
-                .add("updated", l.getCreated().toString())
-                .add("name", l.getName())
-                .add("level", l.getLevel())
-                .add("message", l.getMessage())
-                .add("timestamp", l.getTimestamp().toString())
-                .add("flow_run_id", l.getFlowRunId() == null ? JsonValue.NULL : Json.createValue(l.getFlowRunId().toString()))
-                .add("task_run_id", l.getTaskRunId() == null ? JsonValue.NULL : Json.createValue(l.getTaskRunId().toString()))
-                .build();
-    }
-
-    private static UUID optionalUuid(Body body, String field, int index) {
-        return body.optionalString(field).map(s -> {
-            try {
-                return UUID.fromString(s);
-            } catch (IllegalArgumentException e) {
-                throw InvalidInput.field(index + "." + field, "Input should be a valid UUID");
-            }
-        }).orElse(null);
-    }
-
 }

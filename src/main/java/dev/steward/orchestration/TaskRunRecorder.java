@@ -4,6 +4,7 @@ import dev.steward.events.IngestedEvents;
 import dev.steward.events.RunEvent;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.UuidParameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -74,12 +75,8 @@ public class TaskRunRecorder {
     private static Recorded recorded(RunEvent event, String now) {
         String resourceId = event.resource().getString("prefect.resource.id", "");
         if (!event.name().startsWith(PREFIX) || !resourceId.startsWith(PREFIX)) return null;
-        UUID taskRunId;
-        try {
-            taskRunId = UUID.fromString(resourceId.substring(PREFIX.length()));
-        } catch (IllegalArgumentException e) {
-            return null; // not a task run we can key
-        }
+        UUID taskRunId = UuidParameters.parse(resourceId.substring(PREFIX.length())).orElse(null);
+        if (taskRunId == null) return null; // not a task run we can key
         JsonObject validated = event.payload().get("validated_state") instanceof JsonObject v ? v : null;
         JsonObject taskRun = event.payload().get("task_run") instanceof JsonObject t ? t : null;
         if (validated == null || taskRun == null) return null;

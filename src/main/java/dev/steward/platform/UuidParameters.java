@@ -19,9 +19,12 @@ import java.util.UUID;
 @Provider
 public class UuidParameters implements ParamConverterProvider {
 
-    /** The UUID a text holds, if it is one. */
+    /**
+     * The UUID a text holds in its canonical form (36 characters), if it is one: Java's own parser also takes short
+     * forms such as {@code 1-1-1-1-1}, which would name another object than the text reads as.
+     */
     public static Optional<UUID> parse(String text) {
-        if (text == null) return Optional.empty();
+        if (text == null || text.length() != 36) return Optional.empty();
         try {
             return Optional.of(UUID.fromString(text));
         } catch (IllegalArgumentException e) {
