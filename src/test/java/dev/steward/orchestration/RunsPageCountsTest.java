@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * moved to another hour, deleted) and however much of it is folded, the flow runs page's counts from them equal the
  * counts from the runs themselves.
  */
-class FlowRunCountsTest {
+class RunsPageCountsTest {
     static final Instant T0 = Instant.parse("2026-04-01T00:00:00Z");
     static final List<String> STATES = List.of("SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CRASHED");
     static SessionFactory sf;
