@@ -4,13 +4,9 @@ import dev.steward.access.TenantScope;
 import dev.steward.orchestration.FlowRunService;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
-import dev.steward.platform.LeasedLoop;
+import dev.steward.platform.LeasedLoops;
 import dev.steward.platform.Problem.NotFound;
-import dev.steward.platform.Redis;
 import dev.steward.platform.Transactions;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -35,9 +31,6 @@ public class LateRuns {
     private static final Logger LOG = Logger.getLogger(LateRuns.class.getName());
     private static final int BATCH = 400;
 
-    @Resource
-    ManagedScheduledExecutorService executor;
-
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
@@ -51,17 +44,10 @@ public class LateRuns {
     DeploymentSettings settings;
 
     @Inject
-    Redis redis;
-
-    private volatile LeasedLoop loop;
+    LeasedLoops loops;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        loop = LeasedLoop.start(executor, redis, "steward:lease:late-runs", settings.lateRunsLoop(), () -> mark(Instant.now()));
-    }
-
-    @PreDestroy
-    void stop() {
-        if (loop != null) loop.stop();
+        loops.start("steward:lease:late-runs", settings.lateRunsLoop(), () -> mark(Instant.now()));
     }
 
     /** Marks the runs late by {@code now}; how many were marked. */

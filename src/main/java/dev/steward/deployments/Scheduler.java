@@ -1,12 +1,8 @@
 package dev.steward.deployments;
 
 import dev.steward.access.TenantScope;
-import dev.steward.platform.LeasedLoop;
-import dev.steward.platform.Redis;
+import dev.steward.platform.LeasedLoops;
 import dev.steward.platform.Transactions;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -36,9 +32,6 @@ public class Scheduler {
     static final String LEASE_KEY = "steward:lease:scheduler";
     static final int BATCH = 100;
 
-    @Resource
-    ManagedScheduledExecutorService executor;
-
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
@@ -52,17 +45,10 @@ public class Scheduler {
     DeploymentSettings settings;
 
     @Inject
-    Redis redis;
-
-    private volatile LeasedLoop loop;
+    LeasedLoops loops;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        loop = LeasedLoop.start(executor, redis, LEASE_KEY, settings.schedulerLoop(), () -> round(Instant.now()));
-    }
-
-    @PreDestroy
-    void stop() {
-        if (loop != null) loop.stop();
+        loops.start(LEASE_KEY, settings.schedulerLoop(), () -> round(Instant.now()));
     }
 
     /**

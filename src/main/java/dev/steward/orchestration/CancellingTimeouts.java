@@ -3,12 +3,8 @@ package dev.steward.orchestration;
 import dev.steward.access.TenantScope;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
-import dev.steward.platform.LeasedLoop;
-import dev.steward.platform.Redis;
+import dev.steward.platform.LeasedLoops;
 import dev.steward.platform.Transactions;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -43,9 +39,6 @@ public class CancellingTimeouts {
     static final String MESSAGE = "Flow run cancellation timed out; marked this flow run as Cancelled.";
     private static final int BATCH = 100;
 
-    @Resource
-    ManagedScheduledExecutorService executor;
-
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
@@ -69,19 +62,12 @@ public class CancellingTimeouts {
     double loopSeconds;
 
     @Inject
-    Redis redis;
-
-    private volatile LeasedLoop loop;
+    LeasedLoops loops;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         Duration every = Duration.ofMillis(Math.max(100, Math.round(loopSeconds * 1000)));
-        loop = LeasedLoop.start(executor, redis, "steward:lease:cancelling-timeouts", every,
+        loops.start("steward:lease:cancelling-timeouts", every,
                 () -> timeOut(Instant.now()));
-    }
-
-    @PreDestroy
-    void stop() {
-        if (loop != null) loop.stop();
     }
 
     /** Times out the runs CANCELLING since before {@code now} minus the timeout; how many were cancelled. */

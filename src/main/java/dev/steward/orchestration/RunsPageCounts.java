@@ -1,11 +1,7 @@
 package dev.steward.orchestration;
 
-import dev.steward.platform.LeasedLoop;
-import dev.steward.platform.Redis;
+import dev.steward.platform.LeasedLoops;
 import dev.steward.platform.Transactions;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -27,9 +23,6 @@ public class RunsPageCounts {
     /** Changes moved per transaction: a seeded history of a million runs is folded in short steps. */
     static final int BATCH = 50_000;
 
-    @Resource
-    ManagedScheduledExecutorService executor;
-
     @PersistenceContext(unitName = "steward")
     EntityManager em;
 
@@ -37,21 +30,14 @@ public class RunsPageCounts {
     Transactions tx;
 
     @Inject
-    Redis redis;
+    LeasedLoops loops;
 
     @Inject
     @ConfigProperty(name = "steward.run-counts.fold-millis", defaultValue = "1000")
     long foldMillis;
 
-    private volatile LeasedLoop loop;
-
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        loop = LeasedLoop.start(executor, redis, "steward:lease:run-counts", Duration.ofMillis(foldMillis), this::foldAll);
-    }
-
-    @PreDestroy
-    void stop() {
-        if (loop != null) loop.stop();
+        loops.start("steward:lease:run-counts", Duration.ofMillis(foldMillis), this::foldAll);
     }
 
     /** Folds every change there is, a batch per transaction; how many were folded. */

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,17 +46,12 @@ public final class ErrorMappers {
 
     /** The HTTP status of each kind of problem: the one place where the domain's refusals meet HTTP. */
     public static int status(Problem problem) {
-        if (problem instanceof NotAuthenticated) return 401;
-        if (problem instanceof Forbidden) return 403;
-        if (problem instanceof NotFound) return 404;
-        if (problem instanceof Gone) return 410;
-        if (problem instanceof Conflict) return 409;
-        if (problem instanceof Rejected) return 400;
-        if (problem instanceof TooLarge) return 413;
-        if (problem instanceof Unavailable) return 503;
-        if (problem instanceof InvalidInput) return 422;
-        throw new IllegalStateException("no status for " + problem.getClass());
+        return STATUS.get(problem.getClass());
     }
+
+    static final Map<Class<? extends Problem>, Integer> STATUS = Map.of(
+            Rejected.class, 400, NotAuthenticated.class, 401, Forbidden.class, 403, NotFound.class, 404,
+            Conflict.class, 409, Gone.class, 410, TooLarge.class, 413, InvalidInput.class, 422, Unavailable.class, 503);
 
     /** Prefect's answer to a problem. */
     public static Response response(Problem problem) {
