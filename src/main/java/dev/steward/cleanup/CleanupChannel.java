@@ -8,7 +8,6 @@ import dev.steward.workers.ConnectedWorker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -111,7 +110,7 @@ public class CleanupChannel implements ChannelHandler {
                 .add("reservation_token", m.reservationToken())
                 .add("lease_expires_at", m.leaseExpiresAt().toString())
                 .add("delivery_count", m.deliveryCount())
-                .add("work_queue_id", m.workQueueId() == null ? JsonValue.NULL : Json.createValue(m.workQueueId().toString()))
+                .add("work_queue_id", Json.orNull(m.workQueueId()))
                 .add("data", m.data())
                 .add("kind", m.kind())
                 .add("target", m.target())
@@ -123,8 +122,8 @@ public class CleanupChannel implements ChannelHandler {
         return ChannelFrames.envelope("cleanup.operation_result.v1", Json.createObjectBuilder()
                 .add("request_frame_id", requestId.toString()).add("message_id", op.messageId().toString())
                 .add("operation", op.operation()).add("status", status)
-                .add("lease_expires_at", leaseExpiresAt == null ? JsonValue.NULL : Json.createValue(leaseExpiresAt.toString()))
-                .add("reason", reason == null ? JsonValue.NULL : Json.createValue(reason))
+                .add("lease_expires_at", Json.orNull(leaseExpiresAt))
+                .add("reason", Json.orNull(reason))
                 .addNull("detail")
                 .build());
     }

@@ -105,7 +105,7 @@ public final class CleanupMessage {
                 .add("idempotency_key", idempotencyKey)
                 .add("workspace_id", workspaceId.toString())
                 .add("work_pool_id", workPoolId.toString())
-                .add("work_queue_id", workQueueId == null ? JsonValue.NULL : Json.createValue(workQueueId.toString()))
+                .add("work_queue_id", Json.orNull(workQueueId))
                 .add("kind", kind)
                 .add("target", target)
                 .add("data", data)
@@ -113,17 +113,17 @@ public final class CleanupMessage {
                 .add("updated_at", updatedAt.toString())
                 .add("delivery_count", deliveryCount)
                 .add("state", state.name().toLowerCase())
-                .add("visible_at", time(visibleAt))
-                .add("reservation_token", text(reservationToken))
-                .add("reserved_by", text(reservedBy))
-                .add("reserved_at", time(reservedAt))
-                .add("lease_expires_at", time(leaseExpiresAt))
-                .add("acked_at", time(ackedAt));
+                .add("visible_at", Json.orNull(visibleAt))
+                .add("reservation_token", Json.orNull(reservationToken))
+                .add("reserved_by", Json.orNull(reservedBy))
+                .add("reserved_at", Json.orNull(reservedAt))
+                .add("lease_expires_at", Json.orNull(leaseExpiresAt))
+                .add("acked_at", Json.orNull(ackedAt));
         JsonArrayBuilder h = Json.createArrayBuilder();
         for (Delivery d : history) {
-            h.add(Json.createObjectBuilder().add("attempt", d.attempt()).add("worker", text(d.worker()))
-                    .add("reserved_at", time(d.reservedAt()))
-                    .add("ended_at", time(d.endedAt())).add("outcome", d.outcome()).add("reason", text(d.reason())));
+            h.add(Json.createObjectBuilder().add("attempt", d.attempt()).add("worker", Json.orNull(d.worker()))
+                    .add("reserved_at", Json.orNull(d.reservedAt()))
+                    .add("ended_at", Json.orNull(d.endedAt())).add("outcome", d.outcome()).add("reason", Json.orNull(d.reason())));
         }
         b.add("history", h);
         if (deadLetter == null) {
@@ -132,9 +132,9 @@ public final class CleanupMessage {
             b.add("dead_letter", Json.createObjectBuilder().add("reason", deadLetter.reason())
                     .add("final_delivery_count", deadLetter.finalDeliveryCount())
                     .add("moved_at", deadLetter.movedAt().toString())
-                    .add("reservation_token", text(deadLetter.reservationToken()))
-                    .add("lease_expires_at", time(deadLetter.leaseExpiresAt()))
-                    .add("release_reason", text(deadLetter.releaseReason())));
+                    .add("reservation_token", Json.orNull(deadLetter.reservationToken()))
+                    .add("lease_expires_at", Json.orNull(deadLetter.leaseExpiresAt()))
+                    .add("release_reason", Json.orNull(deadLetter.releaseReason())));
         }
         return b.build();
     }
@@ -171,14 +171,6 @@ public final class CleanupMessage {
                     instant(d, "lease_expires_at"), string(d, "release_reason"));
         }
         return m;
-    }
-
-    private static JsonValue time(Instant t) {
-        return t == null ? JsonValue.NULL : Json.createValue(t.toString());
-    }
-
-    private static JsonValue text(String s) {
-        return s == null ? JsonValue.NULL : Json.createValue(s);
     }
 
     /** Null when absent too: messages stored before a field existed still parse. */

@@ -3,7 +3,6 @@ package dev.steward.events;
 import dev.steward.platform.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -40,7 +39,7 @@ public record RunEvent(UUID workspaceId, UUID id, Instant occurred, String name,
                 .add("resource", resource)
                 .add("related", related)
                 .add("payload", payload)
-                .add("follows", follows == null ? JsonValue.NULL : Json.createValue(follows.toString()))
+                .add("follows", Json.orNull(follows))
                 .build().toString();
     }
 

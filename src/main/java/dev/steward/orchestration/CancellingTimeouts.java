@@ -10,7 +10,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Duration;
@@ -119,7 +118,7 @@ public class CancellingTimeouts {
         if (poolType != null && (poolType.endsWith(":push") || poolType.endsWith(":managed"))) return true;
         String key = KIND + ":" + run + ":" + cancelledStateId;
         JsonObject target = Json.createObjectBuilder().add("flow_run_id", run.toString())
-                .add("infrastructure_pid", row[1] == null ? JsonValue.NULL : Json.createValue((String) row[1])).build();
+                .add("infrastructure_pid", Json.orNull(row[1])).build();
         UUID message = teardowns.request(ws, poolId, queueId, key, KIND, target);
         LOG.info(() -> "Flow run " + run + " timed out CANCELLING; teardown message " + message + " enqueued");
         return true;

@@ -173,7 +173,7 @@ public class FlowRunInputs {
                 .add("flow_run_id", flowRunId.toString())
                 .add("key", input.key())
                 .add("value", input.value())
-                .add("sender", input.sender() == null ? JsonValue.NULL : Json.createValue(input.sender()))
+                .add("sender", Json.orNull(input.sender()))
                 .build();
     }
 }

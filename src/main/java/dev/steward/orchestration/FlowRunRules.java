@@ -502,14 +502,14 @@ final class FlowRunRules {
                 .add("state_name", to.getString("name"))
                 .add("state", to)
                 .add("run_count", runCount)
-                .add("start_time", RunJson.value(start))
-                .add("end_time", RunJson.value(end))
+                .add("start_time", Json.orNull(start))
+                .add("end_time", Json.orNull(end))
                 .add("total_run_time", total)
                 .add("estimated_run_time", total)
-                .add("expected_start_time", RunJson.value(expected))
+                .add("expected_start_time", Json.orNull(expected))
                 // Prefect's SetNextScheduledStartTime: the time of the SCHEDULED state the run is in, else none
                 .add("next_scheduled_start_time", type.equals(SCHEDULED)
-                        ? RunJson.value(RunJson.instant(to.getJsonObject("state_details"), "scheduled_time")) : JsonValue.NULL);
+                        ? Json.orNull(RunJson.instant(to.getJsonObject("state_details"), "scheduled_time")) : JsonValue.NULL);
         if (start != null && expected != null) {
             b.add("estimated_start_time_delta", Math.max(0, RunJson.seconds(expected, start)));
         }

@@ -4,7 +4,6 @@ import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Problem.InvalidInput;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -33,8 +32,8 @@ final class LogDocument {
                 .add("level", l.getLevel())
                 .add("message", l.getMessage())
                 .add("timestamp", l.getTimestamp().toString())
-                .add("flow_run_id", l.getFlowRunId() == null ? JsonValue.NULL : Json.createValue(l.getFlowRunId().toString()))
-                .add("task_run_id", l.getTaskRunId() == null ? JsonValue.NULL : Json.createValue(l.getTaskRunId().toString()))
+                .add("flow_run_id", Json.orNull(l.getFlowRunId()))
+                .add("task_run_id", Json.orNull(l.getTaskRunId()))
                 .build();
     }
 

@@ -144,8 +144,4 @@ final class RunJson {
     static double seconds(Instant from, Instant to) {
         return java.time.Duration.between(from, to).toNanos() / 1e9;
     }
-
-    static JsonValue value(Instant t) {
-        return t == null ? JsonValue.NULL : Json.createValue(t.toString());
-    }
 }

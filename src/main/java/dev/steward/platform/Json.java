@@ -1,29 +1,29 @@
 package dev.steward.platform;
 
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
-import jakarta.json.JsonWriterFactory;
-import jakarta.json.spi.JsonProvider;
-import jakarta.json.stream.JsonGenerator;
-import jakarta.json.stream.JsonParser;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.Reader;
-import java.math.BigDecimal;
-import java.util.Map;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.JsonWriterFactory;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.config.PropertyNamingStrategy;
+import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParsingException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Reader;
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.util.Collection;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -91,6 +91,22 @@ public final class Json {
     public static JsonObject parseObject(String text) {
         JsonValue v = parse(text);
         return v instanceof JsonObject o ? o : JsonValue.EMPTY_JSON_OBJECT;
+    }
+
+    /**
+     * A field's value as JSON, a null as JSON null: texts, ids and instants as strings (an instant in ISO-8601, as
+     * {@link java.time.Instant#toString} writes it), numbers and booleans as themselves.
+     */
+    public static JsonValue orNull(Object value) {
+        if (value == null) return JsonValue.NULL;
+        if (value instanceof JsonValue v) return v;
+        if (value instanceof Integer i) return createValue(i);
+        if (value instanceof Long l) return createValue(l);
+        if (value instanceof Boolean b) return b ? JsonValue.TRUE : JsonValue.FALSE;
+        if (value instanceof java.time.Instant || value instanceof java.util.UUID || value instanceof String) {
+            return createValue(value.toString());
+        }
+        throw new IllegalArgumentException("no JSON form for " + value.getClass());
     }
 
     public static JsonArray strings(Collection<String> values) {

@@ -17,7 +17,7 @@ final class FieldUpdates {
 
     /** Records that {@code field} went from one value to another (nullable Java values or JSON). */
     void add(String field, Object from, Object to) {
-        changed.put(field, new JsonValue[] {JsonValues.of(from), JsonValues.of(to)});
+        changed.put(field, new JsonValue[] {Json.orNull(from), Json.orNull(to)});
     }
 
     boolean isEmpty() {

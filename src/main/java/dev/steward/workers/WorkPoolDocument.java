@@ -46,15 +46,15 @@ final class WorkPoolDocument {
                 .add("created", p.getCreated().toString())
                 .add("updated", p.getUpdated().toString())
                 .add("name", p.getName())
-                .add("description", JsonValues.of(p.getDescription()))
+                .add("description", Json.orNull(p.getDescription()))
                 .add("type", p.getType())
                 .add("base_job_template", Json.parse(p.getBaseJobTemplate()))
                 .add("is_paused", p.isPaused())
-                .add("concurrency_limit", JsonValues.of(p.getConcurrencyLimit()))
-                .add("status", JsonValues.of(status))
-                .add("default_queue_id", JsonValues.of(p.getDefaultQueueId()))
+                .add("concurrency_limit", Json.orNull(p.getConcurrencyLimit()))
+                .add("status", Json.orNull(status))
+                .add("default_queue_id", Json.orNull(p.getDefaultQueueId()))
                 .add("storage_configuration", storage(Json.parseObject(p.getStorageConfiguration())))
-                .add("active_slots", JsonValues.of(activeSlots))
+                .add("active_slots", Json.orNull(activeSlots))
                 .build();
     }
 

@@ -52,14 +52,14 @@ final class WorkQueueDocument {
                 .add("name", q.getName())
                 .add("description", q.getDescription())
                 .add("is_paused", q.isPaused())
-                .add("concurrency_limit", JsonValues.of(q.getConcurrencyLimit()))
+                .add("concurrency_limit", Json.orNull(q.getConcurrencyLimit()))
                 .add("priority", q.getPriority())
                 .add("work_pool_id", q.getWorkPoolId().toString())
                 .add("filter", JsonValue.NULL)
-                .add("last_polled", JsonValues.of(q.getLastPolled()))
-                .add("work_pool_name", JsonValues.of(poolName))
+                .add("last_polled", Json.orNull(q.getLastPolled()))
+                .add("work_pool_name", Json.orNull(poolName))
                 .add("status", status)
-                .add("active_slots", JsonValues.of(activeSlots))
+                .add("active_slots", Json.orNull(activeSlots))
                 .build();
     }
 
@@ -68,7 +68,7 @@ final class WorkQueueDocument {
         return Json.createObjectBuilder()
                 .add("healthy", healthy)
                 .add("late_runs_count", lateRuns)
-                .add("last_polled", JsonValues.of(lastPolled))
+                .add("last_polled", Json.orNull(lastPolled))
                 .add("health_check_policy", Json.createObjectBuilder()
                         .add("maximum_late_runs", 0)
                         .add("maximum_seconds_since_last_polled", readyWithin.toSeconds()))

@@ -34,7 +34,7 @@ final class WorkerDocument {
                 .add("name", w.getName())
                 .add("work_pool_id", w.getWorkPoolId().toString())
                 .add("last_heartbeat_time", w.getLastHeartbeatTime().toString())
-                .add("heartbeat_interval_seconds", JsonValues.of(w.getHeartbeatIntervalSeconds()))
+                .add("heartbeat_interval_seconds", Json.orNull(w.getHeartbeatIntervalSeconds()))
                 .add("status", status)
                 .add("channel", w.isChannel())
                 .build();
