@@ -11,8 +11,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Settings of the cleanup queue (MicroProfile Config; each has an environment variable, e.g.
- * {@code STEWARD_CLEANUP_LEASE_SECONDS}). Lease and attempts default to Prefect's (the CANCELLING timeout, still named {@code steward.cleanup.cancelling-*}, is read by {@code orchestration.CancellingTimeouts}); backoff
- * and retention are Steward's own.
+ * {@code STEWARD_CLEANUP_LEASE_SECONDS}). Lease and attempts default to Prefect's; backoff and retention are
+ * Steward's own. The CANCELLING timeout that feeds the queue keeps its settings' names
+ * ({@code steward.cleanup.cancelling-timeout-seconds}, {@code -loop-seconds}), which operators already set, but is
+ * orchestration's ({@code orchestration.CancellingTimeouts}).
  */
 @ApplicationScoped
 public class CleanupSettings {

@@ -2,10 +2,10 @@ package dev.steward.deployments;
 
 import dev.steward.access.TenantScope;
 import dev.steward.orchestration.FlowRunService;
+import dev.steward.orchestration.FlowRunStore;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Problem.Rejected;
-import dev.steward.platform.Where;
 import dev.steward.workers.WorkQueues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,8 +14,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,11 +39,11 @@ public class DeploymentRuns {
             "idempotency_key", "labels", "parent_task_run_id", "work_queue_name", "job_variables");
     private static final DateTimeFormatter PYTHON_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-    @PersistenceContext(unitName = "steward")
-    EntityManager em;
-
     @Inject
     DeploymentStore store;
+
+    @Inject
+    FlowRunStore flowRuns;
 
     @Inject
     FlowRunService runs;
@@ -172,14 +170,8 @@ public class DeploymentRuns {
         if (deploymentIds.isEmpty()) return out.build();
         // no scheduled_before: every scheduled run (a date far in the future keeps one statement)
         Instant until = before == null ? Instant.parse("9999-12-31T23:59:59Z") : before;
-        @SuppressWarnings("unchecked")
-        List<String> bodies = em.createNativeQuery("select cast(body as text) from flow_run where workspace_id = ?1 "
-                        + "and deployment_id in (?2) and state_type = 'SCHEDULED' "
-                        + "and coalesce(next_scheduled_start_time, expected_start_time) <= cast(?3 as timestamptz) "
-                        + "order by next_scheduled_start_time asc nulls last, id limit ?4")
-                .setParameter(1, TenantScope.workspaceId()).setParameter(2, deploymentIds)
-                .setParameter(3, until.toString()).setParameter(4, limit).getResultList();
-        bodies.forEach(b -> out.add(Json.parseObject(b)));
+        flowRuns.scheduledOfDeployments(TenantScope.workspaceId(), deploymentIds, until, limit)
+                .forEach(b -> out.add(Json.parseObject(b)));
         store.markReady(deploymentIds, Instant.now());
         return out.build();
     }
@@ -189,14 +181,7 @@ public class DeploymentRuns {
      * concurrency slot), as many of them as {@code which} says.
      */
     void deleteScheduledRuns(UUID deploymentId, ScheduledRuns which) {
-        Where where = new Where();
-        where.and("workspace_id = " + where.param(TenantScope.workspaceId()))
-                .and("deployment_id = " + where.param(deploymentId))
-                .and("state_type = 'SCHEDULED'")
-                .and("state_name <> 'AwaitingConcurrencySlot'")
-                .and("coalesce((body->>'run_count')::int, 0) = 0");
-        if (which != ScheduledRuns.ALL) where.and("coalesce((body->>'auto_scheduled')::boolean, false)");
-        if (which == ScheduledRuns.FUTURE_AUTO_SCHEDULED) where.and("next_scheduled_start_time > now()");
-        where.bind(em.createNativeQuery("delete from flow_run" + where.clause())).executeUpdate();
+        flowRuns.deleteScheduledOfDeployment(TenantScope.workspaceId(), deploymentId, which != ScheduledRuns.ALL,
+                which == ScheduledRuns.FUTURE_AUTO_SCHEDULED);
     }
 }

@@ -10,11 +10,8 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,8 +35,8 @@ public class CancellingTimeouts {
     static final String MESSAGE = "Flow run cancellation timed out; marked this flow run as Cancelled.";
     private static final int BATCH = 100;
 
-    @PersistenceContext(unitName = "steward")
-    EntityManager em;
+    @Inject
+    FlowRunStore store;
 
     @Inject
     Transactions tx;
@@ -71,55 +68,39 @@ public class CancellingTimeouts {
 
     /** Times out the runs CANCELLING since before {@code now} minus the timeout; how many were cancelled. */
     public int timeOut(Instant now) {
+        Instant enteredBefore = now.minus(Duration.ofMillis(Math.max(0, Math.round(timeoutSeconds * 1000))));
         int cancelled = 0;
-        for (Object[] row : tx.inNew(() -> overdue(now.minus(Duration.ofMillis(Math.max(0, Math.round(timeoutSeconds * 1000))))))) {
-            UUID ws = (UUID) row[0];
-            UUID run = (UUID) row[1];
-            String stateId = (String) row[2];
+        for (FlowRunStore.Cancelling run : tx.inNew(() -> store.cancellingSince(enteredBefore, BATCH))) {
             try {
-                if (TenantScope.system(ws).supply(() -> tx.inNew(() -> timeOut(ws, run, stateId)))) cancelled++;
+                if (TenantScope.system(run.workspace()).supply(() -> tx.inNew(() -> timeOut(run)))) cancelled++;
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "CANCELLING timeout of flow run " + run + " failed; trying again next round", e);
+                LOG.log(Level.WARNING, "CANCELLING timeout of flow run " + run.id() + " failed; trying again next round", e);
             }
         }
         return cancelled;
     }
 
-    @SuppressWarnings("unchecked")
-    private List<Object[]> overdue(Instant enteredBefore) {
-        return em.createNativeQuery("""
-                select workspace_id, id, body->'state'->>'id' from flow_run
-                where state_type = 'CANCELLING' and cast(body->'state'->>'timestamp' as timestamptz) <= ?1
-                limit ?2""").setParameter(1, enteredBefore).setParameter(2, BATCH).getResultList();
-    }
-
     /** One run, in its workspace's transaction: cancelled and its teardown enqueued, or left as it is now. */
-    private boolean timeOut(UUID ws, UUID run, String cancellingStateId) {
-        List<Object[]> locked = em.createNativeQuery("""
-                select r.body->'state'->>'id', r.body->>'infrastructure_pid', r.work_queue_id, q.work_pool_id, p.type
-                from flow_run r left join work_queue q on q.id = r.work_queue_id
-                left join work_pool p on p.id = q.work_pool_id
-                where r.id = ?1 and r.workspace_id = ?2
-                for update of r""").setParameter(1, run).setParameter(2, ws).getResultList();
-        if (locked.isEmpty() || !cancellingStateId.equals(locked.get(0)[0])) return false;
-        Object[] row = locked.get(0);
+    private boolean timeOut(FlowRunStore.Cancelling cancelling) {
+        UUID ws = cancelling.workspace();
+        UUID run = cancelling.id();
+        FlowRunStore.Placed placed = store.lockPlaced(ws, run).orElse(null);
+        if (placed == null || !cancelling.stateId().equals(placed.stateId())) return false;
         JsonObject proposal = Json.createObjectBuilder().add("state", Json.createObjectBuilder()
                 .add("type", "CANCELLED").add("name", "Cancelled").add("message", MESSAGE)).build();
         FlowRunService.Orchestrated result = runs.setState(run, Body.of(proposal));
         if (!result.newState()) return false;
         String cancelledStateId = result.result().getJsonObject("state").getString("id");
-        UUID queueId = (UUID) row[2];
-        UUID poolId = (UUID) row[3];
-        String poolType = (String) row[4];
-        if (queueId == null || poolId == null) {
+        if (placed.queueId() == null || placed.poolId() == null) {
             LOG.info(() -> "Flow run " + run + " timed out CANCELLING; it has no work queue, so no teardown");
             return true;
         }
+        String poolType = placed.poolType();
         if (poolType != null && (poolType.endsWith(":push") || poolType.endsWith(":managed"))) return true;
         String key = KIND + ":" + run + ":" + cancelledStateId;
         JsonObject target = Json.createObjectBuilder().add("flow_run_id", run.toString())
-                .add("infrastructure_pid", Json.orNull(row[1])).build();
-        UUID message = teardowns.request(ws, poolId, queueId, key, KIND, target);
+                .add("infrastructure_pid", Json.orNull(placed.infrastructurePid())).build();
+        UUID message = teardowns.request(ws, placed.poolId(), placed.queueId(), key, KIND, target);
         LOG.info(() -> "Flow run " + run + " timed out CANCELLING; teardown message " + message + " enqueued");
         return true;
     }

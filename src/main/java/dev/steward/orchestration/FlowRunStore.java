@@ -2,6 +2,7 @@ package dev.steward.orchestration;
 
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
+import dev.steward.platform.Where;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -13,6 +14,7 @@ import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -220,6 +222,66 @@ public class FlowRunStore {
      * type), parent task run, then one {@code prefect.tag.<tag>} per tag of the run, flow, deployment and parent,
      * sorted. (Prefect adds the run's creator when a deployment or automation made it; Steward keeps no creator.)
      */
+    /**
+     * The SCHEDULED runs of these deployments due by {@code until}, soonest first, as their documents
+     * ({@code /deployments/get_scheduled_flow_runs}).
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> scheduledOfDeployments(UUID workspace, List<UUID> deploymentIds, Instant until, int limit) {
+        return em.createNativeQuery("select cast(body as text) from flow_run where workspace_id = ?1 "
+                        + "and deployment_id in (?2) and state_type = 'SCHEDULED' "
+                        + "and coalesce(next_scheduled_start_time, expected_start_time) <= cast(?3 as timestamptz) "
+                        + "order by next_scheduled_start_time asc nulls last, id limit ?4")
+                .setParameter(1, workspace).setParameter(2, deploymentIds)
+                .setParameter(3, until.toString()).setParameter(4, limit).getResultList();
+    }
+
+    /**
+     * Deletes a deployment's runs still SCHEDULED that never ran (not those waiting for a concurrency slot): all, or
+     * only the auto-scheduled ones, or only those of them still in the future (Prefect's _delete_scheduled_runs).
+     */
+    public void deleteScheduledOfDeployment(UUID workspace, UUID deploymentId, boolean autoScheduledOnly,
+                                            boolean futureOnly) {
+        Where where = new Where();
+        where.and("workspace_id = " + where.param(workspace))
+                .and("deployment_id = " + where.param(deploymentId))
+                .and("state_type = 'SCHEDULED'")
+                .and("state_name <> 'AwaitingConcurrencySlot'")
+                .and("coalesce((body->>'run_count')::int, 0) = 0");
+        if (autoScheduledOnly) where.and("coalesce((body->>'auto_scheduled')::boolean, false)");
+        if (futureOnly) where.and("next_scheduled_start_time > now()");
+        where.bind(em.createNativeQuery("delete from flow_run" + where.clause())).executeUpdate();
+    }
+
+    /** A run CANCELLING since before a time, in any workspace: the CANCELLING timeout's work. */
+    public record Cancelling(UUID workspace, UUID id, String stateId) {}
+
+    /** Up to {@code limit} runs, of every workspace, in a CANCELLING state entered before {@code enteredBefore}. */
+    @SuppressWarnings("unchecked")
+    public List<Cancelling> cancellingSince(Instant enteredBefore, int limit) {
+        List<Object[]> rows = em.createNativeQuery("""
+                select workspace_id, id, body->'state'->>'id' from flow_run
+                where state_type = 'CANCELLING' and cast(body->'state'->>'timestamp' as timestamptz) <= ?1
+                limit ?2""").setParameter(1, enteredBefore).setParameter(2, limit).getResultList();
+        return rows.stream().map(r -> new Cancelling((UUID) r[0], (UUID) r[1], (String) r[2])).toList();
+    }
+
+    /** A locked run with what tearing down its infrastructure needs: its state, pid, queue and the queue's pool. */
+    public record Placed(String stateId, String infrastructurePid, UUID queueId, UUID poolId, String poolType) {}
+
+    /** Locks a run (FOR UPDATE) and reads where it runs; empty when it is gone. */
+    @SuppressWarnings("unchecked")
+    public Optional<Placed> lockPlaced(UUID workspace, UUID id) {
+        List<Object[]> rows = em.createNativeQuery("""
+                select r.body->'state'->>'id', r.body->>'infrastructure_pid', r.work_queue_id, q.work_pool_id, p.type
+                from flow_run r left join work_queue q on q.id = r.work_queue_id
+                left join work_pool p on p.id = q.work_pool_id
+                where r.id = ?1 and r.workspace_id = ?2
+                for update of r""").setParameter(1, id).setParameter(2, workspace).getResultList();
+        return rows.stream().findFirst().map(r -> new Placed((String) r[0], (String) r[1], (UUID) r[2], (UUID) r[3],
+                (String) r[4]));
+    }
+
     private static JsonArray related(ResultSet rs) throws SQLException {
         JsonArrayBuilder out = Json.createArrayBuilder();
         SortedSet<String> tags = new TreeSet<>();

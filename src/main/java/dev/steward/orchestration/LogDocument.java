@@ -37,6 +37,7 @@ final class LogDocument {
                 .build();
     }
 
+    /** An optional id of the line, wrong at {@code [index, field]}. */
     private static UUID uuid(Body line, String field, int index) {
         return line.optionalString(field).map(s -> Body.uuids(List.of(s), index + "." + field).get(0)).orElse(null);
     }

@@ -31,8 +31,6 @@ import java.util.function.Consumer;
  * Whatever the filter, Hibernate restricts every entity in it, subqueries included, to the request's workspace.
  */
 public final class RunFilters {
-    public static final String TRUE = Where.TRUE;
-    static final String FALSE = Where.FALSE;
     static final List<String> STATE_TYPES = List.of("SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED",
             "CANCELLED", "CRASHED", "PAUSED", "CANCELLING");
 
@@ -140,7 +138,7 @@ public final class RunFilters {
         present(f, "id").ifPresent(x -> parts.add(ids(x, a + ".id", true)));
         present(f, "deployment").ifPresent(x -> {
             x.rejectUnknown(List.of("operator", "is_null_"));
-            String has = exists("Deployment fd", "fd.flowId = " + a + ".id", TRUE);
+            String has = exists("Deployment fd", "fd.flowId = " + a + ".id", Where.TRUE);
             List<String> deployment = x.optionalBoolean("is_null_").map(isNull -> List.of(isNull ? "not " + has : has)).orElse(List.of());
             parts.add(junction(x, deployment));
         });
@@ -249,7 +247,7 @@ public final class RunFilters {
             x.rejectUnknown(List.of("exists_"));
             String sub = a + "s";
             String subflow = "exists (select 1 from FlowRun " + sub + " where " + parentTaskRun(sub) + " = cast(" + a + ".id as String))";
-            parts.add(x.optionalBoolean("exists_").map(exists -> exists ? subflow : "not " + subflow).orElse(TRUE));
+            parts.add(x.optionalBoolean("exists_").map(exists -> exists ? subflow : "not " + subflow).orElse(Where.TRUE));
         });
         present(f, "flow_run_id").ifPresent(x -> {
             x.rejectUnknown(List.of("operator", "any_", "is_null_"));
@@ -289,7 +287,7 @@ public final class RunFilters {
             if (notAny) x.optionalStrings("not_any_").filter(v -> !v.isEmpty()).ifPresent(v -> names.add(name + " not in " + param(v)));
             parts.add(and(names));
         });
-        parts.removeIf(TRUE::equals);
+        parts.removeIf(Where.TRUE::equals);
         return junction(f, parts);
     }
 
@@ -330,12 +328,12 @@ public final class RunFilters {
         });
         present(f, "paused").ifPresent(x -> {
             x.rejectUnknown(List.of("eq_"));
-            parts.add(x.optionalBoolean("eq_").map(paused -> a + ".paused = " + param(paused)).orElse(TRUE));
+            parts.add(x.optionalBoolean("eq_").map(paused -> a + ".paused = " + param(paused)).orElse(Where.TRUE));
         });
         present(f, "tags").ifPresent(x -> parts.add(arrayTags(x, a + ".tags", true)));
         present(f, "work_queue_name").ifPresent(x -> {
             x.rejectUnknown(List.of("any_"));
-            parts.add(x.optionalStrings("any_").map(names -> in(a + ".workQueueName", names)).orElse(TRUE));
+            parts.add(x.optionalStrings("any_").map(names -> in(a + ".workQueueName", names)).orElse(Where.TRUE));
         });
         check(f, "concurrency_limit", x -> {
             x.rejectUnknown(List.of("ge_", "le_", "is_null_"));
@@ -377,7 +375,7 @@ public final class RunFilters {
             x.optionalStrings("startswith_").ifPresent(prefixes -> {
                 List<String> each = new ArrayList<>();
                 for (String prefix : prefixes) each.add("lower(" + a + ".name) like " + param(prefix.toLowerCase(java.util.Locale.ROOT) + "%"));
-                parts.add(each.isEmpty() ? FALSE : or(each));
+                parts.add(each.isEmpty() ? Where.FALSE : or(each));
             });
         });
         return junction(f, parts);
@@ -419,7 +417,7 @@ public final class RunFilters {
         f.rejectUnknown(withAny ? List.of("operator", "all_", "any_", "is_null_") : List.of("operator", "all_", "is_null_"));
         List<String> parts = new ArrayList<>();
         f.optionalStrings("all_").filter(all -> !all.isEmpty()).ifPresent(all -> parts.add(eachTag(field, all, " and ")));
-        if (withAny) f.optionalStrings("any_").ifPresent(any -> parts.add(any.isEmpty() ? FALSE : eachTag(field, any, " or ")));
+        if (withAny) f.optionalStrings("any_").ifPresent(any -> parts.add(any.isEmpty() ? Where.FALSE : eachTag(field, any, " or ")));
         f.optionalBoolean("is_null_").ifPresent(isNull -> parts.add("array_length(" + field + ") " + (isNull ? "= 0" : "> 0")));
         return junction(f, parts);
     }
@@ -462,21 +460,21 @@ public final class RunFilters {
         return op.equals("or_");
     }
 
-    /** The parts that are not TRUE, joined by and. */
+    /** The parts that are not Where.TRUE, joined by and. */
     private static String and(List<String> parts) {
-        return Where.and(parts.stream().filter(p -> !p.equals(TRUE)).toList());
+        return Where.and(parts.stream().filter(p -> !p.equals(Where.TRUE)).toList());
     }
 
     /**
-     * No part is TRUE here (an empty filter under or_ is no condition); a TRUE part makes the whole TRUE and stays in
+     * No part is Where.TRUE here (an empty filter under or_ is no condition); a Where.TRUE part makes the whole Where.TRUE and stays in
      * the text, as the other parts' parameters must.
      */
     private static String or(List<String> parts) {
-        return parts.isEmpty() ? TRUE : Where.or(parts);
+        return parts.isEmpty() ? Where.TRUE : Where.or(parts);
     }
 
     private static String exists(String from, String join, String condition) {
-        return "exists (select 1 from " + from + " where " + join + (condition.equals(TRUE) ? "" : " and " + condition) + ")";
+        return "exists (select 1 from " + from + " where " + join + (condition.equals(Where.TRUE) ? "" : " and " + condition) + ")";
     }
 
     private static Optional<Body> present(Body body, String field) {

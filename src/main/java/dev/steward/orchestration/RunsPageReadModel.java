@@ -281,8 +281,7 @@ public class RunsPageReadModel {
 
     /** An ILIKE pattern for "contains the text", its wildcards taken literally. */
     private static String contains(String text) {
-        String t = text == null ? "" : text;
-        return "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return "%" + Where.likeLiteral(text == null ? "" : text) + "%";
     }
 
     private static PreparedStatement prepare(Connection c, Where.Positional sql) throws SQLException {

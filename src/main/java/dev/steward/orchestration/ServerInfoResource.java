@@ -3,6 +3,7 @@ package dev.steward.orchestration;
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
 import dev.steward.platform.Json;
+import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -51,7 +52,6 @@ public class ServerInfoResource {
     @MinRole(Role.VIEWER)
     @Path("csrf-token")
     public Response csrfToken() {
-        return Response.status(422).entity(Json.createObjectBuilder()
-                .add("detail", "CSRF protection is disabled.").build()).build();
+        throw new InvalidInput("CSRF protection is disabled.");
     }
 }

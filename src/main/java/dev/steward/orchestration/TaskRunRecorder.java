@@ -96,11 +96,8 @@ public class TaskRunRecorder {
         for (JsonValue r : event.related()) {
             if (r instanceof JsonObject o && "flow-run".equals(o.getString("prefect.resource.role", null))) {
                 String id = o.getString("prefect.resource.id", "");
-                try {
-                    return UUID.fromString(id.substring("prefect.flow-run.".length()));
-                } catch (RuntimeException e) {
-                    return null;
-                }
+                if (!id.startsWith("prefect.flow-run.")) return null;
+                return UuidParameters.parse(id.substring("prefect.flow-run.".length())).orElse(null);
             }
         }
         return null;

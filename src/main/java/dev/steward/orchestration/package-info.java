@@ -8,7 +8,9 @@
  * <ul>
  * <li>One store per aggregate: every read and write of flow runs and their states goes through
  * {@link dev.steward.orchestration.FlowRunStore}, of task runs and theirs through
- * {@link dev.steward.orchestration.TaskRunStore}, with the workspace the first parameter of every method. Their fast
+ * {@link dev.steward.orchestration.TaskRunStore}, with the workspace the first parameter of every method (the one
+ * exception: a scan across workspaces for a background service, such as the CANCELLING timeout's). Workers, which
+ * orchestration depends on, claims and counts runs with its own SQL ({@code workers.ScheduledRuns}). Their fast
  * paths stay plain JDBC: single runs by id, the document served as the JSON text it is stored as, and the upsert and
  * COPY of a whole ingest batch of task-run events ({@link dev.steward.orchestration.TaskRunRecorder}).</li>
  * <li>Reads that only the console makes are read models named for their page and documented as console-only

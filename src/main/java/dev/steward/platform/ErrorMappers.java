@@ -114,7 +114,7 @@ public final class ErrorMappers {
     }
 
     /**
-     * The answer to a failure that is not a bug, else null: an Problem anywhere in the chain is the answer; a
+     * The answer to a failure that is not a bug, else null: a Problem anywhere in the chain is the answer; a
      * violated unique or foreign key constraint (SQLState class 23) is Prefect's 409 for it; a query the database
      * cancelled at its statement timeout is a 503 (Prefect's client retries those).
      */

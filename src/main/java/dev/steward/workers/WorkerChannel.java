@@ -110,7 +110,7 @@ public class WorkerChannel {
         if (poolName.toLowerCase(Locale.ROOT).startsWith("prefect")) {
             throw new Close(CloseReason.AUTHORIZATION_FAILED, "work_pool_creation_unauthorized");
         }
-        // a name or template Prefect's schema refuses ends the setup with an Problem: a protocol error
+        // a name or template Prefect's schema refuses ends the setup with a Problem: a protocol error
         return pools.create(new WorkPools.Spec(poolName, null, hello.workerType(), hello.defaultBaseJobTemplate(),
                 false, null, null));
     }

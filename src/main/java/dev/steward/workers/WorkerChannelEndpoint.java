@@ -199,11 +199,15 @@ public class WorkerChannelEndpoint {
         send(session, ready.frame().toString());
         Map<String, ChannelHandler.Connection> connections = new HashMap<>();
         ConnectedWorker worker = new Connected(ready, session);
-        for (ChannelHandler handler : handlers) {
-            ChannelHandler.Connection connection = handler.connect(worker);
-            handler.frameTypes().forEach(type -> connections.put(type, connection));
+        try {
+            for (ChannelHandler handler : handlers) {
+                ChannelHandler.Connection connection = handler.connect(worker);
+                handler.frameTypes().forEach(type -> connections.put(type, connection));
+            }
+        } finally {
+            // set even when a handler failed, so that closing the channel lets go of those that connected
+            handled = Map.copyOf(connections);
         }
-        handled = Map.copyOf(connections);
         if (phase == Phase.CLOSED) end(); // closed while the handlers connected: they are let go of now
         LOG.info(() -> "worker channel: worker '" + hello.workerName() + "' of pool '" + pool + "' connected");
     }

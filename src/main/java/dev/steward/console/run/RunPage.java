@@ -16,6 +16,7 @@ import dev.steward.console.WorkspaceChoice;
 import dev.steward.console.WorkspaceView;
 import dev.steward.orchestration.RunPageReadModel;
 import dev.steward.platform.Json;
+import dev.steward.platform.UuidParameters;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.time.Instant;
@@ -47,11 +48,7 @@ abstract class RunPage extends WorkspaceView implements BeforeEnterObserver {
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        try {
-            runId = UUID.fromString(event.getRouteParameters().get("id").orElse(""));
-        } catch (IllegalArgumentException e) {
-            runId = null;
-        }
+        runId = event.getRouteParameters().get("id").flatMap(UuidParameters::parse).orElse(null);
         requestedTab = RunTabs.requested(event);
     }
 
