@@ -28,6 +28,9 @@ import java.util.UUID;
  * {@link DeploymentScheduleDocument}); the response adds them.
  */
 final class DeploymentDocument {
+    /** What {@code /deployments/count} takes (Prefect's filters of the deployment, its flow, runs and pool). */
+    static final List<String> FILTER_FIELDS = List.of("flows", "flow_runs", "task_runs", "deployments",
+            "work_pools", "work_pool_queues");
     private static final JsonObject EMPTY_SCHEMA = Json.parseObject("{\"type\":\"object\",\"properties\":{}}");
     /** Prefect's DEPLOYMENT_EVENT_FIELDS, by their names in the document (job_variables is its infra_overrides). */
     private static final Map<String, String> EVENT_FIELDS = eventFields();

@@ -34,9 +34,6 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class DeploymentsResource {
-    private static final List<String> FILTER_FIELDS = List.of("flows", "flow_runs", "task_runs", "deployments",
-            "work_pools", "work_pool_queues");
-
     @Inject
     DeploymentService deployments;
 
@@ -117,7 +114,7 @@ public class DeploymentsResource {
     @Path("count")
     public long count(String text) {
         Body body = Body.parse(text);
-        body.rejectUnknown(FILTER_FIELDS);
+        body.rejectUnknown(DeploymentDocument.FILTER_FIELDS);
         return deployments.count(body);
     }
 
@@ -222,7 +219,7 @@ public class DeploymentsResource {
     }
 
     private static List<String> withPaging(String position) {
-        List<String> fields = new ArrayList<>(FILTER_FIELDS);
+        List<String> fields = new ArrayList<>(DeploymentDocument.FILTER_FIELDS);
         fields.addAll(List.of("sort", "limit", position));
         return fields;
     }
