@@ -10,7 +10,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -64,13 +63,9 @@ final class SlotAnswers {
         return out.build();
     }
 
-    /** 423 Locked, with the suggested delay in Retry-After (seconds, fractional as Prefect sends it). */
+    /** Slots denied: Prefect's 423 answer, a committed outcome rather than a failure (nothing is rolled back). */
     static Response locked(Slots.Denied denied) {
-        Response r = ErrorMappers.response(423, denied.detail());
-        if (denied.retryAfterSeconds() == null) return r;
-        return Response.fromResponse(r)
-                .header("Retry-After", String.format(Locale.ROOT, "%.3f", denied.retryAfterSeconds()))
-                .build();
+        return ErrorMappers.locked(denied.detail(), denied.retryAfterSeconds());
     }
 
     /**

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -56,6 +57,18 @@ public final class ErrorMappers {
     /** Prefect's answer to a problem. */
     public static Response response(Problem problem) {
         return response(status(problem), problem.detail());
+    }
+
+    /**
+     * 423 Locked, with the suggested delay in Retry-After (seconds, fractional as Prefect sends it): the answer to
+     * concurrency slots that are all taken, which is an outcome the request commits, not a {@link Problem}.
+     */
+    public static Response locked(String detail, Double retryAfterSeconds) {
+        Response r = response(423, detail);
+        if (retryAfterSeconds == null) return r;
+        return Response.fromResponse(r)
+                .header("Retry-After", String.format(Locale.ROOT, "%.3f", retryAfterSeconds))
+                .build();
     }
 
     @Provider
