@@ -1,12 +1,11 @@
 package dev.steward.audit;
 
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
-import org.hibernate.annotations.TenantId;
 
 /**
  * One audit record. before/after are kept as the exact JSON text that was hashed (text, not jsonb, which would
@@ -14,14 +13,7 @@ import org.hibernate.annotations.TenantId;
  */
 @Entity
 @Table(name = "audit_record")
-public class AuditRecord {
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
-
+public class AuditRecord extends WorkspaceOwned {
     @Column(nullable = false)
     private long seq;
 
@@ -85,8 +77,6 @@ public class AuditRecord {
                 after, outcome);
     }
 
-    public UUID getId() { return id; }
-    public UUID getWorkspaceId() { return workspaceId; }
     public long getSeq() { return seq; }
     public String getPrevHash() { return prevHash; }
     public String getHash() { return hash; }

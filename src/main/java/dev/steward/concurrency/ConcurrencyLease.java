@@ -1,28 +1,20 @@
 package dev.steward.concurrency;
 
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.annotations.TenantId;
 import org.hibernate.type.SqlTypes;
 
 /** Slots held on some limits until released or, when not renewed in time, until it expires. */
 @Entity
 @Table(name = "concurrency_lease")
-public class ConcurrencyLease {
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
-
+public class ConcurrencyLease extends WorkspaceOwned {
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(name = "limit_ids", nullable = false, columnDefinition = "uuid[]")
     private List<UUID> limitIds = new ArrayList<>();
@@ -58,7 +50,6 @@ public class ConcurrencyLease {
     /** Who holds a lease, as Prefect's ConcurrencyLeaseHolder: {type, id}. */
     public record Holder(String type, UUID id) {}
 
-    public UUID getId() { return id; }
     public List<UUID> getLimitIds() { return List.copyOf(limitIds); }
     public int getSlots() { return slots; }
     public Holder getHolder() { return holderType == null ? null : new Holder(holderType, holderId); }

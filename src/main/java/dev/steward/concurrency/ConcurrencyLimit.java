@@ -1,13 +1,12 @@
 package dev.steward.concurrency;
 
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.hibernate.annotations.TenantId;
 
 /**
  * A named limit of slots in a workspace. Slot counts decay over time when {@code slotDecayPerSecond} is above zero
@@ -16,18 +15,12 @@ import org.hibernate.annotations.TenantId;
  */
 @Entity
 @Table(name = "concurrency_limit")
-public class ConcurrencyLimit {
+public class ConcurrencyLimit extends WorkspaceOwned {
     /** Prefect's floor for the average occupancy, so that a retry delay never divides by zero. */
     static final double MIN_OCCUPANCY_SECONDS = 0.1;
     /** Counts within this of an integer are that integer (decay is floating-point arithmetic). */
     private static final double EPSILON = 1e-9;
 
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
 
     @Column(nullable = false)
     private String name;
@@ -72,8 +65,6 @@ public class ConcurrencyLimit {
         this.updated = now;
     }
 
-    public UUID getId() { return id; }
-    public UUID getWorkspaceId() { return workspaceId; }
     public String getName() { return name; }
     public int getLimit() { return limit; }
     public boolean isActive() { return active; }

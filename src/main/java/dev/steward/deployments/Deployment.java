@@ -1,11 +1,11 @@
 package dev.steward.deployments;
 
 import dev.steward.platform.Json;
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
 import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.annotations.TenantId;
 import org.hibernate.type.SqlTypes;
 
 /**
@@ -22,14 +21,7 @@ import org.hibernate.type.SqlTypes;
  */
 @Entity
 @Table(name = "deployment")
-public class Deployment {
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
-
+public class Deployment extends WorkspaceOwned {
     @Column(name = "flow_id", nullable = false)
     private UUID flowId;
 
@@ -80,8 +72,6 @@ public class Deployment {
         this.body = doc.toString();
     }
 
-    public UUID getId() { return id; }
-    public UUID getWorkspaceId() { return workspaceId; }
     public UUID getFlowId() { return flowId; }
     public String getName() { return name; }
     public boolean isPaused() { return paused; }

@@ -1,26 +1,18 @@
 package dev.steward.deployments;
 
 import dev.steward.platform.Json;
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
-import org.hibernate.annotations.TenantId;
 
 /** A deployment's schedule: Prefect's DeploymentSchedule as a JSON document, with its active flag and slug as columns. */
 @Entity
 @Table(name = "deployment_schedule")
-public class DeploymentSchedule {
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
-
+public class DeploymentSchedule extends WorkspaceOwned {
     @Column(name = "deployment_id", nullable = false, updatable = false)
     private UUID deploymentId;
 
@@ -56,7 +48,6 @@ public class DeploymentSchedule {
         this.body = document.json().toString();
     }
 
-    public UUID getId() { return id; }
     public UUID getDeploymentId() { return deploymentId; }
     public boolean isActive() { return active; }
     public String getSlug() { return slug; }

@@ -1,25 +1,17 @@
 package dev.steward.events;
 
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
-import org.hibernate.annotations.TenantId;
 
 /** An event as stored: Prefect's event schema, partitioned by workspace. JSON parts are jsonb columns. */
 @Entity
 @Table(name = "event")
-public class StoredEvent {
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
-
+public class StoredEvent extends WorkspaceOwned {
     @Column(nullable = false)
     private Instant occurred;
 
@@ -61,8 +53,6 @@ public class StoredEvent {
         this.follows = follows;
     }
 
-    public UUID getId() { return id; }
-    public UUID getWorkspaceId() { return workspaceId; }
     public Instant getOccurred() { return occurred; }
     public Instant getReceived() { return received; }
     public String getName() { return name; }

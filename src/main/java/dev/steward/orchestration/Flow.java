@@ -1,8 +1,8 @@
 package dev.steward.orchestration;
 
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,20 +10,12 @@ import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
 import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.annotations.TenantId;
 import org.hibernate.type.SqlTypes;
 
 /** A flow, known by its name within a workspace; its runs refer to it. */
 @Entity
 @Table(name = "flow")
-public class Flow {
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
-
+public class Flow extends WorkspaceOwned {
     @Column(nullable = false)
     private String name;
 
@@ -53,8 +45,6 @@ public class Flow {
         this.updated = now;
     }
 
-    public UUID getId() { return id; }
-    public UUID getWorkspaceId() { return workspaceId; }
     public String getName() { return name; }
     public List<String> getTags() { return List.copyOf(tags); }
     public String getLabels() { return labels; }

@@ -1,15 +1,14 @@
 package dev.steward.orchestration;
 
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
 import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.annotations.TenantId;
 import org.hibernate.type.SqlTypes;
 
 /**
@@ -18,14 +17,7 @@ import org.hibernate.type.SqlTypes;
  */
 @Entity
 @Table(name = "flow_run")
-public class FlowRun {
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
-
+public class FlowRun extends WorkspaceOwned {
     @Column(name = "flow_id", nullable = false)
     private UUID flowId;
 

@@ -1,24 +1,16 @@
 package dev.steward.orchestration;
 
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
-import org.hibernate.annotations.TenantId;
 
 /** A log line of a flow or task run. */
 @Entity
 @Table(name = "log_entry")
-public class LogEntry {
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
-
+public class LogEntry extends WorkspaceOwned {
     @Column(name = "flow_run_id")
     private UUID flowRunId;
 
@@ -53,7 +45,6 @@ public class LogEntry {
         this.created = now;
     }
 
-    public UUID getId() { return id; }
     public UUID getFlowRunId() { return flowRunId; }
     public UUID getTaskRunId() { return taskRunId; }
     public String getName() { return name; }

@@ -1,13 +1,12 @@
 package dev.steward.orchestration;
 
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
-import org.hibernate.annotations.TenantId;
 
 /**
  * A task run: Prefect's TaskRun document plus the columns queries use. Mapped for queries only: rows are written by
@@ -15,14 +14,7 @@ import org.hibernate.annotations.TenantId;
  */
 @Entity
 @Table(name = "task_run")
-public class TaskRun {
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
-
+public class TaskRun extends WorkspaceOwned {
     @Column(name = "flow_run_id")
     private UUID flowRunId;
 

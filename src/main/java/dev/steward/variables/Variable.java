@@ -1,28 +1,20 @@
 package dev.steward.variables;
 
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.annotations.TenantId;
 import org.hibernate.type.SqlTypes;
 
 /** A named JSON value with tags, partitioned by workspace. */
 @Entity
 @Table(name = "variable")
-public class Variable {
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
-
+public class Variable extends WorkspaceOwned {
     @Column(nullable = false)
     private String name;
 
@@ -51,8 +43,6 @@ public class Variable {
         this.updated = now;
     }
 
-    public UUID getId() { return id; }
-    public UUID getWorkspaceId() { return workspaceId; }
     public String getName() { return name; }
     public String getValue() { return value; }
     public List<String> getTags() { return List.copyOf(tags); }

@@ -1,13 +1,12 @@
 package dev.steward.workers;
 
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
-import org.hibernate.annotations.TenantId;
 
 /**
  * A work pool: a named place where flow runs wait for workers of its type, with the base job template the workers
@@ -15,16 +14,10 @@ import org.hibernate.annotations.TenantId;
  */
 @Entity
 @Table(name = "work_pool")
-public class WorkPool {
+public class WorkPool extends WorkspaceOwned {
     /** Prefect's type of the pools that hold work queues made without a pool (agents' queues). */
     public static final String AGENT_TYPE = "prefect-agent";
 
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
 
     @Column(nullable = false)
     private String name;
@@ -76,8 +69,6 @@ public class WorkPool {
         this.updated = now;
     }
 
-    public UUID getId() { return id; }
-    public UUID getWorkspaceId() { return workspaceId; }
     public String getName() { return name; }
     public String getDescription() { return description; }
     public String getType() { return type; }

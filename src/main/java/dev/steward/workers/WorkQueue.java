@@ -1,12 +1,11 @@
 package dev.steward.workers;
 
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
-import org.hibernate.annotations.TenantId;
 
 /**
  * A queue of a work pool. Workers take scheduled runs from the queues of lower priority number first; a queue's
@@ -14,14 +13,7 @@ import org.hibernate.annotations.TenantId;
  */
 @Entity
 @Table(name = "work_queue")
-public class WorkQueue {
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
-
+public class WorkQueue extends WorkspaceOwned {
     @Column(name = "work_pool_id", nullable = false, updatable = false)
     private UUID workPoolId;
 
@@ -64,8 +56,6 @@ public class WorkQueue {
         this.updated = now;
     }
 
-    public UUID getId() { return id; }
-    public UUID getWorkspaceId() { return workspaceId; }
     public UUID getWorkPoolId() { return workPoolId; }
     public String getName() { return name; }
     public String getDescription() { return description; }

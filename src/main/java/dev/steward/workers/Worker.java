@@ -1,12 +1,11 @@
 package dev.steward.workers;
 
+import dev.steward.platform.WorkspaceOwned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
-import org.hibernate.annotations.TenantId;
 
 /**
  * A worker process of a pool, known by its name, as its heartbeats report it. Mapped for reads; heartbeats are
@@ -14,14 +13,7 @@ import org.hibernate.annotations.TenantId;
  */
 @Entity
 @Table(name = "worker")
-public class Worker {
-    @Id
-    private UUID id;
-
-    @TenantId
-    @Column(name = "workspace_id", nullable = false, updatable = false)
-    private UUID workspaceId;
-
+public class Worker extends WorkspaceOwned {
     @Column(name = "work_pool_id", nullable = false, updatable = false)
     private UUID workPoolId;
 
@@ -45,7 +37,6 @@ public class Worker {
 
     protected Worker() {}
 
-    public UUID getId() { return id; }
     public UUID getWorkPoolId() { return workPoolId; }
     public String getName() { return name; }
     public Instant getLastHeartbeatTime() { return lastHeartbeatTime; }
