@@ -139,7 +139,7 @@ public class BlockDocuments {
     @Transactional
     public void update(UUID id, BlockDocumentDocument.Update update) {
         BlockDocument d = get(id);
-        JsonObject before = write(d, false);
+        JsonObject before = audited(write(d, false));
         if (update.data() != null) {
             BlockSchema current = types.getSchema(d.getBlockSchemaId());
             JsonObject stored = open(d);
@@ -178,7 +178,7 @@ public class BlockDocuments {
     @Transactional
     public void delete(UUID id) {
         BlockDocument d = get(id);
-        JsonObject before = write(d, false);
+        JsonObject before = audited(write(d, false));
         fire(d, before, Action.DELETED);
         em.remove(d);
         em.flush();
@@ -352,7 +352,7 @@ public class BlockDocuments {
      * document; Steward still audits it.
      */
     private void fire(BlockDocument d, JsonObject before, Action action) {
-        JsonObject after = action == Action.DELETED ? null : write(d, false);
+        JsonObject after = action == Action.DELETED ? null : audited(write(d, false));
         if (d.isAnonymous()) {
             audit.record(d.getWorkspaceId(), Instant.now(), "prefect.block-document." + action.name().toLowerCase(),
                     "prefect.block-document." + d.getId(), before == null ? JsonValue.NULL : before,
@@ -372,6 +372,14 @@ public class BlockDocuments {
                     d.getName(), before, payload);
         };
         changes.fire(change.withResource(JsonValue.EMPTY_JSON_OBJECT, BlockDocumentDocument.eventRelated(d)));
+    }
+
+    /** A masked document as its audit record keeps it: without the schema and type, which its ids name. */
+    private static JsonObject audited(JsonObject masked) {
+        Map<String, JsonValue> kept = new LinkedHashMap<>(masked);
+        kept.remove("block_schema");
+        kept.remove("block_type");
+        return Json.createObjectBuilder(kept).build();
     }
 
     private static NotFound notFound() {
