@@ -44,7 +44,7 @@ import java.util.UUID;
 /**
  * A flow run: its header (name, flow, state, timing, parameters) and the tabs Graph (both layouts, search, the
  * selected node's details, subflows expanded in place), Task runs, Logs, Results and Details, each with a deep link
- * ({@code flow-runs/{id}/graph} … or {@code ?tab=}). While the run is not final the page polls every 1.5 s and
+ * ({@code flow-runs/{id}/graph} … or {@code ?tab=}). While the run is not final (and 15 s after) the page polls every 1.5 s and
  * brings the header, the graph (keeping the view), the task runs and the logs up to date.
  */
 @Route(value = "flow-runs/:id/:tab?", layout = MainLayout.class)
@@ -52,6 +52,11 @@ import java.util.UUID;
 @PermitAll
 public class FlowRunView extends RunPage {
     static final int POLL_MS = 1_500;
+    /**
+     * How long the page keeps polling after it first sees the run final: task runs report their states as events,
+     * which may be recorded after the flow run's own final state, so the graph and task runs still change then.
+     */
+    static final java.time.Duration AFTER_FINAL = java.time.Duration.ofSeconds(15);
 
     private String graphJson;
     /** Expanded subflows: graph node key to the subflow run's id. */
@@ -59,6 +64,7 @@ public class FlowRunView extends RunPage {
     private final Div header = new Div();
     private RunTabs tabs;
     private Registration poll;
+    private Instant seenFinal;
 
     @Inject
     public FlowRunView(ConsoleWorkspaces workspaces, RunPageReadModel reads, ResultPreviews previews, LiveUpdates liveUpdates) {
@@ -283,7 +289,7 @@ public class FlowRunView extends RunPage {
 
     // --- live updates ---------------------------------------------------------------------------------------------
 
-    /** Polls while the run is not final; the last poll after it ends brings the final picture. */
+    /** Polls while the run is not final, and for {@link #AFTER_FINAL} after, for the task runs' last states. */
     private void followWhileRunning() {
         if (RunPages.isFinal(RunPages.text(run, "state_type")) || poll != null) return;
         getUI().ifPresent(ui -> {
@@ -319,7 +325,12 @@ public class FlowRunView extends RunPage {
         } catch (RuntimeException e) {
             Problems.show(e);
         }
-        if (RunPages.isFinal(RunPages.text(run, "state_type"))) stopPolling();
+        if (RunPages.isFinal(RunPages.text(run, "state_type"))) {
+            if (seenFinal == null) seenFinal = Instant.now();
+            if (Instant.now().isAfter(seenFinal.plus(AFTER_FINAL))) stopPolling();
+        } else {
+            seenFinal = null;
+        }
     }
 
     @Override
