@@ -41,14 +41,25 @@ final class DataKeys {
 
     /** The workspace's data key, made now if it has none. */
     SecretKey of(UUID workspaceId) {
+        return of(workspaceId, true);
+    }
+
+    /** The workspace's data key if it has one (opening a value makes no key), else null. */
+    SecretKey existing(UUID workspaceId) {
+        return of(workspaceId, false);
+    }
+
+    private SecretKey of(UUID workspaceId, boolean create) {
         synchronized (cache) {
             SecretKey cached = cache.get(workspaceId);
             if (cached != null) return cached;
         }
         // outside the lock: a slow database must not hold up other workspaces' cached keys
-        SecretKey key = db.inNew(c -> readOrCreate(c, workspaceId));
-        synchronized (cache) {
-            cache.put(workspaceId, key);
+        SecretKey key = db.inNew(c -> readOrCreate(c, workspaceId, create));
+        if (key != null) {
+            synchronized (cache) {
+                cache.put(workspaceId, key);
+            }
         }
         return key;
     }
@@ -57,8 +68,9 @@ final class DataKeys {
      * Race-safe across instances: the insert of a fresh key does nothing when another transaction inserted one first
      * (it waits for that one to commit), and what is read afterwards is the one key that won.
      */
-    private SecretKey readOrCreate(Connection c, UUID workspaceId) throws SQLException {
+    private SecretKey readOrCreate(Connection c, UUID workspaceId, boolean create) throws SQLException {
         Wrapped row = read(c, workspaceId);
+        if (row == null && !create) return null;
         if (row == null) {
             byte[] fresh = Gcm.random(DATA_KEY_BYTES);
             try (PreparedStatement insert = c.prepareStatement("insert into workspace_data_key"

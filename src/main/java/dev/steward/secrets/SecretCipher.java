@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.logging.Logger;
+import javax.crypto.SecretKey;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -66,8 +67,9 @@ public class SecretCipher {
         }
     }
 
-    // early, right after the production guard: a server without its master key must not start at all
-    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) @Initialized(ApplicationScoped.class)
+    // early, right after the production guard: a server without its master key must not start at all. Static, so
+    // that the check is not the bean's construction (whose failure Weld would wrap and log without this message)
+    static void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) @Initialized(ApplicationScoped.class)
                  Object ignored) {
         try {
             MasterKeys keys = MasterKeys.fromConfig(ConfigProvider.getConfig());
@@ -119,9 +121,14 @@ public class SecretCipher {
             throw new SealedValueException("Sealed value of an unknown data key generation " + payload[0]
                     + " in workspace " + workspaceId + ", context " + context);
         }
+        SecretKey key = dataKeys.existing(workspaceId);
+        if (key == null) {
+            throw new SealedValueException("Sealed value does not open in workspace " + workspaceId + ", context "
+                    + context + ": the workspace has no data key (the value was sealed for another workspace)");
+        }
         byte[] clear = null;
         try {
-            clear = Gcm.open(dataKeys.of(workspaceId), aad(workspaceId, context), payload, 1);
+            clear = Gcm.open(key, aad(workspaceId, context), payload, 1);
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(clear)).toString();
         } catch (GeneralSecurityException | CharacterCodingException e) {

@@ -74,6 +74,17 @@ class SecretCipherTest {
     }
 
     @Test
+    void openingInAWorkspaceWithoutADataKeyFailsAndMakesNone() throws Exception {
+        UUID ws = SecretTestData.workspace();
+        UUID fresh = SecretTestData.workspace();
+        String token = cipher.seal(ws, "s3cret", "c");
+        assertThrows(SealedValueException.class, () -> cipher.open(fresh, token, "c"));
+        try (Connection c = DB.getConnection()) {
+            assertEquals(null, DataKeys.read(c, fresh));
+        }
+    }
+
+    @Test
     void aChangedTokenDoesNotOpen() {
         UUID ws = SecretTestData.workspace();
         String context = "block-document:1:password";
