@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * as the format says: AES-256-GCM, nonce first, the workspace id as associated data) is re-wrapped under the current
  * one, holds the same data key afterwards, and the workspace's audit trail records it without key material.
  */
-class SecretsRotateIT {
+class MasterKeyRotationIT {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Test
