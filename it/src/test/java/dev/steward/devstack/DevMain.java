@@ -99,6 +99,8 @@ public final class DevMain {
                 + KeycloakService.ADMIN_PASSWORD + ", realm " + e.realm()));
         s.append(line("PostgreSQL", e.jdbcUrl(), e.dbUser() + " / " + e.dbPassword()));
         s.append(line("Redis", e.redisUrl(), ""));
+        s.append(line("Secrets", basedir.relativize(stack.secretsKeyFile()).toString(),
+                "master key of secrets at rest: keep it with the database"));
         s.append(line("Logs", basedir.relativize(stack.logDir()) + "/", ""));
         s.append(line("Shell env", ". " + basedir.relativize(state.resolve("dev.env")), "PREFECT_API_URL, API key"));
         s.append("Stop with Ctrl-C or bin/steward stop.\n");

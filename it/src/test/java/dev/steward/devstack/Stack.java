@@ -30,6 +30,7 @@ public final class Stack implements AutoCloseable {
 
     public enum Mode { DEV, TEST }
 
+    static final String SECRETS_KEY_ENV = "STEWARD_SECRETS_KEY";
     private static final Duration KEYCLOAK_TIMEOUT = Duration.ofSeconds(480); // first start builds: ~75 s alone
     private static final Duration PAYARA_TIMEOUT = Duration.ofSeconds(480); // ~100 s alone; a busy machine takes longer
 
@@ -48,6 +49,7 @@ public final class Stack implements AutoCloseable {
     private final PayaraService secondPayara = new PayaraService();
     private volatile int secondAppPort;
     private volatile boolean stopped;
+    private String secretsKey;
 
     private Stack(Builder b) {
         this.mode = b.mode;
@@ -88,6 +90,25 @@ public final class Stack implements AutoCloseable {
 
     public Path logDir() {
         return stateDir.resolve("logs");
+    }
+
+    /**
+     * The master key the app seals secrets with ({@code STEWARD_SECRETS_KEY}, base64 of 32 bytes). {@link Mode#DEV}
+     * makes it once into {@code secrets.key} (mode 600) and keeps it, as the database's data needs it;
+     * {@link Mode#TEST} makes a new one per stack, in memory. An {@link Builder#appEnv} of the same name wins.
+     */
+    public synchronized String secretsKey() {
+        if (secretsKey == null) {
+            String given = extraAppEnv.get(SECRETS_KEY_ENV);
+            secretsKey = given != null ? given : mode == Mode.DEV ? SecretsKeyFile.readOrCreate(secretsKeyFile())
+                    : SecretsKeyFile.generate();
+        }
+        return secretsKey;
+    }
+
+    /** Where {@link Mode#DEV} keeps its master key. */
+    public Path secretsKeyFile() {
+        return stateDir.resolve("secrets.key");
     }
 
     /**
@@ -269,6 +290,8 @@ public final class Stack implements AutoCloseable {
         env.put("MP_JWT_VERIFY_AUDIENCES", e.clientId());
         // the stack's clients run on this machine: the console may preview the results they persist locally
         env.put("STEWARD_RESULTS_LOCAL_STORAGE", System.getProperty("user.home") + "/.prefect/storage");
+        // the app starts in no profile without a master key for secrets at rest
+        env.put(SECRETS_KEY_ENV, secretsKey());
         env.putAll(extraAppEnv);
         return env;
     }

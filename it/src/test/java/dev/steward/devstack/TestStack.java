@@ -28,10 +28,12 @@ public final class TestStack {
 
     private final Stack stack;
     private final KeycloakTokens tokens;
+    private final String previousSecretsKey;
 
-    private TestStack(Stack stack) {
+    private TestStack(Stack stack, String previousSecretsKey) {
         this.stack = stack;
         this.tokens = new KeycloakTokens(stack.endpoints());
+        this.previousSecretsKey = previousSecretsKey;
     }
 
     public static synchronized TestStack get() {
@@ -41,6 +43,7 @@ public final class TestStack {
         }
         if (instance == null) {
             DevstackConfig config = DevstackConfig.load();
+            String previousSecretsKey = SecretsKeyFile.generate();
             Stack stack = Stack.builder(Stack.Mode.TEST, config.basedir().resolve("target/it")).config(config)
                     // concurrency leases as short as 1 s, swept every second: expiry is watched without waiting minutes
                     .appEnv("STEWARD_CONCURRENCY_LEASE_MIN_SECONDS", "1")
@@ -56,6 +59,8 @@ public final class TestStack {
                     .appEnv("STEWARD_WS_EVENTS_OUT_MAX_PER_KEY", String.valueOf(EVENTS_OUT_MAX_PER_KEY))
                     .appEnv("STEWARD_WS_EVENTS_OUT_MAX_PER_INSTANCE", String.valueOf(EVENTS_OUT_MAX_PER_INSTANCE))
                     .appEnv("STEWARD_WS_EVENTS_OUT_MAX_BACKLOG", String.valueOf(EVENTS_OUT_MAX_BACKLOG))
+                    // an older master key the app still reads, so that a test can rotate away from it
+                    .appEnv("STEWARD_SECRETS_PREVIOUS_KEYS", previousSecretsKey)
                     .build();
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "test-stack-stop"));
             try {
@@ -64,7 +69,7 @@ public final class TestStack {
                 startFailure = e;
                 throw e;
             }
-            instance = new TestStack(stack);
+            instance = new TestStack(stack, previousSecretsKey);
         }
         return instance;
     }
@@ -89,6 +94,19 @@ public final class TestStack {
 
     public String accessToken(String user, String password) {
         return tokens.accessToken(user, password);
+    }
+
+    /**
+     * The app's master key for secrets at rest ({@code STEWARD_SECRETS_KEY}), new for each test run: a test may seal
+     * or open a value as the server does, or check that a key never appears in an answer.
+     */
+    public String secretsKey() {
+        return stack.secretsKey();
+    }
+
+    /** The older master key the app is given in {@code STEWARD_SECRETS_PREVIOUS_KEYS}, also new for each run. */
+    public String previousSecretsKey() {
+        return previousSecretsKey;
     }
 
     /** The underlying stack, e.g. for {@link Stack#logDir()} or {@link Stack#rssKb()}. */
