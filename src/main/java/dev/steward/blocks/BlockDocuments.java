@@ -254,7 +254,10 @@ public class BlockDocuments {
         return "block-document:" + d.getId() + ":" + String.join(".", key);
     }
 
-    /** {@code data} with each secret value sealed; a value elsewhere that looks sealed is refused. */
+    /**
+     * {@code data} with each secret value sealed; a value elsewhere that looks sealed is refused. Sealed and opened in
+     * the current workspace: a new document's own is set only as Hibernate persists it.
+     */
     private JsonObject seal(BlockDocument d, JsonObject data, BlockSchema schema) {
         SecretFields secrets = SecretFields.of(BlockTypes.fieldsOf(schema));
         SecretFields.flatten(data).forEach((key, value) -> {
@@ -264,14 +267,14 @@ public class BlockDocuments {
             }
         });
         return secrets.replaceSecrets(data, (key, value) -> value == JsonValue.NULL ? value
-                : Json.createValue(cipher.seal(d.getWorkspaceId(), value.toString(), context(d, key))));
+                : Json.createValue(cipher.seal(TenantScope.workspaceId(), value.toString(), context(d, key))));
     }
 
     /** The stored data with every sealed value opened. */
     private JsonObject open(BlockDocument d) {
         Map<List<String>, JsonValue> flat = SecretFields.flatten(Json.parseObject(d.getSealedData()));
         flat.replaceAll((key, value) -> value instanceof JsonString s && SecretCipher.isSealed(s.getString())
-                ? Json.parse(cipher.open(d.getWorkspaceId(), s.getString(), context(d, key)))
+                ? Json.parse(cipher.open(TenantScope.workspaceId(), s.getString(), context(d, key)))
                 : value);
         return SecretFields.unflatten(flat);
     }
