@@ -52,6 +52,8 @@ public final class RealPostgres {
                     .addAnnotatedClass(Member.class)
                     .addAnnotatedClass(ApiKey.class)
                     .addAnnotatedClass(Variable.class)
+                    .addAnnotatedClass(dev.steward.artifacts.Artifact.class)
+                    .addAnnotatedClass(dev.steward.artifacts.ArtifactCollection.class)
                     .addAnnotatedClass(Flow.class)
                     .addAnnotatedClass(dev.steward.orchestration.FlowRun.class)
                     .addAnnotatedClass(dev.steward.orchestration.FlowRunState.class)
