@@ -81,7 +81,7 @@ def _events(client, keys, prefix, want, timeout=20.0):
 def test_a_flows_artifacts_through_client_cli_events_and_run_deletion(prefect_cli):
     suffix = uuid.uuid4().hex[:8]
     keys = {kind: f"it-{kind}-{suffix}" for kind in KINDS}
-    run1, progress1 = report(keys, 1)
+    run1, _ = report(keys, 1)
     run2, progress2 = report(keys, 2)
 
     with get_client(sync_client=True) as client:
