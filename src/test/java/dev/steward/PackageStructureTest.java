@@ -39,7 +39,7 @@ class PackageStructureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.steward.audit..", "dev.steward.automations..",
                         "dev.steward.cleanup..", "dev.steward.concurrency..", "dev.steward.console..",
                         "dev.steward.deployments..", "dev.steward.events..", "dev.steward.orchestration..",
-                        "dev.steward.variables..", "dev.steward.workers..")
+                        "dev.steward.variables..", "dev.steward.workers..", "dev.steward.artifacts..")
                 .check(CLASSES);
     }
 

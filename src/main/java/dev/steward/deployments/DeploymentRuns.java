@@ -3,11 +3,13 @@ package dev.steward.deployments;
 import dev.steward.access.TenantScope;
 import dev.steward.orchestration.FlowRunService;
 import dev.steward.orchestration.FlowRunStore;
+import dev.steward.orchestration.FlowRunsDeleted;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Problem.Rejected;
 import dev.steward.workers.WorkQueues;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -50,6 +52,9 @@ public class DeploymentRuns {
 
     @Inject
     WorkQueues queues;
+
+    @Inject
+    Event<FlowRunsDeleted> deletions;
 
     /** Which of a deployment's scheduled runs {@link #deleteScheduledRuns} takes away. */
     enum ScheduledRuns {
@@ -181,7 +186,10 @@ public class DeploymentRuns {
      * concurrency slot), as many of them as {@code which} says.
      */
     void deleteScheduledRuns(UUID deploymentId, ScheduledRuns which) {
-        flowRuns.deleteScheduledOfDeployment(TenantScope.workspaceId(), deploymentId, which != ScheduledRuns.ALL,
+        UUID ws = TenantScope.workspaceId();
+        List<UUID> deleted = flowRuns.deleteScheduledOfDeployment(ws, deploymentId, which != ScheduledRuns.ALL,
                 which == ScheduledRuns.FUTURE_AUTO_SCHEDULED);
+        // a run that never ran made no artifact, but one may name it: what is kept per run goes with it
+        if (!deleted.isEmpty()) deletions.fire(new FlowRunsDeleted(ws, deleted));
     }
 }

@@ -51,6 +51,9 @@ public class FlowRunService {
     AuditTrail audit;
 
     @Inject
+    Event<FlowRunsDeleted> deletions;
+
+    @Inject
     Instance<DeploymentSlots> deploymentSlots;
 
     @Inject
@@ -276,13 +279,15 @@ public class FlowRunService {
     /**
      * {@code DELETE /flow_runs/{id}}: the run with its states, its task runs with theirs, and its logs, in one
      * transaction (Prefect cascades the first three and removes the logs in a background job afterwards). Subflow
-     * runs stay, without their parent task run (Prefect's ON DELETE SET NULL).
+     * runs stay, without their parent task run (Prefect's ON DELETE SET NULL). Observers of {@link FlowRunsDeleted}
+     * (artifacts) delete what they keep of the run in this transaction.
      */
     @Transactional
     public void delete(UUID id) {
         JsonObject doc = locked(id);
         UUID ws = workspaceId();
         FlowRunStore.Deleted deleted = flowRuns.delete(ws, id);
+        deletions.fire(new FlowRunsDeleted(ws, List.of(id)));
         JsonObjectBuilder before = FlowRunDocument.deleted(doc);
         before.add("task_runs_deleted", deleted.taskRuns()).add("logs_deleted", deleted.logs());
         audit.record(ws, Instant.now(), "prefect.flow-run.deleted", "prefect.flow-run." + id,

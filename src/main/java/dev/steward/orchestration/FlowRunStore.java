@@ -238,10 +238,12 @@ public class FlowRunStore {
 
     /**
      * Deletes a deployment's runs still SCHEDULED that never ran (not those waiting for a concurrency slot): all, or
-     * only the auto-scheduled ones, or only those of them still in the future (Prefect's _delete_scheduled_runs).
+     * only the auto-scheduled ones, or only those of them still in the future (Prefect's _delete_scheduled_runs); the
+     * ids of the runs deleted.
      */
-    public void deleteScheduledOfDeployment(UUID workspace, UUID deploymentId, boolean autoScheduledOnly,
-                                            boolean futureOnly) {
+    @SuppressWarnings("unchecked")
+    public List<UUID> deleteScheduledOfDeployment(UUID workspace, UUID deploymentId, boolean autoScheduledOnly,
+                                                  boolean futureOnly) {
         Where where = new Where();
         where.and("workspace_id = " + where.param(workspace))
                 .and("deployment_id = " + where.param(deploymentId))
@@ -250,7 +252,8 @@ public class FlowRunStore {
                 .and("coalesce((body->>'run_count')::int, 0) = 0");
         if (autoScheduledOnly) where.and("coalesce((body->>'auto_scheduled')::boolean, false)");
         if (futureOnly) where.and("next_scheduled_start_time > now()");
-        where.bind(em.createNativeQuery("delete from flow_run" + where.clause())).executeUpdate();
+        return where.bind(em.createNativeQuery("delete from flow_run" + where.clause() + " returning id", UUID.class))
+                .getResultList();
     }
 
     /** A run CANCELLING since before a time, in any workspace: the CANCELLING timeout's work. */

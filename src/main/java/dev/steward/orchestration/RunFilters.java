@@ -42,7 +42,7 @@ public final class RunFilters {
     }
 
     /** Filters whose parameters go to {@code where}, for a query that binds it. */
-    RunFilters(Where where) {
+    public RunFilters(Where where) {
         this.where = where;
     }
 
@@ -79,14 +79,34 @@ public final class RunFilters {
             // Prefect's shortcut for the client's most frequent filter: no EXISTS, the task runs' own column
             new RunFilters().flowRun(runs.get(), "fr");
             parts.add(in("r.flowRunId", onlyIds.get()));
-        } else if (runs.isPresent() || flows.isPresent() || deployments.isPresent()) {
-            List<String> inner = new ArrayList<>();
-            runs.ifPresent(f -> inner.add(flowRun(f, "fr")));
-            flows.ifPresent(f -> inner.add(exists("Flow f", "f.id = fr.flowId", flow(f, "f"))));
-            deployments.ifPresent(f -> inner.add(deploymentExists(f, "d.id = fr.deploymentId")));
-            parts.add(exists("FlowRun fr", "fr.id = r.flowRunId", and(inner)));
+        } else {
+            runOf(runs, flows, deployments, "r.flowRunId").ifPresent(parts::add);
         }
         return and(parts);
+    }
+
+    /**
+     * What the artifact endpoints select beside the artifact filter, over an artifact or collection {@code a} (Prefect's
+     * _apply_artifact_filters): flow_runs, flows and deployments as one EXISTS on its flow run, task_runs as one on
+     * its task run.
+     */
+    public String ofArtifacts(Body body, String a) {
+        List<String> parts = new ArrayList<>();
+        runOf(present(body, "flow_runs"), present(body, "flows"), present(body, "deployments"), a + ".flowRunId")
+                .ifPresent(parts::add);
+        present(body, "task_runs").ifPresent(f -> parts.add(exists("TaskRun t", "t.id = " + a + ".taskRunId", taskRun(f, "t"))));
+        return and(parts);
+    }
+
+    /** An EXISTS on the flow run {@code flowRunId} names, meeting the run, flow and deployment filters present. */
+    private Optional<String> runOf(Optional<Body> runs, Optional<Body> flows, Optional<Body> deployments,
+                                   String flowRunId) {
+        if (runs.isEmpty() && flows.isEmpty() && deployments.isEmpty()) return Optional.empty();
+        List<String> inner = new ArrayList<>();
+        runs.ifPresent(f -> inner.add(flowRun(f, "fr")));
+        flows.ifPresent(f -> inner.add(exists("Flow f", "f.id = fr.flowId", flow(f, "f"))));
+        deployments.ifPresent(f -> inner.add(deploymentExists(f, "d.id = fr.deploymentId")));
+        return Optional.of(exists("FlowRun fr", "fr.id = " + flowRunId, and(inner)));
     }
 
     /** What {@code /flows/filter} and {@code /flows/count} select, over {@code Flow f}. */

@@ -118,6 +118,11 @@ class AccessGateIT {
         String variable = api.post("/variables/", "{\"name\":\"" + marker + "_var\",\"value\":\"" + marker + "\"}")
                 .expect(201).object().getString("id");
         v.put("variables/{id}", variable);
+        String artifact = api.post("/artifacts/", "{\"key\":\"" + marker + "-art\",\"data\":\"" + marker
+                + "\",\"flow_run_id\":\"" + run + "\",\"task_run_id\":\"" + taskRun + "\"}").expect(201).object()
+                .getString("id");
+        v.put("artifacts/{id}", artifact);
+        v.put("artifacts/{key}", marker + "-art");
         v.put("variables/name/{name}", marker + "_var");
         String limit = api.post("/v2/concurrency_limits/", "{\"name\":\"" + marker + "-limit\",\"limit\":5}")
                 .expect(201).object().getString("id");
@@ -373,6 +378,7 @@ class AccessGateIT {
                 "{\"flows\":{\"name\":" + names + "},\"flow_runs\":{\"name\":" + names + "}}",
                 "{\"deployments\":{\"id\":" + ids + "},\"work_pools\":{\"name\":{\"any_\":[\"" + v.get("work_pools/{name}") + "\"]}}}",
                 "{\"variables\":{\"name\":{\"like_\":\"" + s.marker() + "\"}}}",
+                "{\"artifacts\":{\"key\":{\"like_\":\"" + s.marker() + "\"}}}",
                 "{\"flow_id\":\"" + v.get("flows/{id}") + "\",\"name\":\"x\"}",
                 "{\"flow_run_id\":\"" + v.get("flow_runs/{id}") + "\",\"task_key\":\"k\",\"dynamic_key\":\"9\"}",
                 "{\"flow_run_id\":\"" + v.get("flow_runs/{id}") + "\",\"deployment_ids\":[\"" + v.get("deployments/{id}")
