@@ -28,9 +28,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.postgresql.PGConnection;
 
 /**
- * Blocks on the real WAR, as far as the client suite does not reach: secrets are sealed at rest (no table, and no
- * file of PostgreSQL's, holds them), a viewer is refused them, each reveal is audited, and nothing of them reaches
- * events, audit records or error answers.
+ * Blocks on the real WAR, as far as the client suite does not reach: secrets are sealed at rest (no table, no file of
+ * PostgreSQL's or Redis's and no server log holds them), a viewer is refused them, each reveal is audited, and nothing
+ * of them reaches events, audit records or error answers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BlocksApiIT {
@@ -163,8 +163,8 @@ class BlocksApiIT {
                 .expect(422).body());
 
         Endpoints e = TestStack.get().endpoints();
+        String stored;
         try (Connection c = DriverManager.getConnection(e.jdbcUrl(), e.dbUser(), e.dbPassword())) {
-            String stored;
             try (ResultSet rs = c.createStatement().executeQuery("select data from block_document where id = '" + id + "'")) {
                 assertTrue(rs.next());
                 stored = rs.getString(1);
@@ -177,18 +177,25 @@ class BlocksApiIT {
             assertSecretsAbsent("the database's tables", dump);
         }
         // as the superuser (the test stack's PostgreSQL lets it in from 127.0.0.1 without a password): write every
-        // page out, then read every file of the data directory, heap and WAL
+        // page out; then read PostgreSQL's heap and WAL files, Redis's append-only file and every server's log
         try (Connection su = DriverManager.getConnection(e.jdbcUrl().replaceFirst("/steward$", "/postgres"), "postgres", "")) {
             su.createStatement().execute("checkpoint");
         }
-        Path data = TestStack.get().stack().stateDir().resolve("postgres");
-        try (Stream<Path> files = Files.walk(data)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                byte[] bytes = readQuietly(f);
-                assertFalse(contains(bytes, SECRET.getBytes(StandardCharsets.UTF_8)), "secret in " + f);
-                assertFalse(contains(bytes, NESTED_SECRET.getBytes(StandardCharsets.UTF_8)), "nested secret in " + f);
-            }
+        String token = stored.replaceAll(".*\"password\":\"(steward:[^\"]+)\".*", "$1");
+        boolean tokenSeen = false;
+        Path state = TestStack.get().stack().stateDir();
+        List<Path> files;
+        try (Stream<Path> walk = Stream.of("postgres", "redis", "logs").map(state::resolve).filter(Files::isDirectory)
+                .flatMap(BlocksApiIT::walk)) {
+            files = walk.filter(Files::isRegularFile).toList();
         }
+        for (Path f : files) {
+            byte[] bytes = readQuietly(f);
+            assertFalse(contains(bytes, SECRET.getBytes(StandardCharsets.UTF_8)), "secret in " + f);
+            assertFalse(contains(bytes, NESTED_SECRET.getBytes(StandardCharsets.UTF_8)), "nested secret in " + f);
+            tokenSeen |= contains(bytes, token.getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(tokenSeen, "the files read hold the sealed row (" + files.size() + " files under " + state + ")");
     }
 
     List<JsonObject> auditLines() {
@@ -212,6 +219,14 @@ class BlocksApiIT {
             c.unwrap(PGConnection.class).getCopyAPI().copyOut("copy \"" + table + "\" to stdout", out);
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    static Stream<Path> walk(Path dir) {
+        try {
+            return Files.walk(dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static byte[] readQuietly(Path f) {
