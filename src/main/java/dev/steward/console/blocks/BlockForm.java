@@ -245,7 +245,8 @@ public class BlockForm extends Dialog {
 
     // --- saving ---------------------------------------------------------------------------------------------------
 
-    private void validateAndSave() {
+    /** The Save button's action (package-private for BlockFormTest, which has no browser to click it). */
+    void validateAndSave() {
         clearProblems();
         boolean ok = true;
         if (existing == null && type.getValue() == null) {
