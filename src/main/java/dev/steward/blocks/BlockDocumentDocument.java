@@ -24,12 +24,12 @@ public final class BlockDocumentDocument {
     private BlockDocumentDocument() {}
 
     /** Prefect's BlockDocumentCreate. */
-    record Create(String name, JsonObject data, UUID blockSchemaId, UUID blockTypeId, boolean anonymous) {}
+    public record Create(String name, JsonObject data, UUID blockSchemaId, UUID blockTypeId, boolean anonymous) {}
 
     /** Prefect's BlockDocumentUpdate: data (null: leave it), a new schema of the same type, merge or replace. */
-    record Update(JsonObject data, UUID blockSchemaId, boolean mergeExistingData) {}
+    public record Update(JsonObject data, UUID blockSchemaId, boolean mergeExistingData) {}
 
-    static Create readCreate(Body body) {
+    public static Create readCreate(Body body) {
         body.rejectUnknown(List.of("name", "data", "block_schema_id", "block_type_id", "is_anonymous"));
         boolean anonymous = body.optionalBoolean("is_anonymous").orElse(false);
         String name = body.optionalString("name").orElse(null);
@@ -41,7 +41,7 @@ public final class BlockDocumentDocument {
                 body.requiredUuid("block_schema_id"), body.requiredUuid("block_type_id"), anonymous);
     }
 
-    static Update readUpdate(Body body) {
+    public static Update readUpdate(Body body) {
         body.rejectUnknown(List.of("block_schema_id", "data", "merge_existing_data"));
         boolean merge = body.optionalBoolean("merge_existing_data").orElse(true);
         // with merge (the default) a body without data leaves the data alone; without merge it empties it

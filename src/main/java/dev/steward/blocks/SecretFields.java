@@ -21,9 +21,9 @@ import java.util.function.BiFunction;
  * secret, how an answer without secrets shows them ({@value #MASK}), and how an update that sends the mask back keeps
  * the stored value. Data is walked as Prefect's flat dict: nested objects flattened to key paths, lists kept whole.
  */
-final class SecretFields {
+public final class SecretFields {
     /** What Prefect answers in place of a secret value (its {@code obfuscate}: eight asterisks, whatever the value). */
-    static final String MASK = "********";
+    public static final String MASK = "********";
 
     private final List<List<String>> paths;
 

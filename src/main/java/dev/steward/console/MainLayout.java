@@ -17,6 +17,7 @@ import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import dev.steward.access.Caller;
 import dev.steward.console.apikeys.ApiKeysView;
+import dev.steward.console.blocks.BlocksView;
 import dev.steward.console.cleanup.CleanupQueuesView;
 import dev.steward.console.runs.FlowRunsView;
 import dev.steward.console.variables.VariablesView;
@@ -28,7 +29,7 @@ import java.util.Optional;
  * The console's frame: the app name, the workspace switcher (the workspaces the user may open, the choice
  * remembered in the browser session), the user's role there, the user's name, a logout link, and the navigation.
  * Switching the workspace tells the view on screen ({@link WorkspaceAware}). The light/dark theme toggle and the
- * keyboard shortcuts ({@link Shortcuts}: {@code g r}, {@code g v}, {@code g k} go to the pages) live here too.
+ * keyboard shortcuts ({@link Shortcuts}: {@code g r}, {@code g v}, {@code g b}, {@code g k} go to the pages) live here too.
  */
 public class MainLayout extends AppLayout {
     private final ConsoleWorkspaces workspaces;
@@ -55,6 +56,7 @@ public class MainLayout extends AppLayout {
         Shortcuts shortcuts = new Shortcuts();
         shortcuts.add("g r", "Go to flow runs", () -> getUI().ifPresent(ui -> ui.navigate(FlowRunsView.class)));
         shortcuts.add("g v", "Go to variables", () -> getUI().ifPresent(ui -> ui.navigate(VariablesView.class)));
+        shortcuts.add("g b", "Go to blocks", () -> getUI().ifPresent(ui -> ui.navigate(BlocksView.class)));
         shortcuts.add("g k", "Go to API keys", () -> getUI().ifPresent(ui -> ui.navigate(ApiKeysView.class)));
         return shortcuts;
     }
@@ -130,6 +132,9 @@ public class MainLayout extends AppLayout {
         runs.setId("nav-flow-runs");
         nav.addItem(runs);
         nav.addItem(new SideNavItem("Variables", VariablesView.class, VaadinIcon.CODE.create()));
+        SideNavItem blocks = new SideNavItem("Blocks", BlocksView.class, VaadinIcon.CUBES.create());
+        blocks.setId("nav-blocks");
+        nav.addItem(blocks);
         nav.addItem(new SideNavItem("API keys", ApiKeysView.class, VaadinIcon.KEY.create()));
         cleanupQueues.setId("nav-cleanup-queues");
         nav.addItem(cleanupQueues);
