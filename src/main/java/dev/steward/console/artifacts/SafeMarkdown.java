@@ -19,7 +19,7 @@ import org.jsoup.safety.Safelist;
  * Markdown that any flow may write, made safe to show: rendered with commonmark (GitHub's tables included), then
  * cleaned by jsoup against an allow-list, so only the elements and attributes listed below reach the browser. Raw HTML
  * in the markdown goes through the same list: no script, iframe, form, style or event-handler attribute survives, and
- * links and images keep only http(s) addresses.
+ * links and images keep only http(s) addresses (an image without one is dropped).
  *
  * <p>Images may also be {@code data:image/png|jpeg|gif|webp;base64,...}: flows embed plots that way, an {@code <img>}
  * never runs script, and these raster formats carry none (SVG can, so it is left out; so is every other data: type).
@@ -53,8 +53,9 @@ public final class SafeMarkdown {
         Document clean = new Cleaner(safelist()).clean(Jsoup.parseBodyFragment(rendered));
         for (Element img : clean.select("img[src]")) {
             String src = img.attr("src");
-            if (!isWebUrl(src) && !RASTER_DATA_IMAGE.matcher(src).matches()) img.removeAttr("src");
+            if (!isWebUrl(src) && !RASTER_DATA_IMAGE.matcher(src).matches()) img.remove();
         }
+        clean.select("img:not([src])").remove(); // its address was not allowed: no broken image
         clean.outputSettings().prettyPrint(false);
         return clean.body().html();
     }
