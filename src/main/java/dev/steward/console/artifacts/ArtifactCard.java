@@ -45,6 +45,7 @@ class ArtifactCard extends Div {
     private ArtifactRow row;
     private ProgressBar progress;
     private Span percent;
+    private Span updated;
 
     /** @param flowRunLink whether to link the run that made it; @param taskRunLink its task run, when it has one */
     ArtifactCard(ArtifactRow row, boolean flowRunLink, boolean taskRunLink) {
@@ -70,6 +71,7 @@ class ArtifactCard extends Div {
         getElement().setAttribute("data-key", next.key() == null ? "" : next.key());
         if (moves) {
             setProgress(Json.parse(next.data()));
+            updated.setText(updatedText());
             return;
         }
         removeAll();
@@ -87,8 +89,8 @@ class ArtifactCard extends Div {
         type.addClassName("artifact-type");
         type.getStyle().set("background", "var(--lumo-contrast-10pct)").set("border-radius", "1em")
                 .set("padding", "0.1em 0.7em").set("font-size", "var(--lumo-font-size-s)");
-        HorizontalLayout header = new HorizontalLayout(key, type,
-                secondary("Updated " + Formats.instant(row.updated()) + " UTC"));
+        updated = secondary(updatedText());
+        HorizontalLayout header = new HorizontalLayout(key, type, updated);
         if (flowRunLink && row.flowRunId() != null) {
             header.add(runLink("flow-runs/", row.flowRunId(), "Flow run ", "artifact-flow-run"));
         }
@@ -98,6 +100,10 @@ class ArtifactCard extends Div {
         header.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         header.getStyle().set("flex-wrap", "wrap");
         return header;
+    }
+
+    private String updatedText() {
+        return "Updated " + Formats.instant(row.updated()) + " UTC";
     }
 
     private Component body() {
