@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -47,7 +48,10 @@ class ArtifactCard extends Div {
     private Span percent;
     private Span updated;
 
-    /** @param flowRunLink whether to link the run that made it; @param taskRunLink its task run, when it has one */
+    /**
+     * @param flowRunLink whether to link the flow run that made it
+     * @param taskRunLink whether to link its task run, when it has one
+     */
     ArtifactCard(ArtifactRow row, boolean flowRunLink, boolean taskRunLink) {
         this.flowRunLink = flowRunLink;
         this.taskRunLink = taskRunLink;
@@ -64,13 +68,14 @@ class ArtifactCard extends Div {
 
     /** Shows a (newer) state of the version: a progress bar moves in place, anything else is built again. */
     void show(ArtifactRow next) {
-        boolean moves = progress != null && row != null && "progress".equals(next.type()) && "progress".equals(row.type());
+        boolean moves = progress != null && row != null && "progress".equals(next.type()) && "progress".equals(row.type())
+                && Objects.equals(next.description(), row.description());
         row = next;
         setId("artifact-" + next.id());
         getElement().setAttribute("data-type", String.valueOf(next.type()));
         getElement().setAttribute("data-key", next.key() == null ? "" : next.key());
         if (moves) {
-            setProgress(Json.parse(next.data()));
+            setProgress(data(next));
             updated.setText(updatedText());
             return;
         }
@@ -106,8 +111,12 @@ class ArtifactCard extends Div {
         return "Updated " + Formats.instant(row.updated()) + " UTC";
     }
 
+    private static JsonValue data(ArtifactRow row) {
+        return row.data() == null ? JsonValue.NULL : Json.parse(row.data());
+    }
+
     private Component body() {
-        JsonValue data = row.data() == null ? JsonValue.NULL : Json.parse(row.data());
+        JsonValue data = data(row);
         return switch (row.type() == null ? "" : row.type()) {
             case "markdown" -> markdown(text(data), "artifact-markdown");
             case "table" -> table(data);
