@@ -40,3 +40,27 @@ export async function logIn(browser, { base, user, password, workspace, pageErro
   }
   return page;
 }
+
+/** Visible rows of a Vaadin grid as "cell|cell|…" lines. */
+export async function rows(page, selector) {
+  return page.evaluate((sel) => {
+    const grid = document.querySelector(sel);
+    if (!grid || !grid.shadowRoot) return '';
+    return [...grid.shadowRoot.querySelectorAll('tbody#items tr')].filter((r) => !r.hidden)
+      .map((r) => [...r.querySelectorAll('td')]
+        .map((td) => td.querySelector('slot')?.assignedElements()[0]?.textContent ?? '').join('|'))
+      .join('\n');
+  }, selector);
+}
+
+/** Waits until the predicate holds for a value read from the page; fails with the last value. */
+export async function until(read, predicate, what, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  let value;
+  while (Date.now() < deadline) {
+    value = await read();
+    if (predicate(value)) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}; last: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+}

@@ -5,7 +5,7 @@
 // node's details, search, a subflow expanded in place, the results, logs in both orders with a level filter,
 // following live and download, deep links to tabs, live graph updates, and the task run page.
 // Screenshots 30-36 go to it/screenshots/. Exits non-zero on the first failed check.
-import { launchChromium, logIn } from './console-session.mjs';
+import { launchChromium, logIn, rows, until } from './console-session.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,30 +21,6 @@ const log = (...a) => console.log(`[run-page ${((Date.now() - t0) / 1000).toFixe
 
 const browser = await launchChromium();
 const pageErrors = [];
-
-/** Visible rows of a Vaadin grid as "cell|cell|…" lines. */
-async function rows(page, selector) {
-  return page.evaluate((sel) => {
-    const grid = document.querySelector(sel);
-    if (!grid || !grid.shadowRoot) return '';
-    return [...grid.shadowRoot.querySelectorAll('tbody#items tr')].filter((r) => !r.hidden)
-      .map((r) => [...r.querySelectorAll('td')]
-        .map((td) => td.querySelector('slot')?.assignedElements()[0]?.textContent ?? '').join('|'))
-      .join('\n');
-  }, selector);
-}
-
-/** Waits until the predicate holds for a value read from the page; fails with the last value. */
-async function until(read, predicate, what, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  let value;
-  while (Date.now() < deadline) {
-    value = await read();
-    if (predicate(value)) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
-}
 
 const stats = (page) => page.evaluate(() => document.querySelector('#run-graph')?.stats?.() ?? null);
 const text = (page, sel) => page.evaluate((s) => document.querySelector(s)?.textContent ?? '', sel);

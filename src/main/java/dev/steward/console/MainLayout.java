@@ -17,6 +17,7 @@ import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import dev.steward.access.Caller;
 import dev.steward.console.apikeys.ApiKeysView;
+import dev.steward.console.artifacts.ArtifactsView;
 import dev.steward.console.blocks.BlocksView;
 import dev.steward.console.cleanup.CleanupQueuesView;
 import dev.steward.console.runs.FlowRunsView;
@@ -131,6 +132,9 @@ public class MainLayout extends AppLayout {
         SideNavItem runs = new SideNavItem("Flow runs", FlowRunsView.class, VaadinIcon.LIST.create());
         runs.setId("nav-flow-runs");
         nav.addItem(runs);
+        SideNavItem artifacts = new SideNavItem("Artifacts", ArtifactsView.class, VaadinIcon.FILE_TEXT_O.create());
+        artifacts.setId("nav-artifacts");
+        nav.addItem(artifacts);
         nav.addItem(new SideNavItem("Variables", VariablesView.class, VaadinIcon.CODE.create()));
         SideNavItem blocks = new SideNavItem("Blocks", BlocksView.class, VaadinIcon.CUBES.create());
         blocks.setId("nav-blocks");

@@ -2,6 +2,7 @@ package dev.steward.console;
 
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.Component;
 import dev.steward.platform.ErrorMappers;
 import dev.steward.platform.Problem;
 import dev.steward.platform.Problem.InvalidInput;
@@ -12,6 +13,7 @@ import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -79,6 +81,20 @@ public final class Problems {
         String reference = UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, "Unexpected console error, reference " + reference, e);
         return "Something went wrong (reference " + reference + ")";
+    }
+
+    /**
+     * A read for a grid or combo box of {@code view}: they ask for data while the response is being written, so a
+     * failure is reported in the next round trip, and {@code fallback} shown meanwhile.
+     */
+    public static <T> T orLater(Component view, Supplier<T> read, T fallback) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            String message = describe(e);
+            view.getUI().ifPresent(ui -> ui.access(() -> error(message)));
+            return fallback;
+        }
     }
 
     public static void error(String text) {

@@ -27,6 +27,8 @@ import dev.steward.console.LiveUpdates;
 import dev.steward.console.MainLayout;
 import dev.steward.console.Problems;
 import dev.steward.console.StewardAppShell;
+import dev.steward.console.artifacts.ArtifactReads;
+import dev.steward.console.artifacts.RunArtifactsPanel;
 import dev.steward.orchestration.RunPageReadModel;
 import dev.steward.platform.Json;
 import elemental.json.JsonArray;
@@ -43,9 +45,9 @@ import java.util.UUID;
 
 /**
  * A flow run: its header (name, flow, state, timing, parameters) and the tabs Graph (both layouts, search, the
- * selected node's details, subflows expanded in place), Task runs, Logs, Results and Details, each with a deep link
- * ({@code flow-runs/{id}/graph} … or {@code ?tab=}). While the run is not final (and 15 s after) the page polls every 1.5 s and
- * brings the header, the graph (keeping the view), the task runs and the logs up to date.
+ * selected node's details, subflows expanded in place), Task runs, Logs, Results, Artifacts and Details, each with a
+ * deep link ({@code flow-runs/{id}/graph} … or {@code ?tab=}). While the run is not final (and 15 s after) the page polls every 1.5 s and
+ * brings the header, the graph (keeping the view), the task runs, the logs and the artifacts up to date.
  */
 @Route(value = "flow-runs/:id/:tab?", layout = MainLayout.class)
 @PageTitle(StewardAppShell.TITLE)
@@ -66,9 +68,13 @@ public class FlowRunView extends RunPage {
     private Registration poll;
     private Instant seenFinal;
 
+    private final ArtifactReads artifacts;
+
     @Inject
-    public FlowRunView(ConsoleWorkspaces workspaces, RunPageReadModel reads, ResultPreviews previews, LiveUpdates liveUpdates) {
+    public FlowRunView(ConsoleWorkspaces workspaces, RunPageReadModel reads, ResultPreviews previews,
+                       ArtifactReads artifacts, LiveUpdates liveUpdates) {
         super(workspaces, reads, previews, liveUpdates, "prefect.flow-run.");
+        this.artifacts = artifacts;
         addClassName("flow-run-view");
     }
 
@@ -92,6 +98,7 @@ public class FlowRunView extends RunPage {
         tabs.add("logs", "Logs", () -> new LogsPanel(workspaces, reads, workspace, runId, null,
                 "flow-run-" + runId));
         tabs.add("results", "Results", this::resultsTab);
+        tabs.add("artifacts", "Artifacts", () -> new RunArtifactsPanel(artifacts, workspace, runId, null));
         tabs.add("details", "Details", this::detailsTab);
         add(tabs);
         setFlexGrow(1, tabs);
@@ -322,6 +329,8 @@ public class FlowRunView extends RunPage {
             if (taskRunsGrid != null) taskRunsGrid.getDataProvider().refreshAll();
             LogsPanel logs = tabs.builtOf("logs");
             if (logs != null) logs.refresh();
+            RunArtifactsPanel runArtifacts = tabs.builtOf("artifacts");
+            if (runArtifacts != null) runArtifacts.refresh();
         } catch (RuntimeException e) {
             Problems.show(e);
         }

@@ -12,6 +12,8 @@ import dev.steward.console.ConsoleWorkspaces;
 import dev.steward.console.LiveUpdates;
 import dev.steward.console.MainLayout;
 import dev.steward.console.StewardAppShell;
+import dev.steward.console.artifacts.ArtifactReads;
+import dev.steward.console.artifacts.RunArtifactsPanel;
 import dev.steward.orchestration.RunPageReadModel;
 import dev.steward.platform.Json;
 import jakarta.annotation.security.PermitAll;
@@ -25,17 +27,22 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A task run: header with its state and timing, and the tabs Logs, Results (its own result) and Details (inputs with
- * the upstream task runs as links, state history, cache key, tags), each with a deep link
+ * A task run: header with its state and timing, and the tabs Logs, Results (its own result), Artifacts and Details
+ * (inputs with the upstream task runs as links, state history, cache key, tags), each with a deep link
  * ({@code task-runs/{id}/logs} … or {@code ?tab=}).
  */
 @Route(value = "task-runs/:id/:tab?", layout = MainLayout.class)
 @PageTitle(StewardAppShell.TITLE)
 @PermitAll
 public class TaskRunView extends RunPage {
+    private final ArtifactReads artifacts;
+    private RunTabs tabs;
+
     @Inject
-    public TaskRunView(ConsoleWorkspaces workspaces, RunPageReadModel reads, ResultPreviews previews, LiveUpdates liveUpdates) {
+    public TaskRunView(ConsoleWorkspaces workspaces, RunPageReadModel reads, ResultPreviews previews,
+                       ArtifactReads artifacts, LiveUpdates liveUpdates) {
         super(workspaces, reads, previews, liveUpdates, "prefect.task-run.");
+        this.artifacts = artifacts;
         addClassName("task-run-view");
     }
 
@@ -47,12 +54,13 @@ public class TaskRunView extends RunPage {
     @Override
     protected boolean build() {
         add(header());
-        RunTabs tabs = new RunTabs("task-runs/" + runId);
+        tabs = new RunTabs("task-runs/" + runId);
         UUID flowRunId = RunPages.text(run, "flow_run_id") == null ? null
                 : UUID.fromString(RunPages.text(run, "flow_run_id"));
         tabs.add("logs", "Logs", () -> new LogsPanel(workspaces, reads, workspace, flowRunId, runId,
                 "task-run-" + runId));
         tabs.add("results", "Results", this::resultsTab);
+        tabs.add("artifacts", "Artifacts", () -> new RunArtifactsPanel(artifacts, workspace, flowRunId, runId));
         tabs.add("details", "Details", this::detailsTab);
         add(tabs);
         setFlexGrow(1, tabs);
@@ -60,14 +68,20 @@ public class TaskRunView extends RunPage {
         return true;
     }
 
-    /** Task-run events of the workspace: the page is shown again when this run's state changed. */
+    /**
+     * Task-run events of the workspace: the page is shown again when this run's state changed, else its artifacts
+     * (when shown) are brought up to date.
+     */
     @Override
     protected void refresh() {
         if (workspace == null || run == null) return;
         String doc = call(r -> r.taskRun(runId));
         if (doc != null && !String.valueOf(Json.parseObject(doc).get("state")).equals(String.valueOf(run.get("state")))) {
             show(workspace);
+            return;
         }
+        RunArtifactsPanel runArtifacts = tabs.builtOf("artifacts");
+        if (runArtifacts != null) runArtifacts.refresh();
     }
 
     private Component header() {

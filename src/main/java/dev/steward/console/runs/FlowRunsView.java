@@ -266,14 +266,7 @@ public class FlowRunsView extends WorkspaceView implements BeforeEnterObserver {
     }
 
     private <T> T read(Supplier<T> work, T fallback) {
-        try {
-            return workspaces.call(workspace, Role.VIEWER, work);
-        } catch (RuntimeException e) {
-            // the grid and combo boxes ask for data while the response is written: report in the next round trip
-            String message = Problems.describe(e);
-            getUI().ifPresent(ui -> ui.access(() -> Problems.error(message)));
-            return fallback;
-        }
+        return Problems.orLater(this, () -> workspaces.call(workspace, Role.VIEWER, work), fallback);
     }
 
     /** Counts and chart for the filter (one query), then the grid from its first page. */

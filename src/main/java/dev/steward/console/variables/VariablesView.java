@@ -147,34 +147,17 @@ public class VariablesView extends WorkspaceView {
         WorkspaceChoice ws = workspace;
         if (ws == null) return Stream.empty();
         JsonObject filterJson = filterJson();
-        try {
-            List<VariableRow> rows = workspaces.call(ws, Role.VIEWER, () -> variables
-                    .list(new VariableService.Page(filterJson, VariableSort.NAME_ASC, offset, limit))
-                    .stream().map(VariableRow::of).toList());
-            return rows.stream();
-        } catch (RuntimeException e) {
-            later(e);
-            return Stream.empty();
-        }
+        return Problems.orLater(this, () -> workspaces.call(ws, Role.VIEWER, () -> variables
+                .list(new VariableService.Page(filterJson, VariableSort.NAME_ASC, offset, limit))
+                .stream().map(VariableRow::of).toList()), List.<VariableRow>of()).stream();
     }
 
     private int count(Query<VariableRow, Void> query) {
         WorkspaceChoice ws = workspace;
         if (ws == null) return 0;
         JsonObject filterJson = filterJson();
-        try {
-            long count = workspaces.call(ws, Role.VIEWER, () -> variables.count(filterJson));
-            return (int) Math.min(count, Integer.MAX_VALUE);
-        } catch (RuntimeException e) {
-            later(e);
-            return 0;
-        }
-    }
-
-    /** The grid asks for data while the response is being written: report a failure in the next round trip. */
-    private void later(RuntimeException e) {
-        String message = Problems.describe(e);
-        getUI().ifPresent(ui -> ui.access(() -> Problems.error(message)));
+        long count = Problems.orLater(this, () -> workspaces.call(ws, Role.VIEWER, () -> variables.count(filterJson)), 0L);
+        return (int) Math.min(count, Integer.MAX_VALUE);
     }
 
     @Override
