@@ -127,9 +127,9 @@ public final class ErrorMappers {
     }
 
     /**
-     * The answer to a failure that is not a bug, else null: a Problem anywhere in the chain is the answer; a
-     * violated unique or foreign key constraint (SQLState class 23) is Prefect's 409 for it; a query the database
-     * cancelled at its statement timeout is a 503 (Prefect's client retries those).
+     * The answer to a failure that is not a bug, else null: a Problem anywhere in the chain is the answer; a row
+     * changed or deleted by a concurrent transaction, or a violated unique or foreign key constraint (SQLState class
+     * 23), is a 409; a query the database cancelled at its statement timeout is a 503 (Prefect's client retries those).
      */
     static Problem known(Throwable e) {
         Problem api = findCause(e, Problem.class);
@@ -139,6 +139,12 @@ public final class ErrorMappers {
             LOG.log(Level.WARNING, "A query ran past the statement timeout and was cancelled", e);
             return new Unavailable("The query took too long: the database cancelled it at its statement "
                     + "timeout (" + DataSourceConfig.STATEMENT_TIMEOUT_KEY + "). Try again, or ask for less at a time.");
+        }
+        if (findCause(e, jakarta.persistence.OptimisticLockException.class) != null
+                || findCause(e, org.hibernate.StaleStateException.class) != null) {
+            // an update or delete found its row gone or changed by a transaction that committed meanwhile (e.g. a
+            // pause racing a delete of the same deployment): the caller's request lost a race, not a bug
+            return new Conflict("The object was changed or deleted by another request meanwhile; read it again and retry.");
         }
         if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
             // the database's message may quote the conflicting values: only its SQLState is logged

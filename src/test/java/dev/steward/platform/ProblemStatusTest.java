@@ -17,6 +17,14 @@ class ProblemStatusTest {
     }
 
     @Test
+    void aRowThatAConcurrentTransactionChangedOrDeletedIsAConflictNotABug() {
+        var lost = new jakarta.transaction.TransactionalException("rolled back",
+                new jakarta.persistence.OptimisticLockException("Row was updated or deleted by another transaction"));
+        assertEquals(409, ErrorMappers.status(ErrorMappers.known(lost)));
+        assertEquals(409, ErrorMappers.status(ErrorMappers.known(new org.hibernate.StaleObjectStateException("Deployment", "id"))));
+    }
+
+    @Test
     void aProblemCarriesPrefectsDetail() {
         NotFound notFound = new NotFound("Flow run not found");
         assertEquals(404, ErrorMappers.status(notFound));
