@@ -9,7 +9,7 @@ import java.util.UUID;
 
 /**
  * A configured block: its data (without references to other documents, which are {@link BlockDocumentReference}s),
- * with every secret field sealed. Only {@link SealedData} reads or writes {@link #getSealedData()}.
+ * with every secret field sealed. Only {@link BlockDocuments} reads or writes {@link #getSealedData()}.
  */
 @Entity
 @Table(name = "block_document")

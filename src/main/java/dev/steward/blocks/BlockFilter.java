@@ -20,9 +20,9 @@ final class BlockFilter {
         List<String> parts = new ArrayList<>();
         Body name = filter.object("name");
         name.rejectUnknown(List.of("like_"));
+        // Prefect passes like_ to ILIKE as it is, here as for documents: % and _ in it are wildcards
         name.optionalString("like_").filter(s -> !s.isEmpty()).ifPresent(like -> parts.add(
-                "lower(" + alias + ".name) like " + where.param("%" + Where.likeLiteral(like.toLowerCase()) + "%")
-                        + " escape '\\'"));
+                "lower(" + alias + ".name) like " + where.param("%" + like.toLowerCase() + "%")));
         Body slug = filter.object("slug");
         slug.rejectUnknown(List.of("any_"));
         slug.optionalStrings("any_").ifPresent(any -> parts.add(where.in(alias + ".slug", any)));

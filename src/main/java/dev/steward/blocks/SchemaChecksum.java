@@ -134,8 +134,9 @@ final class SchemaChecksum {
         String mantissa = java.substring(0, e);
         if (mantissa.endsWith(".0")) mantissa = mantissa.substring(0, mantissa.length() - 2);
         int exponent = Integer.parseInt(java.substring(e + 1));
-        if (exponent >= -4 && exponent < 16) {
-            return new java.math.BigDecimal(java).toPlainString();
+        if (exponent >= -4 && exponent < 16) { // Python writes these plainly, and a float always with a point
+            String plain = new java.math.BigDecimal(java).stripTrailingZeros().toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
         }
         return mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
     }

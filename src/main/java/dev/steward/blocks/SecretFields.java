@@ -48,20 +48,25 @@ public final class SecretFields {
         return out;
     }
 
-    /** The flat keys of {@code data} whose values are secret, with their values. */
+    /**
+     * The flat keys of {@code data} whose values are secret, with their values. A key is secret when it lies at or
+     * under a secret path (up to its {@code *}): a secret whose value is an object (Prefect's {@code Secret} holding a
+     * dict, a {@code dict[str, SecretStr]}) is secret in every leaf, and a path that runs into a list (a list of models
+     * with a secret field) makes the whole list secret. Prefect masks only a leaf at exactly the path; Steward seals
+     * and masks all that the path covers, so that no part of a secret rests or travels in plain text.
+     */
     Map<List<String>, JsonValue> secretsIn(JsonObject data) {
         Map<List<String>, JsonValue> flat = flatten(data);
         Map<List<String>, JsonValue> out = new LinkedHashMap<>();
         for (List<String> path : paths) {
-            JsonValue exact = flat.get(path);
-            if (exact != null && exact != JsonValue.NULL) {
-                out.put(path, exact);
-            } else if (path.contains("*")) {
-                List<String> prefix = path.subList(0, path.indexOf("*"));
-                flat.forEach((key, value) -> {
-                    if (key.subList(0, Math.min(prefix.size(), key.size())).equals(prefix)) out.put(key, value);
-                });
-            }
+            List<String> covered = path.contains("*") ? path.subList(0, path.indexOf("*")) : path;
+            flat.forEach((key, value) -> {
+                boolean under = key.size() >= covered.size() && key.subList(0, covered.size()).equals(covered);
+                // a list on the way, or the mask an answer showed in its place (sent back by an update)
+                boolean listOnTheWay = key.size() < covered.size() && covered.subList(0, key.size()).equals(key)
+                        && (value instanceof JsonArray || value instanceof JsonString s && s.getString().equals(MASK));
+                if ((under || listOnTheWay) && value != JsonValue.NULL) out.put(key, value);
+            });
         }
         return out;
     }
@@ -85,11 +90,21 @@ public final class SecretFields {
      * value again: a client that saves every field it read does not overwrite its secrets with asterisks.
      */
     JsonObject keepMasked(JsonObject update, JsonObject current) {
-        Map<List<String>, JsonValue> currentFlat = flatten(current);
         return replaceSecrets(update, (key, value) -> {
             boolean masked = value instanceof JsonString s && s.getString().equals(MASK);
-            return masked && currentFlat.containsKey(key) ? currentFlat.get(key) : value;
+            JsonValue stored = masked ? valueAt(current, key) : null;
+            return stored != null ? stored : value;
         });
+    }
+
+    /** The value at {@code path} in nested objects (an object, when the path stops above leaves), or null. */
+    private static JsonValue valueAt(JsonObject data, List<String> path) {
+        JsonValue at = data;
+        for (String key : path) {
+            if (!(at instanceof JsonObject o) || !o.containsKey(key)) return null;
+            at = o.get(key);
+        }
+        return at;
     }
 
     static Map<List<String>, JsonValue> flatten(JsonObject data) {

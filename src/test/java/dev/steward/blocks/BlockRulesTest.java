@@ -49,6 +49,37 @@ class BlockRulesTest {
     }
 
     @Test
+    void numbersAreWrittenAsPythonsJsonDumpsWritesThem() {
+        // the values Python 3.11 writes for json.dumps(x) of each
+        Map<String, String> python = Map.of("10000000.0", "10000000.0", "1e16", "1e+16", "0.0001", "0.0001",
+                "0.00001", "1e-05", "0.25", "0.25", "10.0", "10.0", "1.5e300", "1.5e+300", "123", "123", "-2.5", "-2.5");
+        python.forEach((in, out) -> {
+            StringBuilder text = new StringBuilder();
+            SchemaChecksum.pythonJson(Json.parse(in), text);
+            assertEquals(out, text.toString(), "json.dumps(" + in + ")");
+        });
+    }
+
+    @Test
+    void aSecretPathCoversAllBelowItAndAListOnItsWay() {
+        // Secret(value={...}), dict[str, SecretStr] and list[Model-with-SecretStr] as Prefect's client saves them
+        SecretFields secrets = SecretFields.of(Json.parseObject(
+                "{\"secret_fields\":[\"value\",\"mapping\",\"items.password\"]}"));
+        JsonObject data = Json.parseObject("{\"value\":{\"username\":\"u\",\"password\":\"p1\"},"
+                + "\"mapping\":{\"a\":\"p2\"},\"items\":[{\"user\":\"x\",\"password\":\"p3\"}],\"plain\":\"keep\"}");
+        assertEquals(List.of(List.of("value", "username"), List.of("value", "password"), List.of("mapping", "a"),
+                List.of("items")), List.copyOf(secrets.secretsIn(data).keySet()));
+        JsonObject masked = secrets.mask(data);
+        for (String secret : List.of("p1", "p2", "p3")) assertFalse(masked.toString().contains(secret), masked.toString());
+        assertEquals("keep", masked.getString("plain"));
+        // the mask sent back, whole or per leaf, keeps what is stored
+        assertEquals(data, secrets.keepMasked(masked, data));
+        JsonObject wholeMasked = Json.parseObject("{\"value\":\"********\",\"mapping\":\"********\","
+                + "\"items\":\"********\",\"plain\":\"keep\"}");
+        assertEquals(data, secrets.keepMasked(wholeMasked, data));
+    }
+
+    @Test
     void secretValuesAreFoundByPathAndWildcardAndMaskedAsPrefectDoes() {
         JsonObject schema = Json.parseObject("{\"secret_fields\":[\"url\",\"headers.*\",\"credentials.password\"]}");
         SecretFields secrets = SecretFields.of(schema);

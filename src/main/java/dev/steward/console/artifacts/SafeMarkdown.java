@@ -19,7 +19,7 @@ import org.jsoup.safety.Safelist;
  * Markdown that any flow may write, made safe to show: rendered with commonmark (GitHub's tables included), then
  * cleaned by jsoup against an allow-list, so only the elements and attributes listed below reach the browser. Raw HTML
  * in the markdown goes through the same list: no script, iframe, form, style or event-handler attribute survives, and
- * links and images keep only http(s) addresses (an image without one is dropped).
+ * links keep only http(s) and mailto addresses, images only http(s) (an image without one is dropped).
  *
  * <p>Images may also be {@code data:image/png|jpeg|gif|webp;base64,...}: flows embed plots that way, an {@code <img>}
  * never runs script, and these raster formats carry none (SVG can, so it is left out; so is every other data: type).

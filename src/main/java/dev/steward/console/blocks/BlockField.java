@@ -46,8 +46,9 @@ record BlockField(String key, String label, String description, Kind kind, boole
                     .findFirst().orElse(property);
             Kind kind;
             if (!slugs.isEmpty()) kind = Kind.REFERENCE;
-            else if (secrets.contains(key) || "password".equals(shape.getString("format", ""))
-                    || shape.getBoolean("writeOnly", false)) kind = Kind.SECRET;
+            // only what the service seals and masks: a password input left empty sends the mask back, which the
+            // service turns into the stored value only for the schema's secret fields
+            else if (secrets.contains(key)) kind = Kind.SECRET;
             else kind = switch (shape.getString("type", "")) {
                 case "string" -> Kind.TEXT;
                 case "integer" -> Kind.INTEGER;

@@ -308,11 +308,23 @@ public class BlockForm extends Dialog {
                 throw new IllegalArgumentException("Not valid JSON");
             }
         }
-        if (c instanceof ComboBox<?> picker && picker.getValue() instanceof BlockRow r) {
-            return Json.createObjectBuilder().add("$ref", Json.createObjectBuilder()
-                    .add("block_document_id", r.id().toString())).build();
+        if (c instanceof ComboBox<?> picker) {
+            if (picker.getValue() instanceof BlockRow r) return reference(r.id().toString());
+            // a picker that could not show what the document holds leaves it as it is: a reference to a document it
+            // does not list (an anonymous one), or a nested block the client saved inline rather than by reference
+            String current = referenced(input.field().key());
+            boolean listed = current != null && picker.getListDataView().getItems()
+                    .anyMatch(item -> ((BlockRow) item).id().toString().equals(current));
+            if (current != null) return listed ? null : reference(current);
+            JsonValue inline = existing == null ? null : existing.getJsonObject("data").get(input.field().key());
+            return inline instanceof JsonObject ? inline : null;
         }
         return null;
+    }
+
+    private static JsonObject reference(String documentId) {
+        return Json.createObjectBuilder().add("$ref", Json.createObjectBuilder().add("block_document_id", documentId))
+                .build();
     }
 
     /**

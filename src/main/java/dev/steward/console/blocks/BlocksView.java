@@ -117,28 +117,12 @@ public class BlocksView extends WorkspaceView {
         int offset = query.getOffset();
         int limit = query.getLimit();
         if (workspace == null) return Stream.empty();
-        try {
-            return blocks.page(workspace, filter(), offset, limit).stream();
-        } catch (RuntimeException e) {
-            later(e);
-            return Stream.empty();
-        }
+        return Problems.orLater(this, () -> blocks.page(workspace, filter(), offset, limit), List.<BlockRow>of()).stream();
     }
 
     private int count(Query<BlockRow, Void> query) {
         if (workspace == null) return 0;
-        try {
-            return (int) Math.min(blocks.count(workspace, filter()), Integer.MAX_VALUE);
-        } catch (RuntimeException e) {
-            later(e);
-            return 0;
-        }
-    }
-
-    /** The grid asks for data while the response is being written: report a failure in the next round trip. */
-    private void later(RuntimeException e) {
-        String message = Problems.describe(e);
-        getUI().ifPresent(ui -> ui.access(() -> Problems.error(message)));
+        return (int) Math.min(Problems.orLater(this, () -> blocks.count(workspace, filter()), 0L), Integer.MAX_VALUE);
     }
 
     @Override
