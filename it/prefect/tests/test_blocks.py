@@ -97,6 +97,18 @@ def test_secret_save_load_inspect_delete(prefect_cli):
         Secret.load(name)
 
 
+def test_a_secret_holding_a_dict_is_sealed_and_masked_whole():
+    from prefect.blocks.system import Secret
+
+    name = _name("secret-dict")
+    value = {"username": "etl", "password": f"dict-pw-{RUN_ID}"}
+    Secret(value=value).save(name, overwrite=True)
+    assert Secret.load(name).get() == value
+    masked = _api("GET", f"/block_types/slug/secret/block_documents/name/{name}")
+    assert f"dict-pw-{RUN_ID}" not in str(masked), masked["data"]
+    assert masked["data"]["value"] == {"username": "********", "password": "********"}
+
+
 @pytest.mark.parametrize("kind", ["webhook", "slack", "teams", "custom"])
 def test_webhook_and_notification_blocks(kind):
     from prefect.blocks.notifications import (
