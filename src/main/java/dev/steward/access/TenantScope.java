@@ -32,11 +32,24 @@ public class TenantScope {
         Optional<Workspace> ws = workspaces.find(workspaceRef);
         Optional<Role> role = ws.flatMap(w -> workspaces.roleOf(caller, w));
         if (role.isEmpty()) throw new NotFound("Workspace not found");
-        if (!role.get().atLeast(needed)) {
-            throw new Forbidden("This needs the " + needed.wireName() + " role in the workspace; you have "
-                    + role.get().wireName());
-        }
+        requireRole(role.get(), needed);
         return new Admission(ws.get().getId(), caller, role.get());
+    }
+
+    /**
+     * For an operation whose role depends on what it is asked (reading secrets needs more than reading): the
+     * current admission's role must be at least {@code needed}, else 403 as at the gate.
+     */
+    public static void require(Role needed) {
+        requireRole(current().map(Admission::role).orElseThrow(
+                () -> new IllegalStateException("no workspace: work must run inside an Admission")), needed);
+    }
+
+    private static void requireRole(Role have, Role needed) {
+        if (!have.atLeast(needed)) {
+            throw new Forbidden("This needs the " + needed.wireName() + " role in the workspace; you have "
+                    + have.wireName());
+        }
     }
 
     /**

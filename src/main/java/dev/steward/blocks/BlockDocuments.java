@@ -1,6 +1,5 @@
 package dev.steward.blocks;
 
-import dev.steward.access.Admission;
 import dev.steward.access.Role;
 import dev.steward.access.TenantScope;
 import dev.steward.audit.AuditTrail;
@@ -8,7 +7,6 @@ import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.Problem.Conflict;
-import dev.steward.platform.Problem.Forbidden;
 import dev.steward.platform.Problem.InvalidInput;
 import dev.steward.platform.Problem.NotFound;
 import dev.steward.platform.Problem.Rejected;
@@ -142,7 +140,7 @@ public class BlockDocuments {
         JsonObject before = audited(write(d, false));
         if (update.data() != null) {
             BlockSchema current = types.getSchema(d.getBlockSchemaId());
-            JsonObject stored = open(d);
+            JsonObject stored = open(d).data();
             JsonObject sent = SecretFields.of(BlockTypes.fieldsOf(current)).keepMasked(update.data(), stored);
             JsonObject data = sent;
             if (update.mergeExistingData()) {
@@ -270,13 +268,18 @@ public class BlockDocuments {
                 : Json.createValue(cipher.seal(TenantScope.workspaceId(), value.toString(), context(d, key))));
     }
 
-    /** The stored data with every sealed value opened. */
-    private JsonObject open(BlockDocument d) {
+    /** The stored data with every sealed value opened, and whether it held any. */
+    private record Opened(JsonObject data, boolean hadSecrets) {}
+
+    private Opened open(BlockDocument d) {
         Map<List<String>, JsonValue> flat = SecretFields.flatten(Json.parseObject(d.getSealedData()));
-        flat.replaceAll((key, value) -> value instanceof JsonString s && SecretCipher.isSealed(s.getString())
-                ? Json.parse(cipher.open(TenantScope.workspaceId(), s.getString(), context(d, key)))
-                : value);
-        return SecretFields.unflatten(flat);
+        boolean[] sealed = {false};
+        flat.replaceAll((key, value) -> {
+            if (!(value instanceof JsonString s) || !SecretCipher.isSealed(s.getString())) return value;
+            sealed[0] = true;
+            return Json.parse(cipher.open(TenantScope.workspaceId(), s.getString(), context(d, key)));
+        });
+        return new Opened(SecretFields.unflatten(flat), sealed[0]);
     }
 
     /** The stored data as an answer without secrets shows it: sealed values and the schema's secrets masked. */
@@ -287,17 +290,9 @@ public class BlockDocuments {
         return SecretFields.of(BlockTypes.fieldsOf(schema)).mask(SecretFields.unflatten(flat));
     }
 
-    private static boolean hasSealed(BlockDocument d) {
-        return SecretFields.flatten(Json.parseObject(d.getSealedData())).values().stream()
-                .anyMatch(v -> v instanceof JsonString s && SecretCipher.isSealed(s.getString()));
-    }
-
+    /** Secret values are the developer's to read, as they are to write. */
     private static void requireSecretsRole() {
-        Role role = TenantScope.current().map(Admission::role).orElse(Role.VIEWER);
-        if (!role.atLeast(Role.DEVELOPER)) {
-            throw new Forbidden("Reading secret values (include_secrets) needs the developer role in the workspace; you have "
-                    + role.wireName());
-        }
+        TenantScope.require(Role.DEVELOPER);
     }
 
     // --- answers -------------------------------------------------------------------------------------------------
@@ -325,8 +320,9 @@ public class BlockDocuments {
         }
         JsonObject own;
         if (includeSecrets) {
-            own = open(d);
-            if (hasSealed(d)) opened.add(d);
+            Opened o = open(d);
+            own = o.data();
+            if (o.hadSecrets()) opened.add(d);
         } else {
             own = masked(d, types.getSchema(d.getBlockSchemaId()));
         }

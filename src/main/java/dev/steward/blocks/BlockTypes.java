@@ -1,5 +1,6 @@
 package dev.steward.blocks;
 
+import dev.steward.access.TenantScope;
 import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.LifecycleChange;
@@ -167,9 +168,12 @@ public class BlockTypes {
 
     /** Every capability some schema of the workspace declares. */
     @Transactional
+    @SuppressWarnings("unchecked") // a native query's rows are untyped; this one selects text
     public List<String> capabilities() {
-        return em.createQuery("select s.capabilities from BlockSchema s", Object.class).getResultStream()
-                .flatMap(c -> ((List<?>) c).stream()).map(Object::toString).distinct().sorted().toList();
+        // the database unnests and dedupes: no schema is loaded to read its capabilities
+        return em.createNativeQuery("select distinct c from block_schema, unnest(capabilities) c "
+                        + "where workspace_id = ?1 order by c", String.class)
+                .setParameter(1, TenantScope.workspaceId()).getResultList();
     }
 
     /** A schema with its type, as the routes answer it. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steward.testing.Bytes;
 import dev.steward.testing.RealPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -126,7 +127,7 @@ class SecretCipherTest {
             DataKeys.Wrapped row = DataKeys.read(c, a);
             assertEquals(keys.currentId(), row.masterKeyId());
             assertEquals(60, row.bytes().length, "nonce, wrapped key, tag");
-            assertFalse(contains(row.bytes(), keyA), "the stored bytes are not the key");
+            assertFalse(Bytes.contains(row.bytes(), keyA), "the stored bytes are not the key");
             assertArrayEquals(keyA, keys.unwrap(a, row.masterKeyId(), row.bytes()));
             // bound to its workspace: a row copied to another workspace does not unwrap
             assertThrows(java.security.GeneralSecurityException.class,
@@ -180,16 +181,5 @@ class SecretCipherTest {
         try (Connection c = DB.getConnection()) {
             assertEquals(null, DataKeys.read(c, ws));
         }
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) continue outer;
-            }
-            return true;
-        }
-        return false;
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steward.audit.AuditVerifier;
 import dev.steward.devstack.Endpoints;
 import dev.steward.devstack.TestStack;
+import dev.steward.testing.Bytes;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -191,9 +192,9 @@ class BlocksApiIT {
         }
         for (Path f : files) {
             byte[] bytes = readQuietly(f);
-            assertFalse(contains(bytes, SECRET.getBytes(StandardCharsets.UTF_8)), "secret in " + f);
-            assertFalse(contains(bytes, NESTED_SECRET.getBytes(StandardCharsets.UTF_8)), "nested secret in " + f);
-            tokenSeen |= contains(bytes, token.getBytes(StandardCharsets.UTF_8));
+            assertFalse(Bytes.contains(bytes, SECRET.getBytes(StandardCharsets.UTF_8)), "secret in " + f);
+            assertFalse(Bytes.contains(bytes, NESTED_SECRET.getBytes(StandardCharsets.UTF_8)), "nested secret in " + f);
+            tokenSeen |= Bytes.contains(bytes, token.getBytes(StandardCharsets.UTF_8));
         }
         assertTrue(tokenSeen, "the files read hold the sealed row (" + files.size() + " files under " + state + ")");
     }
@@ -235,16 +236,5 @@ class BlocksApiIT {
         } catch (IOException gone) {
             return new byte[0]; // a file PostgreSQL removed while the walk ran
         }
-    }
-
-    static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) continue outer;
-            }
-            return true;
-        }
-        return false;
     }
 }

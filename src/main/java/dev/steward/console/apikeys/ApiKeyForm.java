@@ -2,18 +2,17 @@ package dev.steward.console.apikeys;
 
 import com.vaadin.flow.component.ComponentEvent;
 import com.vaadin.flow.component.ComponentEventListener;
-import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
-import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.shared.Registration;
 import dev.steward.access.Role;
+import dev.steward.console.FormProblems;
 import dev.steward.console.Problems;
 import dev.steward.platform.Problem;
 import java.time.Instant;
@@ -31,7 +30,7 @@ public class ApiKeyForm extends Dialog {
     private final TextField name = new TextField("Name");
     private final Select<Role> role = new Select<>();
     private final DatePicker expires = new DatePicker("Expires on (optional)");
-    private final Span formError = new Span();
+    private final FormProblems formProblems = new FormProblems("api-key-form-error");
     private final Button create = new Button("Create");
     private final Button cancel = new Button("Cancel");
 
@@ -72,12 +71,9 @@ public class ApiKeyForm extends Dialog {
         expires.setHelperText("The key stops working at 00:00 UTC on this day; empty: never expires");
         expires.setWidthFull();
 
-        formError.setId("api-key-form-error");
-        formError.getStyle().set("color", "var(--lumo-error-text-color)");
-        formError.setVisible(false);
 
-        name.addValueChangeListener(e -> clear(name));
-        expires.addValueChangeListener(e -> clear(expires));
+        name.addValueChangeListener(e -> FormProblems.clear(name));
+        expires.addValueChangeListener(e -> FormProblems.clear(expires));
     }
 
     private void configureButtons() {
@@ -92,7 +88,7 @@ public class ApiKeyForm extends Dialog {
     }
 
     private FormLayout createFormLayout() {
-        FormLayout form = new FormLayout(name, role, expires, formError);
+        FormLayout form = new FormLayout(name, role, expires, formProblems.line());
         form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1));
         return form;
     }
@@ -121,37 +117,20 @@ public class ApiKeyForm extends Dialog {
         clearProblems();
         List<Problems.FieldProblem> problems = Problems.fieldProblems(e);
         if (problems.isEmpty()) {
-            general(Problems.message(e));
+            formProblems.general(Problems.message(e));
             return;
         }
         for (Problems.FieldProblem p : problems) {
             switch (p.field()) {
-                case "name" -> mark(name, p.message());
-                case "expires_at" -> mark(expires, p.message());
-                default -> general(p.message());
+                case "name" -> FormProblems.mark(name, p.message());
+                case "expires_at" -> FormProblems.mark(expires, p.message());
+                default -> formProblems.general(p.message());
             }
         }
     }
 
-    private static void mark(HasValidation field, String message) {
-        field.setErrorMessage(message);
-        field.setInvalid(true);
-    }
-
-    private void general(String message) {
-        formError.setText(message);
-        formError.setVisible(true);
-    }
-
     private void clearProblems() {
-        clear(name);
-        formError.setText("");
-        formError.setVisible(false);
-    }
-
-    private static void clear(HasValidation field) {
-        field.setInvalid(false);
-        field.setErrorMessage(null);
+        formProblems.clear(name, expires);
     }
 
     /** The user asked to create the key. */

@@ -13,7 +13,6 @@ import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
-import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.PasswordField;
@@ -21,6 +20,7 @@ import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.shared.Registration;
 import dev.steward.blocks.SecretFields;
+import dev.steward.console.FormProblems;
 import dev.steward.console.Problems;
 import dev.steward.platform.Json;
 import dev.steward.platform.Problem;
@@ -34,6 +34,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonGenerator;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,7 @@ public class BlockForm extends Dialog {
     private final TextField name = new TextField("Name");
     private final FormLayout fields = new FormLayout();
     private final Map<String, Input> inputs = new LinkedHashMap<>();
-    private final Span formError = new Span();
+    private final FormProblems formProblems = new FormProblems("block-form-error");
     private final Button save = new Button("Save");
     private SchemaChoice schema;
 
@@ -116,9 +117,6 @@ public class BlockForm extends Dialog {
         }
         fields.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1));
         fields.setId("block-fields");
-        formError.setId("block-form-error");
-        formError.getStyle().set("color", "var(--lumo-error-text-color)");
-        formError.setVisible(false);
 
         save.setId("save-block");
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -133,7 +131,7 @@ public class BlockForm extends Dialog {
         Button cancel = new Button("Cancel", e -> close());
         cancel.setId("cancel-block");
         getFooter().add(cancel, save);
-        add(type, name, fields, formError);
+        add(type, name, fields, formProblems.line());
     }
 
     private void useType(BlockTypeChoice choice) {
@@ -142,7 +140,7 @@ public class BlockForm extends Dialog {
             type.setErrorMessage("This block type has no schema yet");
             type.setInvalid(true);
         } else {
-            clear(type);
+            FormProblems.clear(type);
         }
         showFields(schema);
     }
@@ -216,7 +214,7 @@ public class BlockForm extends Dialog {
         if (c instanceof HasSize s) s.setWidthFull();
         if (c instanceof HasValue<?, ?> v) {
             v.setRequiredIndicatorVisible(f.required());
-            if (c instanceof HasValidation invalid) v.addValueChangeListener(e -> clear(invalid));
+            if (c instanceof HasValidation invalid) v.addValueChangeListener(e -> FormProblems.clear(invalid));
         }
         return c;
     }
@@ -250,11 +248,11 @@ public class BlockForm extends Dialog {
         clearProblems();
         boolean ok = true;
         if (existing == null && type.getValue() == null) {
-            mark(type, "Choose a block type");
+            FormProblems.mark(type, "Choose a block type");
             ok = false;
         }
         if (existing == null && name.getValue().isBlank()) {
-            mark(name, "Enter a name");
+            FormProblems.mark(name, "Enter a name");
             ok = false;
         }
         if (schema == null) return;
@@ -266,8 +264,8 @@ public class BlockForm extends Dialog {
                 if (value != null) data.add(input.field().key(), value);
                 else if (input.field().required()) throw new IllegalArgumentException("Required");
             } catch (IllegalArgumentException e) {
-                if (input.component() instanceof HasValidation v) mark(v, e.getMessage());
-                else general(input.field().label() + ": " + e.getMessage());
+                if (input.component() instanceof HasValidation v) FormProblems.mark(v, e.getMessage());
+                else formProblems.general(input.field().label() + ": " + e.getMessage());
                 ok = false;
             }
         }
@@ -344,43 +342,25 @@ public class BlockForm extends Dialog {
         List<Problems.FieldProblem> problems = Problems.fieldProblems(e);
         if (problems.isEmpty()) {
             // the only conflict a create can meet: the type already has a document of this name
-            if (e instanceof Conflict && existing == null) mark(name, Problems.message(e));
-            else general(Problems.message(e));
+            if (e instanceof Conflict && existing == null) FormProblems.mark(name, Problems.message(e));
+            else formProblems.general(Problems.message(e));
             return;
         }
         for (Problems.FieldProblem p : problems) {
             String key = p.field().startsWith("data.") ? p.field().substring(5).split("\\.")[0] : null;
             Input input = key == null ? null : inputs.get(key);
-            if (p.field().equals("name")) mark(name, p.message());
-            else if (input != null && input.component() instanceof HasValidation v) mark(v, p.message());
-            else general(p.field().isEmpty() ? p.message() : p.field() + ": " + p.message());
+            if (p.field().equals("name")) FormProblems.mark(name, p.message());
+            else if (input != null && input.component() instanceof HasValidation v) FormProblems.mark(v, p.message());
+            else formProblems.general(p.field().isEmpty() ? p.message() : p.field() + ": " + p.message());
         }
     }
 
-    private static void mark(HasValidation field, String message) {
-        field.setErrorMessage(message);
-        field.setInvalid(true);
-    }
-
-    private void general(String message) {
-        String previous = formError.isVisible() ? formError.getText() : "";
-        formError.setText(previous.isEmpty() ? message : previous + "; " + message);
-        formError.setVisible(true);
-    }
-
     private void clearProblems() {
-        clear(type);
-        clear(name);
+        List<HasValidation> fields = new ArrayList<>(List.of(type, name));
         inputs.values().forEach(i -> {
-            if (i.component() instanceof HasValidation v) clear(v);
+            if (i.component() instanceof HasValidation v) fields.add(v);
         });
-        formError.setText("");
-        formError.setVisible(false);
-    }
-
-    private static void clear(HasValidation field) {
-        field.setInvalid(false);
-        field.setErrorMessage(null);
+        formProblems.clear(fields.toArray(HasValidation[]::new));
     }
 
     /** The user asked to save: for a new document its name, type and schema too. */

@@ -7,10 +7,10 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
-import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.shared.Registration;
+import dev.steward.console.FormProblems;
 import dev.steward.console.Problems;
 import dev.steward.platform.Problem;
 import dev.steward.platform.Problem.Conflict;
@@ -27,7 +27,7 @@ public class VariableForm extends Dialog {
     private final TextField name = new TextField("Name");
     private final TextArea value = new TextArea("Value");
     private final TextField tags = new TextField("Tags");
-    private final Span formError = new Span();
+    private final FormProblems formProblems = new FormProblems("variable-form-error");
     private final Button save = new Button("Save");
     private final Button cancel = new Button("Cancel");
 
@@ -60,18 +60,15 @@ public class VariableForm extends Dialog {
         tags.setHelperText("Comma-separated, e.g. prod, team-a");
         tags.setWidthFull();
 
-        formError.setId("variable-form-error");
-        formError.getStyle().set("color", "var(--lumo-error-text-color)");
-        formError.setVisible(false);
 
         if (existing != null) {
             name.setValue(existing.name());
             value.setValue(VariableValues.forEditing(existing.value()));
             tags.setValue(existing.tagText());
         }
-        name.addValueChangeListener(e -> clear(name));
-        value.addValueChangeListener(e -> clear(value));
-        tags.addValueChangeListener(e -> clear(tags));
+        name.addValueChangeListener(e -> FormProblems.clear(name));
+        value.addValueChangeListener(e -> FormProblems.clear(value));
+        tags.addValueChangeListener(e -> FormProblems.clear(tags));
     }
 
     private void configureButtons() {
@@ -87,7 +84,7 @@ public class VariableForm extends Dialog {
     }
 
     private FormLayout createFormLayout() {
-        FormLayout form = new FormLayout(name, value, tags, formError);
+        FormLayout form = new FormLayout(name, value, tags, formProblems.line());
         form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1));
         return form;
     }
@@ -120,44 +117,23 @@ public class VariableForm extends Dialog {
         if (problems.isEmpty()) {
             if (e instanceof Conflict) {
                 // the only conflict a variable can have: the name is taken
-                mark(name, Problems.message(e));
+                FormProblems.mark(name, Problems.message(e));
             } else {
-                general(Problems.message(e));
+                formProblems.general(Problems.message(e));
             }
             return;
         }
         for (Problems.FieldProblem p : problems) {
             String field = p.field();
-            if (field.equals("name")) mark(name, p.message());
-            else if (field.equals("value")) mark(value, p.message());
-            else if (field.equals("tags") || field.startsWith("tags.")) mark(tags, p.message());
-            else general(field.isEmpty() ? p.message() : field + ": " + p.message());
+            if (field.equals("name")) FormProblems.mark(name, p.message());
+            else if (field.equals("value")) FormProblems.mark(value, p.message());
+            else if (field.equals("tags") || field.startsWith("tags.")) FormProblems.mark(tags, p.message());
+            else formProblems.general(field.isEmpty() ? p.message() : field + ": " + p.message());
         }
     }
 
-    private static void mark(com.vaadin.flow.component.HasValidation field, String message) {
-        String previous = field.isInvalid() ? field.getErrorMessage() : null;
-        field.setErrorMessage(previous == null || previous.isEmpty() ? message : previous + "; " + message);
-        field.setInvalid(true);
-    }
-
-    private void general(String message) {
-        String previous = formError.isVisible() ? formError.getText() : "";
-        formError.setText(previous.isEmpty() ? message : previous + "; " + message);
-        formError.setVisible(true);
-    }
-
     private void clearProblems() {
-        clear(name);
-        clear(value);
-        clear(tags);
-        formError.setText("");
-        formError.setVisible(false);
-    }
-
-    private static void clear(com.vaadin.flow.component.HasValidation field) {
-        field.setInvalid(false);
-        field.setErrorMessage(null);
+        formProblems.clear(name, value, tags);
     }
 
     /** The user asked to save: the typed name, the parsed value and the tags. */
