@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -58,13 +59,31 @@ class WebSocketBadInputIT {
 
     /** A connection past the auth frame. */
     static RawWebSocket authenticated(String path) throws IOException {
-        RawWebSocket socket = RawWebSocket.open(path);
-        socket.text(auth(key));
-        RawWebSocket.Frame reply = socket.read(WAIT);
-        String got = reply == null ? "the end" : reply == RawWebSocket.TIMED_OUT ? "nothing"
-                : reply.opcode() == RawWebSocket.CLOSE ? "close " + reply.closeText() : reply.text();
-        assertEquals("{\"type\":\"auth_success\"}", got, "auth on " + path);
-        return socket;
+        return authenticated(path, null);
+    }
+
+    /**
+     * A connection past the auth frame; with {@code spuriousIdleCloses}, a connection that the container closes as
+     * idle before it answers the auth frame is counted and opened again, at most twice. Payara's WebSocket container
+     * (Tyrus) has closed a new /events/out connection "because of the idle timeout" within seconds of its opening, once
+     * in a sweep of about 330 connections, in 2 of 5 full runs; the idle timeout is 45 s and the cause is not known.
+     */
+    static RawWebSocket authenticated(String path, AtomicInteger spuriousIdleCloses) throws IOException {
+        while (true) {
+            RawWebSocket socket = RawWebSocket.open(path);
+            socket.text(auth(key));
+            RawWebSocket.Frame reply = socket.read(WAIT);
+            String got = reply == null ? "the end" : reply == RawWebSocket.TIMED_OUT ? "nothing"
+                    : reply.opcode() == RawWebSocket.CLOSE ? "close " + reply.closeText() : reply.text();
+            if (spuriousIdleCloses != null && got.contains("because of the idle timeout")
+                    && spuriousIdleCloses.incrementAndGet() <= 2) {
+                System.out.println("events/out: the container closed a new connection as idle; opening another");
+                socket.close();
+                continue;
+            }
+            assertEquals("{\"type\":\"auth_success\"}", got, "auth on " + path);
+            return socket;
+        }
     }
 
     static String event(UUID id, String name, String payload) {
@@ -314,6 +333,7 @@ class WebSocketBadInputIT {
     void eventsOutAnswersEveryBadFilterAsTheHttpFilterDoes() throws Exception {
         List<String> filters = BadInputIT.mutations(BadInputIT.eventFilter());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger spuriousIdleCloses = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -324,7 +344,7 @@ class WebSocketBadInputIT {
                     // a filter that is no object at all is refused by the stream; HTTP takes null as absent
                     boolean valid = parsed instanceof JsonObject && http == 200;
                     if (http >= 500) failures.add("HTTP " + http + " for " + abbreviate(filter));
-                    try (RawWebSocket socket = authenticated(out)) {
+                    try (RawWebSocket socket = authenticated(out, spuriousIdleCloses)) {
                         socket.text("{\"type\":\"filter\",\"filter\":" + filter + "}");
                         socket.frame(RawWebSocket.PING, new byte[] {9}, true, true, 0);
                         int result = 0;
