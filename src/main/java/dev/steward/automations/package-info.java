@@ -1,6 +1,24 @@
 /**
- * Prefect's automations API. Automations (triggers on events, actions) are not built yet, so no automation exists
- * in any workspace; what is here answers the one read the CLI makes on its own, so that commands such as
- * {@code prefect deployment inspect} work.
+ * Prefect's automations: a trigger on the workspace's events and the actions it runs when it fires.
+ *
+ * <p>The model: {@link dev.steward.automations.Trigger} (event triggers, reactive or proactive, and compound and
+ * sequence triggers over them) and {@link dev.steward.automations.Action} are read with Prefect's validation, plus one
+ * rule of Steward's: a trigger that would fire on every event of the workspace is refused. Automations are stored by
+ * {@link dev.steward.automations.AutomationService}, which fires their lifecycle events and keeps their relations to
+ * the deployments they run and to the deployment that owns them (deleted with it).
+ *
+ * <p>Evaluation, by {@link dev.steward.automations.AutomationEvaluator} on one instance at a time:
+ * <ul>
+ * <li>It reads committed events in commit order, below the oldest transaction still running (so none is passed over),
+ * and moves its cursor in the transaction that records what the events did: each event counts once.</li>
+ * <li>Buckets, composite triggers' child firings, firings and their pending action runs are rows, written in that same
+ * transaction: a firing and its actions exist together or not at all, and survive any instance's death.</li>
+ * <li>Windows compare events' {@code occurred} times, as Prefect's; proactive deadlines compare the clock, which the
+ * tests move ({@link dev.steward.automations.TriggerEvaluation} takes it as a parameter).</li>
+ * </ul>
+ *
+ * <p>Actions run on every instance ({@link dev.steward.automations.ActionRuns}): a run is claimed with one conditional
+ * update, an action on this server's objects commits with its success mark, and a failed attempt is retried with
+ * backoff when it may pass. Actions act only inside the automation's workspace.
  */
 package dev.steward.automations;

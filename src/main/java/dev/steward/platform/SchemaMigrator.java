@@ -1,7 +1,9 @@
 package dev.steward.platform;
 
 import jakarta.annotation.Resource;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.interceptor.Interceptor;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
@@ -29,7 +31,9 @@ public class SchemaMigrator {
     @Resource(lookup = DataSourceConfig.JNDI_NAME)
     DataSource dataSource;
 
-    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) throws Exception {
+    /** First of the start-up observers (the others start loops that read the schema). */
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) @Initialized(ApplicationScoped.class)
+                 Object ignored) throws Exception {
         long start = System.nanoTime();
         migrate(dataSource);
         LOG.info("Schema up to date in " + (System.nanoTime() - start) / 1_000_000 + " ms");

@@ -58,6 +58,8 @@ public final class RealPostgres {
                     .addAnnotatedClass(dev.steward.blocks.BlockSchema.class)
                     .addAnnotatedClass(dev.steward.blocks.BlockDocument.class)
                     .addAnnotatedClass(dev.steward.blocks.BlockDocumentReference.class)
+                    .addAnnotatedClass(dev.steward.automations.Automation.class)
+                    .addAnnotatedClass(dev.steward.automations.AutomationRelatedResource.class)
                     .addAnnotatedClass(Flow.class)
                     .addAnnotatedClass(dev.steward.orchestration.FlowRun.class)
                     .addAnnotatedClass(dev.steward.orchestration.FlowRunState.class)

@@ -1,0 +1,270 @@
+"""Automations managed with the unmodified client and CLI: created with Prefect's own models, read back, filtered
+with each sort and paged, counted; paused and resumed with `prefect automation pause|resume`, listed with `ls`,
+inspected and deleted; refused as Prefect refuses them (a proactive trigger's `within` under 10 s) and as Steward
+also refuses them (a trigger that would fire on every event); a deployment's triggers (`deploy(triggers=[...])`)
+become automations owned by the deployment, listed by `related-to`, and deleted with it."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from pathlib import Path
+
+import httpx
+
+
+from _helpers import RUN_ID
+
+FLOWS = Path(__file__).resolve().parent.parent / "flows"
+
+
+def _client():
+    from prefect.client.orchestration import get_client
+
+    return get_client(sync_client=True)
+
+
+def _raw(method: str, path: str, body=None) -> httpx.Response:
+    """A request the client would raise on: the answer as it is."""
+    url = os.environ["PREFECT_API_URL"].rstrip("/") + path
+    key = os.environ.get("PREFECT_API_AUTH_STRING", "")
+    return httpx.request(method, url, json=body, auth=(key, "") if key else None, timeout=60)
+
+
+def _gone(automation_id) -> bool:
+    return _raw("GET", f"/automations/{automation_id}").status_code == 404
+
+
+def _automation(name: str, **trigger):
+    from prefect.automations import Automation
+    from prefect.events.actions import DoNothing
+    from prefect.events.schemas.automations import EventTrigger, Posture
+
+    spec = {"expect": {"steward.test.ping"}, "match": {"prefect.resource.id": f"steward.test.{RUN_ID}"},
+            "posture": Posture.Reactive, "threshold": 1}
+    spec.update(trigger)
+    return Automation(name=name, description=f"made by {RUN_ID}", trigger=EventTrigger(**spec),
+                      actions=[DoNothing()])
+
+
+def _names(prefix: str) -> list[str]:
+    return [f"{prefix}-{i}-{RUN_ID}" for i in range(5)]
+
+
+def test_create_read_and_update_round_trip():
+    created = _automation(f"round-trip-{RUN_ID}").create()
+    with _client() as client:
+        read = client.read_automation(created.id)
+        assert read.name == created.name
+        assert read.enabled is True
+        assert read.trigger.expect == {"steward.test.ping"}
+        assert read.trigger.match.model_dump() == {"prefect.resource.id": f"steward.test.{RUN_ID}"}
+        assert read.actions[0].type == "do-nothing"
+        # PUT replaces the definition
+        from prefect.events.schemas.automations import AutomationCore
+
+        update = AutomationCore(**{**read.model_dump(exclude={"id", "created", "updated"}),
+                                   "description": "changed"})
+        client.update_automation(created.id, update)
+        assert client.read_automation(created.id).description == "changed"
+        assert client.read_automations_by_name(created.name)[0].id == created.id
+        client.delete_automation(created.id)
+        assert _gone(created.id)
+
+
+def test_filter_sorts_and_pages():
+    from prefect.client.schemas.sorting import AutomationSort
+    from prefect.events.filters import AutomationFilter, AutomationFilterName
+
+    names = _names("sorted")
+    ids = [_automation(name).create().id for name in names]
+    only_ours = AutomationFilter(name=AutomationFilterName(any_=names))
+    with _client() as client:
+        def read(sort, limit=None, offset=0):
+            return [a.name for a in client.read_automations(automations=only_ours, sort=sort, limit=limit,
+                                                               offset=offset)]
+
+        assert read(AutomationSort.NAME_ASC) == sorted(names)
+        assert read(AutomationSort.NAME_DESC) == sorted(names, reverse=True)
+        assert read(AutomationSort.CREATED_DESC) == list(reversed(names))
+        client.pause_automation(ids[1])  # touches it: the most recently updated
+        assert read(AutomationSort.UPDATED_DESC)[0] == names[1]
+        assert read(AutomationSort.NAME_ASC, limit=2) == sorted(names)[:2]
+        assert read(AutomationSort.NAME_ASC, limit=2, offset=2) == sorted(names)[2:4]
+        assert read(AutomationSort.NAME_ASC, offset=4) == sorted(names)[4:]
+        count = client.request("POST", "/automations/count",
+                               json={"automations": only_ours.model_dump(mode="json")}).json()
+        assert count == 5
+        for automation_id in ids:
+            client.delete_automation(automation_id)
+
+
+def test_cli_ls_inspect_pause_resume_delete(prefect_cli):
+    name = f"cli-{RUN_ID}"
+    created = _automation(name).create()
+    listed = prefect_cli("automation", "ls")
+    assert listed.returncode == 0, listed
+    assert name in listed.output
+    inspected = prefect_cli("automation", "inspect", name, "--output", "json")
+    assert inspected.returncode == 0, inspected
+    assert [a["id"] for a in json.loads(inspected.stdout)] == [str(created.id)]  # by name: a list
+    assert prefect_cli("automation", "pause", name).returncode == 0
+    with _client() as client:
+        assert client.read_automation(created.id).enabled is False
+    assert prefect_cli("automation", "resume", name).returncode == 0
+    with _client() as client:
+        assert client.read_automation(created.id).enabled is True
+    deleted = prefect_cli("automation", "delete", name)  # not interactive: no confirmation asked
+    assert deleted.returncode == 0, deleted
+    with _client() as client:
+        assert _gone(created.id)
+
+
+def test_refused_as_prefect_refuses_and_an_every_event_trigger():
+    with _client() as client:
+        base = {"name": f"refused-{RUN_ID}", "actions": [{"type": "do-nothing"}]}
+        proactive = {**base, "trigger": {"type": "event", "posture": "Proactive", "expect": ["steward.test.ping"],
+                                         "match": {"prefect.resource.id": "steward.test.x"}, "within": 5}}
+        answer = _raw("POST", "/automations/", proactive)
+        assert answer.status_code == 422, answer.text
+        assert "10 seconds" in answer.text
+        everything = {**base, "trigger": {"type": "event", "posture": "Reactive"}}
+        answer = _raw("POST", "/automations/", everything)
+        assert answer.status_code == 422, answer.text
+        assert "every event" in answer.text
+        unknown = {**base, "trigger": {"type": "event", "posture": "Reactive", "expect": ["x"]}, "colour": "red"}
+        assert _raw("POST", "/automations/", unknown).status_code == 422
+        assert _raw("GET", f"/automations/{uuid.uuid4()}").status_code == 404
+
+
+def test_deployment_triggers_are_owned_and_deleted_with_it():
+    from prefect import flow
+    from prefect.events import DeploymentEventTrigger
+
+    pool = f"automations-{RUN_ID}"
+    with _client() as client:
+        from prefect.client.schemas.actions import WorkPoolCreate
+
+        client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+    loaded = flow.from_source(str(FLOWS), "deployment_flows.py:doubler")
+    trigger = DeploymentEventTrigger(name=f"on-ping-{RUN_ID}", expect={"steward.test.ping"},
+                                     match={"prefect.resource.id": f"steward.test.{RUN_ID}"},
+                                     parameters={"x": 2})
+    deployment_id = loaded.deploy(name=f"triggered-{RUN_ID}", work_pool_name=pool, print_next_steps=False,
+                                  ignore_warnings=True, triggers=[trigger])
+    resource = f"prefect.deployment.{deployment_id}"
+    with _client() as client:
+        related = client.read_resource_related_automations(resource)
+        assert [a.name for a in related] == [f"on-ping-{RUN_ID}"]
+        action = related[0].actions[0]
+        assert action.type == "run-deployment" and action.deployment_id == deployment_id
+        assert action.parameters == {"x": 2}
+        # deploying again replaces the deployment's automations rather than adding to them
+        loaded.deploy(name=f"triggered-{RUN_ID}", work_pool_name=pool, print_next_steps=False,
+                      ignore_warnings=True, triggers=[trigger])
+        assert len(client.read_resource_related_automations(resource)) == 1
+        automation_id = client.read_resource_related_automations(resource)[0].id
+        client.delete_deployment(deployment_id)
+        assert _gone(automation_id)
+        assert client.read_resource_related_automations(resource) == []
+
+
+def _wait_for(what: str, check, timeout: float = 30.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.25)
+
+
+def _automation_events(client, automation_id, name: str):
+    from prefect.events.filters import EventFilter, EventNameFilter, EventResourceFilter
+
+    flt = EventFilter(event=EventNameFilter(name=[name]),
+                      resource=EventResourceFilter(id=[f"prefect.automation.{automation_id}"]))
+    answer = _raw("POST", "/events/filter", {"filter": flt.model_dump(mode="json"), "limit": 50})
+    answer.raise_for_status()
+    return answer.json()["events"]
+
+
+def test_a_reactive_trigger_runs_its_action_once():
+    """An event sent by the client fires an automation whose action pauses another one: exactly one firing."""
+    from prefect.events import emit_event
+    from prefect.events.clients import get_events_client
+
+    target = _automation(f"target-{RUN_ID}").create()
+    resource = f"steward.test.reactive.{RUN_ID}"
+    with _client() as client:
+        body = {"name": f"pauser-{RUN_ID}",
+                "trigger": {"type": "event", "posture": "Reactive", "expect": ["steward.test.fire"],
+                            "match": {"prefect.resource.id": resource}, "threshold": 2, "within": 60},
+                "actions": [{"type": "pause-automation", "source": "selected", "automation_id": str(target.id)}]}
+        answer = _raw("POST", "/automations/", body)
+        assert answer.status_code == 201, answer.text
+        pauser = answer.json()["id"]
+        emit_event(event="steward.test.fire", resource={"prefect.resource.id": resource})
+        emit_event(event="steward.test.fire", resource={"prefect.resource.id": resource})
+        emit_event(event="steward.test.fire", resource={"prefect.resource.id": resource})  # same window: no refire
+        _wait_for("the target to be paused", lambda: client.read_automation(target.id).enabled is False)
+        executed = _wait_for("the action's executed event",
+                             lambda: _automation_events(client, pauser, "prefect.automation.action.executed"))
+        assert executed[0]["payload"]["action_type"] == "pause-automation"
+        assert any(r["prefect.resource.id"] == f"prefect.automation.{target.id}" for r in executed[0]["related"])
+        import time
+
+        time.sleep(2)
+        assert len(_automation_events(client, pauser, "prefect.automation.triggered")) == 1
+        client.delete_automation(pauser)
+        client.delete_automation(target.id)
+
+
+def test_a_proactive_trigger_fires_once_for_a_stuck_run_and_never_for_a_quick_one():
+    """'Stays Running for 15 s': the server's own state events drive it; the stuck run fires once."""
+    import time
+
+    from prefect import flow
+    from prefect.states import Completed, Running
+
+    @flow(name=f"proactive-{RUN_ID}")
+    def noop():
+        return 1
+
+    with _client() as client:
+        flow_id = client.create_flow(noop)
+        from prefect.client.schemas.actions import FlowRunCreate  # noqa: F401
+
+        stuck = client.create_flow_run(noop, name=f"stuck-{RUN_ID}")
+        quick = client.create_flow_run(noop, name=f"quick-{RUN_ID}")
+        body = {"name": f"stuck-{RUN_ID}",
+                "trigger": {"type": "event", "posture": "Proactive", "after": ["prefect.flow-run.Running"],
+                            "expect": ["prefect.flow-run.Completed", "prefect.flow-run.Failed",
+                                       "prefect.flow-run.Crashed", "prefect.flow-run.Cancelled"],
+                            "for_each": ["prefect.resource.id"],
+                            "match": {"prefect.resource.id": [f"prefect.flow-run.{stuck.id}",
+                                                              f"prefect.flow-run.{quick.id}"]},
+                            "within": 15},
+                "actions": [{"type": "do-nothing"}]}
+        answer = _raw("POST", "/automations/", body)
+        assert answer.status_code == 201, answer.text
+        automation_id = answer.json()["id"]
+        time.sleep(1)  # the evaluator reads the new automation
+        client.set_flow_run_state(stuck.id, Running())
+        client.set_flow_run_state(quick.id, Running())
+        time.sleep(2)
+        client.set_flow_run_state(quick.id, Completed())
+        fired = _wait_for("the proactive firing",
+                          lambda: _automation_events(client, automation_id, "prefect.automation.triggered"),
+                          timeout=40)
+        time.sleep(3)
+        fired = _automation_events(client, automation_id, "prefect.automation.triggered")
+        assert len(fired) == 1, fired
+        assert fired[0]["payload"]["triggering_labels"] == {"prefect.resource.id": f"prefect.flow-run.{stuck.id}"}
+        assert fired[0]["resource"]["prefect.posture"] == "Proactive"
+        client.delete_automation(automation_id)
+        assert flow_id

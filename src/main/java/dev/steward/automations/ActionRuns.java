@@ -1,0 +1,203 @@
+package dev.steward.automations;
+
+import dev.steward.events.EventIntake;
+import dev.steward.events.IngestedEvents;
+import dev.steward.events.RunEvent;
+import dev.steward.platform.Json;
+import dev.steward.platform.Transactions;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.hibernate.Session;
+
+/**
+ * Runs the actions of firings, on every instance: an action run is claimed with one conditional UPDATE (pending and
+ * due, or running with its claim expired because the instance that held it died), so that exactly one instance runs
+ * it at a time; the evaluator hands over the runs it creates as soon as they commit, and each instance also sweeps
+ * for due runs every second (retries, and claims that expired). An action that changes this server's state does so in
+ * the transaction that marks its run succeeded: it happens once. An action that calls out (a webhook) is claimed,
+ * called, then marked; if the instance dies between the call and the mark, the call is made again after the claim
+ * expires. Failures retry with backoff (1 s, 4 s, 16 s, 64 s) when they may pass, and each failed attempt emits
+ * {@code prefect.automation.action.failed} with its reason; success emits {@code ...action.executed}.
+ */
+@ApplicationScoped
+public class ActionRuns {
+    private static final Logger LOG = Logger.getLogger(ActionRuns.class.getName());
+    static final int MAX_ATTEMPTS = 5;
+    static final Duration CLAIM = Duration.ofSeconds(60);
+
+    @PersistenceContext(unitName = "steward")
+    EntityManager em;
+
+    @Inject
+    Transactions tx;
+
+    @Inject
+    ActionExecutor executor;
+
+    @Inject
+    Event<IngestedEvents> stored;
+
+    @Resource
+    ManagedExecutorService workers;
+
+    @Resource
+    ManagedScheduledExecutorService timer;
+
+    private ScheduledFuture<?> sweep;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        sweep = timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (sweep != null) sweep.cancel(false);
+    }
+
+    /** Runs these (just committed) action runs on the managed executor. */
+    public void runSoon(List<UUID> ids) {
+        for (UUID id : ids) workers.execute(() -> runOne(id));
+    }
+
+    /** The due runs of every workspace, claimed and run here. */
+    void sweep() {
+        try {
+            List<UUID> due = tx.inNew(() -> em.unwrap(Session.class).doReturningWork(c -> {
+                List<UUID> ids = new ArrayList<>();
+                try (PreparedStatement s = c.prepareStatement("select id from automation_action_run "
+                        + "where status in ('pending', 'running') and due_at <= now() "
+                        + "and (claimed_until is null or claimed_until < now()) order by due_at limit 50");
+                     ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) ids.add(rs.getObject(1, UUID.class));
+                }
+                return ids;
+            }));
+            due.forEach(this::runOne);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not sweep for due automation actions; trying again", e);
+        }
+    }
+
+    /** A claimed action run: what it needs to run. */
+    record Claimed(UUID id, UUID workspaceId, UUID automationId, String automationName, Trigger trigger,
+                   int index, JsonObject action, JsonObject triggeringEvent, UUID triggeredEventId, int attempts,
+                   JsonObject firing) {
+        Armed automation() {
+            return Armed.of(automationId, workspaceId, automationName, trigger, List.of(), List.of());
+        }
+    }
+
+    void runOne(UUID id) {
+        try {
+            Claimed claimed = tx.inNew(() -> claim(id));
+            if (claimed == null) return; // another instance has it, or it is done
+            ActionExecutor.Outcome outcome = executor.run(claimed, () -> markSucceeded(claimed));
+            if (outcome instanceof ActionExecutor.Failed failed) record(claimed, failed);
+            else if (outcome instanceof ActionExecutor.Done done && !done.marked()) {
+                tx.inNew(() -> {
+                    markSucceeded(claimed);
+                    emit(claimed, "prefect.automation.action.executed", done.targets(), done.details());
+                    return null;
+                });
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Automation action run " + id + " failed to run; it is retried", e);
+        }
+    }
+
+    private Claimed claim(UUID id) {
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            try (PreparedStatement s = c.prepareStatement("update automation_action_run r set status = 'running', "
+                    + "attempts = attempts + 1, claimed_until = ? from automation a, automation_firing f "
+                    + "where r.id = ? and a.id = r.automation_id and f.id = r.firing_id "
+                    + "and r.status in ('pending', 'running') and r.due_at <= now() "
+                    + "and (r.claimed_until is null or r.claimed_until < now()) "
+                    + "returning r.workspace_id, r.automation_id, a.name, a.trigger, r.action_index, r.action, "
+                    + "r.triggering_event, r.automation_triggered_event_id, r.attempts, f.firing")) {
+                s.setTimestamp(1, Timestamp.from(Instant.now().plus(CLAIM)));
+                s.setObject(2, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) return null;
+                    String event = rs.getString(7);
+                    return new Claimed(id, rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                            Trigger.read(Json.parse(rs.getString(4)), "trigger"), rs.getInt(5),
+                            Json.parseObject(rs.getString(6)), event == null ? null : Json.parseObject(event),
+                            rs.getObject(8, UUID.class), rs.getInt(9), Json.parseObject(rs.getString(10)));
+                }
+            }
+        });
+    }
+
+    /** Marks the run succeeded, in the caller's transaction (an action that changes state does it in its own). */
+    void markSucceeded(Claimed claimed) {
+        em.unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement s = c.prepareStatement("update automation_action_run set status = 'succeeded', "
+                    + "finished_at = now(), claimed_until = null, reason = null where id = ?")) {
+                s.setObject(1, claimed.id());
+                s.executeUpdate();
+            }
+        });
+    }
+
+    private void record(Claimed claimed, ActionExecutor.Failed failed) {
+        boolean retry = failed.retryable() && claimed.attempts() < MAX_ATTEMPTS;
+        tx.inNew(() -> {
+            em.unwrap(Session.class).doWork(c -> {
+                try (PreparedStatement s = c.prepareStatement("update automation_action_run set status = ?, "
+                        + "reason = ?, claimed_until = null, due_at = ?, finished_at = ? where id = ?")) {
+                    Instant now = Instant.now();
+                    s.setString(1, retry ? "pending" : "failed");
+                    s.setString(2, failed.reason());
+                    s.setTimestamp(3, Timestamp.from(retry ? now.plus(backoff(claimed.attempts())) : now));
+                    s.setTimestamp(4, retry ? null : Timestamp.from(now));
+                    s.setObject(5, claimed.id());
+                    s.executeUpdate();
+                }
+            });
+            JsonObjectBuilder details = Json.createObjectBuilder(failed.details()).add("reason", failed.reason())
+                    .add("attempt", claimed.attempts()).add("will_retry", retry);
+            emit(claimed, "prefect.automation.action.failed", failed.targets(), details);
+            return null;
+        });
+    }
+
+    /** 1 s, 4 s, 16 s, 64 s after the first, second, third and fourth attempt. */
+    static Duration backoff(int attempts) {
+        return Duration.ofSeconds((long) Math.pow(4, Math.max(0, attempts - 1)));
+    }
+
+    /** Emits an action event of the claimed run in the current transaction (stored, then published after commit). */
+    void emit(Claimed claimed, String name, JsonArray targets, JsonObjectBuilder payload) {
+        Instant now = Instant.now();
+        RunEvent event = Firings.actionEvent(claimed.automation(), name, now, claimed.index(),
+                claimed.action().getString("type"), claimed.id(), claimed.triggeringEvent(),
+                claimed.triggeredEventId(), targets, payload);
+        List<RunEvent> fresh = em.unwrap(Session.class).doReturningWork(c ->
+                EventIntake.write(c, claimed.workspaceId(), List.of(event), false, now));
+        stored.fire(new IngestedEvents(claimed.workspaceId(), fresh, now));
+    }
+}

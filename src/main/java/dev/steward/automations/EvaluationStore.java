@@ -1,0 +1,321 @@
+package dev.steward.automations;
+
+import dev.steward.platform.Json;
+import jakarta.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The SQL of trigger evaluation, on the connection of the evaluator's transaction: the cursor over committed events,
+ * the buckets (Prefect's automation_bucket), the composite triggers' child firings, and the firings and their action
+ * runs. Plain JDBC: these rows span workspaces (one evaluator serves all), so every statement names what it touches
+ * by key, and the workspace where a row is created.
+ */
+final class EvaluationStore {
+    private final Connection c;
+
+    EvaluationStore(Connection c) {
+        this.c = c;
+    }
+
+    /** Where the evaluator is in the event table's commit order: (transaction id, workspace, event id). */
+    record Cursor(String tx, UUID workspaceId, UUID eventId) {}
+
+    /** An event trigger's window for one bucketing key. */
+    record Bucket(UUID automationId, UUID triggerId, String key, Instant start, Instant end, int count,
+                  JsonObject lastEvent) {}
+
+    /** The oldest transaction still running: every transaction below it has ended. */
+    String horizon() throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select pg_snapshot_xmin(pg_current_snapshot())::text");
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** The cursor, locked for this transaction: a second evaluator (a lease lost while paused) waits here. */
+    Cursor lockCursor() throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "select tx::text, workspace_id, event_id from automation_cursor where name = 'events' for update");
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return new Cursor(rs.getString(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class));
+        }
+    }
+
+    void moveCursor(Cursor to) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("update automation_cursor set tx = ?::xid8, workspace_id = ?, "
+                + "event_id = ? where name = 'events' and tx <= ?::xid8")) {
+            s.setString(1, to.tx());
+            s.setObject(2, to.workspaceId());
+            s.setObject(3, to.eventId());
+            s.setString(4, to.tx());
+            s.executeUpdate();
+        }
+    }
+
+    /** An event read for evaluation, in Prefect's wire form, with its place in the commit order. */
+    record Committed(Cursor at, UUID workspaceId, JsonObject event) {}
+
+    /**
+     * Committed events after the cursor and below the horizon, in commit order, of the given workspaces, and only
+     * those whose names match one of {@code namePatterns} (SQL LIKE patterns; null for every name).
+     */
+    List<Committed> eventsAfter(Cursor cursor, String horizon, Collection<UUID> workspaces,
+                                List<String> namePatterns, int limit) throws SQLException {
+        String sql = "select tx::text, workspace_id, id, occurred, received, event, resource, related, payload, follows "
+                + "from event where tx >= ?::xid8 and tx < ?::xid8 and (tx, workspace_id, id) > (?::xid8, ?, ?) "
+                + "and workspace_id = any(?) "
+                + (namePatterns == null ? "" : "and event like any(?) ")
+                + "order by tx, workspace_id, id limit ?";
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 1;
+            s.setString(i++, cursor.tx());
+            s.setString(i++, horizon);
+            s.setString(i++, cursor.tx());
+            s.setObject(i++, cursor.workspaceId());
+            s.setObject(i++, cursor.eventId());
+            s.setArray(i++, c.createArrayOf("uuid", workspaces.toArray()));
+            if (namePatterns != null) s.setArray(i++, c.createArrayOf("text", namePatterns.toArray()));
+            s.setInt(i, limit);
+            List<Committed> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    UUID workspace = rs.getObject(2, UUID.class);
+                    UUID id = rs.getObject(3, UUID.class);
+                    UUID follows = rs.getObject(10, UUID.class);
+                    JsonObject event = Json.createObjectBuilder()
+                            .add("id", id.toString())
+                            .add("occurred", rs.getTimestamp(4).toInstant().toString())
+                            .add("event", rs.getString(6))
+                            .add("resource", Json.parse(rs.getString(7)))
+                            .add("related", Json.parse(rs.getString(8)))
+                            .add("payload", Json.parse(rs.getString(9)))
+                            .add("received", rs.getTimestamp(5).toInstant().toString())
+                            .add("follows", follows == null ? jakarta.json.JsonValue.NULL
+                                    : Json.createValue(follows.toString()))
+                            .build();
+                    out.add(new Committed(new Cursor(rs.getString(1), workspace, id), workspace, event));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Prefect's ensure_bucket: the key's bucket, created with these values if there is none (left as it is if so). */
+    Bucket ensureBucket(UUID workspaceId, UUID automationId, UUID triggerId, String key, Instant start, Instant end,
+                        JsonObject lastEvent, int initialCount) throws SQLException {
+        writeBucket("'ensure_bucket[insert]') on conflict do nothing", workspaceId, automationId, triggerId, key, start,
+                end, initialCount, lastEvent);
+        return readBucket(automationId, triggerId, key);
+    }
+
+    /** Prefect's start_new_bucket: the key's bucket replaced by a new window. */
+    Bucket startNewBucket(UUID workspaceId, UUID automationId, UUID triggerId, String key, Instant start, Instant end,
+                          int count, JsonObject lastEvent) throws SQLException {
+        writeBucket("'start_new_bucket[insert]') on conflict (automation_id, trigger_id, bucketing_key) do update "
+                + "set start_at = excluded.start_at, end_at = excluded.end_at, count = excluded.count, "
+                + "last_event = excluded.last_event, last_operation = 'start_new_bucket[update]', triggered_at = null",
+                workspaceId, automationId, triggerId, key, start, end, count, lastEvent);
+        return readBucket(automationId, triggerId, key);
+    }
+
+    /** Inserts a bucket; {@code operationAndConflict} ends the statement: the operation's name and what a clash does. */
+    private void writeBucket(String operationAndConflict, UUID workspaceId, UUID automationId, UUID triggerId,
+                             String key, Instant start, Instant end, int count, JsonObject lastEvent)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into automation_bucket (automation_id, trigger_id, "
+                + "bucketing_key, workspace_id, start_at, end_at, count, last_event, last_operation) "
+                + "values (?, ?, ?, ?, ?, ?, ?, ?, " + operationAndConflict)) {
+            s.setObject(1, automationId);
+            s.setObject(2, triggerId);
+            s.setString(3, key);
+            s.setObject(4, workspaceId);
+            s.setTimestamp(5, Timestamp.from(start));
+            s.setTimestamp(6, Timestamp.from(end));
+            s.setInt(7, count);
+            s.setString(8, lastEvent == null ? null : lastEvent.toString());
+            s.executeUpdate();
+        }
+    }
+
+    Bucket readBucket(UUID automationId, UUID triggerId, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select start_at, end_at, count, last_event from "
+                + "automation_bucket where automation_id = ? and trigger_id = ? and bucketing_key = ?")) {
+            s.setObject(1, automationId);
+            s.setObject(2, triggerId);
+            s.setString(3, key);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) return null;
+                return bucket(automationId, triggerId, key, rs, 1);
+            }
+        }
+    }
+
+    /** Adds to the bucket's count; the event becomes its last. */
+    Bucket increment(Bucket b, int count, JsonObject event) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("update automation_bucket set count = count + ?, "
+                + "last_event = coalesce(?, last_event), last_operation = 'increment_bucket[update]' "
+                + "where automation_id = ? and trigger_id = ? and bucketing_key = ?")) {
+            s.setInt(1, count);
+            s.setString(2, event == null ? null : event.toString());
+            s.setObject(3, b.automationId());
+            s.setObject(4, b.triggerId());
+            s.setString(5, b.key());
+            s.executeUpdate();
+        }
+        return readBucket(b.automationId(), b.triggerId(), b.key());
+    }
+
+    void removeBucket(Bucket b) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("delete from automation_bucket where automation_id = ? "
+                + "and trigger_id = ? and bucketing_key = ?")) {
+            s.setObject(1, b.automationId());
+            s.setObject(2, b.triggerId());
+            s.setString(3, b.key());
+            s.executeUpdate();
+        }
+    }
+
+    /** Proactive triggers' buckets that reached their threshold: they can no longer fire (Prefect deletes them). */
+    void removeBucketsAtThreshold(UUID triggerId, int threshold) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "delete from automation_bucket where trigger_id = ? and count >= ?")) {
+            s.setObject(1, triggerId);
+            s.setInt(2, threshold);
+            s.executeUpdate();
+        }
+    }
+
+    /** The buckets of these triggers whose windows have closed by {@code now}. */
+    List<Bucket> closedBuckets(Collection<UUID> triggerIds, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select automation_id, trigger_id, bucketing_key, start_at, "
+                + "end_at, count, last_event from automation_bucket where trigger_id = any(?) and end_at <= ? "
+                + "order by end_at limit 500")) {
+            s.setArray(1, c.createArrayOf("uuid", triggerIds.toArray()));
+            s.setTimestamp(2, Timestamp.from(now));
+            List<Bucket> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(bucket(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs, 4));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Buckets whose windows closed long ago and that no proactive check needs (Prefect's sweep, after 60 s). */
+    void sweepBuckets(Collection<UUID> proactiveTriggerIds, Instant olderThan) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("delete from automation_bucket where end_at <= ? "
+                + "and not (trigger_id = any(?))")) {
+            s.setTimestamp(1, Timestamp.from(olderThan));
+            s.setArray(2, c.createArrayOf("uuid", proactiveTriggerIds.toArray()));
+            s.executeUpdate();
+        }
+    }
+
+    private static Bucket bucket(UUID automationId, UUID triggerId, String key, ResultSet rs, int from)
+            throws SQLException {
+        String last = rs.getString(from + 3);
+        return new Bucket(automationId, triggerId, key, rs.getTimestamp(from).toInstant(),
+                rs.getTimestamp(from + 1).toInstant(), rs.getInt(from + 2),
+                last == null ? null : Json.parseObject(last));
+    }
+
+    /** Prefect's composite_trigger_child_firing: the child's latest firing replaces its earlier one. */
+    void upsertChildFiring(UUID workspaceId, UUID automationId, UUID parentId, Firing child) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into automation_child_firing (automation_id, "
+                + "parent_trigger_id, child_trigger_id, workspace_id, child_firing_id, child_fired_at, child_firing) "
+                + "values (?, ?, ?, ?, ?, ?, ?) on conflict (automation_id, parent_trigger_id, child_trigger_id) "
+                + "do update set child_firing_id = excluded.child_firing_id, "
+                + "child_fired_at = excluded.child_fired_at, child_firing = excluded.child_firing")) {
+            s.setObject(1, automationId);
+            s.setObject(2, parentId);
+            s.setObject(3, child.triggerId());
+            s.setObject(4, workspaceId);
+            s.setObject(5, child.id());
+            s.setTimestamp(6, Timestamp.from(child.triggered()));
+            s.setString(7, child.toJson().toString());
+            s.executeUpdate();
+        }
+    }
+
+    void clearChildFiringsBefore(UUID automationId, UUID parentId, Instant before) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("delete from automation_child_firing where automation_id = ? "
+                + "and parent_trigger_id = ? and child_fired_at < ?")) {
+            s.setObject(1, automationId);
+            s.setObject(2, parentId);
+            s.setTimestamp(3, Timestamp.from(before));
+            s.executeUpdate();
+        }
+    }
+
+    /** The children's latest firings, oldest first. */
+    List<Firing> childFirings(UUID automationId, UUID parentId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select child_firing from automation_child_firing "
+                + "where automation_id = ? and parent_trigger_id = ? order by child_fired_at, child_trigger_id")) {
+            s.setObject(1, automationId);
+            s.setObject(2, parentId);
+            List<Firing> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) out.add(Firing.fromJson(Json.parseObject(rs.getString(1))));
+            }
+            return out;
+        }
+    }
+
+    void clearChildFirings(UUID automationId, UUID parentId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("delete from automation_child_firing where automation_id = ? "
+                + "and parent_trigger_id = ?")) {
+            s.setObject(1, automationId);
+            s.setObject(2, parentId);
+            s.executeUpdate();
+        }
+    }
+
+    void insertFiring(UUID workspaceId, UUID automationId, Firing firing) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into automation_firing (id, workspace_id, "
+                + "automation_id, trigger_id, state, triggered_at, triggering_labels, triggering_event_id, firing) "
+                + "values (?, ?, ?, ?, 'Triggered', ?, ?, ?, ?)")) {
+            s.setObject(1, firing.id());
+            s.setObject(2, workspaceId);
+            s.setObject(3, automationId);
+            s.setObject(4, firing.triggerId());
+            s.setTimestamp(5, Timestamp.from(firing.triggered()));
+            s.setString(6, firing.toJson().getJsonObject("triggering_labels").toString());
+            s.setObject(7, firing.triggeringEvent() == null ? null
+                    : UUID.fromString(firing.triggeringEvent().getString("id")));
+            s.setString(8, firing.toJson().toString());
+            s.executeUpdate();
+        }
+    }
+
+    /** A pending action of a firing, due now. */
+    void insertActionRun(UUID id, UUID workspaceId, UUID automationId, UUID firingId, int index, JsonObject action,
+                         JsonObject triggeringEvent, UUID automationTriggeredEventId, Instant due)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into automation_action_run (id, workspace_id, "
+                + "automation_id, firing_id, action_index, action, triggering_event, automation_triggered_event_id, "
+                + "status, attempts, due_at) values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)")) {
+            s.setObject(1, id);
+            s.setObject(2, workspaceId);
+            s.setObject(3, automationId);
+            s.setObject(4, firingId);
+            s.setInt(5, index);
+            s.setString(6, action.toString());
+            s.setString(7, triggeringEvent == null ? null : triggeringEvent.toString());
+            s.setObject(8, automationTriggeredEventId);
+            s.setTimestamp(9, Timestamp.from(due));
+            s.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.steward.automations;
+
+import dev.steward.automations.EvaluationStore.Bucket;
+import dev.steward.platform.Json;
+import jakarta.json.JsonObject;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Prefect's trigger semantics (server/events/triggers.py) over {@link EvaluationStore}'s rows, inside one evaluator
+ * transaction. A reactive trigger counts matching events in a window per for_each key and fires as soon as the count
+ * reaches its threshold (then waits out the window); a proactive one fires when a window closes with fewer events
+ * than its threshold. Windows compare the events' {@code occurred} times; proactive deadlines compare the clock.
+ * A firing of a compound or sequence trigger's child feeds its parent; a firing of the automation's own trigger is
+ * handed to {@link Firings}, which records it and its actions.
+ */
+final class TriggerEvaluation {
+    /** How far before a key's first event its first window opens (Prefect's PRECEDING_EVENT_LOOKBACK). */
+    static final Duration LOOKBACK = Duration.ofMinutes(15);
+
+    private final EvaluationStore store;
+    private final Firings firings;
+    private final Supplier<Instant> clock;
+
+    TriggerEvaluation(EvaluationStore store, Firings firings, Supplier<Instant> clock) {
+        this.store = store;
+        this.firings = firings;
+        this.clock = clock;
+    }
+
+    /** One committed event against one of an automation's event triggers that covers it. */
+    void reactive(Armed automation, EventTrigger trigger, JsonObject event) throws SQLException {
+        String name = event.getString("event");
+        Instant occurred = Instant.parse(event.getString("occurred"));
+        String key = key(trigger, event);
+        Bucket bucket = null;
+        if (!trigger.after().isEmpty() && trigger.startsAfter(name)) {
+            // the same event may open the window and be expected in it: it does not count itself
+            bucket = store.ensureBucket(automation.workspaceId(), automation.id(), trigger.id(), key, occurred,
+                    occurred.plus(trigger.within()), event, trigger.expects(name) ? -1 : 0);
+        }
+        if (bucket == null && trigger.after().isEmpty() && trigger.expects(name)) {
+            bucket = store.ensureBucket(automation.workspaceId(), automation.id(), trigger.id(), key,
+                    occurred.minus(LOOKBACK), occurred.plus(trigger.within()), event, 0);
+        }
+        if (!trigger.expects(name)) return;
+        if (bucket == null) bucket = store.readBucket(automation.id(), trigger.id(), key);
+        if (bucket == null) return;
+        evaluate(automation, trigger, bucket, occurred, event);
+    }
+
+    /** A proactive trigger's check at {@code now}: its closed windows with too few events fire. */
+    void proactive(Armed automation, EventTrigger trigger, Instant now) throws SQLException {
+        if (trigger.forEach().isEmpty()) {
+            store.ensureBucket(automation.workspaceId(), automation.id(), trigger.id(), key(trigger, null), now,
+                    now.plus(trigger.within()), null, 0);
+        }
+        store.removeBucketsAtThreshold(trigger.id(), trigger.threshold());
+        for (Bucket bucket : store.closedBuckets(List.of(trigger.id()), now)) {
+            evaluate(automation, trigger, bucket, now, null);
+        }
+    }
+
+    /**
+     * Prefect's evaluate: spends the event's count in the open window (or none for a proactive check), fires when
+     * the trigger is ready and its threshold met, and opens the next window when this one is over.
+     */
+    private Bucket evaluate(Armed automation, EventTrigger trigger, Bucket bucket, Instant now, JsonObject event)
+            throws SQLException {
+        int count = event != null ? 1 : 0;
+        if (now.isBefore(bucket.start())) return bucket; // late, or already fired for this window
+        JsonObject previousLast = bucket.lastEvent();
+        if (count > 0 && (trigger.immediate() || (!now.isBefore(bucket.start()) && now.isBefore(bucket.end())))) {
+            bucket = store.increment(bucket, count, event);
+            count = 0;
+        }
+        boolean readyToFire = trigger.posture() == Posture.Reactive || !bucket.end().isAfter(now);
+        boolean meetsThreshold = trigger.meetsThreshold(bucket.count());
+        if (readyToFire && meetsThreshold) {
+            fire(automation, trigger, Firing.of(trigger, clock.get(), labels(trigger, bucket.key()),
+                    event != null ? event : bucket.lastEvent(), List.of()));
+            store.removeBucket(bucket);
+        } else if (now.isBefore(bucket.end())) {
+            String name = event == null ? null : event.getString("event");
+            // a proactive trigger whose event both opens and is expected (a heartbeat) re-arms its window
+            if (event != null && trigger.posture() == Posture.Proactive && !meetsThreshold
+                    && trigger.startsAfter(name) && trigger.expects(name)) {
+                store.removeBucket(bucket);
+                Instant occurred = Instant.parse(event.getString("occurred"));
+                JsonObject last = event;
+                if (previousLast != null && trigger.expects(previousLast.getString("event"))
+                        && !trigger.startsAfter(previousLast.getString("event"))
+                        && !Instant.parse(previousLast.getString("occurred")).isBefore(occurred)) {
+                    last = previousLast;
+                }
+                return store.startNewBucket(automation.workspaceId(), automation.id(), trigger.id(), bucket.key(),
+                        occurred, occurred.plus(trigger.within()), 0, last);
+            }
+            return bucket;
+        }
+        if (!trigger.after().isEmpty()) {
+            store.removeBucket(bucket);
+            return null;
+        }
+        if (trigger.within().isZero()) return null;
+        Instant start = bucket.end().isAfter(now) ? bucket.end() : now;
+        Instant end = start.plus(trigger.within());
+        if (trigger.posture() == Posture.Reactive && count > 0) {
+            // the event fell after the window: it may fire the next one
+            Bucket next = store.startNewBucket(automation.workspaceId(), automation.id(), trigger.id(), bucket.key(),
+                    start, end, 0, null);
+            return evaluate(automation, trigger, next, now, event);
+        }
+        return store.startNewBucket(automation.workspaceId(), automation.id(), trigger.id(), bucket.key(), start, end,
+                count, null);
+    }
+
+    /** A trigger's firing: the automation acts, or the compound or sequence trigger above it takes note. */
+    private void fire(Armed automation, Trigger trigger, Firing firing) throws SQLException {
+        Trigger parent = automation.parentOf(trigger);
+        if (parent == null) {
+            firings.act(automation, firing);
+            return;
+        }
+        List<Trigger> children = Armed.children(parent);
+        int expected = parent instanceof CompoundTrigger c ? c.expectedFirings() : children.size();
+        if (expected == 1) {
+            fire(automation, parent, Firing.of(parent, clock.get(), Map.of(), firing.triggeringEvent(),
+                    List.of(firing)));
+            return;
+        }
+        Duration within = parent instanceof CompoundTrigger c ? c.within() : ((SequenceTrigger) parent).within();
+        if (within != null) {
+            store.clearChildFiringsBefore(automation.id(), parent.id(), firing.triggered().minus(within));
+        }
+        store.upsertChildFiring(automation.workspaceId(), automation.id(), parent.id(), firing);
+        List<Firing> recorded = store.childFirings(automation.id(), parent.id());
+        if (recorded.stream().noneMatch(f -> f.id().equals(firing.id()))) return;
+        boolean ready = parent instanceof CompoundTrigger
+                ? recorded.size() >= expected
+                : recorded.stream().map(Firing::triggerId).toList()
+                        .equals(children.stream().map(Trigger::id).toList());
+        if (!ready) return;
+        store.clearChildFirings(automation.id(), parent.id());
+        fire(automation, parent, Firing.of(parent, clock.get(), Map.of(), firing.triggeringEvent(), recorded));
+    }
+
+    /** The bucketing key as stored: the for_each values in sorted label order, as a JSON array. */
+    static String key(EventTrigger trigger, JsonObject event) {
+        return Json.strings(event == null ? List.of() : trigger.bucketingKey(event)).toString();
+    }
+
+    private static Map<String, String> labels(EventTrigger trigger, String key) {
+        List<String> names = new ArrayList<>(trigger.forEach());
+        names.sort(null);
+        List<String> values = new ArrayList<>();
+        Json.parse(key).asJsonArray().forEach(v -> values.add(((jakarta.json.JsonString) v).getString()));
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (int i = 0; i < names.size() && i < values.size(); i++) labels.put(names.get(i), values.get(i));
+        return labels;
+    }
+}

@@ -1,0 +1,182 @@
+package dev.steward.automations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steward.events.RunEvent;
+import dev.steward.platform.Json;
+import dev.steward.testing.RealPostgres;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Prefect's trigger semantics on real PostgreSQL, with a clock the test moves: reactive thresholds and windows,
+ * proactive deadlines (a stuck run fires once, a quick one never), compound and sequence triggers, and the cursor's
+ * horizon (an event of a transaction still open is not read until it commits).
+ */
+class TriggerEvaluationTest {
+    private final UUID workspace = UUID.randomUUID();
+    private final Instant t0 = Instant.parse("2026-12-07T10:00:00Z");
+    private final AtomicReference<Instant> now = new AtomicReference<>(t0);
+    private final List<RunEvent> emitted = new ArrayList<>();
+
+    @BeforeEach
+    void workspace() {
+        RealPostgres.execute("insert into workspace (id, slug, name, created) values ('" + workspace + "', 'auto-"
+                + workspace.toString().substring(0, 8) + "', 'automations', now())");
+    }
+
+    private Armed automation(String triggerJson, String... actionTypes) throws Exception {
+        Trigger trigger = Trigger.read(Json.parse(triggerJson), "trigger").withNewIds();
+        List<Action> actions = new ArrayList<>();
+        for (String type : actionTypes) actions.add(Action.read(Json.parse("{\"type\":\"" + type + "\"}"), "a"));
+        UUID id = UUID.randomUUID();
+        try (Connection c = RealPostgres.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("insert into automation (id, workspace_id, name, description, "
+                     + "enabled, tags, trigger, actions, actions_on_trigger, actions_on_resolve, created, updated) "
+                     + "values (?, ?, 'a', '', true, '{}', ?, ?, '[]', '[]', now(), now())")) {
+            s.setObject(1, id);
+            s.setObject(2, workspace);
+            s.setString(3, trigger.toJson().toString());
+            s.setString(4, Action.toJson(actions).toString());
+            s.executeUpdate();
+        }
+        return Armed.of(id, workspace, "a", trigger, actions, List.of());
+    }
+
+    private static JsonObject event(String name, String resourceId, Instant occurred) {
+        return Json.createObjectBuilder().add("id", UUID.randomUUID().toString()).add("occurred", occurred.toString())
+                .add("event", name).add("resource", Json.createObjectBuilder().add("prefect.resource.id", resourceId))
+                .add("related", JsonValue.EMPTY_JSON_ARRAY).add("payload", JsonValue.EMPTY_JSON_OBJECT).build();
+    }
+
+    /** Feeds an event (or, with null, a proactive check) in one transaction; the number of firings it made. */
+    private int feed(Armed a, JsonObject event) throws Exception {
+        try (Connection c = RealPostgres.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            EvaluationStore store = new EvaluationStore(c);
+            Firings firings = new Firings(store, emitted::add);
+            TriggerEvaluation evaluation = new TriggerEvaluation(store, firings, now::get);
+            for (EventTrigger t : a.eventTriggers()) {
+                if (event == null) {
+                    if (t.posture() == Posture.Proactive) evaluation.proactive(a, t, now.get());
+                } else if (t.covers(event)) {
+                    evaluation.reactive(a, t, event);
+                }
+            }
+            c.commit();
+            return firings.actionRuns().size();
+        }
+    }
+
+    private int firings(Armed a) throws Exception {
+        try (Connection c = RealPostgres.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("select count(*) from automation_firing where automation_id = ?")) {
+            s.setObject(1, a.id());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Test
+    void reactiveThresholdFiresOncePerWindow() throws Exception {
+        Armed a = automation("{\"type\":\"event\",\"posture\":\"Reactive\",\"expect\":[\"x.ping\"],"
+                + "\"match\":{\"prefect.resource.id\":\"x.*\"},\"threshold\":2,\"within\":60}", "do-nothing");
+        assertEquals(0, feed(a, event("x.ping", "x.1", t0)));
+        assertEquals(1, feed(a, event("x.ping", "x.1", t0.plusSeconds(1))), "the second event reaches 2");
+        assertEquals(0, feed(a, event("x.ping", "x.1", t0.plusSeconds(2))), "the window already fired");
+        assertEquals(0, feed(a, event("x.other", "x.1", t0.plusSeconds(3))));
+        assertEquals(1, firings(a));
+        JsonObject triggered = emitted.get(0).payload();
+        assertEquals("prefect.automation.triggered", emitted.get(0).name());
+        assertEquals("x.ping", triggered.getJsonObject("triggering_event").getString("event"));
+        assertEquals("prefect.automation.action.triggered", emitted.get(1).name());
+    }
+
+    @Test
+    void immediateTriggerFiresForEveryEvent() throws Exception {
+        Armed a = automation("{\"type\":\"event\",\"posture\":\"Reactive\",\"expect\":[\"x.ping\"],"
+                + "\"match\":{\"prefect.resource.id\":\"x.*\"}}", "do-nothing", "do-nothing");
+        for (int i = 0; i < 5; i++) assertEquals(2, feed(a, event("x.ping", "x." + i, t0.plusSeconds(i))));
+        assertEquals(5, firings(a));
+    }
+
+    @Test
+    void proactiveFiresOnceForAStuckRunAndNeverForAQuickOne() throws Exception {
+        Armed a = automation("{\"type\":\"event\",\"posture\":\"Proactive\",\"after\":[\"prefect.flow-run.Running\"],"
+                + "\"expect\":[\"prefect.flow-run.Completed\"],\"for_each\":[\"prefect.resource.id\"],"
+                + "\"match\":{\"prefect.resource.id\":\"prefect.flow-run.*\"},\"within\":15}", "do-nothing");
+        String stuck = "prefect.flow-run." + UUID.randomUUID();
+        String quick = "prefect.flow-run." + UUID.randomUUID();
+        feed(a, event("prefect.flow-run.Running", stuck, t0));
+        feed(a, event("prefect.flow-run.Running", quick, t0));
+        now.set(t0.plusSeconds(5));
+        feed(a, event("prefect.flow-run.Completed", quick, t0.plusSeconds(5)));
+        now.set(t0.plusSeconds(14));
+        assertEquals(0, feed(a, null), "before the deadline");
+        now.set(t0.plusSeconds(15));
+        assertEquals(1, feed(a, null), "at the deadline, for the stuck run only");
+        now.set(t0.plusSeconds(60));
+        assertEquals(0, feed(a, null), "once");
+        JsonObject triggered = emitted.get(0).payload();
+        assertEquals(stuck, triggered.getJsonObject("triggering_labels").getString("prefect.resource.id"));
+    }
+
+    @Test
+    void compoundAllAndSequenceInOrder() throws Exception {
+        String child = "{\"type\":\"event\",\"posture\":\"Reactive\",\"expect\":[\"%s\"],"
+                + "\"match\":{\"prefect.resource.id\":\"x.*\"}}";
+        Armed all = automation("{\"type\":\"compound\",\"require\":\"all\",\"within\":60,\"triggers\":["
+                + child.formatted("x.a") + "," + child.formatted("x.b") + "]}", "do-nothing");
+        assertEquals(0, feed(all, event("x.a", "x.1", t0)));
+        assertEquals(0, feed(all, event("x.a", "x.1", t0.plusSeconds(1))));
+        now.set(t0.plusSeconds(2));
+        assertEquals(1, feed(all, event("x.b", "x.1", t0.plusSeconds(2))), "both children fired");
+        Armed sequence = automation("{\"type\":\"sequence\",\"within\":60,\"triggers\":["
+                + child.formatted("y.a") + "," + child.formatted("y.b") + "]}", "do-nothing");
+        now.set(t0.plusSeconds(3));
+        assertEquals(0, feed(sequence, event("y.b", "x.1", t0.plusSeconds(3))));
+        now.set(t0.plusSeconds(4));
+        assertEquals(0, feed(sequence, event("y.a", "x.1", t0.plusSeconds(4))), "b came before a");
+        now.set(t0.plusSeconds(5));
+        assertEquals(1, feed(sequence, event("y.b", "x.1", t0.plusSeconds(5))), "a then b");
+    }
+
+    @Test
+    void theCursorWaitsForOpenTransactions() throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection open = RealPostgres.dataSource().getConnection();
+             Connection reader = RealPostgres.dataSource().getConnection()) {
+            open.setAutoCommit(false);
+            try (PreparedStatement s = open.prepareStatement("insert into event (id, workspace_id, occurred, received, "
+                    + "event, resource_id, resource, related, payload) values (?, ?, now(), now(), 'x.ping', 'x.1', "
+                    + "'{}', '[]', '{}')")) {
+                s.setObject(1, id);
+                s.setObject(2, workspace);
+                s.executeUpdate();
+            }
+            EvaluationStore store = new EvaluationStore(reader);
+            EvaluationStore.Cursor start = new EvaluationStore.Cursor("1", new UUID(0, 0), new UUID(0, 0));
+            assertTrue(store.eventsAfter(start, store.horizon(), List.of(workspace), null, 100).isEmpty(),
+                    "an event of an open transaction is below no horizon");
+            open.commit();
+            var read = store.eventsAfter(start, store.horizon(), List.of(workspace), List.of("x.%"), 100);
+            assertEquals(List.of(id.toString()), read.stream().map(e -> e.event().getString("id")).toList());
+            JsonArray none = Json.createArrayBuilder().build();
+            assertEquals(none, read.get(0).event().getJsonArray("related"));
+        }
+    }
+}
