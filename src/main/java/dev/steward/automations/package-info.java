@@ -20,5 +20,12 @@
  * <p>Actions run on every instance ({@link dev.steward.automations.ActionRuns}): a run is claimed with one conditional
  * update, an action on this server's objects commits with its success mark, and a failed attempt is retried with
  * backoff when it may pass. Actions act only inside the automation's workspace.
+ *
+ * <p>Calls out of the server: {@link dev.steward.automations.Notifications} sends what
+ * {@code send-notification} sends through a Slack, Microsoft Teams or custom webhook block, and what
+ * {@code call-webhook} sends through a Webhook block, given the block's opened data. Every such request goes through
+ * {@link dev.steward.automations.OutboundCalls}: private targets refused unless the operator allows them
+ * ({@code steward.webhooks.allow-private}), the checked address pinned for the connection, one 10 s deadline, a capped
+ * answer, no redirects, and failure reasons that never hold the URL, a header or a secret.
  */
 package dev.steward.automations;
