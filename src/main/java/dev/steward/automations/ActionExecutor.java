@@ -1,6 +1,7 @@
 package dev.steward.automations;
 
 import dev.steward.access.TenantScope;
+import dev.steward.blocks.BlockDocuments;
 import dev.steward.deployments.DeploymentRuns;
 import dev.steward.deployments.DeploymentService;
 import dev.steward.orchestration.FlowRunService;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -48,6 +50,18 @@ public class ActionExecutor {
 
     @Inject
     FlowRunService flowRuns;
+
+    @Inject
+    BlockDocuments blocks;
+
+    @Inject
+    TemplateContext templateContext;
+
+    @Inject
+    Templates templates;
+
+    @Inject
+    Notifications notifications;
 
     /** How an attempt ended. */
     sealed interface Outcome permits Done, Failed {}
@@ -113,11 +127,71 @@ public class ActionExecutor {
                     requireAccepted(result, "Failed to resume flow run: ");
                 });
                 case "delete-flow-run" -> inWorkspace(claimed, targets -> flowRuns.delete(flowRunTarget(claimed, targets)));
+                case "call-webhook", "send-notification" -> callOut(claimed);
                 default -> Failed.permanently("The action type '" + type + "' is not supported by this server yet");
             };
         } catch (ActionFailed e) {
             return Failed.permanently(e.getMessage());
         }
+    }
+
+    /**
+     * call-webhook and send-notification: the block (its secrets opened) and the rendered templates are read in the
+     * automation's workspace; the call is made outside any transaction. A call that got no answer is retried; a
+     * webhook's answer, whatever its status, is a success (as in Prefect), and only its status is kept in the event.
+     */
+    private Outcome callOut(ActionRuns.Claimed claimed) {
+        JsonObject action = claimed.action();
+        String type = action.getString("type");
+        UUID blockId = UUID.fromString(action.getString("block_document_id"));
+        record Prepared(JsonObject block, List<String> rendered) {}
+        Prepared prepared;
+        try {
+            prepared = TenantScope.system(claimed.workspaceId()).supply(() -> tx.inNew(() -> {
+                JsonObject block = blocks.read(blockId, true);
+                List<String> sources = type.equals("call-webhook")
+                        ? List.of(action.getString("payload"))
+                        : List.of(action.getString("subject"), action.getString("body"));
+                Map<String, Object> context = templateContext.of(claimed, sources);
+                List<String> rendered = new ArrayList<>();
+                for (String source : sources) {
+                    rendered.add(Templates.maybeTemplate(source) ? templates.render(source, context) : source);
+                }
+                return new Prepared(block, rendered);
+            }));
+        } catch (Problem.NotFound e) {
+            return Failed.permanently("Unexpected status from '" + type + "' action: 404");
+        } catch (Templates.RenderFailed e) {
+            return Failed.permanently("Template rendering failed: " + e.getMessage());
+        }
+        JsonObject blockType = prepared.block().getJsonObject("block_type");
+        String slug = blockType == null ? "" : blockType.getString("slug", "");
+        JsonArray targets = Json.createArrayBuilder()
+                .add(Json.createObjectBuilder(Firings.related("prefect.block-document." + blockId, "block"))
+                        .add("prefect.resource.name", prepared.block().getString("name", "")))
+                .add(Firings.related("prefect.block-type." + slug, "block-type"))
+                .build();
+        JsonObject data = prepared.block().getJsonObject("data");
+        OutboundCalls.Result result;
+        if (type.equals("call-webhook")) {
+            if (!slug.equals(Notifications.WEBHOOK)) {
+                return new Failed("The referenced block was not a webhook block", false, targets,
+                        JsonValue.EMPTY_JSON_OBJECT);
+            }
+            result = notifications.callWebhook(data, prepared.rendered().get(0));
+        } else {
+            result = notifications.notify(slug, data, prepared.rendered().get(0), prepared.rendered().get(1));
+            if (Notifications.UNSUPPORTED.equals(result.failure())) {
+                return new Failed(result.failure(), false, targets, JsonValue.EMPTY_JSON_OBJECT);
+            }
+        }
+        if (!result.succeeded()) {
+            String reason = type.equals("call-webhook") ? "Webhook call failed: " + result.failure()
+                    : "Notification failed: " + result.failure();
+            return new Failed(reason, true, targets, result.answered()
+                    ? Json.createObjectBuilder().add("status_code", result.status()).build() : JsonValue.EMPTY_JSON_OBJECT);
+        }
+        return new Done(targets, Json.createObjectBuilder().add("status_code", result.status()), false);
     }
 
     /** The work of an action on this server's objects, with its success mark and event, in one transaction. */

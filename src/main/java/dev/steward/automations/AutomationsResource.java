@@ -33,6 +33,9 @@ public class AutomationsResource {
     @Inject
     AutomationService automations;
 
+    @Inject
+    Templates templates;
+
     @POST
     @MinRole(Role.DEVELOPER)
     public Response create(String text) {
@@ -107,6 +110,14 @@ public class AutomationsResource {
     public Response deleteOwnedBy(@PathParam("resourceId") String resourceId) {
         automations.deleteOwnedBy(resourceId);
         return Response.accepted().build();
+    }
+
+    /** The older path of Prefect's {@code POST /templates/validate}, which its UI still calls. */
+    @POST
+    @MinRole(Role.VIEWER)
+    @Path("templates/validate")
+    public Response validateTemplate(String text) {
+        return TemplatesResource.answer(templates, text);
     }
 
     private static JsonArray write(List<Automation> list) {

@@ -25,7 +25,8 @@ public record CompoundTrigger(UUID id, List<Trigger> triggers, Require require, 
         public static final Require ALL = new Require("all", null);
 
         public Require {
-            if ((keyword == null) == (count == null) || keyword != null && !keyword.equals("any") && !keyword.equals("all")) {
+            boolean oneOfTwo = (keyword == null) != (count == null);
+            if (!oneOfTwo || keyword != null && !keyword.equals("any") && !keyword.equals("all")) {
                 throw new IllegalArgumentException("require is \"any\", \"all\" or a count");
             }
         }

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -37,26 +38,28 @@ final class Globs {
     }
 
     static Pattern glob(String pattern) {
-        return cached(GLOBS, pattern, p -> compileGlob(p));
+        return cached(GLOBS, pattern, Globs::compileGlob);
     }
 
-    /** Any name when {@code expect} is empty; else any of {@code patterns} (expect and after) from the name's start. */
+    /** Any name when {@code expect} is empty; else any pattern of {@code expect} or {@code after}, from the start. */
     static Pattern eventNamePattern(Collection<String> expect, Collection<String> after) {
         if (expect.isEmpty()) return cached(EVENT_NAMES, ".+", p -> Pattern.compile(p, Pattern.UNIX_LINES));
         List<String> alternatives = new ArrayList<>();
         for (Collection<String> patterns : List.of(expect, after)) {
             for (String pattern : patterns) {
-                List<String> pieces = new ArrayList<>();
-                for (String literal : pattern.split("\\*", -1)) pieces.add(Pattern.quote(literal));
-                alternatives.add(String.join(".+", pieces));
+                // each ".+" as an atomic lazy match of the next piece: the leftmost place a piece fits is always
+                // as good as any later one, and many stars cannot then backtrack without end
+                String[] pieces = pattern.split("\\*", -1);
+                StringBuilder re = new StringBuilder(Pattern.quote(pieces[0]));
+                for (int i = 1; i < pieces.length; i++) re.append("(?>.+?").append(Pattern.quote(pieces[i])).append(')');
+                alternatives.add(re.toString());
             }
         }
         // UNIX_LINES: Python's "." stops only at "\n"
         return cached(EVENT_NAMES, String.join("|", alternatives), p -> Pattern.compile(p, Pattern.UNIX_LINES));
     }
 
-    private static Pattern cached(Map<String, Pattern> cache, String key,
-                                  java.util.function.Function<String, Pattern> compile) {
+    private static Pattern cached(Map<String, Pattern> cache, String key, Function<String, Pattern> compile) {
         Pattern pattern = cache.get(key);
         if (pattern != null) return pattern;
         if (cache.size() >= CACHE_LIMIT) cache.clear();

@@ -21,8 +21,8 @@ final class RunDeploymentLoops {
         if (t.expect().stream().noneMatch(e -> e.startsWith("prefect.flow-run."))) return;
         if (t.expect().stream().noneMatch(LOOPING::contains)) return;
         for (Action action : d.actions()) {
-            if (!action.type().equals("run-deployment")) continue;
-            if (action.fields().getString("source").equals("inferred")) {
+            if (!(action instanceof Action.RunDeployment run)) continue;
+            if (run.source() == Action.Source.INFERRED) {
                 throw InvalidInput.field("actions", "Value error, Running an inferred deployment from a flow run "
                         + "state change event will lead to an infinite loop of flow runs.  Please choose a specific "
                         + "deployment and add additional filtering labels to the match or match_related for this "

@@ -23,30 +23,33 @@ final class TimeDeltas {
     static final Duration MAX = Duration.ofDays(999_999_999);
     private static final String FORMS = "Input should be a valid timedelta: a number of seconds or an ISO 8601 duration"
             + " such as \"PT30S\"";
-    private static final String TOO_LONG = "Input should be a valid timedelta, durations may not exceed 999,999,999 days";
+    private static final String TOO_LONG =
+            "Input should be a valid timedelta, durations may not exceed 999,999,999 days";
+    // possessive digits: a long run of digits is never tried again shorter
     private static final Pattern DAYS_TIME = Pattern.compile(
-            "(?:(\\d+) ?[dD](?:[aA][yY][sS]?)?,? ?)?(?:(\\d+):(\\d\\d)(?::(\\d\\d)(?:[.,](\\d+))?)?)?");
+            "(?:(\\d++) ?[dD](?:ays?|AYS?)?,? ?)?((\\d++):(\\d\\d)(?::(\\d\\d)(?:[.,](\\d++))?)?)?");
 
     private TimeDeltas() {}
 
     /** A present, non-null value; a negative duration is returned as such (the caller knows whether it may be). */
     static Duration read(JsonValue value, At at) {
-        BigDecimal micros;
+        BigDecimal seconds;
         if (value instanceof JsonNumber n) {
-            micros = n.bigDecimalValue().movePointRight(6);
+            seconds = n.bigDecimalValue();
         } else if (value instanceof JsonString s) {
-            micros = parse(s.getString());
-            if (micros == null) throw at.invalid(FORMS);
+            seconds = parse(s.getString());
+            if (seconds == null) throw at.invalid(FORMS);
         } else {
             throw at.invalid(FORMS);
         }
-        // Python rounds a float's seconds to the microsecond half away from zero
-        micros = micros.setScale(0, RoundingMode.HALF_UP);
-        if (micros.abs().compareTo(BigDecimal.valueOf(MAX.getSeconds()).movePointRight(6)) > 0) {
-            throw at.invalid(TOO_LONG);
-        }
-        long whole = micros.longValueExact();
-        return Duration.ofSeconds(Math.floorDiv(whole, 1_000_000), Math.floorMod(whole, 1_000_000) * 1000L);
+        // both checks before any rescaling: 1e-999999999 or 1e999999999 would take ages to write out in digits
+        if (seconds.precision() - seconds.scale() < -7) return Duration.ZERO; // under 1e-7 s: no microsecond
+        if (seconds.abs().compareTo(BigDecimal.valueOf(MAX.getSeconds())) > 0) throw at.invalid(TOO_LONG);
+        // Python rounds a float's seconds to the microsecond, half away from zero
+        BigDecimal micros = seconds.movePointRight(6).setScale(0, RoundingMode.HALF_UP);
+        // split before converting: 999,999,999 days of microseconds overflow a long
+        BigDecimal[] wholeAndMicros = micros.divideAndRemainder(BigDecimal.valueOf(1_000_000));
+        return Duration.ofSeconds(wholeAndMicros[0].longValueExact(), wholeAndMicros[1].longValueExact() * 1000L);
     }
 
     /** Seconds as a JSON float, as Python's {@code timedelta.total_seconds()}: 0.0, 10.0, 0.5. */
@@ -57,7 +60,7 @@ final class TimeDeltas {
         return Json.createValue(seconds);
     }
 
-    /** Microseconds (maybe fractional, rounded by the caller), or null for a string in no known form. */
+    /** Seconds (maybe with more than six decimals, rounded by the caller), or null for a string in no known form. */
     private static BigDecimal parse(String text) {
         if (text.isEmpty()) return null;
         int sign = 1;
@@ -66,8 +69,8 @@ final class TimeDeltas {
             sign = s.charAt(0) == '-' ? -1 : 1;
             s = s.substring(1);
         }
-        BigDecimal micros = s.startsWith("P") ? iso(s.substring(1)) : daysAndTime(s);
-        return micros == null ? null : micros.multiply(BigDecimal.valueOf(sign));
+        BigDecimal seconds = s.startsWith("P") ? iso(s.substring(1)) : daysAndTime(s);
+        return seconds == null ? null : seconds.multiply(BigDecimal.valueOf(sign));
     }
 
     /** ISO 8601 after its "P": quantities with units, days before a "T" and seconds after it. */
@@ -104,7 +107,7 @@ final class TimeDeltas {
             quantities++;
             i++;
         }
-        return quantities == 0 ? null : seconds.movePointRight(6);
+        return quantities == 0 ? null : seconds;
     }
 
     private static long dateUnit(char c) {
@@ -126,25 +129,27 @@ final class TimeDeltas {
         };
     }
 
-    /** "1d", "2 days, 01:00:00", "01:30", "0:00:10.5": days, a clock, or both. */
+    /** "1d", "2 days, 01:00:00", "01:30", "0:00:10.5": days, a clock, or both ("day" in one case, as pydantic). */
     private static BigDecimal daysAndTime(String s) {
         Matcher m = DAYS_TIME.matcher(s);
         if (s.isEmpty() || !m.matches()) return null;
         BigDecimal seconds = BigDecimal.ZERO;
         if (m.group(1) != null) seconds = seconds.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(86_400)));
         if (m.group(2) != null) {
-            long hours = Long.parseLong(m.group(2).length() > 12 ? "999999999999" : m.group(2));
-            int minutes = Integer.parseInt(m.group(3));
-            int secs = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
+            if (m.group(2).length() < 5) return null; // "1:10" is too short for pydantic, "01:10" and "1:10:00" are not
+            long hours = Long.parseLong(m.group(3).length() > 12 ? "999999999999" : m.group(3));
+            int minutes = Integer.parseInt(m.group(4));
+            int secs = m.group(5) == null ? 0 : Integer.parseInt(m.group(5));
             // a clock after days is a time of day, one on its own may run past 24 hours
             if (minutes > 59 || secs > 59 || m.group(1) != null && hours > 23) return null;
             seconds = seconds.add(BigDecimal.valueOf(hours * 3600 + minutes * 60L + secs));
-            if (m.group(5) != null) {
-                String digits = m.group(5).length() > 6 ? m.group(5).substring(0, 6) : m.group(5);
+            if (m.group(6) != null) {
+                // pydantic keeps six digits and drops the rest
+                String digits = m.group(6).length() > 6 ? m.group(6).substring(0, 6) : m.group(6);
                 seconds = seconds.add(new BigDecimal("0." + digits));
             }
         }
-        return seconds.movePointRight(6);
+        return seconds;
     }
 
     private static boolean isDigit(char c) {

@@ -10,7 +10,7 @@ import java.util.List;
  * Prefect's Flow document: the fields a request may send, the name rule, and the JSON written out (the flow itself,
  * and what its lifecycle events carry).
  */
-final class FlowDocument {
+public final class FlowDocument {
     /** {@code POST /flows/}. */
     static final List<String> CREATE_FIELDS = List.of("name", "tags", "labels");
     /** {@code PATCH /flows/{id}}: only the tags change. */
@@ -35,7 +35,7 @@ final class FlowDocument {
     }
 
     /** Prefect's Flow object. */
-    static JsonObject of(Flow f) {
+    public static JsonObject of(Flow f) {
         JsonObjectBuilder flow = Json.createObjectBuilder()
                 .add("id", f.getId().toString())
                 .add("created", f.getCreated().toString())

@@ -30,6 +30,14 @@ public final class Body {
         return new Body(json, "");
     }
 
+    /**
+     * A JSON object found at {@code path} of a request body (dotted, e.g. {@code actions.0}), so that a 422 about one
+     * of its fields names where it is in the request.
+     */
+    public static Body at(JsonObject json, String path) {
+        return new Body(json, path == null ? "" : path);
+    }
+
     /** Parses raw request text; an empty body reads as {}. */
     public static Body parse(String text) {
         if (text == null || text.isBlank()) {

@@ -292,6 +292,7 @@ public final class Stack implements AutoCloseable {
         env.put("STEWARD_RESULTS_LOCAL_STORAGE", System.getProperty("user.home") + "/.prefect/storage");
         // the app starts in no profile without a master key for secrets at rest
         env.put(SECRETS_KEY_ENV, secretsKey());
+        env.put("STEWARD_WEBHOOKS_ALLOW_PRIVATE", "true"); // this stack's webhooks (its tests' receivers) are local
         env.putAll(extraAppEnv);
         return env;
     }
