@@ -268,3 +268,58 @@ def test_a_proactive_trigger_fires_once_for_a_stuck_run_and_never_for_a_quick_on
         assert fired[0]["resource"]["prefect.posture"] == "Proactive"
         client.delete_automation(automation_id)
         assert flow_id
+
+
+def test_a_failed_run_calls_a_webhook_once_with_the_payload_rendered():
+    """Reactive on a failed flow run: the Webhook block's URL is called once, with the template rendered from the
+    run the event is about."""
+    import http.server
+    import threading
+
+    from prefect import flow
+    from prefect.blocks.webhook import Webhook
+
+    received: list[bytes] = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            received.append(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    flow_name = f"fails-{RUN_ID}"
+    try:
+        block_id = Webhook(url=f"http://127.0.0.1:{server.server_port}/hook", method="POST").save(
+            f"hook-{RUN_ID}")
+        body = {"name": f"on-failure-{RUN_ID}",
+                "trigger": {"type": "event", "posture": "Reactive", "expect": ["prefect.flow-run.Failed"],
+                            "match": {"prefect.resource.id": "prefect.flow-run.*"},
+                            "match_related": {"prefect.resource.role": "flow", "prefect.resource.name": flow_name}},
+                "actions": [{"type": "call-webhook", "block_document_id": str(block_id),
+                             "payload": '{"run": "{{ flow_run.name }}", "flow": "{{ flow.name }}", '
+                                        '"state": "{{ event.event }}"}'}]}
+        answer = _raw("POST", "/automations/", body)
+        assert answer.status_code == 201, answer.text
+
+        @flow(name=flow_name, retries=0)
+        def fails():
+            raise ValueError("boom")
+
+        state = fails(return_state=True)
+        assert state.is_failed()
+        with _client() as client:
+            run_name = client.read_flow_run(state.state_details.flow_run_id).name
+        _wait_for("the webhook call", lambda: received)
+        import time
+
+        time.sleep(3)
+        assert len(received) == 1, received
+        assert json.loads(received[0]) == {"run": run_name, "flow": flow_name, "state": "prefect.flow-run.Failed"}
+        _raw("DELETE", f"/automations/{answer.json()['id']}")
+    finally:
+        server.shutdown()

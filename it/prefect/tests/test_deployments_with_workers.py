@@ -127,6 +127,28 @@ def test_prefect_deploy_from_the_cli_runs_and_inspects(workers, prefect_cli):
         assert done.state.type.value == "COMPLETED", done.state
 
 
+def test_an_automation_runs_a_deployment_on_the_worker(workers):
+    """A deployment trigger (deploy(triggers=[...])): an event the client emits makes the automation run the
+    deployment with the trigger's parameters, and a process worker runs it to completion, once."""
+    from prefect.events import DeploymentEventTrigger, emit_event
+
+    resource = f"steward.test.automation.{RUN_ID}"
+    trigger = DeploymentEventTrigger(name=f"on-go-{RUN_ID}", expect={"steward.test.go"},
+                                     match={"prefect.resource.id": resource}, parameters={"x": 8})
+    deployment_id = _deploy("doubler", "triggered", triggers=[trigger])
+    emit_event(event="steward.test.go", resource={"prefect.resource.id": resource})
+    with _client() as client:
+        deadline = time.monotonic() + 60
+        while not (runs := client.read_flow_runs(deployment_filter=_by_id(deployment_id))):
+            assert time.monotonic() < deadline, "the automation never ran the deployment"
+            time.sleep(0.3)
+        run = _final(client, runs[0].id)
+        assert run.state.type.value == "COMPLETED", run.state
+        assert run.parameters == {"x": 8}
+        time.sleep(2)
+        assert len(client.read_flow_runs(deployment_filter=_by_id(deployment_id))) == 1, "run once"
+
+
 def test_scheduled_run_completes(workers):
     from prefect.client.schemas.schedules import IntervalSchedule
 

@@ -9,6 +9,9 @@ import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Problem;
 import dev.steward.platform.Transactions;
+import dev.steward.workers.WorkPool;
+import dev.steward.workers.WorkPools;
+import dev.steward.workers.WorkQueues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -55,6 +58,12 @@ public class ActionExecutor {
     BlockDocuments blocks;
 
     @Inject
+    WorkPools pools;
+
+    @Inject
+    WorkQueues queues;
+
+    @Inject
     TemplateContext templateContext;
 
     @Inject
@@ -98,6 +107,21 @@ public class ActionExecutor {
                     UUID id = target(claimed, "deployment");
                     targets.add(Firings.related("prefect.deployment." + id, "target"));
                     deployments.setPaused(id, type.equals("pause-deployment"));
+                });
+                case "pause-work-pool", "resume-work-pool" -> inWorkspace(claimed, targets -> {
+                    UUID id = target(claimed, "work_pool");
+                    WorkPool pool = pools.get(id)
+                            .orElseThrow(() -> new ActionFailed("Work pool " + id + " not found"));
+                    targets.add(Json.createObjectBuilder(Firings.related("prefect.work-pool." + id, "target"))
+                            .add("prefect.resource.name", pool.getName()).build());
+                    pools.update(pool, new WorkPools.Update(null, type.equals("pause-work-pool"), null, null, false,
+                            null, true));
+                });
+                case "pause-work-queue", "resume-work-queue" -> inWorkspace(claimed, targets -> {
+                    UUID id = target(claimed, "work_queue");
+                    targets.add(Firings.related("prefect.work-queue." + id, "target"));
+                    queues.update(queues.get(id), new WorkQueues.Update(null, null,
+                            type.equals("pause-work-queue"), null, false, null, null));
                 });
                 case "run-deployment" -> inWorkspace(claimed, targets -> {
                     UUID id = target(claimed, "deployment");
