@@ -202,7 +202,7 @@ public class ActionExecutor {
                 return new Failed("The referenced block was not a webhook block", false, targets,
                         JsonValue.EMPTY_JSON_OBJECT);
             }
-            result = notifications.callWebhook(data, prepared.rendered().get(0));
+            result = notifications.callWebhook(data, prepared.rendered().get(0), claimed.id().toString());
         } else {
             result = notifications.notify(slug, data, prepared.rendered().get(0), prepared.rendered().get(1));
             if (Notifications.UNSUPPORTED.equals(result.failure())) {

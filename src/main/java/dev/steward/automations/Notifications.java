@@ -85,14 +85,20 @@ public class Notifications {
         };
     }
 
-    /** Prefect's call-webhook: the Webhook block's request with {@code payload} (already rendered) as its body. */
-    public Result callWebhook(JsonObject data, String payload) {
+    /**
+     * Prefect's call-webhook: the Webhook block's request with {@code payload} (already rendered) as its body, and,
+     * unless the block sets one, an {@code Idempotency-Key} header (the IETF httpapi draft's): the action run's id,
+     * the same on every attempt, so that a receiver can drop the repeat of a call whose instance died before it could
+     * record the call as made.
+     */
+    public Result callWebhook(JsonObject data, String payload, String idempotencyKey) {
         if (data == null) data = JsonValue.EMPTY_JSON_OBJECT;
         String url = string(data, "url");
         if (url == null) return Result.failed("the webhook block has no URL");
         Map<String, String> headers = new LinkedHashMap<>();
         JsonValue given = data.getOrDefault("headers", JsonValue.NULL);
         if (given instanceof JsonObject object) object.forEach((k, v) -> headers.put(k, pythonStr(v)));
+        if (idempotencyKey != null && !has(headers, "Idempotency-Key")) headers.put("Idempotency-Key", idempotencyKey);
         byte[] content = (payload == null ? "" : payload).getBytes(StandardCharsets.UTF_8);
         return calls.send(new Request(method(data), url, headers, content, data.getBoolean("verify", true),
                 allowsPrivate(data)));

@@ -200,7 +200,7 @@ class NotificationsTest {
         JsonObject data = json("""
                 {"method": "PATCH", "url": "%s", "headers": {"Authorization": "Bearer %s", "X-N": "1"},
                  "allow_private_urls": true, "verify": true}""".formatted(receiver.url("/hook"), TOKEN));
-        Result r = notifications.callWebhook(data, "{\"flow\": \"etl\"}");
+        Result r = notifications.callWebhook(data, "{\"flow\": \"etl\"}", null);
         assertNull(r.failure());
         Receiver.Received got = receiver.next();
         assertEquals("PATCH", got.method());
@@ -208,16 +208,19 @@ class NotificationsTest {
         assertEquals("Bearer " + TOKEN, got.header("Authorization"));
         assertNull(got.header("Content-Type"), "Prefect sends the rendered payload as content, with no type of its own");
 
-        notifications.callWebhook(json("{\"url\": \"%s\"}".formatted(receiver.url("/text"))), "not json {");
+        assertNull(got.header("Idempotency-Key"), "none asked for");
+
+        notifications.callWebhook(json("{\"url\": \"%s\"}".formatted(receiver.url("/text"))), "not json {", "run-1");
         got = receiver.next();
         assertEquals("POST", got.method(), "POST by default");
         assertEquals("not json {", got.body());
+        assertEquals("run-1", got.header("Idempotency-Key"), "the action run's id, the same on every attempt");
     }
 
     @Test
     void theWebhookBlocksCallIsDoneWhateverTheStatusAsInPrefect() throws Exception {
         receiver.answer(new Receiver.Answer(500, "boom", 0));
-        Result r = notifications.callWebhook(json("{\"url\": \"%s\"}".formatted(receiver.url("/h"))), "");
+        Result r = notifications.callWebhook(json("{\"url\": \"%s\"}".formatted(receiver.url("/h"))), "", null);
         assertNull(r.failure());
         assertEquals(500, r.status());
         assertEquals("boom", r.body());
@@ -226,20 +229,20 @@ class NotificationsTest {
     @Test
     void privateTargetsNeedBothTheOperatorAndTheBlock() throws Exception {
         JsonObject refusing = json("{\"url\": \"%s\", \"allow_private_urls\": false}".formatted(receiver.url("/h/" + TOKEN)));
-        assertEquals(OutboundCalls.PRIVATE_REFUSED_BY_BLOCK, notifications.callWebhook(refusing, "x").failure());
+        assertEquals(OutboundCalls.PRIVATE_REFUSED_BY_BLOCK, notifications.callWebhook(refusing, "x", null).failure());
         assertEquals(OutboundCalls.PRIVATE_REFUSED_BY_BLOCK,
                 notifications.notify("slack-webhook", refusing, "s", "b").failure());
 
         Notifications strict = new Notifications(new OutboundCalls(false, Duration.ofSeconds(2)));
         JsonObject allowing = json("{\"url\": \"%s\"}".formatted(receiver.url("/h/" + TOKEN)));
-        assertEquals(OutboundCalls.PRIVATE_REFUSED, strict.callWebhook(allowing, "x").failure());
+        assertEquals(OutboundCalls.PRIVATE_REFUSED, strict.callWebhook(allowing, "x", null).failure());
         assertEquals(OutboundCalls.PRIVATE_REFUSED, strict.notify("ms-teams-webhook", allowing, "s", "b").failure());
         assertTrue(receiver.nothingReceived());
     }
 
     @Test
     void aBlockWithoutUrlFails() {
-        assertEquals("the webhook block has no URL", notifications.callWebhook(JsonValue.EMPTY_JSON_OBJECT, "x").failure());
+        assertEquals("the webhook block has no URL", notifications.callWebhook(JsonValue.EMPTY_JSON_OBJECT, "x", null).failure());
         assertEquals("the notification block has no webhook URL",
                 notifications.notify("slack-webhook", JsonValue.EMPTY_JSON_OBJECT, "s", "b").failure());
     }

@@ -14,15 +14,21 @@ import java.util.concurrent.TimeUnit;
 final class EventsIn implements AutoCloseable {
     private final WebSocket socket;
     private volatile CompletableFuture<Void> pong = new CompletableFuture<>();
+    private volatile Throwable gone;
 
     private EventsIn(WebSocket socket) {
         this.socket = socket;
     }
 
     static EventsIn open(String workspace, String key) throws Exception {
+        return open(TestStack.get().appUrl(), workspace, key);
+    }
+
+    /** A connection to the instance at {@code appUrl} (e.g. the stack's second one). */
+    static EventsIn open(String appUrl, String workspace, String key) throws Exception {
         CompletableFuture<Void> authenticated = new CompletableFuture<>();
         EventsIn[] self = new EventsIn[1];
-        URI uri = URI.create(TestStack.get().appUrl().replace("http://", "ws://") + "/api/workspaces/" + workspace + "/events/in");
+        URI uri = URI.create(appUrl.replace("http://", "ws://") + "/api/workspaces/" + workspace + "/events/in");
         WebSocket socket = Api.HTTP.newWebSocketBuilder().subprotocols("prefect").buildAsync(uri, new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
@@ -36,6 +42,26 @@ final class EventsIn implements AutoCloseable {
                 self[0].pong.complete(null);
                 w.request(1);
                 return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                gone(new IllegalStateException("closed: " + status + " " + reason));
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket w, Throwable error) {
+                gone(error);
+            }
+
+            /** The server went away: whoever waits for a confirmation learns it now. */
+            private void gone(Throwable why) {
+                authenticated.completeExceptionally(why);
+                if (self[0] != null) {
+                    self[0].gone = why;
+                    self[0].pong.completeExceptionally(why);
+                }
             }
         }).get(60, TimeUnit.SECONDS);
         self[0] = new EventsIn(socket);
@@ -51,6 +77,7 @@ final class EventsIn implements AutoCloseable {
     /** Returns once the server has answered: every event sent before is then committed. */
     void confirm() throws Exception {
         pong = new CompletableFuture<>();
+        if (gone != null) throw new IllegalStateException("the connection is gone", gone);
         socket.sendPing(ByteBuffer.wrap(new byte[] {1})).join();
         pong.get(120, TimeUnit.SECONDS);
     }
