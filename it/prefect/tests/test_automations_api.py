@@ -320,6 +320,43 @@ def test_a_failed_run_calls_a_webhook_once_with_the_payload_rendered():
         time.sleep(3)
         assert len(received) == 1, received
         assert json.loads(received[0]) == {"run": run_name, "flow": flow_name, "state": "prefect.flow-run.Failed"}
-        _raw("DELETE", f"/automations/{answer.json()['id']}")
+        automation_id = answer.json()["id"]
+        with _client() as client:
+            executed = _wait_for("the executed event", lambda: _automation_events(
+                client, automation_id, "prefect.automation.action.executed"))
+        assert executed[0]["payload"]["status_code"] == 200
+        assert str(server.server_port) not in json.dumps(executed), "the webhook's URL stays out of events"
+        _raw("DELETE", f"/automations/{automation_id}")
     finally:
         server.shutdown()
+
+
+def test_a_webhook_that_cannot_be_reached_fails_with_a_reason_that_names_no_url():
+    """A call that gets no answer fails, is retried, and says why without the block's URL."""
+    import socket
+
+    from prefect.blocks.webhook import Webhook
+    from prefect.events import emit_event
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    block_id = Webhook(url=f"http://127.0.0.1:{port}/secret-path-{RUN_ID}").save(f"dead-hook-{RUN_ID}")
+    resource = f"steward.test.dead.{RUN_ID}"
+    body = {"name": f"dead-hook-{RUN_ID}",
+            "trigger": {"type": "event", "posture": "Reactive", "expect": ["steward.test.dead"],
+                        "match": {"prefect.resource.id": resource}},
+            "actions": [{"type": "call-webhook", "block_document_id": str(block_id), "payload": "x"}]}
+    answer = _raw("POST", "/automations/", body)
+    assert answer.status_code == 201, answer.text
+    automation_id = answer.json()["id"]
+    emit_event(event="steward.test.dead", resource={"prefect.resource.id": resource})
+    with _client() as client:
+        failed = _wait_for("two failed attempts", lambda: (lambda f: f if len(f) >= 2 else None)(
+            _automation_events(client, automation_id, "prefect.automation.action.failed")), timeout=30)
+    reasons = {f["payload"]["reason"] for f in failed}
+    assert reasons == {"Webhook call failed: connection refused"}, reasons
+    assert all(f["payload"]["will_retry"] for f in failed), "the first attempts are retried"
+    text = json.dumps(failed)
+    assert f"secret-path-{RUN_ID}" not in text and str(port) not in text
+    _raw("DELETE", f"/automations/{automation_id}")

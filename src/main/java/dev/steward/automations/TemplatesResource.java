@@ -2,7 +2,7 @@ package dev.steward.automations;
 
 import dev.steward.access.MinRole;
 import dev.steward.access.Role;
-import dev.steward.platform.Json;
+import dev.steward.platform.Body;
 import dev.steward.platform.Problem.InvalidInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -46,7 +46,7 @@ public class TemplatesResource {
     /** The body: a JSON string; an empty body is the empty template, as FastAPI's default of "". */
     private static String template(String text) {
         if (text == null || text.isBlank()) return "";
-        JsonValue value = Json.parse(text);
+        JsonValue value = Body.value(text);
         if (!(value instanceof JsonString s)) throw InvalidInput.field("body", "Input should be a valid string");
         return s.getString();
     }

@@ -43,16 +43,20 @@ public final class Body {
         if (text == null || text.isBlank()) {
             return new Body(JsonValue.EMPTY_JSON_OBJECT, "");
         }
-        JsonValue value;
-        try {
-            value = Json.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw InvalidInput.field("", "Malformed JSON: " + e.getCause().getMessage());
-        }
+        JsonValue value = value(text);
         if (!(value instanceof JsonObject object)) {
             throw InvalidInput.field("", "The request body must be a JSON object");
         }
         return new Body(object, "");
+    }
+
+    /** Parses a body that is any JSON value (e.g. a template sent as a JSON string); malformed text is a 422. */
+    public static JsonValue value(String text) {
+        try {
+            return Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw InvalidInput.field("", "Malformed JSON: " + e.getCause().getMessage());
+        }
     }
 
     public JsonObject json() { return json; }

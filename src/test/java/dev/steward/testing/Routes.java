@@ -30,7 +30,7 @@ public final class Routes {
     private Routes() {}
 
     /** The last path segments of POST routes that only read (Prefect's filters, counts and histories). */
-    public static final Set<String> READING_POSTS = Set.of("filter", "count", "history", "paginate", "{countable}");
+    public static final Set<String> READING_POSTS = Set.of("filter", "count", "history", "paginate", "{countable}", "validate");
 
     /**
      * One route. {@code path} starts with {@code /api}; {@code minRole} and {@code userRoute} are its declarations
