@@ -266,6 +266,13 @@ def test_a_proactive_trigger_fires_once_for_a_stuck_run_and_never_for_a_quick_on
         assert len(fired) == 1, fired
         assert fired[0]["payload"]["triggering_labels"] == {"prefect.resource.id": f"prefect.flow-run.{stuck.id}"}
         assert fired[0]["resource"]["prefect.posture"] == "Proactive"
+        from datetime import datetime, timedelta
+
+        running = client.read_flow_run(stuck.id).state.timestamp
+        deadline = running + timedelta(seconds=15)
+        late = datetime.fromisoformat(fired[0]["occurred"].replace("Z", "+00:00")) - deadline
+        print(f"proactive firing {late.total_seconds():.3f} s after its deadline")
+        assert timedelta(0) <= late < timedelta(seconds=1), late
         client.delete_automation(automation_id)
         assert flow_id
 
@@ -360,3 +367,51 @@ def test_a_webhook_that_cannot_be_reached_fails_with_a_reason_that_names_no_url(
     text = json.dumps(failed)
     assert f"secret-path-{RUN_ID}" not in text and str(port) not in text
     _raw("DELETE", f"/automations/{automation_id}")
+
+
+def test_compound_and_sequence_triggers_fire_once_their_children_have():
+    """A compound trigger (require all) fires when both its children have fired; a sequence only in its order."""
+    import time
+
+    from prefect.automations import Automation
+    from prefect.events import emit_event
+    from prefect.events.actions import DoNothing
+    from prefect.events.schemas.automations import CompoundTrigger, EventTrigger, Posture, SequenceTrigger
+
+    resource = f"steward.test.composite.{RUN_ID}"
+
+    def child(name: str) -> EventTrigger:
+        return EventTrigger(expect={name}, match={"prefect.resource.id": resource}, posture=Posture.Reactive,
+                            threshold=1)
+
+    compound = Automation(name=f"compound-{RUN_ID}", actions=[DoNothing()],
+                          trigger=CompoundTrigger(require="all", within=60,
+                                                  triggers=[child("steward.test.a"), child("steward.test.b")])).create()
+    sequence = Automation(name=f"sequence-{RUN_ID}", actions=[DoNothing()],
+                          trigger=SequenceTrigger(within=60,
+                                                  triggers=[child("steward.test.c"), child("steward.test.d")])).create()
+    time.sleep(1)
+
+    def emit(name: str) -> None:
+        emit_event(event=name, resource={"prefect.resource.id": resource})
+        time.sleep(0.5)
+
+    emit("steward.test.a")
+    emit("steward.test.a")
+    emit("steward.test.d")  # before c: not the sequence's order
+    emit("steward.test.c")
+    time.sleep(2)
+    with _client() as client:
+        assert _automation_events(client, compound.id, "prefect.automation.triggered") == []
+        assert _automation_events(client, sequence.id, "prefect.automation.triggered") == []
+        emit("steward.test.b")
+        emit("steward.test.d")
+        _wait_for("the compound firing", lambda: _automation_events(client, compound.id, "prefect.automation.triggered"))
+        _wait_for("the sequence firing", lambda: _automation_events(client, sequence.id, "prefect.automation.triggered"))
+        time.sleep(2)
+        assert len(_automation_events(client, compound.id, "prefect.automation.triggered")) == 1
+        assert len(_automation_events(client, sequence.id, "prefect.automation.triggered")) == 1
+        fired = _automation_events(client, compound.id, "prefect.automation.triggered")[0]
+        assert "prefect.posture" not in fired["resource"], "composites have no posture"
+        client.delete_automation(compound.id)
+        client.delete_automation(sequence.id)
