@@ -74,8 +74,11 @@ public class AutomationEvaluator {
     private volatile Snapshot armed = Snapshot.EMPTY;
     private Instant lastSweep = Instant.EPOCH;
 
-    /** The enabled automations, by workspace, and what they were read from (to know when to read them again). */
-    record Snapshot(String version, Map<UUID, List<Armed>> byWorkspace, List<String> namePatterns,
+    /**
+     * The enabled automations' event triggers, by workspace, what they were read from (to know when to read them
+     * again), the plain event names they count (null: any name may count), and those with a proactive trigger.
+     */
+    record Snapshot(String version, Map<UUID, TriggerIndex> byWorkspace, List<String> eventNames,
                     List<Armed> proactive) {
         static final Snapshot EMPTY = new Snapshot("", Map.of(), List.of(), List.of());
     }
@@ -115,7 +118,7 @@ public class AutomationEvaluator {
             EvaluationStore.Cursor next = new EvaluationStore.Cursor(horizon, new UUID(0, 0), new UUID(0, 0));
             if (!snapshot.byWorkspace().isEmpty()) {
                 List<EvaluationStore.Committed> events = store.eventsAfter(cursor, horizon,
-                        snapshot.byWorkspace().keySet(), snapshot.namePatterns(), BATCH);
+                        snapshot.byWorkspace().keySet(), snapshot.eventNames(), BATCH);
                 for (EvaluationStore.Committed committed : events) {
                     evaluateEvent(evaluation, snapshot, committed);
                 }
@@ -145,9 +148,11 @@ public class AutomationEvaluator {
                                       EvaluationStore.Committed committed) throws SQLException {
         String name = committed.event().getString("event");
         if (name.equals("prefect.log.write")) return; // as Prefect: logs never trigger
-        for (Armed automation : snapshot.byWorkspace().getOrDefault(committed.workspaceId(), List.of())) {
-            for (EventTrigger trigger : automation.eventTriggers()) {
-                if (trigger.covers(committed.event())) evaluation.reactive(automation, trigger, committed.event());
+        TriggerIndex index = snapshot.byWorkspace().get(committed.workspaceId());
+        if (index == null) return;
+        for (TriggerIndex.Entry candidate : index.candidates(name)) {
+            if (candidate.trigger().covers(committed.event())) {
+                evaluation.reactive(candidate.automation(), candidate.trigger(), committed.event());
             }
         }
     }
@@ -173,8 +178,6 @@ public class AutomationEvaluator {
         if (current.version().equals(version)) return current;
         Map<UUID, List<Armed>> byWorkspace = new HashMap<>();
         List<Armed> proactive = new ArrayList<>();
-        Set<String> patterns = new LinkedHashSet<>();
-        boolean everyName = false;
         try (PreparedStatement s = c.prepareStatement("select id, workspace_id, name, trigger, actions, "
                 + "actions_on_trigger from automation where enabled order by created, id");
              ResultSet rs = s.executeQuery()) {
@@ -186,37 +189,23 @@ public class AutomationEvaluator {
                             Action.readList(Json.parse(rs.getString(5)), "actions"),
                             Action.readList(Json.parse(rs.getString(6)), "actions_on_trigger"));
                     byWorkspace.computeIfAbsent(a.workspaceId(), k -> new ArrayList<>()).add(a);
-                    boolean isProactive = false;
-                    for (EventTrigger t : a.eventTriggers()) {
-                        isProactive |= t.posture() == Posture.Proactive;
-                        List<String> like = likePatterns(t);
-                        if (like == null) everyName = true; else patterns.addAll(like);
-                    }
-                    if (isProactive) proactive.add(a);
+                    if (a.eventTriggers().stream().anyMatch(t -> t.posture() == Posture.Proactive)) proactive.add(a);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Automation " + id + " cannot be read and is not evaluated", e);
                 }
             }
         }
-        Snapshot fresh = new Snapshot(version, Map.copyOf(byWorkspace),
-                everyName ? null : List.copyOf(patterns), List.copyOf(proactive));
+        Map<UUID, TriggerIndex> indexes = new HashMap<>();
+        Set<String> names = new LinkedHashSet<>();
+        boolean anyName = false;
+        for (Map.Entry<UUID, List<Armed>> e : byWorkspace.entrySet()) {
+            TriggerIndex index = new TriggerIndex(e.getValue());
+            indexes.put(e.getKey(), index);
+            if (index.plainNames() == null) anyName = true; else names.addAll(index.plainNames());
+        }
+        Snapshot fresh = new Snapshot(version, Map.copyOf(indexes), anyName ? null : List.copyOf(names),
+                List.copyOf(proactive));
         armed = fresh;
         return fresh;
-    }
-
-    /**
-     * The names a trigger reads, as SQL LIKE patterns, so that a round reads only the events some trigger may count:
-     * null when it may read any name (no {@code expect}, or patterns LIKE cannot say exactly).
-     */
-    static List<String> likePatterns(EventTrigger trigger) {
-        if (trigger.expect().isEmpty()) return null;
-        List<String> out = new ArrayList<>();
-        Set<String> names = new LinkedHashSet<>(trigger.expect());
-        names.addAll(trigger.after());
-        for (String name : names) {
-            if (name.startsWith("!") || name.contains("?") || name.contains("[")) return null;
-            out.add(name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace("*", "%"));
-        }
-        return out;
     }
 }

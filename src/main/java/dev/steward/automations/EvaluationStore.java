@@ -68,14 +68,14 @@ final class EvaluationStore {
 
     /**
      * Committed events after the cursor and below the horizon, in commit order, of the given workspaces, and only
-     * those whose names match one of {@code namePatterns} (SQL LIKE patterns; null for every name).
+     * those of the given names (null: every name).
      */
     List<Committed> eventsAfter(Cursor cursor, String horizon, Collection<UUID> workspaces,
-                                List<String> namePatterns, int limit) throws SQLException {
+                                List<String> names, int limit) throws SQLException {
         String sql = "select tx::text, workspace_id, id, occurred, received, event, resource, related, payload, follows "
                 + "from event where tx >= ?::xid8 and tx < ?::xid8 and (tx, workspace_id, id) > (?::xid8, ?, ?) "
                 + "and workspace_id = any(?) "
-                + (namePatterns == null ? "" : "and event like any(?) ")
+                + (names == null ? "" : "and event = any(?) ")
                 + "order by tx, workspace_id, id limit ?";
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
@@ -85,7 +85,7 @@ final class EvaluationStore {
             s.setObject(i++, cursor.workspaceId());
             s.setObject(i++, cursor.eventId());
             s.setArray(i++, c.createArrayOf("uuid", workspaces.toArray()));
-            if (namePatterns != null) s.setArray(i++, c.createArrayOf("text", namePatterns.toArray()));
+            if (names != null) s.setArray(i++, c.createArrayOf("text", names.toArray()));
             s.setInt(i, limit);
             List<Committed> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
