@@ -415,3 +415,37 @@ def test_compound_and_sequence_triggers_fire_once_their_children_have():
         assert "prefect.posture" not in fired["resource"], "composites have no posture"
         client.delete_automation(compound.id)
         client.delete_automation(sequence.id)
+
+
+def test_a_metric_trigger_round_trips_as_the_client_models_it():
+    """Prefect keeps metric triggers for its Cloud; Steward evaluates them: the client's MetricTrigger is stored and
+    read back as it was sent, and a range under 5 minutes is refused as the client refuses it."""
+    from datetime import timedelta
+
+    from prefect.automations import Automation
+    from prefect.events.actions import DoNothing
+    from prefect.events.schemas.automations import (
+        MetricTrigger,
+        MetricTriggerOperator,
+        MetricTriggerQuery,
+        PrefectMetric,
+    )
+
+    trigger = MetricTrigger(match={"prefect.resource.id": "prefect.flow-run.*"},
+                            match_related={"prefect.resource.id": f"prefect.tag.{RUN_ID}"},
+                            metric=MetricTriggerQuery(name=PrefectMetric.successes, threshold=90,
+                                                      operator=MetricTriggerOperator.LT, range=timedelta(minutes=10),
+                                                      firing_for=timedelta(minutes=5)))
+    created = Automation(name=f"metric-{RUN_ID}", trigger=trigger, actions=[DoNothing()]).create()
+    with _client() as client:
+        read = client.read_automation(created.id)
+        assert read.trigger.type == "metric"
+        assert read.trigger.metric.name == PrefectMetric.successes
+        assert read.trigger.metric.operator == MetricTriggerOperator.LT
+        assert read.trigger.metric.range == timedelta(minutes=10)
+        client.delete_automation(created.id)
+    short = {"name": f"metric-short-{RUN_ID}", "actions": [{"type": "do-nothing"}],
+             "trigger": {"type": "metric", "posture": "Metric",
+                         "metric": {"name": "lateness", "threshold": 60, "operator": ">", "range": 60}}}
+    answer = _raw("POST", "/automations/", short)
+    assert answer.status_code == 422 and "300 seconds" in answer.text, answer.text

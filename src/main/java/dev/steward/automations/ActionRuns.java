@@ -107,7 +107,7 @@ public class ActionRuns {
                    int index, JsonObject action, JsonObject triggeringEvent, UUID triggeredEventId, int attempts,
                    JsonObject firing) {
         Armed automation() {
-            return Armed.of(automationId, workspaceId, automationName, trigger, List.of(), List.of());
+            return Armed.of(automationId, workspaceId, automationName, trigger, List.of(), List.of(), List.of());
         }
     }
 

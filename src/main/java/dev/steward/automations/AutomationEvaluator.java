@@ -71,15 +71,21 @@ public class AutomationEvaluator {
     @ConfigProperty(name = "steward.automations.loop-millis", defaultValue = "100")
     long loopMillis;
 
+    /** How often a metric trigger's metric is measured (a query over the workspace's recent runs). */
+    @Inject
+    @ConfigProperty(name = "steward.automations.metric-interval", defaultValue = "PT10S")
+    Duration metricEvery;
+
     private volatile Snapshot armed = Snapshot.EMPTY;
     private Instant lastSweep = Instant.EPOCH;
 
     /**
      * The enabled automations' event triggers, by workspace, what they were read from (to know when to read them
-     * again), the plain event names they count (null: any name may count), and those with a proactive trigger.
+     * again), the plain event names they count (null: any name may count), and those checked by the clock (with a
+     * proactive or a metric trigger).
      */
     record Snapshot(String version, Map<UUID, TriggerIndex> byWorkspace, List<String> eventNames,
-                    List<Armed> proactive) {
+                    List<Armed> periodic) {
         static final Snapshot EMPTY = new Snapshot("", Map.of(), List.of(), List.of());
     }
 
@@ -126,9 +132,12 @@ public class AutomationEvaluator {
                 if (full) next = events.get(events.size() - 1).at();
             }
             Instant now = clock.get();
-            for (Armed automation : snapshot.proactive()) {
+            for (Armed automation : snapshot.periodic()) {
                 for (EventTrigger trigger : automation.eventTriggers()) {
                     if (trigger.posture() == Posture.Proactive) evaluation.proactive(automation, trigger, now);
+                }
+                for (MetricTrigger trigger : automation.metricTriggers()) {
+                    evaluation.metric(automation, trigger, now, metricEvery);
                 }
             }
             if (Duration.between(lastSweep, now).compareTo(SWEEP_AFTER) > 0) {
@@ -159,7 +168,7 @@ public class AutomationEvaluator {
 
     private static List<UUID> proactiveTriggerIds(Snapshot snapshot) {
         List<UUID> ids = new ArrayList<>();
-        for (Armed a : snapshot.proactive()) {
+        for (Armed a : snapshot.periodic()) {
             for (EventTrigger t : a.eventTriggers()) if (t.posture() == Posture.Proactive) ids.add(t.id());
         }
         return ids;
@@ -177,9 +186,9 @@ public class AutomationEvaluator {
         Snapshot current = armed;
         if (current.version().equals(version)) return current;
         Map<UUID, List<Armed>> byWorkspace = new HashMap<>();
-        List<Armed> proactive = new ArrayList<>();
+        List<Armed> periodic = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("select id, workspace_id, name, trigger, actions, "
-                + "actions_on_trigger from automation where enabled order by created, id");
+                + "actions_on_trigger, actions_on_resolve from automation where enabled order by created, id");
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 UUID id = rs.getObject(1, UUID.class);
@@ -187,9 +196,13 @@ public class AutomationEvaluator {
                     Armed a = Armed.of(id, rs.getObject(2, UUID.class), rs.getString(3),
                             Trigger.read(Json.parse(rs.getString(4)), "trigger"),
                             Action.readList(Json.parse(rs.getString(5)), "actions"),
-                            Action.readList(Json.parse(rs.getString(6)), "actions_on_trigger"));
+                            Action.readList(Json.parse(rs.getString(6)), "actions_on_trigger"),
+                            Action.readList(Json.parse(rs.getString(7)), "actions_on_resolve"));
                     byWorkspace.computeIfAbsent(a.workspaceId(), k -> new ArrayList<>()).add(a);
-                    if (a.eventTriggers().stream().anyMatch(t -> t.posture() == Posture.Proactive)) proactive.add(a);
+                    if (!a.metricTriggers().isEmpty()
+                            || a.eventTriggers().stream().anyMatch(t -> t.posture() == Posture.Proactive)) {
+                        periodic.add(a);
+                    }
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Automation " + id + " cannot be read and is not evaluated", e);
                 }
@@ -204,7 +217,7 @@ public class AutomationEvaluator {
             if (index.plainNames() == null) anyName = true; else names.addAll(index.plainNames());
         }
         Snapshot fresh = new Snapshot(version, Map.copyOf(indexes), anyName ? null : List.copyOf(names),
-                List.copyOf(proactive));
+                List.copyOf(periodic));
         armed = fresh;
         return fresh;
     }

@@ -1,5 +1,6 @@
 package dev.steward.automations;
 
+import dev.steward.orchestration.FlowRunStore;
 import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
 import java.sql.Connection;
@@ -231,6 +232,47 @@ final class EvaluationStore {
                 last == null ? null : Json.parseObject(last));
     }
 
+    /** A metric trigger's state (see automation_metric_state). */
+    record MetricState(boolean triggered, Instant changingSince, Double lastValue, Instant measuredAt) {}
+
+    MetricState metricState(UUID automationId, UUID triggerId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select triggered, changing_since, last_value, measured_at "
+                + "from automation_metric_state where automation_id = ? and trigger_id = ?")) {
+            s.setObject(1, automationId);
+            s.setObject(2, triggerId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) return null;
+                Timestamp since = rs.getTimestamp(2);
+                double value = rs.getDouble(3);
+                return new MetricState(rs.getBoolean(1), since == null ? null : since.toInstant(),
+                        rs.wasNull() ? null : value, rs.getTimestamp(4).toInstant());
+            }
+        }
+    }
+
+    void saveMetricState(UUID workspaceId, UUID automationId, UUID triggerId, MetricState state) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into automation_metric_state (automation_id, trigger_id, "
+                + "workspace_id, triggered, changing_since, last_value, measured_at) values (?, ?, ?, ?, ?, ?, ?) "
+                + "on conflict (automation_id, trigger_id) do update set triggered = excluded.triggered, "
+                + "changing_since = excluded.changing_since, last_value = excluded.last_value, "
+                + "measured_at = excluded.measured_at")) {
+            s.setObject(1, automationId);
+            s.setObject(2, triggerId);
+            s.setObject(3, workspaceId);
+            s.setBoolean(4, state.triggered());
+            s.setTimestamp(5, state.changingSince() == null ? null : Timestamp.from(state.changingSince()));
+            if (state.lastValue() == null) s.setNull(6, java.sql.Types.DOUBLE); else s.setDouble(6, state.lastValue());
+            s.setTimestamp(7, Timestamp.from(state.measuredAt()));
+            s.executeUpdate();
+        }
+    }
+
+    /** The workspace's runs a metric over {@code [since, now]} measures (the orchestration store's read). */
+    List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now, int limit)
+            throws SQLException {
+        return FlowRunStore.measured(c, workspaceId, since, now, limit);
+    }
+
     /** Prefect's composite_trigger_child_firing: the child's latest firing replaces its earlier one. */
     void upsertChildFiring(UUID workspaceId, UUID automationId, UUID parentId, Firing child) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("insert into automation_child_firing (automation_id, "
@@ -282,10 +324,10 @@ final class EvaluationStore {
         }
     }
 
-    void insertFiring(UUID workspaceId, UUID automationId, Firing firing) throws SQLException {
+    void insertFiring(UUID workspaceId, UUID automationId, Firing firing, boolean resolved) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("insert into automation_firing (id, workspace_id, "
                 + "automation_id, trigger_id, state, triggered_at, triggering_labels, triggering_event_id, firing) "
-                + "values (?, ?, ?, ?, 'Triggered', ?, ?, ?, ?)")) {
+                + "values (?, ?, ?, ?, '" + (resolved ? "Resolved" : "Triggered") + "', ?, ?, ?, ?)")) {
             s.setObject(1, firing.id());
             s.setObject(2, workspaceId);
             s.setObject(3, automationId);

@@ -2,7 +2,6 @@ package dev.steward.automations;
 
 import dev.steward.platform.Json;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -51,19 +50,11 @@ public record EventTrigger(UUID id, ResourceSpecification match, List<ResourceSp
 
     @Override
     public JsonObject toJson() {
-        JsonValue related;
-        if (matchRelatedIsList) {
-            JsonArrayBuilder list = Json.createArrayBuilder();
-            matchRelated.forEach(spec -> list.add(spec.toJson()));
-            related = list.build();
-        } else {
-            related = matchRelated.get(0).toJson();
-        }
         return Json.createObjectBuilder()
                 .add("type", type())
                 .add("id", id.toString())
                 .add("match", match.toJson())
-                .add("match_related", related)
+                .add("match_related", ResourceSpecification.toJson(matchRelated, matchRelatedIsList))
                 .add("after", Json.createArrayBuilder(after))
                 .add("expect", Json.createArrayBuilder(expect))
                 .add("for_each", Json.createArrayBuilder(forEach))
@@ -103,12 +94,7 @@ public record EventTrigger(UUID id, ResourceSpecification match, List<ResourceSp
      */
     public boolean covers(JsonObject event) {
         if (!Globs.eventNamePattern(expect, after).matcher(eventName(event)).lookingAt()) return false;
-        if (!match.includes(List.of(resource(event)))) return false;
-        List<JsonObject> related = related(event);
-        for (ResourceSpecification spec : matchRelated) {
-            if (!spec.includes(related)) return false;
-        }
-        return true;
+        return match.includes(List.of(resource(event))) && ResourceSpecification.allInclude(matchRelated, related(event));
     }
 
     /** Whether the trigger counts this event: any name when {@code expect} is empty. */

@@ -14,14 +14,22 @@ import java.util.UUID;
 
 /**
  * One firing of a trigger (Prefect's Firing): when, for which for_each labels, the event that caused it (for a
- * proactive trigger, the last one seen, if any) and, for a compound or sequence trigger, its children's firings.
+ * proactive trigger, the last one seen, if any), for a compound or sequence trigger its children's firings, and for
+ * a metric trigger the value measured.
  */
 record Firing(UUID id, UUID triggerId, Instant triggered, Map<String, String> triggeringLabels,
-              JsonObject triggeringEvent, List<Firing> triggeringFirings) {
+              JsonObject triggeringEvent, List<Firing> triggeringFirings, JsonValue triggeringValue) {
 
     static Firing of(Trigger trigger, Instant triggered, Map<String, String> labels, JsonObject event,
                      List<Firing> children) {
-        return new Firing(UUID.randomUUID(), trigger.id(), triggered, labels, event, List.copyOf(children));
+        return new Firing(UUID.randomUUID(), trigger.id(), triggered, labels, event, List.copyOf(children),
+                JsonValue.NULL);
+    }
+
+    /** A metric trigger's firing: no event, the value it measured. */
+    static Firing measured(MetricTrigger trigger, Instant triggered, double value) {
+        return new Firing(UUID.randomUUID(), trigger.id(), triggered, Map.of(), null, List.of(),
+                Json.createValue(value));
     }
 
     JsonObject toJson() {
@@ -36,6 +44,7 @@ record Firing(UUID id, UUID triggerId, Instant triggered, Map<String, String> tr
                 .add("triggering_labels", labels)
                 .add("triggering_event", triggeringEvent == null ? JsonValue.NULL : triggeringEvent)
                 .add("triggering_firings", children)
+                .add("triggering_value", triggeringValue)
                 .build();
     }
 
@@ -47,6 +56,7 @@ record Firing(UUID id, UUID triggerId, Instant triggered, Map<String, String> tr
         JsonValue event = json.get("triggering_event");
         return new Firing(UUID.fromString(json.getString("id")), UUID.fromString(json.getString("trigger_id")),
                 Instant.parse(json.getString("triggered")), labels,
-                event instanceof JsonObject o ? o : null, children);
+                event instanceof JsonObject o ? o : null, children,
+                json.getOrDefault("triggering_value", JsonValue.NULL));
     }
 }

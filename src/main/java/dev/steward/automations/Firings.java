@@ -36,26 +36,32 @@ final class Firings {
         return actionRuns;
     }
 
-    void act(Armed automation, Firing firing) throws SQLException {
-        store.insertFiring(automation.workspaceId(), automation.id(), firing);
+    /**
+     * A firing of the automation's own trigger: Triggered, or Resolved (a metric trigger whose metric stopped
+     * breaching). As in Prefect, {@code actions} run for either, then {@code actions_on_trigger} or
+     * {@code actions_on_resolve}.
+     */
+    void act(Armed automation, Firing firing, boolean resolved) throws SQLException {
+        store.insertFiring(automation.workspaceId(), automation.id(), firing, resolved);
         UUID triggeredId = UUID.randomUUID();
         JsonObject triggeringEvent = firing.triggeringEvent();
         JsonObjectBuilder labels = Json.createObjectBuilder();
         firing.triggeringLabels().forEach(labels::add);
         JsonArray related = triggeringEvent == null ? JsonValue.EMPTY_JSON_ARRAY : Json.createArrayBuilder()
                 .add(related("prefect.event." + triggeringEvent.getString("id"), "triggering-event")).build();
+        JsonObjectBuilder payload = Json.createObjectBuilder().add("triggering_labels", labels)
+                .add("triggering_event", triggeringEvent == null ? JsonValue.NULL : triggeringEvent);
+        if (firing.triggeringValue() != JsonValue.NULL) payload.add("triggering_value", firing.triggeringValue());
         RunEvent triggered = new RunEvent(automation.workspaceId(), triggeredId, firing.triggered(),
-                "prefect.automation.triggered", resource(automation, false), related,
-                Json.createObjectBuilder().add("triggering_labels", labels)
-                        .add("triggering_event", triggeringEvent == null ? JsonValue.NULL : triggeringEvent).build(),
-                null);
+                resolved ? "prefect.automation.resolved" : "prefect.automation.triggered", resource(automation, false),
+                related, payload.build(), null);
         events.accept(triggered);
         JsonObject triggeredJson = Json.parseObject(triggered.toJson(firing.triggered()));
         int index = 0;
         for (Action action : automation.actions()) {
             queue(automation, firing, index++, action, triggeringEvent, triggeredId);
         }
-        for (Action action : automation.actionsOnTrigger()) {
+        for (Action action : resolved ? automation.actionsOnResolve() : automation.actionsOnTrigger()) {
             queue(automation, firing, index++, action, triggeredJson, triggeredId);
         }
     }
@@ -78,6 +84,7 @@ final class Firings {
                 .add("prefect.resource.name", automation.name());
         if (withTriggerType) r.add("prefect.trigger-type", automation.trigger().type());
         if (automation.trigger() instanceof EventTrigger e) r.add("prefect.posture", e.posture().name());
+        if (automation.trigger() instanceof MetricTrigger) r.add("prefect.posture", "Metric");
         return r.build();
     }
 

@@ -87,6 +87,22 @@ public final class ResourceSpecification {
         return labels.isEmpty();
     }
 
+    /** A trigger's {@code match_related}: one specification, or a list of them when it was sent as a list. */
+    static JsonValue toJson(List<ResourceSpecification> related, boolean asList) {
+        if (!asList) return related.get(0).toJson();
+        jakarta.json.JsonArrayBuilder list = Json.createArrayBuilder();
+        related.forEach(spec -> list.add(spec.toJson()));
+        return list.build();
+    }
+
+    /** Whether every one of a trigger's {@code match_related} specifications includes one of the related resources. */
+    static boolean allInclude(List<ResourceSpecification> specs, List<JsonObject> related) {
+        for (ResourceSpecification spec : specs) {
+            if (!spec.includes(related)) return false;
+        }
+        return true;
+    }
+
     /**
      * Whether any of {@code resources} (each a JSON object of label to value) matches: Prefect's {@code includes}.
      * An empty specification includes everything, even no resources at all; a non-empty one includes nothing from an

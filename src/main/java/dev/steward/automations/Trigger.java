@@ -7,12 +7,13 @@ import java.util.UUID;
 
 /**
  * An automation's trigger, as Prefect 3.9's server models it: an {@link EventTrigger} on events, or a composite of
- * triggers, {@link CompoundTrigger} (some of them) or {@link SequenceTrigger} (all, in order).
+ * triggers, {@link CompoundTrigger} (some of them) or {@link SequenceTrigger} (all, in order); and, as Prefect's Cloud
+ * and client model it, a {@link MetricTrigger} on a metric of the workspace's flow runs.
  */
-public sealed interface Trigger permits EventTrigger, CompoundTrigger, SequenceTrigger {
+public sealed interface Trigger permits EventTrigger, MetricTrigger, CompoundTrigger, SequenceTrigger {
     UUID id();
 
-    /** "event", "compound" or "sequence", the wire's {@code type}. */
+    /** "event", "metric", "compound" or "sequence", the wire's {@code type}. */
     String type();
 
     /** Prefect's JSON of the trigger, every field written out, as Prefect's server answers it. */

@@ -1,6 +1,7 @@
 package dev.steward.automations;
 
 import dev.steward.automations.EvaluationStore.Bucket;
+import dev.steward.orchestration.FlowRunStore;
 import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
 import java.sql.SQLException;
@@ -16,7 +17,8 @@ import java.util.function.Supplier;
  * Prefect's trigger semantics (server/events/triggers.py) over {@link EvaluationStore}'s rows, inside one evaluator
  * transaction. A reactive trigger counts matching events in a window per for_each key and fires as soon as the count
  * reaches its threshold (then waits out the window); a proactive one fires when a window closes with fewer events
- * than its threshold. Windows compare the events' {@code occurred} times; proactive deadlines compare the clock.
+ * than its threshold. Windows compare the events' {@code occurred} times; proactive deadlines compare the clock. A
+ * metric trigger measures the workspace's recent runs and fires when its metric has breached for long enough.
  * A firing of a compound or sequence trigger's child feeds its parent; a firing of the automation's own trigger is
  * handed to {@link Firings}, which records it and its actions.
  */
@@ -65,6 +67,52 @@ final class TriggerEvaluation {
         for (Bucket bucket : store.closedBuckets(List.of(trigger.id()), now)) {
             evaluate(automation, trigger, bucket, now, null);
         }
+    }
+
+    /** The most runs a metric is measured over; a range with more is measured over its newest. */
+    static final int METRIC_RUNS = 10_000;
+
+    /**
+     * A metric trigger's measure at {@code now}, at most once every {@code every}: the metric over the runs it
+     * selects in its range; when it has breached (or, triggered, stopped breaching) continuously for
+     * {@code firing_for}, the trigger fires Triggered (or Resolved). No runs to measure changes nothing.
+     */
+    void metric(Armed automation, MetricTrigger trigger, Instant now, Duration every) throws SQLException {
+        EvaluationStore.MetricState state = store.metricState(automation.id(), trigger.id());
+        if (state != null && now.isBefore(state.measuredAt().plus(every))) return;
+        Instant since = now.minus(trigger.metric().range());
+        List<FlowRunStore.Measured> runs = new ArrayList<>();
+        for (FlowRunStore.Measured run : store.measuredRuns(automation.workspaceId(), since, now, METRIC_RUNS)) {
+            if (trigger.selects(run.resource(), jsonObjects(run.related()))) runs.add(run);
+        }
+        Double value = RunMetrics.measure(trigger.metric().name(), runs, since, now);
+        boolean triggered = state != null && state.triggered();
+        Instant changingSince = state == null ? null : state.changingSince();
+        if (value != null) {
+            if (trigger.metric().breaches(value) == triggered) {
+                changingSince = null; // as it is: nothing is changing
+            } else {
+                if (changingSince == null) changingSince = now;
+                if (!now.isBefore(changingSince.plus(trigger.metric().firingFor()))) {
+                    Firing firing = Firing.measured(trigger, clock.get(), value);
+                    if (triggered) {
+                        if (automation.parentOf(trigger) == null) firings.act(automation, firing, true);
+                    } else {
+                        fire(automation, trigger, firing);
+                    }
+                    triggered = !triggered;
+                    changingSince = null;
+                }
+            }
+        }
+        store.saveMetricState(automation.workspaceId(), automation.id(), trigger.id(),
+                new EvaluationStore.MetricState(triggered, changingSince, value, now));
+    }
+
+    private static List<JsonObject> jsonObjects(jakarta.json.JsonArray array) {
+        List<JsonObject> out = new ArrayList<>(array.size());
+        array.forEach(v -> out.add(v.asJsonObject()));
+        return out;
     }
 
     /**
@@ -125,7 +173,7 @@ final class TriggerEvaluation {
     private void fire(Armed automation, Trigger trigger, Firing firing) throws SQLException {
         Trigger parent = automation.parentOf(trigger);
         if (parent == null) {
-            firings.act(automation, firing);
+            firings.act(automation, firing, false);
             return;
         }
         List<Trigger> children = Armed.children(parent);

@@ -27,13 +27,14 @@ import java.util.UUID;
  * <li>Compound and sequence: {@code triggers} and {@code within} are required, {@code within} may be null (no
  * window); a compound's {@code require} is "any", "all" or a count from 1 to the number of triggers.</li>
  * <li>Steward's own rules: a negative {@code within} on a compound or sequence trigger is refused too (Prefect takes
- * it, and then no firing is ever recent enough); metric triggers are refused, not evaluated yet; and an event trigger
- * that would fire on every event in the workspace (no expect, after, match or match_related), nested or not.</li>
+ * it, and then no firing is ever recent enough); metric triggers, which Prefect's server refuses, are read as its
+ * client writes them ({@link MetricTrigger}); and an event trigger that would fire on every event in the workspace
+ * (no expect, after, match or match_related), nested or not, is refused.</li>
  * </ul>
  */
 final class TriggerReader {
-    static final String METRIC = "Metric triggers are not supported yet: use an event trigger with a Reactive or"
-            + " Proactive posture, or a compound or sequence trigger of them";
+    static final String MINIMUM_RANGE = "Value error, The minimum range is 300 seconds (5 minutes)";
+    static final Duration METRIC_MINIMUM = Duration.ofSeconds(300);
     static final String EVERY_EVENT = "This trigger would fire on every event in the workspace: set at least one of"
             + " expect (event names), after (event names), match (labels of the event's resource) or match_related"
             + " (labels of its related resources)";
@@ -49,6 +50,7 @@ final class TriggerReader {
         return switch (type) {
             case "compound" -> compound(object, at, id);
             case "sequence" -> new SequenceTrigger(id, triggers(object, at), compositeWithin(object, at));
+            case "metric" -> metric(object, at, id);
             default -> event(object, at, id);
         };
     }
@@ -58,14 +60,13 @@ final class TriggerReader {
         if (type == null) {
             // as Prefect's client's discriminator: what it sends without a type is read as it meant it
             if (object.containsKey("triggers")) return object.containsKey("require") ? "compound" : "sequence";
-            if (isString(object.get("posture"), "Metric")) throw at.then("posture").invalid(METRIC);
+            if (isString(object.get("posture"), "Metric") || object.containsKey("metric")) return "metric";
             return "event";
         }
-        if (isString(type, "metric")) throw at.then("type").invalid(METRIC);
-        for (String known : List.of("event", "compound", "sequence")) {
+        for (String known : List.of("event", "metric", "compound", "sequence")) {
             if (isString(type, known)) return known;
         }
-        throw at.then("type").invalid("Input should be 'event', 'compound' or 'sequence'");
+        throw at.then("type").invalid("Input should be 'event', 'metric', 'compound' or 'sequence'");
     }
 
     private static UUID id(JsonObject object, At at) {
@@ -77,11 +78,13 @@ final class TriggerReader {
         throw at.then("id").invalid("Input should be a valid UUID");
     }
 
-    private static EventTrigger event(JsonObject object, At at, UUID id) {
+    /** What a trigger matches: its resource spec, and its related specs (one, or a list as sent). */
+    private record Matching(ResourceSpecification match, List<ResourceSpecification> related, boolean relatedIsList) {}
+
+    private static Matching matching(JsonObject object, At at) {
         ResourceSpecification match = object.containsKey("match")
                 ? ResourceSpecification.read(object.get("match"), at.then("match"))
                 : ResourceSpecification.EMPTY;
-
         List<ResourceSpecification> matchRelated = new ArrayList<>();
         boolean matchRelatedIsList = false;
         JsonValue related = object.get("match_related");
@@ -97,6 +100,59 @@ final class TriggerReader {
         } else {
             throw at.then("match_related").invalid("Input should be a valid dictionary or a list of dictionaries");
         }
+        return new Matching(match, matchRelated, matchRelatedIsList);
+    }
+
+    /**
+     * A metric trigger: {@code metric} with its {@code name} (lateness, duration or successes), {@code threshold},
+     * {@code operator} ({@code <}, {@code <=}, {@code >}, {@code >=}), {@code range} and {@code firing_for} (each at
+     * least 300 s, the default), as Prefect's client validates them.
+     */
+    private static MetricTrigger metric(JsonObject object, At at, UUID id) {
+        Matching matching = matching(object, at);
+        JsonValue posture = object.get("posture");
+        if (posture != null && !isString(posture, "Metric")) throw at.then("posture").invalid("Input should be 'Metric'");
+        At metricAt = at.then("metric");
+        if (!(object.get("metric") instanceof JsonObject metric)) {
+            throw object.containsKey("metric") ? metricAt.invalid("Input should be a valid dictionary") : metricAt.missing();
+        }
+        MetricTrigger.Metric name = null;
+        for (MetricTrigger.Metric m : MetricTrigger.Metric.values()) {
+            if (isString(metric.get("name"), m.name())) name = m;
+        }
+        if (name == null) {
+            throw metric.containsKey("name") ? metricAt.then("name").invalid("Input should be 'lateness', 'duration' "
+                    + "or 'successes' (the metrics this server measures)") : metricAt.then("name").missing();
+        }
+        if (!(metric.get("threshold") instanceof JsonNumber threshold)) {
+            throw metric.containsKey("threshold") ? metricAt.then("threshold").invalid("Input should be a valid number")
+                    : metricAt.then("threshold").missing();
+        }
+        MetricTrigger.Operator operator = null;
+        for (MetricTrigger.Operator o : MetricTrigger.Operator.values()) {
+            if (isString(metric.get("operator"), o.wire)) operator = o;
+        }
+        if (operator == null) {
+            throw metric.containsKey("operator") ? metricAt.then("operator").invalid("Input should be '<', '<=', '>' "
+                    + "or '>='") : metricAt.then("operator").missing();
+        }
+        return new MetricTrigger(id, matching.match(), matching.related(), matching.relatedIsList(),
+                new MetricTrigger.Query(name, threshold.doubleValue(), operator, atLeastFiveMinutes(metric, "range",
+                        metricAt), atLeastFiveMinutes(metric, "firing_for", metricAt)));
+    }
+
+    private static Duration atLeastFiveMinutes(JsonObject metric, String field, At at) {
+        if (!metric.containsKey(field)) return METRIC_MINIMUM;
+        Duration d = TimeDeltas.read(metric.get(field), at.then(field));
+        if (d.compareTo(METRIC_MINIMUM) < 0) throw at.then(field).invalid(MINIMUM_RANGE);
+        return d;
+    }
+
+    private static EventTrigger event(JsonObject object, At at, UUID id) {
+        Matching matching = matching(object, at);
+        ResourceSpecification match = matching.match();
+        List<ResourceSpecification> matchRelated = matching.related();
+        boolean matchRelatedIsList = matching.relatedIsList();
 
         Set<String> after = names(object, "after", at);
         Set<String> expect = names(object, "expect", at);
@@ -132,7 +188,8 @@ final class TriggerReader {
         JsonValue posture = object.get("posture");
         At postureAt = at.then("posture");
         if (posture == null) throw postureAt.missing();
-        if (isString(posture, "Metric")) throw postureAt.invalid(METRIC);
+        if (isString(posture, "Metric")) throw postureAt.invalid("Input should be 'Reactive' or 'Proactive' (a "
+                + "Metric posture goes with a trigger of type 'metric')");
         for (Posture p : Posture.values()) {
             if (isString(posture, p.name())) return p;
         }

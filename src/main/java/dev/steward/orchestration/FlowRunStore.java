@@ -11,10 +11,14 @@ import jakarta.json.JsonString;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -196,18 +200,66 @@ public class FlowRunStore {
      * The run and, in the same statement, what Prefect relates its state events to: flow, deployment, work queue and
      * pool, the parent task run, and the tags of the run, flow, deployment and parent.
      */
+    private static final String WITH_RELATED = """
+            select r.body, f.id, f.name, f.tags, q.id, q.name, p.id, p.name, p.type, t.id, t.name, t.body->'tags',
+                   d.id, d.name, d.tags, r.state_type, r.expected_start_time, r.start_time, r.end_time
+            from flow_run r
+            left join flow f on f.id = r.flow_id and f.workspace_id = r.workspace_id
+            left join deployment d on d.id = r.deployment_id and d.workspace_id = r.workspace_id
+            left join work_queue q on q.id = r.work_queue_id and q.workspace_id = r.workspace_id
+            left join work_pool p on p.id = q.work_pool_id
+            left join task_run t on t.id = (r.body->>'parent_task_run_id')::uuid and t.workspace_id = r.workspace_id
+            """;
+
+    /** A run as a metric sees it: named as its state events name it, and its state type and times. */
+    public record Measured(JsonObject resource, JsonArray related, String stateType, Instant expectedStart,
+                           Instant start, Instant end) {}
+
+    /**
+     * The runs a metric over {@code [since, now]} looks at: those that started or ended in it, and those expected to
+     * start in it that have not (late), at most {@code limit}, newest first. Only runs expected to start at most a day
+     * before {@code since} are read (the index on the expected start bounds the scan), so a run that lasts longer
+     * than a day is not measured. On the caller's connection: the automations' evaluator reads it in its transaction.
+     */
+    public static List<Measured> measured(Connection c, UUID workspace, Instant since, Instant now, int limit)
+            throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(WITH_RELATED + """
+                where r.workspace_id = ? and r.expected_start_time >= ? and r.expected_start_time <= ?
+                  and (r.end_time >= ? or r.start_time >= ? or (r.start_time is null and r.expected_start_time >= ?))
+                order by r.expected_start_time desc limit ?""")) {
+            Timestamp from = Timestamp.from(since);
+            select.setObject(1, workspace);
+            select.setTimestamp(2, Timestamp.from(since.minus(Duration.ofDays(1))));
+            select.setTimestamp(3, Timestamp.from(now));
+            select.setTimestamp(4, from);
+            select.setTimestamp(5, from);
+            select.setTimestamp(6, from);
+            select.setInt(7, limit);
+            List<Measured> out = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    JsonObject run = Json.parseObject(rs.getString(1));
+                    JsonObject resource = Json.createObjectBuilder()
+                            .add("prefect.resource.id", "prefect.flow-run." + run.getString("id"))
+                            .add("prefect.resource.name", run.getString("name", ""))
+                            .build();
+                    out.add(new Measured(resource, related(rs), rs.getString(16), instant(rs, 17), instant(rs, 18),
+                            instant(rs, 19)));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
     private Optional<RunWithRelated> withRelated(UUID workspace, UUID id, String lock) {
         return Optional.ofNullable(jdbc(c -> {
-            try (PreparedStatement select = c.prepareStatement("""
-                    select r.body, f.id, f.name, f.tags, q.id, q.name, p.id, p.name, p.type, t.id, t.name, t.body->'tags',
-                           d.id, d.name, d.tags
-                    from flow_run r
-                    left join flow f on f.id = r.flow_id and f.workspace_id = r.workspace_id
-                    left join deployment d on d.id = r.deployment_id and d.workspace_id = r.workspace_id
-                    left join work_queue q on q.id = r.work_queue_id and q.workspace_id = r.workspace_id
-                    left join work_pool p on p.id = q.work_pool_id
-                    left join task_run t on t.id = (r.body->>'parent_task_run_id')::uuid and t.workspace_id = r.workspace_id
-                    where r.workspace_id = ? and r.id = ?""" + lock)) {
+            try (PreparedStatement select = c.prepareStatement(WITH_RELATED + "where r.workspace_id = ? and r.id = ?"
+                    + lock)) {
                 select.setObject(1, workspace);
                 select.setObject(2, id);
                 try (ResultSet rs = select.executeQuery()) {
@@ -217,11 +269,6 @@ public class FlowRunStore {
         }));
     }
 
-    /**
-     * Prefect's related resources of a flow-run event, in its order: flow, deployment, work queue, work pool (with its
-     * type), parent task run, then one {@code prefect.tag.<tag>} per tag of the run, flow, deployment and parent,
-     * sorted. (Prefect adds the run's creator when a deployment or automation made it; Steward keeps no creator.)
-     */
     /**
      * The SCHEDULED runs of these deployments due by {@code until}, soonest first, as their documents
      * ({@code /deployments/get_scheduled_flow_runs}).
@@ -285,6 +332,11 @@ public class FlowRunStore {
                 (String) r[4]));
     }
 
+    /**
+     * Prefect's related resources of a flow-run event, in its order: flow, deployment, work queue, work pool (with its
+     * type), parent task run, then one {@code prefect.tag.<tag>} per tag of the run, flow, deployment and parent,
+     * sorted. (Prefect adds the run's creator when a deployment or automation made it; Steward keeps no creator.)
+     */
     private static JsonArray related(ResultSet rs) throws SQLException {
         JsonArrayBuilder out = Json.createArrayBuilder();
         SortedSet<String> tags = new TreeSet<>();

@@ -52,13 +52,83 @@ class TriggerEvaluationTest {
             s.setString(4, Action.toJson(actions).toString());
             s.executeUpdate();
         }
-        return Armed.of(id, workspace, "a", trigger, actions, List.of());
+        return Armed.of(id, workspace, "a", trigger, actions, List.of(), List.of());
     }
 
     private static JsonObject event(String name, String resourceId, Instant occurred) {
         return Json.createObjectBuilder().add("id", UUID.randomUUID().toString()).add("occurred", occurred.toString())
                 .add("event", name).add("resource", Json.createObjectBuilder().add("prefect.resource.id", resourceId))
                 .add("related", JsonValue.EMPTY_JSON_ARRAY).add("payload", JsonValue.EMPTY_JSON_OBJECT).build();
+    }
+
+    /** A finished flow run of the workspace, as the orchestration stores it (the columns metrics read). */
+    private void finishedRun(String state, Instant start, Instant end, String tag) throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection c = RealPostgres.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("insert into flow_run (id, workspace_id, flow_id, name, "
+                     + "state_type, state_name, tags, expected_start_time, start_time, end_time, created, updated, "
+                     + "body) values (?, ?, ?, 'r', ?, ?, ?, ?, ?, ?, now(), now(), ?::jsonb)")) {
+            s.setObject(1, id);
+            s.setObject(2, workspace);
+            s.setObject(3, UUID.randomUUID());
+            s.setString(4, state);
+            s.setString(5, state);
+            s.setArray(6, c.createArrayOf("text", new String[] {tag}));
+            s.setTimestamp(7, java.sql.Timestamp.from(start));
+            s.setTimestamp(8, java.sql.Timestamp.from(start));
+            s.setTimestamp(9, java.sql.Timestamp.from(end));
+            s.setString(10, "{\"id\":\"" + id + "\",\"name\":\"r\",\"tags\":[\"" + tag + "\"]}");
+            s.executeUpdate();
+        }
+    }
+
+    /** A metric check at the clock's time, in one transaction. */
+    private void measure(Armed a) throws Exception {
+        try (Connection c = RealPostgres.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            EvaluationStore store = new EvaluationStore(c);
+            TriggerEvaluation evaluation = new TriggerEvaluation(store, new Firings(store, emitted::add), now::get);
+            for (MetricTrigger t : a.metricTriggers()) evaluation.metric(a, t, now.get(), java.time.Duration.ZERO);
+            c.commit();
+        }
+    }
+
+    private List<String> automationEvents() {
+        return emitted.stream().map(RunEvent::name).filter(n -> n.startsWith("prefect.automation.t")
+                || n.startsWith("prefect.automation.r")).toList();
+    }
+
+    @Test
+    void aMetricTriggerFiresAfterBreachingForItsTimeAndResolvesAfterRecoveringAsLong() throws Exception {
+        Armed a = automation("{\"type\":\"metric\",\"match_related\":{\"prefect.resource.id\":\"prefect.tag.etl\"},"
+                + "\"metric\":{\"name\":\"duration\",\"threshold\":60,\"operator\":\">\",\"range\":300,"
+                + "\"firing_for\":300}}", "do-nothing");
+        for (int s : new int[] {-10, 100, 250}) finishedRun("COMPLETED", t0.plusSeconds(s - 120), t0.plusSeconds(s), "etl");
+        finishedRun("COMPLETED", t0.plusSeconds(100), t0.plusSeconds(101), "other"); // not selected: another tag
+        measure(a);
+        assertEquals(List.of(), automationEvents(), "breaching, not yet for 300 s");
+        now.set(t0.plusSeconds(299));
+        measure(a);
+        assertEquals(List.of(), automationEvents());
+        now.set(t0.plusSeconds(300));
+        measure(a);
+        assertEquals(List.of("prefect.automation.triggered"), automationEvents(), "300 s of breach");
+        assertEquals(120.0, emitted.get(0).payload().getJsonNumber("triggering_value").doubleValue(), 0.001);
+        assertEquals("Metric", emitted.get(0).resource().getString("prefect.posture"));
+
+        for (int s = 350; s <= 950; s += 50) finishedRun("COMPLETED", t0.plusSeconds(s - 10), t0.plusSeconds(s), "etl");
+        now.set(t0.plusSeconds(400));
+        measure(a);
+        assertEquals(1, automationEvents().size(), "still breaching: the range holds a long run");
+        now.set(t0.plusSeconds(620));
+        measure(a);
+        now.set(t0.plusSeconds(919));
+        measure(a);
+        assertEquals(1, automationEvents().size(), "recovered, not yet for 300 s");
+        now.set(t0.plusSeconds(920));
+        measure(a);
+        assertEquals(List.of("prefect.automation.triggered", "prefect.automation.resolved"), automationEvents());
+        assertEquals(2, firings(a));
     }
 
     /** Feeds an event (or, with null, a proactive check) in one transaction; the number of firings it made. */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class TriggerIndexTest {
     private static Armed armed(String trigger) {
         return Armed.of(UUID.randomUUID(), UUID.randomUUID(), "a", Trigger.read(Json.parse(trigger), "trigger"),
-                List.of(), List.of());
+                List.of(), List.of(), List.of());
     }
 
     private static List<String> names(TriggerIndex index, String event) {

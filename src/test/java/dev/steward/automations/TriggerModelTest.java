@@ -250,24 +250,43 @@ class TriggerModelTest {
     // ---- the other fields' refusals
 
     @Test
-    void postureIsRequiredAndMetricIsNotSupportedYet() {
+    void postureIsRequiredAndMetricGoesWithAMetricTrigger() {
         refused("{\"expect\": [\"a\"]}", "trigger|posture", "Field required");
         refused("{\"expect\": [\"a\"], \"posture\": \"reactive\"}", "trigger|posture",
                 "Input should be 'Reactive' or 'Proactive'");
         refused("{\"expect\": [\"a\"], \"posture\": null}", "trigger|posture", "Input should be 'Reactive' or 'Proactive'");
         refused("{\"type\": \"event\", \"expect\": [\"a\"], \"posture\": \"Metric\"}", "trigger|posture",
-                "Metric triggers are not supported yet");
-        refused("{\"expect\": [\"a\"], \"posture\": \"Metric\", \"metric\": {}}", "trigger|posture",
-                "Metric triggers are not supported yet");
-        refused("{\"type\": \"metric\", \"posture\": \"Metric\"}", "trigger|type", "Metric triggers are not supported yet");
+                "a Metric posture goes with a trigger of type 'metric'");
+        refused("{\"expect\": [\"a\"], \"posture\": \"Metric\", \"metric\": {}}", "trigger|metric|name", "Field required");
+        refused("{\"type\": \"metric\", \"posture\": \"Metric\"}", "trigger|metric", "Field required");
+    }
+
+    @Test
+    void metricTriggersAreReadAsPrefectsClientWritesThem() {
+        MetricTrigger t = (MetricTrigger) read("{\"type\": \"metric\", \"posture\": \"Metric\", \"match\": "
+                + "{\"prefect.resource.id\": \"prefect.flow-run.*\"}, \"metric\": {\"name\": \"duration\", "
+                + "\"threshold\": 60, \"operator\": \">\", \"range\": 600, \"firing_for\": \"PT5M\"}}");
+        assertEquals(MetricTrigger.Metric.duration, t.metric().name());
+        assertEquals(Duration.ofMinutes(10), t.metric().range());
+        assertEquals(Duration.ofMinutes(5), t.metric().firingFor());
+        assertTrue(t.metric().breaches(61) && !t.metric().breaches(60));
+        JsonObject written = t.toJson();
+        assertEquals(600.0, written.getJsonObject("metric").getJsonNumber("range").doubleValue());
+        assertEquals(written, read(written.toString()).toJson(), "written as read");
+        refused("{\"type\": \"metric\", \"metric\": {\"name\": \"cpu\", \"threshold\": 1, \"operator\": \"<\"}}",
+                "trigger|metric|name", "the metrics this server measures");
+        refused("{\"type\": \"metric\", \"metric\": {\"name\": \"lateness\", \"threshold\": 1, \"operator\": \"!=\"}}",
+                "trigger|metric|operator", "Input should be '<', '<=', '>' or '>='");
+        refused("{\"type\": \"metric\", \"metric\": {\"name\": \"lateness\", \"threshold\": 1, \"operator\": \"<\", "
+                + "\"range\": 60}}", "trigger|metric|range", "The minimum range is 300 seconds");
     }
 
     @Test
     void anUnknownTypeIsRefused() {
         refused("{\"type\": \"bogus\", \"posture\": \"Reactive\"}", "trigger|type",
-                "Input should be 'event', 'compound' or 'sequence'");
+                "Input should be 'event', 'metric', 'compound' or 'sequence'");
         refused("{\"type\": null, \"posture\": \"Reactive\"}", "trigger|type",
-                "Input should be 'event', 'compound' or 'sequence'");
+                "Input should be 'event', 'metric', 'compound' or 'sequence'");
         refused("[]", "trigger", "Input should be a valid dictionary");
     }
 
