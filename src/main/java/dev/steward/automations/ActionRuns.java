@@ -87,6 +87,13 @@ public class ActionRuns {
     void sweep() {
         try {
             List<UUID> due = tx.inNew(() -> em.unwrap(Session.class).doReturningWork(c -> {
+                // a run whose every attempt died with its instance (or with an error of this server) is given up
+                try (PreparedStatement s = c.prepareStatement("update automation_action_run set status = 'failed', "
+                        + "reason = 'The action could not be completed in " + MAX_ATTEMPTS + " attempts', "
+                        + "finished_at = now(), claimed_until = null where status = 'running' "
+                        + "and claimed_until < now() and attempts >= " + MAX_ATTEMPTS)) {
+                    s.executeUpdate();
+                }
                 List<UUID> ids = new ArrayList<>();
                 try (PreparedStatement s = c.prepareStatement("select id from automation_action_run "
                         + "where status in ('pending', 'running') and due_at <= now() "
@@ -134,8 +141,8 @@ public class ActionRuns {
             try (PreparedStatement s = c.prepareStatement("update automation_action_run r set status = 'running', "
                     + "attempts = attempts + 1, claimed_until = ? from automation a, automation_firing f "
                     + "where r.id = ? and a.id = r.automation_id and f.id = r.firing_id "
-                    + "and r.status in ('pending', 'running') and r.due_at <= now() "
-                    + "and (r.claimed_until is null or r.claimed_until < now()) "
+                    + "and r.status in ('pending', 'running') and r.due_at <= now() and r.attempts < " + MAX_ATTEMPTS
+                    + " and (r.claimed_until is null or r.claimed_until < now()) "
                     + "returning r.workspace_id, r.automation_id, a.name, a.trigger, r.action_index, r.action, "
                     + "r.triggering_event, r.automation_triggered_event_id, r.attempts, f.firing")) {
                 s.setTimestamp(1, Timestamp.from(Instant.now().plus(CLAIM)));
