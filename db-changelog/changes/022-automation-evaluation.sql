@@ -22,11 +22,14 @@ create table automation_cursor (
 insert into automation_cursor values ('events', pg_snapshot_xmin(pg_current_snapshot()),
     '00000000-0000-0000-0000-000000000000', '00000000-0000-0000-0000-000000000000');
 
--- Prefect's automation_bucket: one window of an event trigger for one value of its for_each labels.
+-- Prefect's automation_bucket: one window of an event trigger for one value of its for_each labels. The labels'
+-- values come from clients' events and may be long, so the key holds their SHA-256 (an index row has a size limit)
+-- and bucketing_values the values themselves.
 create table automation_bucket (
     automation_id uuid not null references automation (id) on delete cascade,
     trigger_id uuid not null,
-    bucketing_key text not null,
+    bucketing_key bytea not null,
+    bucketing_values text not null,
     workspace_id uuid not null references workspace (id) on delete cascade,
     start_at timestamptz not null,
     end_at timestamptz not null,
@@ -64,6 +67,8 @@ create table automation_firing (
     firing text not null
 );
 create index automation_firing_automation on automation_firing (workspace_id, automation_id, triggered_at desc);
+-- deleting an automation deletes its firings and action runs: found by automation
+create index automation_firing_by_automation on automation_firing (automation_id);
 
 -- One action of one firing: pending until an instance claims it (claimed_until), then succeeded or failed; a failed
 -- attempt is retried at due_at until its attempts are spent. The action is a copy, as it was when the firing happened.
@@ -85,6 +90,7 @@ create table automation_action_run (
 );
 create index automation_action_run_due on automation_action_run (due_at) where status in ('pending', 'running');
 create index automation_action_run_firing on automation_action_run (firing_id);
+create index automation_action_run_automation on automation_action_run (automation_id);
 
 --changeset steward:022-event-tx-index runInTransaction:false
 -- Built concurrently: the event table may be large and is written all the time.

@@ -109,7 +109,7 @@ public class ActionExecutor {
                     deployments.setPaused(id, type.equals("pause-deployment"));
                 });
                 case "pause-work-pool", "resume-work-pool" -> inWorkspace(claimed, targets -> {
-                    UUID id = target(claimed, "work_pool");
+                    UUID id = target(claimed, "work-pool");
                     WorkPool pool = pools.get(id)
                             .orElseThrow(() -> new ActionFailed("Work pool " + id + " not found"));
                     targets.add(Json.createObjectBuilder(Firings.related("prefect.work-pool." + id, "target"))
@@ -118,7 +118,7 @@ public class ActionExecutor {
                             null, true));
                 });
                 case "pause-work-queue", "resume-work-queue" -> inWorkspace(claimed, targets -> {
-                    UUID id = target(claimed, "work_queue");
+                    UUID id = target(claimed, "work-queue");
                     targets.add(Firings.related("prefect.work-queue." + id, "target"));
                     queues.update(queues.get(id), new WorkQueues.Update(null, null,
                             type.equals("pause-work-queue"), null, false, null, null));
@@ -273,16 +273,19 @@ public class ActionExecutor {
         return id;
     }
 
-    /** A selected target ({@code <kind>_id}) or, for {@code source: inferred}, one inferred from the triggering event. */
+    /**
+     * A selected target (its {@code <kind>_id}, e.g. {@code work_pool_id} for {@code work-pool}) or, for
+     * {@code source: inferred}, one inferred from the triggering event.
+     */
     private static UUID target(ActionRuns.Claimed claimed, String kind) {
         JsonObject action = claimed.action();
         if (!"inferred".equals(action.getString("source", "selected"))) {
             return UUID.fromString(action.getString(kind.replace('-', '_') + "_id"));
         }
-        String label = kind.equals("work_pool") ? "work-pool" : kind.equals("work_queue") ? "work-queue" : kind;
-        if (claimed.triggeringEvent() == null) throw new ActionFailed("No event to infer the " + label.replace('-', ' '));
-        UUID id = inferred(claimed.triggeringEvent(), "prefect." + label);
-        if (id == null) throw new ActionFailed("No " + label.replace('-', ' ') + " could be inferred");
+        String words = kind.replace('-', ' ');
+        if (claimed.triggeringEvent() == null) throw new ActionFailed("No event to infer the " + words);
+        UUID id = inferred(claimed.triggeringEvent(), "prefect." + kind);
+        if (id == null) throw new ActionFailed("No " + words + " could be inferred");
         return id;
     }
 

@@ -35,8 +35,8 @@ import org.hibernate.Session;
 
 /**
  * Runs the actions of firings, on every instance: an action run is claimed with one conditional UPDATE (pending and
- * due, or running with its claim expired because the instance that held it died), so that exactly one instance runs
- * it at a time; the evaluator hands over the runs it creates as soon as they commit, and each instance also sweeps
+ * due, or running with its claim expired because the instance that held it died), so that one attempt holds it at a
+ * time, and an attempt records its outcome only while it still holds it (its attempt number fences it); the evaluator hands over the runs it creates as soon as they commit, and each instance also sweeps
  * for due runs every second (retries, and claims that expired). An action that changes this server's state does so in
  * the transaction that marks its run succeeded: it happens once. An action that calls out (a webhook) is claimed,
  * called, then marked; if the instance dies between the call and the mark, the call is made again after the claim
@@ -103,7 +103,7 @@ public class ActionRuns {
                 }
                 return ids;
             }));
-            due.forEach(this::runOne);
+            runSoon(due);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Could not sweep for due automation actions; trying again", e);
         }
@@ -131,6 +131,8 @@ public class ActionRuns {
                     return null;
                 });
             }
+        } catch (ClaimLost e) {
+            LOG.fine("Action run " + id + ": " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Automation action run " + id + " failed to run; it is retried", e);
         }
@@ -139,14 +141,14 @@ public class ActionRuns {
     private Claimed claim(UUID id) {
         return em.unwrap(Session.class).doReturningWork(c -> {
             try (PreparedStatement s = c.prepareStatement("update automation_action_run r set status = 'running', "
-                    + "attempts = attempts + 1, claimed_until = ? from automation a, automation_firing f "
+                    + "attempts = attempts + 1, claimed_until = clock_timestamp() + interval '" + CLAIM.toSeconds()
+                    + " seconds' from automation a, automation_firing f "
                     + "where r.id = ? and a.id = r.automation_id and f.id = r.firing_id "
                     + "and r.status in ('pending', 'running') and r.due_at <= now() and r.attempts < " + MAX_ATTEMPTS
                     + " and (r.claimed_until is null or r.claimed_until < now()) "
                     + "returning r.workspace_id, r.automation_id, a.name, a.trigger, r.action_index, r.action, "
                     + "r.triggering_event, r.automation_triggered_event_id, r.attempts, f.firing")) {
-                s.setTimestamp(1, Timestamp.from(Instant.now().plus(CLAIM)));
-                s.setObject(2, id);
+                s.setObject(1, id);
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) return null;
                     String event = rs.getString(7);
@@ -159,32 +161,49 @@ public class ActionRuns {
         });
     }
 
-    /** Marks the run succeeded, in the caller's transaction (an action that changes state does it in its own). */
+    /**
+     * Marks the run succeeded, in the caller's transaction (an action that changes state does it in its own), if
+     * this attempt still holds it: an attempt whose claim expired (its instance paused past it) and that another
+     * attempt took over marks nothing, and {@link ClaimLost} rolls its transaction back.
+     */
     void markSucceeded(Claimed claimed) {
-        em.unwrap(Session.class).doWork(c -> {
+        int marked = em.unwrap(Session.class).doReturningWork(c -> {
             try (PreparedStatement s = c.prepareStatement("update automation_action_run set status = 'succeeded', "
-                    + "finished_at = now(), claimed_until = null, reason = null where id = ?")) {
+                    + "finished_at = now(), claimed_until = null, reason = null "
+                    + "where id = ? and status = 'running' and attempts = ?")) {
                 s.setObject(1, claimed.id());
-                s.executeUpdate();
+                s.setInt(2, claimed.attempts());
+                return s.executeUpdate();
             }
         });
+        if (marked == 0) throw new ClaimLost();
+    }
+
+    /** Another attempt holds the run now: this one's work is undone and it records nothing. */
+    static final class ClaimLost extends RuntimeException {
+        ClaimLost() {
+            super("the action run was claimed again by another attempt", null, false, false);
+        }
     }
 
     private void record(Claimed claimed, ActionExecutor.Failed failed) {
         boolean retry = failed.retryable() && claimed.attempts() < MAX_ATTEMPTS;
         tx.inNew(() -> {
-            em.unwrap(Session.class).doWork(c -> {
+            int recorded = em.unwrap(Session.class).doReturningWork(c -> {
                 try (PreparedStatement s = c.prepareStatement("update automation_action_run set status = ?, "
-                        + "reason = ?, claimed_until = null, due_at = ?, finished_at = ? where id = ?")) {
+                        + "reason = ?, claimed_until = null, due_at = ?, finished_at = ? "
+                        + "where id = ? and status = 'running' and attempts = ?")) {
                     Instant now = Instant.now();
                     s.setString(1, retry ? "pending" : "failed");
                     s.setString(2, failed.reason());
                     s.setTimestamp(3, Timestamp.from(retry ? now.plus(backoff(claimed.attempts())) : now));
                     s.setTimestamp(4, retry ? null : Timestamp.from(now));
                     s.setObject(5, claimed.id());
-                    s.executeUpdate();
+                    s.setInt(6, claimed.attempts());
+                    return s.executeUpdate();
                 }
             });
+            if (recorded == 0) return null; // another attempt holds the run: it records its own outcome
             JsonObjectBuilder details = Json.createObjectBuilder(failed.details()).add("reason", failed.reason())
                     .add("attempt", claimed.attempts()).add("will_retry", retry);
             emit(claimed, "prefect.automation.action.failed", failed.targets(), details);

@@ -77,7 +77,7 @@ public class AutomationEvaluator {
     Duration metricEvery;
 
     private volatile Snapshot armed = Snapshot.EMPTY;
-    private Instant lastSweep = Instant.EPOCH;
+    private volatile Instant lastSweep = Instant.EPOCH;
 
     /**
      * The enabled automations' event triggers, by workspace, what they were read from (to know when to read them
@@ -115,10 +115,15 @@ public class AutomationEvaluator {
             EvaluationStore store = new EvaluationStore(c);
             String horizon = store.horizon();
             EvaluationStore.Cursor cursor = store.lockCursor();
+            EvaluationStore.Cursor rewound = store.rewindIfAhead(cursor, horizon);
+            if (rewound != cursor) {
+                LOG.warning("The automations' place in the event stream (transaction " + cursor.tx() + ") was ahead of "
+                        + "the database's transactions (" + horizon + "): the database was restored into another "
+                        + "cluster; evaluation goes on from its current transactions");
+                cursor = rewound;
+            }
             Snapshot snapshot = armed(c);
-            Map<UUID, List<RunEvent>> emitted = new LinkedHashMap<>();
-            Firings firings = new Firings(store, e -> emitted.computeIfAbsent(e.workspaceId(),
-                    k -> new ArrayList<>()).add(e));
+            Firings firings = new Firings(store);
             TriggerEvaluation evaluation = new TriggerEvaluation(store, firings, clock);
             boolean full = false;
             EvaluationStore.Cursor next = new EvaluationStore.Cursor(horizon, new UUID(0, 0), new UUID(0, 0));
@@ -126,26 +131,34 @@ public class AutomationEvaluator {
                 List<EvaluationStore.Committed> events = store.eventsAfter(cursor, horizon,
                         snapshot.byWorkspace().keySet(), snapshot.eventNames(), BATCH);
                 for (EvaluationStore.Committed committed : events) {
-                    evaluateEvent(evaluation, snapshot, committed);
+                    evaluateEvent(c, evaluation, firings, snapshot, committed);
                 }
                 full = events.size() == BATCH;
                 if (full) next = events.get(events.size() - 1).at();
             }
             Instant now = clock.get();
-            for (Armed automation : snapshot.periodic()) {
-                for (EventTrigger trigger : automation.eventTriggers()) {
-                    if (trigger.posture() == Posture.Proactive) evaluation.proactive(automation, trigger, now);
-                }
-                for (MetricTrigger trigger : automation.metricTriggers()) {
-                    evaluation.metric(automation, trigger, now, metricEvery);
+            if (!full) {
+                // a deadline is checked only once the events before it are read: behind, a window would look empty
+                Instant asOf = store.oldestWriteStart().filter(now::isAfter).orElse(now);
+                for (Armed automation : snapshot.periodic()) {
+                    isolated(c, firings, "automation " + automation.id(), () -> {
+                        for (EventTrigger trigger : automation.eventTriggers()) {
+                            if (trigger.posture() == Posture.Proactive) evaluation.proactive(automation, trigger, asOf);
+                        }
+                        for (MetricTrigger trigger : automation.metricTriggers()) {
+                            evaluation.metric(automation, trigger, asOf, metricEvery);
+                        }
+                    });
                 }
             }
             if (Duration.between(lastSweep, now).compareTo(SWEEP_AFTER) > 0) {
                 store.sweepBuckets(proactiveTriggerIds(snapshot), now.minus(SWEEP_AFTER));
                 lastSweep = now;
             }
-            store.moveCursor(next);
-            for (Map.Entry<UUID, List<RunEvent>> e : emitted.entrySet()) {
+            if (!next.equals(cursor)) store.moveCursor(next);
+            Map<UUID, List<RunEvent>> byWorkspace = new LinkedHashMap<>();
+            firings.events().forEach(e -> byWorkspace.computeIfAbsent(e.workspaceId(), k -> new ArrayList<>()).add(e));
+            for (Map.Entry<UUID, List<RunEvent>> e : byWorkspace.entrySet()) {
                 List<RunEvent> fresh = EventIntake.write(c, e.getKey(), e.getValue(), false, now);
                 stored.fire(new IngestedEvents(e.getKey(), fresh, now));
             }
@@ -153,7 +166,7 @@ public class AutomationEvaluator {
         });
     }
 
-    private static void evaluateEvent(TriggerEvaluation evaluation, Snapshot snapshot,
+    private static void evaluateEvent(Connection c, TriggerEvaluation evaluation, Firings firings, Snapshot snapshot,
                                       EvaluationStore.Committed committed) throws SQLException {
         String name = committed.event().getString("event");
         if (name.equals("prefect.log.write")) return; // as Prefect: logs never trigger
@@ -161,8 +174,40 @@ public class AutomationEvaluator {
         if (index == null) return;
         for (TriggerIndex.Entry candidate : index.candidates(name)) {
             if (candidate.trigger().covers(committed.event())) {
-                evaluation.reactive(candidate.automation(), candidate.trigger(), committed.event());
+                isolated(c, firings, "automation " + candidate.automation().id() + " on event "
+                                + committed.event().getString("id"),
+                        () -> evaluation.reactive(candidate.automation(), candidate.trigger(), committed.event()));
             }
+        }
+    }
+
+    /** A piece of evaluation that may fail. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs one automation's part of a round under a savepoint: if it fails (say a for_each value PostgreSQL cannot
+     * store), its writes and firings are undone and logged, and the round goes on for every other automation, rather
+     * than failing again on the same event every round.
+     */
+    private static void isolated(Connection c, Firings firings, String what, Step step) throws SQLException {
+        Firings.Mark mark = firings.mark();
+        try (var s = c.createStatement()) {
+            s.execute("savepoint automation_step");
+        }
+        try {
+            step.run();
+            try (var s = c.createStatement()) {
+                s.execute("release savepoint automation_step");
+            }
+        } catch (SQLException | RuntimeException e) {
+            try (var s = c.createStatement()) {
+                s.execute("rollback to savepoint automation_step");
+            }
+            firings.forget(mark);
+            LOG.log(Level.WARNING, "Could not evaluate " + what + "; it is skipped", e);
         }
     }
 
@@ -174,11 +219,15 @@ public class AutomationEvaluator {
         return ids;
     }
 
-    /** The enabled automations, read again only when one was created, changed or deleted since the last read. */
+    /**
+     * The enabled automations, read again only when one was created, changed or deleted since the last read: their
+     * version is their count and a sum over their ids and update times, which moves whatever order changes commit in.
+     */
     private Snapshot armed(Connection c) throws SQLException {
         String version;
         try (PreparedStatement s = c.prepareStatement(
-                "select count(*) || '/' || coalesce(max(updated)::text, '') from automation where enabled");
+                "select count(*) || '/' || coalesce(sum(hashtextextended(id::text || updated::text, 0)), 0) "
+                        + "from automation where enabled");
              ResultSet rs = s.executeQuery()) {
             rs.next();
             version = rs.getString(1);

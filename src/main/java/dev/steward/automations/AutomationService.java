@@ -63,13 +63,20 @@ public class AutomationService {
         return new AutomationFilter(Body.of(filter)).count(em);
     }
 
-    /** Prefect's PUT: the whole definition replaced; the owner stays. */
+    /**
+     * Prefect's PUT: the whole definition replaced; the owner stays. The trigger's ids are new (as Prefect resets
+     * them), so what the evaluator kept for the old ones (windows, children's firings, metric states) goes.
+     */
     @Transactional
     public Automation replace(UUID id, AutomationDocument.Definition definition) {
         Automation a = get(id);
         JsonObject before = AutomationDocument.write(a);
         a.define(definition, Instant.now());
         em.flush();
+        for (String table : List.of("automation_bucket", "automation_child_firing", "automation_metric_state")) {
+            em.createNativeQuery("delete from " + table + " where automation_id = ?1").setParameter(1, a.getId())
+                    .executeUpdate();
+        }
         relate(a, definition, null);
         fireUpdated(a, before);
         return a;

@@ -3,6 +3,7 @@ package dev.steward.automations;
 import dev.steward.orchestration.FlowRunStore;
 import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,9 +17,10 @@ import java.util.UUID;
 
 /**
  * The SQL of trigger evaluation, on the connection of the evaluator's transaction: the cursor over committed events,
- * the buckets (Prefect's automation_bucket), the composite triggers' child firings, and the firings and their action
- * runs. Plain JDBC: these rows span workspaces (one evaluator serves all), so every statement names what it touches
- * by key, and the workspace where a row is created.
+ * the buckets (Prefect's automation_bucket), the composite triggers' child firings, metric triggers' states, and the
+ * firings and their action runs. Plain JDBC: these rows span workspaces (one evaluator serves all), so every statement
+ * names what it touches by its automation (whose workspace it is) and key, and the workspace where a row is created;
+ * trigger ids are drawn by the server, never sent by a client.
  */
 final class EvaluationStore {
     private final Connection c;
@@ -43,6 +45,21 @@ final class EvaluationStore {
         }
     }
 
+    /**
+     * When the oldest transaction that is writing began, other than this one's: events it may still commit occurred
+     * no earlier, so deadlines up to then can be checked. Empty when none is writing (or this role may not see it:
+     * then the clock is used, and a proactive check may run ahead of an event still uncommitted).
+     */
+    java.util.Optional<Instant> oldestWriteStart() throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select min(xact_start) from pg_stat_activity "
+                + "where backend_xid is not null and pid <> pg_backend_pid()");
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            Timestamp t = rs.getTimestamp(1);
+            return java.util.Optional.ofNullable(t == null ? null : t.toInstant());
+        }
+    }
+
     /** The cursor, locked for this transaction: a second evaluator (a lease lost while paused) waits here. */
     Cursor lockCursor() throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
@@ -53,15 +70,38 @@ final class EvaluationStore {
         }
     }
 
+    /** Moves the cursor forward (never back: a position before it is left as it is). */
     void moveCursor(Cursor to) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("update automation_cursor set tx = ?::xid8, workspace_id = ?, "
-                + "event_id = ? where name = 'events' and tx <= ?::xid8")) {
+                + "event_id = ? where name = 'events' and (tx, workspace_id, event_id) < (?::xid8, ?, ?)")) {
             s.setString(1, to.tx());
             s.setObject(2, to.workspaceId());
             s.setObject(3, to.eventId());
             s.setString(4, to.tx());
+            s.setObject(5, to.workspaceId());
+            s.setObject(6, to.eventId());
             s.executeUpdate();
         }
+    }
+
+    /**
+     * Puts the cursor at the horizon when it is past it, which only happens when the database was restored into
+     * another cluster (transaction ids start again there): otherwise no event would be read until the new cluster's
+     * ids caught up with the old ones.
+     */
+    Cursor rewindIfAhead(Cursor cursor, String horizon) throws SQLException {
+        if (Long.compareUnsigned(Long.parseUnsignedLong(cursor.tx()), Long.parseUnsignedLong(horizon)) <= 0) {
+            return cursor;
+        }
+        Cursor start = new Cursor(horizon, new UUID(0, 0), new UUID(0, 0));
+        try (PreparedStatement s = c.prepareStatement("update automation_cursor set tx = ?::xid8, workspace_id = ?, "
+                + "event_id = ? where name = 'events'")) {
+            s.setString(1, start.tx());
+            s.setObject(2, start.workspaceId());
+            s.setObject(3, start.eventId());
+            s.executeUpdate();
+        }
+        return start;
     }
 
     /** An event read for evaluation, in Prefect's wire form, with its place in the commit order. */
@@ -135,17 +175,30 @@ final class EvaluationStore {
                              String key, Instant start, Instant end, int count, JsonObject lastEvent)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("insert into automation_bucket (automation_id, trigger_id, "
-                + "bucketing_key, workspace_id, start_at, end_at, count, last_event, last_operation) "
-                + "values (?, ?, ?, ?, ?, ?, ?, ?, " + operationAndConflict)) {
+                + "bucketing_key, workspace_id, start_at, end_at, count, last_event, bucketing_values, last_operation) "
+                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, " + operationAndConflict)) {
             s.setObject(1, automationId);
             s.setObject(2, triggerId);
-            s.setString(3, key);
+            s.setBytes(3, keyHash(key));
             s.setObject(4, workspaceId);
             s.setTimestamp(5, Timestamp.from(start));
             s.setTimestamp(6, Timestamp.from(end));
             s.setInt(7, count);
             s.setString(8, lastEvent == null ? null : lastEvent.toString());
+            s.setString(9, key);
             s.executeUpdate();
+        }
+    }
+
+    /**
+     * The bucket's key as stored: the SHA-256 of its for_each values (JSON text), which come from clients' events and
+     * may be longer than an index row may be.
+     */
+    static byte[] keyHash(String key) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 
@@ -154,7 +207,7 @@ final class EvaluationStore {
                 + "automation_bucket where automation_id = ? and trigger_id = ? and bucketing_key = ?")) {
             s.setObject(1, automationId);
             s.setObject(2, triggerId);
-            s.setString(3, key);
+            s.setBytes(3, keyHash(key));
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) return null;
                 return bucket(automationId, triggerId, key, rs, 1);
@@ -171,7 +224,7 @@ final class EvaluationStore {
             s.setString(2, event == null ? null : event.toString());
             s.setObject(3, b.automationId());
             s.setObject(4, b.triggerId());
-            s.setString(5, b.key());
+            s.setBytes(5, keyHash(b.key()));
             s.executeUpdate();
         }
         return readBucket(b.automationId(), b.triggerId(), b.key());
@@ -182,24 +235,25 @@ final class EvaluationStore {
                 + "and trigger_id = ? and bucketing_key = ?")) {
             s.setObject(1, b.automationId());
             s.setObject(2, b.triggerId());
-            s.setString(3, b.key());
+            s.setBytes(3, keyHash(b.key()));
             s.executeUpdate();
         }
     }
 
     /** Proactive triggers' buckets that reached their threshold: they can no longer fire (Prefect deletes them). */
-    void removeBucketsAtThreshold(UUID triggerId, int threshold) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "delete from automation_bucket where trigger_id = ? and count >= ?")) {
-            s.setObject(1, triggerId);
-            s.setInt(2, threshold);
+    void removeBucketsAtThreshold(UUID automationId, UUID triggerId, int threshold) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("delete from automation_bucket where automation_id = ? "
+                + "and trigger_id = ? and count >= ?")) {
+            s.setObject(1, automationId);
+            s.setObject(2, triggerId);
+            s.setInt(3, threshold);
             s.executeUpdate();
         }
     }
 
     /** The buckets of these triggers whose windows have closed by {@code now}. */
     List<Bucket> closedBuckets(Collection<UUID> triggerIds, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select automation_id, trigger_id, bucketing_key, start_at, "
+        try (PreparedStatement s = c.prepareStatement("select automation_id, trigger_id, bucketing_values, start_at, "
                 + "end_at, count, last_event from automation_bucket where trigger_id = any(?) and end_at <= ? "
                 + "order by end_at limit 500")) {
             s.setArray(1, c.createArrayOf("uuid", triggerIds.toArray()));
@@ -244,8 +298,9 @@ final class EvaluationStore {
                 if (!rs.next()) return null;
                 Timestamp since = rs.getTimestamp(2);
                 double value = rs.getDouble(3);
-                return new MetricState(rs.getBoolean(1), since == null ? null : since.toInstant(),
-                        rs.wasNull() ? null : value, rs.getTimestamp(4).toInstant());
+                Double lastValue = rs.wasNull() ? null : value;
+                return new MetricState(rs.getBoolean(1), since == null ? null : since.toInstant(), lastValue,
+                        rs.getTimestamp(4).toInstant());
             }
         }
     }

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * What an automation's firing leaves, in the evaluator's transaction (so a firing and its actions are recorded
@@ -23,17 +22,33 @@ import java.util.function.Consumer;
  */
 final class Firings {
     private final EvaluationStore store;
-    private final Consumer<RunEvent> events;
+    private final List<RunEvent> events = new ArrayList<>();
     private final List<UUID> actionRuns = new ArrayList<>();
 
-    Firings(EvaluationStore store, Consumer<RunEvent> events) {
+    Firings(EvaluationStore store) {
         this.store = store;
-        this.events = events;
     }
 
     /** The action runs this transaction created, to start once it commits. */
     List<UUID> actionRuns() {
         return actionRuns;
+    }
+
+    /** The events this transaction's firings emitted, to store before it commits. */
+    List<RunEvent> events() {
+        return events;
+    }
+
+    /** How much has been made so far; {@link #forget} drops what came after (its savepoint was rolled back). */
+    record Mark(int events, int actionRuns) {}
+
+    Mark mark() {
+        return new Mark(events.size(), actionRuns.size());
+    }
+
+    void forget(Mark mark) {
+        events.subList(mark.events(), events.size()).clear();
+        actionRuns.subList(mark.actionRuns(), actionRuns.size()).clear();
     }
 
     /**
@@ -55,7 +70,7 @@ final class Firings {
         RunEvent triggered = new RunEvent(automation.workspaceId(), triggeredId, firing.triggered(),
                 resolved ? "prefect.automation.resolved" : "prefect.automation.triggered", resource(automation, false),
                 related, payload.build(), null);
-        events.accept(triggered);
+        events.add(triggered);
         JsonObject triggeredJson = Json.parseObject(triggered.toJson(firing.triggered()));
         int index = 0;
         for (Action action : automation.actions()) {
@@ -71,7 +86,7 @@ final class Firings {
         UUID invocation = UUID.randomUUID();
         store.insertActionRun(invocation, automation.workspaceId(), automation.id(), firing.id(), index,
                 action.toJson(), triggeringEvent, triggeredId, firing.triggered());
-        events.accept(actionEvent(automation, "prefect.automation.action.triggered", firing.triggered(), index,
+        events.add(actionEvent(automation, "prefect.automation.action.triggered", firing.triggered(), index,
                 action.type(), invocation, triggeringEvent, triggeredId, JsonValue.EMPTY_JSON_ARRAY,
                 Json.createObjectBuilder()));
         actionRuns.add(invocation);

@@ -69,8 +69,14 @@ public class TemplateContext {
         return context;
     }
 
+    private static final Map<String, Pattern> NAMES = Map.of(
+            "flow_run", Pattern.compile("\\bflow_run\\b"),
+            "flow", Pattern.compile("\\bflow\\b"),
+            "deployment", Pattern.compile("\\bdeployment\\b"));
+
+    /** Whether the templates name an object (read only then, as Prefect does). */
     private static boolean names(String text, String name) {
-        return Pattern.compile("\\b" + name + "\\b").matcher(text).find();
+        return NAMES.get(name).matcher(text).find();
     }
 
     private static JsonObject read(java.util.function.Supplier<JsonObject> read) {

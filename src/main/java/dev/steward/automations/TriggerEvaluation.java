@@ -63,7 +63,7 @@ final class TriggerEvaluation {
             store.ensureBucket(automation.workspaceId(), automation.id(), trigger.id(), key(trigger, null), now,
                     now.plus(trigger.within()), null, 0);
         }
-        store.removeBucketsAtThreshold(trigger.id(), trigger.threshold());
+        store.removeBucketsAtThreshold(automation.id(), trigger.id(), trigger.threshold());
         for (Bucket bucket : store.closedBuckets(List.of(trigger.id()), now)) {
             evaluate(automation, trigger, bucket, now, null);
         }

@@ -196,10 +196,7 @@ public class FlowRunStore {
         return new Deleted(taskRuns, logs);
     }
 
-    /**
-     * The run and, in the same statement, what Prefect relates its state events to: flow, deployment, work queue and
-     * pool, the parent task run, and the tags of the run, flow, deployment and parent.
-     */
+    /** A run and what Prefect relates its state events to (see {@link #related}); the query's start. */
     private static final String WITH_RELATED = """
             select r.body, f.id, f.name, f.tags, q.id, q.name, p.id, p.name, p.type, t.id, t.name, t.body->'tags',
                    d.id, d.name, d.tags, r.state_type, r.expected_start_time, r.start_time, r.end_time
@@ -223,7 +220,9 @@ public class FlowRunStore {
      */
     public static List<Measured> measured(Connection c, UUID workspace, Instant since, Instant now, int limit)
             throws SQLException {
-        try (PreparedStatement select = c.prepareStatement(WITH_RELATED + """
+        // the run's id, name and tags in place of its whole document: all that a metric's selection reads of it
+        try (PreparedStatement select = c.prepareStatement(WITH_RELATED.replaceFirst("select r.body,",
+                "select jsonb_build_object('id', r.id, 'name', r.name, 'tags', r.tags),") + """
                 where r.workspace_id = ? and r.expected_start_time >= ? and r.expected_start_time <= ?
                   and (r.end_time >= ? or r.start_time >= ? or (r.start_time is null and r.expected_start_time >= ?))
                 order by r.expected_start_time desc limit ?""")) {
@@ -256,6 +255,10 @@ public class FlowRunStore {
         return t == null ? null : t.toInstant();
     }
 
+    /**
+     * The run and, in the same statement, what Prefect relates its state events to: flow, deployment, work queue and
+     * pool, the parent task run, and the tags of the run, flow, deployment and parent.
+     */
     private Optional<RunWithRelated> withRelated(UUID workspace, UUID id, String lock) {
         return Optional.ofNullable(jdbc(c -> {
             try (PreparedStatement select = c.prepareStatement(WITH_RELATED + "where r.workspace_id = ? and r.id = ?"

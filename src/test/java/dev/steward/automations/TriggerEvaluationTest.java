@@ -87,9 +87,11 @@ class TriggerEvaluationTest {
         try (Connection c = RealPostgres.dataSource().getConnection()) {
             c.setAutoCommit(false);
             EvaluationStore store = new EvaluationStore(c);
-            TriggerEvaluation evaluation = new TriggerEvaluation(store, new Firings(store, emitted::add), now::get);
+            Firings firings = new Firings(store);
+            TriggerEvaluation evaluation = new TriggerEvaluation(store, firings, now::get);
             for (MetricTrigger t : a.metricTriggers()) evaluation.metric(a, t, now.get(), java.time.Duration.ZERO);
             c.commit();
+            emitted.addAll(firings.events());
         }
     }
 
@@ -136,7 +138,7 @@ class TriggerEvaluationTest {
         try (Connection c = RealPostgres.dataSource().getConnection()) {
             c.setAutoCommit(false);
             EvaluationStore store = new EvaluationStore(c);
-            Firings firings = new Firings(store, emitted::add);
+            Firings firings = new Firings(store);
             TriggerEvaluation evaluation = new TriggerEvaluation(store, firings, now::get);
             for (EventTrigger t : a.eventTriggers()) {
                 if (event == null) {
@@ -146,6 +148,7 @@ class TriggerEvaluationTest {
                 }
             }
             c.commit();
+            emitted.addAll(firings.events());
             return firings.actionRuns().size();
         }
     }
@@ -174,6 +177,22 @@ class TriggerEvaluationTest {
         assertEquals("prefect.automation.triggered", emitted.get(0).name());
         assertEquals("x.ping", triggered.getJsonObject("triggering_event").getString("event"));
         assertEquals("prefect.automation.action.triggered", emitted.get(1).name());
+    }
+
+    @Test
+    void aForEachValueLongerThanAnIndexRowIsKeyedByItsHash() throws Exception {
+        Armed a = automation("{\"type\":\"event\",\"posture\":\"Reactive\",\"expect\":[\"x.ping\"],"
+                + "\"match\":{\"prefect.resource.id\":\"x.*\"},\"for_each\":[\"prefect.resource.name\"],"
+                + "\"threshold\":2,\"within\":60}", "do-nothing");
+        StringBuilder name = new StringBuilder();
+        while (name.length() < 20_000) name.append(UUID.randomUUID()); // no compression makes it fit an index row
+        JsonObject first = Json.createObjectBuilder(event("x.ping", "x.1", t0))
+                .add("resource", Json.createObjectBuilder().add("prefect.resource.id", "x.1")
+                        .add("prefect.resource.name", name.toString())).build();
+        assertEquals(0, feed(a, first));
+        assertEquals(1, feed(a, Json.createObjectBuilder(first).add("id", UUID.randomUUID().toString()).build()));
+        assertEquals(name.toString(), emitted.get(0).payload().getJsonObject("triggering_labels")
+                .getString("prefect.resource.name"), "the labels come back whole");
     }
 
     @Test
