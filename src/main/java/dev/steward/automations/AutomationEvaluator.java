@@ -123,11 +123,7 @@ public class AutomationEvaluator {
                 if (full) next = events.get(events.size() - 1).at();
             }
             Instant now = clock.get();
-            for (Armed automation : snapshot.proactive()) {
-                for (EventTrigger trigger : automation.eventTriggers()) {
-                    if (trigger.posture() == Posture.Proactive) evaluation.proactive(automation, trigger, now);
-                }
-            }
+            for (Armed automation : snapshot.proactive()) evaluation.deadlines(automation, now);
             if (Duration.between(lastSweep, now).compareTo(SWEEP_AFTER) > 0) {
                 store.sweepBuckets(proactiveTriggerIds(snapshot), now.minus(SWEEP_AFTER));
                 lastSweep = now;
@@ -143,12 +139,8 @@ public class AutomationEvaluator {
 
     private static void evaluateEvent(TriggerEvaluation evaluation, Snapshot snapshot,
                                       EvaluationStore.Committed committed) throws SQLException {
-        String name = committed.event().getString("event");
-        if (name.equals("prefect.log.write")) return; // as Prefect: logs never trigger
         for (Armed automation : snapshot.byWorkspace().getOrDefault(committed.workspaceId(), List.of())) {
-            for (EventTrigger trigger : automation.eventTriggers()) {
-                if (trigger.covers(committed.event())) evaluation.reactive(automation, trigger, committed.event());
-            }
+            evaluation.event(automation, committed.event());
         }
     }
 

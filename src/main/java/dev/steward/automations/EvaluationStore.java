@@ -15,11 +15,11 @@ import java.util.UUID;
 
 /**
  * The SQL of trigger evaluation, on the connection of the evaluator's transaction: the cursor over committed events,
- * the buckets (Prefect's automation_bucket), the composite triggers' child firings, and the firings and their action
- * runs. Plain JDBC: these rows span workspaces (one evaluator serves all), so every statement names what it touches
- * by key, and the workspace where a row is created.
+ * the {@link TriggerState} (buckets and the composite triggers' child firings) as rows, and the firings and their
+ * action runs. Plain JDBC: these rows span workspaces (one evaluator serves all), so every statement names what it
+ * touches by key, and the workspace where a row is created.
  */
-final class EvaluationStore {
+final class EvaluationStore implements TriggerState {
     private final Connection c;
 
     EvaluationStore(Connection c) {
@@ -28,10 +28,6 @@ final class EvaluationStore {
 
     /** Where the evaluator is in the event table's commit order: (transaction id, workspace, event id). */
     record Cursor(String tx, UUID workspaceId, UUID eventId) {}
-
-    /** An event trigger's window for one bucketing key. */
-    record Bucket(UUID automationId, UUID triggerId, String key, Instant start, Instant end, int count,
-                  JsonObject lastEvent) {}
 
     /** The oldest transaction still running: every transaction below it has ended. */
     String horizon() throws SQLException {
@@ -111,17 +107,17 @@ final class EvaluationStore {
         }
     }
 
-    /** Prefect's ensure_bucket: the key's bucket, created with these values if there is none (left as it is if so). */
-    Bucket ensureBucket(UUID workspaceId, UUID automationId, UUID triggerId, String key, Instant start, Instant end,
-                        JsonObject lastEvent, int initialCount) throws SQLException {
+    @Override
+    public Bucket ensureBucket(UUID workspaceId, UUID automationId, UUID triggerId, String key, Instant start,
+                               Instant end, JsonObject lastEvent, int initialCount) throws SQLException {
         writeBucket("'ensure_bucket[insert]') on conflict do nothing", workspaceId, automationId, triggerId, key, start,
                 end, initialCount, lastEvent);
         return readBucket(automationId, triggerId, key);
     }
 
-    /** Prefect's start_new_bucket: the key's bucket replaced by a new window. */
-    Bucket startNewBucket(UUID workspaceId, UUID automationId, UUID triggerId, String key, Instant start, Instant end,
-                          int count, JsonObject lastEvent) throws SQLException {
+    @Override
+    public Bucket startNewBucket(UUID workspaceId, UUID automationId, UUID triggerId, String key, Instant start,
+                                 Instant end, int count, JsonObject lastEvent) throws SQLException {
         writeBucket("'start_new_bucket[insert]') on conflict (automation_id, trigger_id, bucketing_key) do update "
                 + "set start_at = excluded.start_at, end_at = excluded.end_at, count = excluded.count, "
                 + "last_event = excluded.last_event, last_operation = 'start_new_bucket[update]', triggered_at = null",
@@ -148,7 +144,8 @@ final class EvaluationStore {
         }
     }
 
-    Bucket readBucket(UUID automationId, UUID triggerId, String key) throws SQLException {
+    @Override
+    public Bucket readBucket(UUID automationId, UUID triggerId, String key) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("select start_at, end_at, count, last_event from "
                 + "automation_bucket where automation_id = ? and trigger_id = ? and bucketing_key = ?")) {
             s.setObject(1, automationId);
@@ -161,8 +158,8 @@ final class EvaluationStore {
         }
     }
 
-    /** Adds to the bucket's count; the event becomes its last. */
-    Bucket increment(Bucket b, int count, JsonObject event) throws SQLException {
+    @Override
+    public Bucket increment(Bucket b, int count, JsonObject event) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("update automation_bucket set count = count + ?, "
                 + "last_event = coalesce(?, last_event), last_operation = 'increment_bucket[update]' "
                 + "where automation_id = ? and trigger_id = ? and bucketing_key = ?")) {
@@ -176,7 +173,8 @@ final class EvaluationStore {
         return readBucket(b.automationId(), b.triggerId(), b.key());
     }
 
-    void removeBucket(Bucket b) throws SQLException {
+    @Override
+    public void removeBucket(Bucket b) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("delete from automation_bucket where automation_id = ? "
                 + "and trigger_id = ? and bucketing_key = ?")) {
             s.setObject(1, b.automationId());
@@ -186,8 +184,8 @@ final class EvaluationStore {
         }
     }
 
-    /** Proactive triggers' buckets that reached their threshold: they can no longer fire (Prefect deletes them). */
-    void removeBucketsAtThreshold(UUID triggerId, int threshold) throws SQLException {
+    @Override
+    public void removeBucketsAtThreshold(UUID triggerId, int threshold) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "delete from automation_bucket where trigger_id = ? and count >= ?")) {
             s.setObject(1, triggerId);
@@ -196,8 +194,8 @@ final class EvaluationStore {
         }
     }
 
-    /** The buckets of these triggers whose windows have closed by {@code now}. */
-    List<Bucket> closedBuckets(Collection<UUID> triggerIds, Instant now) throws SQLException {
+    @Override
+    public List<Bucket> closedBuckets(Collection<UUID> triggerIds, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("select automation_id, trigger_id, bucketing_key, start_at, "
                 + "end_at, count, last_event from automation_bucket where trigger_id = any(?) and end_at <= ? "
                 + "order by end_at limit 500")) {
@@ -231,8 +229,9 @@ final class EvaluationStore {
                 last == null ? null : Json.parseObject(last));
     }
 
-    /** Prefect's composite_trigger_child_firing: the child's latest firing replaces its earlier one. */
-    void upsertChildFiring(UUID workspaceId, UUID automationId, UUID parentId, Firing child) throws SQLException {
+    @Override
+    public void upsertChildFiring(UUID workspaceId, UUID automationId, UUID parentId, Firing child)
+            throws SQLException {
         try (PreparedStatement s = c.prepareStatement("insert into automation_child_firing (automation_id, "
                 + "parent_trigger_id, child_trigger_id, workspace_id, child_firing_id, child_fired_at, child_firing) "
                 + "values (?, ?, ?, ?, ?, ?, ?) on conflict (automation_id, parent_trigger_id, child_trigger_id) "
@@ -249,7 +248,8 @@ final class EvaluationStore {
         }
     }
 
-    void clearChildFiringsBefore(UUID automationId, UUID parentId, Instant before) throws SQLException {
+    @Override
+    public void clearChildFiringsBefore(UUID automationId, UUID parentId, Instant before) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("delete from automation_child_firing where automation_id = ? "
                 + "and parent_trigger_id = ? and child_fired_at < ?")) {
             s.setObject(1, automationId);
@@ -259,8 +259,8 @@ final class EvaluationStore {
         }
     }
 
-    /** The children's latest firings, oldest first. */
-    List<Firing> childFirings(UUID automationId, UUID parentId) throws SQLException {
+    @Override
+    public List<Firing> childFirings(UUID automationId, UUID parentId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("select child_firing from automation_child_firing "
                 + "where automation_id = ? and parent_trigger_id = ? order by child_fired_at, child_trigger_id")) {
             s.setObject(1, automationId);
@@ -273,7 +273,8 @@ final class EvaluationStore {
         }
     }
 
-    void clearChildFirings(UUID automationId, UUID parentId) throws SQLException {
+    @Override
+    public void clearChildFirings(UUID automationId, UUID parentId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("delete from automation_child_firing where automation_id = ? "
                 + "and parent_trigger_id = ?")) {
             s.setObject(1, automationId);

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * ({@link ActionRuns}); {@code actions_on_trigger} get the triggered event as their triggering event, as in Prefect,
  * and their indexes follow those of {@code actions}.
  */
-final class Firings {
+final class Firings implements TriggerEvaluation.Fired {
     private final EvaluationStore store;
     private final Consumer<RunEvent> events;
     private final List<UUID> actionRuns = new ArrayList<>();
@@ -36,7 +36,8 @@ final class Firings {
         return actionRuns;
     }
 
-    void act(Armed automation, Firing firing) throws SQLException {
+    @Override
+    public void act(Armed automation, Firing firing) throws SQLException {
         store.insertFiring(automation.workspaceId(), automation.id(), firing);
         UUID triggeredId = UUID.randomUUID();
         JsonObject triggeringEvent = firing.triggeringEvent();

@@ -1,6 +1,6 @@
 package dev.steward.automations;
 
-import dev.steward.automations.EvaluationStore.Bucket;
+import dev.steward.automations.TriggerState.Bucket;
 import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
 import java.sql.SQLException;
@@ -13,25 +13,45 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Prefect's trigger semantics (server/events/triggers.py) over {@link EvaluationStore}'s rows, inside one evaluator
- * transaction. A reactive trigger counts matching events in a window per for_each key and fires as soon as the count
- * reaches its threshold (then waits out the window); a proactive one fires when a window closes with fewer events
- * than its threshold. Windows compare the events' {@code occurred} times; proactive deadlines compare the clock.
- * A firing of a compound or sequence trigger's child feeds its parent; a firing of the automation's own trigger is
- * handed to {@link Firings}, which records it and its actions.
+ * Prefect's trigger semantics (server/events/triggers.py) over a {@link TriggerState}: the evaluator's rows inside
+ * one of its transactions, or a backtest's memory. A reactive trigger counts matching events in a window per for_each
+ * key and fires as soon as the count reaches its threshold (then waits out the window); a proactive one fires when a
+ * window closes with fewer events than its threshold. Windows compare the events' {@code occurred} times; proactive
+ * deadlines compare the clock. A firing of a compound or sequence trigger's child feeds its parent; a firing of the
+ * automation's own trigger is handed to {@link Fired} ({@link Firings} records it and its actions).
  */
 final class TriggerEvaluation {
     /** How far before a key's first event its first window opens (Prefect's PRECEDING_EVENT_LOOKBACK). */
     static final Duration LOOKBACK = Duration.ofMinutes(15);
 
-    private final EvaluationStore store;
-    private final Firings firings;
+    /** Where a firing of an automation's own trigger goes. */
+    interface Fired {
+        void act(Armed automation, Firing firing) throws SQLException;
+    }
+
+    private final TriggerState store;
+    private final Fired firings;
     private final Supplier<Instant> clock;
 
-    TriggerEvaluation(EvaluationStore store, Firings firings, Supplier<Instant> clock) {
+    TriggerEvaluation(TriggerState store, Fired firings, Supplier<Instant> clock) {
         this.store = store;
         this.firings = firings;
         this.clock = clock;
+    }
+
+    /** An event against each of the automation's event triggers that covers it; logs never trigger, as in Prefect. */
+    void event(Armed automation, JsonObject event) throws SQLException {
+        if (event.getString("event").equals("prefect.log.write")) return;
+        for (EventTrigger trigger : automation.eventTriggers()) {
+            if (trigger.covers(event)) reactive(automation, trigger, event);
+        }
+    }
+
+    /** The automation's proactive triggers checked at {@code now}. */
+    void deadlines(Armed automation, Instant now) throws SQLException {
+        for (EventTrigger trigger : automation.eventTriggers()) {
+            if (trigger.posture() == Posture.Proactive) proactive(automation, trigger, now);
+        }
     }
 
     /** One committed event against one of an automation's event triggers that covers it. */
