@@ -118,7 +118,8 @@ class AutomationPagesReadModelTest {
                 .executeUpdate());
         sql(s -> s.createNativeMutationQuery("insert into automation_action_run (id, workspace_id, automation_id, "
                         + "firing_id, action_index, action, automation_triggered_event_id, status, attempts, due_at, "
-                        + "reason, finished_at) values (:id, :ws, :a, :f, 0, :action, :e, :status, 1, :at, :reason, :at)")
+                        + "reason, finished_at) values (:id, :ws, :a, :f, 0, :action, :e, :status, 1, :at, :reason, "
+                        + ":at)")
                 .setParameter("id", UUID.randomUUID()).setParameter("ws", workspace).setParameter("a", automation)
                 .setParameter("f", firing).setParameter("action", "{\"type\":\"call-webhook\"}")
                 .setParameter("e", UUID.randomUUID()).setParameter("status", status)
