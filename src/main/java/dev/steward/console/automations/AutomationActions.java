@@ -63,7 +63,7 @@ final class AutomationActions {
         editor.open();
     }
 
-    /** The enabled switch of an automation: read-only unless {@code canEdit}; a refused change is undone. */
+    /** The enabled switch of a list row: read-only unless {@code canEdit}. */
     static Checkbox enabledSwitch(AutomationsData data, WorkspaceChoice ws, UUID id, String name, boolean enabled,
                                   boolean canEdit) {
         Checkbox box = new Checkbox(enabled);
@@ -71,16 +71,21 @@ final class AutomationActions {
         box.setAriaLabel("Enabled: " + name);
         box.setReadOnly(!canEdit);
         box.addValueChangeListener(e -> {
-            if (!e.isFromClient()) return;
-            try {
-                data.setEnabled(ws, id, e.getValue());
-                Problems.success("Automation " + name + (e.getValue() ? " enabled" : " disabled"));
-            } catch (RuntimeException failure) {
-                box.setValue(e.getOldValue());
-                Problems.show(failure);
-            }
+            if (e.isFromClient()) setEnabled(data, ws, id, name, box);
         });
         return box;
+    }
+
+    /** Enables or disables the automation as the user switched {@code box}; a refused change is undone. */
+    static void setEnabled(AutomationsData data, WorkspaceChoice ws, UUID id, String name, Checkbox box) {
+        boolean enabled = box.getValue();
+        try {
+            data.setEnabled(ws, id, enabled);
+            Problems.success("Automation " + name + (enabled ? " enabled" : " disabled"));
+        } catch (RuntimeException failure) {
+            box.setValue(!enabled);
+            Problems.show(failure);
+        }
     }
 
     /** Deletes the automation after confirmation; {@code deleted} runs once it is gone. */

@@ -3,6 +3,7 @@ package dev.steward.console.automations;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
@@ -51,6 +52,14 @@ import java.util.stream.Stream;
 @PermitAll
 public class AutomationView extends WorkspaceView implements BeforeEnterObserver {
     private final AutomationsData data;
+    private final Span notFound = new Span("Automation not found in this workspace.");
+    private final H2 title = new H2();
+    private final Checkbox enabled = new Checkbox("Enabled");
+    private final Button edit = new Button("Edit", VaadinIcon.EDIT.create());
+    private final Button delete = new Button("Delete", VaadinIcon.TRASH.create());
+    private final Div description = line("automation-description-text");
+    private final Div when = line("automation-trigger");
+    private final Div then = line("automation-actions-text");
     private final Div header = new Div();
     private final Grid<Fired> firings = new Grid<>();
     private final H3 firingsTitle = new H3("Firings");
@@ -64,10 +73,31 @@ public class AutomationView extends WorkspaceView implements BeforeEnterObserver
         this.data = data;
         addClassName("automation-view");
         setSizeFull();
+        configureHeader();
         configureFirings();
         RouterLink back = new RouterLink("← Automations", AutomationsView.class);
         back.setId("back-to-automations");
-        add(back, header, firingsTitle, firings);
+        add(back, notFound, header, firingsTitle, firings);
+    }
+
+    /** Built once and filled on each load, so that a live refresh never replaces a switch the user is about to use. */
+    private void configureHeader() {
+        notFound.setId("automation-not-found");
+        title.setId("automation-title");
+        title.getStyle().set("margin", "0");
+        enabled.setId("automation-enabled-switch");
+        enabled.addValueChangeListener(e -> {
+            if (e.isFromClient()) AutomationActions.setEnabled(data, workspace, id, name(), enabled);
+        });
+        edit.setId("edit-automation");
+        edit.addClickListener(e -> AutomationActions.edit(data, workspace, id, saved -> refresh()));
+        delete.setId("delete-automation");
+        delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
+        delete.addClickListener(e -> AutomationActions.delete(data, workspace, id, name(),
+                () -> getUI().ifPresent(ui -> ui.navigate(AutomationsView.class))));
+        HorizontalLayout top = new HorizontalLayout(title, enabled, edit, delete);
+        top.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+        header.add(top, description, when, then);
     }
 
     @Override
@@ -144,54 +174,38 @@ public class AutomationView extends WorkspaceView implements BeforeEnterObserver
                 if (!(Problems.api(e) instanceof NotFound)) Problems.show(e);
             }
         }
-        renderHeader();
+        showAutomation();
         firingsTitle.setVisible(automation != null);
         firings.setVisible(automation != null);
         firings.getDataProvider().refreshAll();
         return automation != null;
     }
 
-    private void renderHeader() {
-        header.removeAll();
-        if (automation == null) {
-            Span missing = new Span("Automation not found in this workspace.");
-            missing.setId("automation-not-found");
-            header.add(missing);
-            return;
-        }
-        String name = automation.getString("name");
+    private void showAutomation() {
+        boolean found = automation != null;
+        notFound.setVisible(!found);
+        header.setVisible(found);
+        if (!found) return;
         boolean canEdit = workspace.role().atLeast(Role.DEVELOPER);
-        H2 title = new H2(name);
-        title.setId("automation-title");
-        title.getStyle().set("margin", "0");
-        var enabled = AutomationActions.enabledSwitch(data, workspace, id, name, automation.getBoolean("enabled"),
-                canEdit);
-        enabled.setId("automation-enabled-switch");
-        enabled.setLabel("Enabled");
-        HorizontalLayout top = new HorizontalLayout(title, enabled);
-        top.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
-        if (canEdit) {
-            Button edit = new Button("Edit", VaadinIcon.EDIT.create(),
-                    e -> AutomationActions.edit(data, workspace, id, saved -> refresh()));
-            edit.setId("edit-automation");
-            Button delete = new Button("Delete", VaadinIcon.TRASH.create(), e -> AutomationActions.delete(data,
-                    workspace, id, name, () -> getUI().ifPresent(ui -> ui.navigate(AutomationsView.class))));
-            delete.setId("delete-automation");
-            delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
-            top.add(edit, delete);
-        }
-        header.add(top);
-        if (!automation.getString("description").isEmpty()) header.add(line("automation-description-text",
-                automation.getString("description")));
-        header.add(line("automation-trigger", "When: " + TriggerChoice.describe(automation.getJsonObject("trigger"))),
-                line("automation-actions-text", "Then: " + ActionChoice.describe(
-                        automation.getJsonArray("actions").getValuesAs(JsonObject.class))));
+        title.setText(name());
+        enabled.setValue(automation.getBoolean("enabled"));
+        enabled.setReadOnly(!canEdit);
+        edit.setVisible(canEdit);
+        delete.setVisible(canEdit);
+        description.setText(automation.getString("description"));
+        description.setVisible(!automation.getString("description").isEmpty());
+        when.setText("When: " + TriggerChoice.describe(automation.getJsonObject("trigger")));
+        then.setText("Then: "
+                + ActionChoice.describe(automation.getJsonArray("actions").getValuesAs(JsonObject.class)));
     }
 
-    private static Span line(String id, String text) {
-        Span s = new Span(text);
-        s.setId(id);
-        s.getStyle().set("display", "block");
-        return s;
+    private String name() {
+        return automation == null ? "" : automation.getString("name");
+    }
+
+    private static Div line(String id) {
+        Div line = new Div();
+        line.setId(id);
+        return line;
     }
 }
