@@ -142,9 +142,7 @@ public class AutomationEvaluator {
                 Instant asOf = store.oldestWriteStart().filter(now::isAfter).orElse(now);
                 for (Armed automation : snapshot.periodic()) {
                     isolated(c, firings, "automation " + automation.id(), () -> {
-                        for (EventTrigger trigger : automation.eventTriggers()) {
-                            if (trigger.posture() == Posture.Proactive) evaluation.proactive(automation, trigger, asOf);
-                        }
+                        evaluation.deadlines(automation, asOf);
                         for (MetricTrigger trigger : automation.metricTriggers()) {
                             evaluation.metric(automation, trigger, asOf, metricEvery);
                         }

@@ -22,7 +22,7 @@ import java.util.UUID;
  * names what it touches by its automation (whose workspace it is) and key, and the workspace where a row is created;
  * trigger ids are drawn by the server, never sent by a client.
  */
-final class EvaluationStore {
+final class EvaluationStore implements TriggerState {
     private final Connection c;
 
     EvaluationStore(Connection c) {
@@ -31,10 +31,6 @@ final class EvaluationStore {
 
     /** Where the evaluator is in the event table's commit order: (transaction id, workspace, event id). */
     record Cursor(String tx, UUID workspaceId, UUID eventId) {}
-
-    /** An event trigger's window for one bucketing key. */
-    record Bucket(UUID automationId, UUID triggerId, String key, Instant start, Instant end, int count,
-                  JsonObject lastEvent) {}
 
     /** The oldest transaction still running: every transaction below it has ended. */
     String horizon() throws SQLException {
@@ -153,7 +149,8 @@ final class EvaluationStore {
     }
 
     /** Prefect's ensure_bucket: the key's bucket, created with these values if there is none (left as it is if so). */
-    Bucket ensureBucket(UUID workspaceId, UUID automationId, UUID triggerId, String key, Instant start, Instant end,
+    @Override
+    public Bucket ensureBucket(UUID workspaceId, UUID automationId, UUID triggerId, String key, Instant start, Instant end,
                         JsonObject lastEvent, int initialCount) throws SQLException {
         writeBucket("'ensure_bucket[insert]') on conflict do nothing", workspaceId, automationId, triggerId, key, start,
                 end, initialCount, lastEvent);
@@ -161,7 +158,8 @@ final class EvaluationStore {
     }
 
     /** Prefect's start_new_bucket: the key's bucket replaced by a new window. */
-    Bucket startNewBucket(UUID workspaceId, UUID automationId, UUID triggerId, String key, Instant start, Instant end,
+    @Override
+    public Bucket startNewBucket(UUID workspaceId, UUID automationId, UUID triggerId, String key, Instant start, Instant end,
                           int count, JsonObject lastEvent) throws SQLException {
         writeBucket("'start_new_bucket[insert]') on conflict (automation_id, trigger_id, bucketing_key) do update "
                 + "set start_at = excluded.start_at, end_at = excluded.end_at, count = excluded.count, "
@@ -202,7 +200,8 @@ final class EvaluationStore {
         }
     }
 
-    Bucket readBucket(UUID automationId, UUID triggerId, String key) throws SQLException {
+    @Override
+    public Bucket readBucket(UUID automationId, UUID triggerId, String key) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("select start_at, end_at, count, last_event from "
                 + "automation_bucket where automation_id = ? and trigger_id = ? and bucketing_key = ?")) {
             s.setObject(1, automationId);
@@ -216,7 +215,8 @@ final class EvaluationStore {
     }
 
     /** Adds to the bucket's count; the event becomes its last. */
-    Bucket increment(Bucket b, int count, JsonObject event) throws SQLException {
+    @Override
+    public Bucket increment(Bucket b, int count, JsonObject event) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("update automation_bucket set count = count + ?, "
                 + "last_event = coalesce(?, last_event), last_operation = 'increment_bucket[update]' "
                 + "where automation_id = ? and trigger_id = ? and bucketing_key = ?")) {
@@ -230,7 +230,8 @@ final class EvaluationStore {
         return readBucket(b.automationId(), b.triggerId(), b.key());
     }
 
-    void removeBucket(Bucket b) throws SQLException {
+    @Override
+    public void removeBucket(Bucket b) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("delete from automation_bucket where automation_id = ? "
                 + "and trigger_id = ? and bucketing_key = ?")) {
             s.setObject(1, b.automationId());
@@ -241,7 +242,8 @@ final class EvaluationStore {
     }
 
     /** Proactive triggers' buckets that reached their threshold: they can no longer fire (Prefect deletes them). */
-    void removeBucketsAtThreshold(UUID automationId, UUID triggerId, int threshold) throws SQLException {
+    @Override
+    public void removeBucketsAtThreshold(UUID automationId, UUID triggerId, int threshold) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("delete from automation_bucket where automation_id = ? "
                 + "and trigger_id = ? and count >= ?")) {
             s.setObject(1, automationId);
@@ -252,7 +254,8 @@ final class EvaluationStore {
     }
 
     /** The buckets of these triggers whose windows have closed by {@code now}. */
-    List<Bucket> closedBuckets(Collection<UUID> triggerIds, Instant now) throws SQLException {
+    @Override
+    public List<Bucket> closedBuckets(Collection<UUID> triggerIds, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("select automation_id, trigger_id, bucketing_values, start_at, "
                 + "end_at, count, last_event from automation_bucket where trigger_id = any(?) and end_at <= ? "
                 + "order by end_at limit 500")) {
@@ -286,10 +289,8 @@ final class EvaluationStore {
                 last == null ? null : Json.parseObject(last));
     }
 
-    /** A metric trigger's state (see automation_metric_state). */
-    record MetricState(boolean triggered, Instant changingSince, Double lastValue, Instant measuredAt) {}
-
-    MetricState metricState(UUID automationId, UUID triggerId) throws SQLException {
+    @Override
+    public MetricState metricState(UUID automationId, UUID triggerId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("select triggered, changing_since, last_value, measured_at "
                 + "from automation_metric_state where automation_id = ? and trigger_id = ?")) {
             s.setObject(1, automationId);
@@ -305,7 +306,8 @@ final class EvaluationStore {
         }
     }
 
-    void saveMetricState(UUID workspaceId, UUID automationId, UUID triggerId, MetricState state) throws SQLException {
+    @Override
+    public void saveMetricState(UUID workspaceId, UUID automationId, UUID triggerId, MetricState state) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("insert into automation_metric_state (automation_id, trigger_id, "
                 + "workspace_id, triggered, changing_since, last_value, measured_at) values (?, ?, ?, ?, ?, ?, ?) "
                 + "on conflict (automation_id, trigger_id) do update set triggered = excluded.triggered, "
@@ -323,13 +325,15 @@ final class EvaluationStore {
     }
 
     /** The workspace's runs a metric over {@code [since, now]} measures (the orchestration store's read). */
-    List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now, int limit)
+    @Override
+    public List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now, int limit)
             throws SQLException {
         return FlowRunStore.measured(c, workspaceId, since, now, limit);
     }
 
     /** Prefect's composite_trigger_child_firing: the child's latest firing replaces its earlier one. */
-    void upsertChildFiring(UUID workspaceId, UUID automationId, UUID parentId, Firing child) throws SQLException {
+    @Override
+    public void upsertChildFiring(UUID workspaceId, UUID automationId, UUID parentId, Firing child) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("insert into automation_child_firing (automation_id, "
                 + "parent_trigger_id, child_trigger_id, workspace_id, child_firing_id, child_fired_at, child_firing) "
                 + "values (?, ?, ?, ?, ?, ?, ?) on conflict (automation_id, parent_trigger_id, child_trigger_id) "
@@ -346,7 +350,8 @@ final class EvaluationStore {
         }
     }
 
-    void clearChildFiringsBefore(UUID automationId, UUID parentId, Instant before) throws SQLException {
+    @Override
+    public void clearChildFiringsBefore(UUID automationId, UUID parentId, Instant before) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("delete from automation_child_firing where automation_id = ? "
                 + "and parent_trigger_id = ? and child_fired_at < ?")) {
             s.setObject(1, automationId);
@@ -357,7 +362,8 @@ final class EvaluationStore {
     }
 
     /** The children's latest firings, oldest first. */
-    List<Firing> childFirings(UUID automationId, UUID parentId) throws SQLException {
+    @Override
+    public List<Firing> childFirings(UUID automationId, UUID parentId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("select child_firing from automation_child_firing "
                 + "where automation_id = ? and parent_trigger_id = ? order by child_fired_at, child_trigger_id")) {
             s.setObject(1, automationId);
@@ -370,7 +376,8 @@ final class EvaluationStore {
         }
     }
 
-    void clearChildFirings(UUID automationId, UUID parentId) throws SQLException {
+    @Override
+    public void clearChildFirings(UUID automationId, UUID parentId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("delete from automation_child_firing where automation_id = ? "
                 + "and parent_trigger_id = ?")) {
             s.setObject(1, automationId);

@@ -20,7 +20,7 @@ import java.util.UUID;
  * ({@link ActionRuns}); {@code actions_on_trigger} get the triggered event as their triggering event, as in Prefect,
  * and their indexes follow those of {@code actions}.
  */
-final class Firings {
+final class Firings implements TriggerEvaluation.Fired {
     private final EvaluationStore store;
     private final List<RunEvent> events = new ArrayList<>();
     private final List<UUID> actionRuns = new ArrayList<>();
@@ -56,7 +56,8 @@ final class Firings {
      * breaching). As in Prefect, {@code actions} run for either, then {@code actions_on_trigger} or
      * {@code actions_on_resolve}.
      */
-    void act(Armed automation, Firing firing, boolean resolved) throws SQLException {
+    @Override
+    public void act(Armed automation, Firing firing, boolean resolved) throws SQLException {
         store.insertFiring(automation.workspaceId(), automation.id(), firing, resolved);
         UUID triggeredId = UUID.randomUUID();
         JsonObject triggeringEvent = firing.triggeringEvent();

@@ -1,6 +1,6 @@
 package dev.steward.automations;
 
-import dev.steward.automations.EvaluationStore.Bucket;
+import dev.steward.automations.TriggerState.Bucket;
 import dev.steward.orchestration.FlowRunStore;
 import dev.steward.platform.Json;
 import jakarta.json.JsonObject;
@@ -14,26 +14,46 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Prefect's trigger semantics (server/events/triggers.py) over {@link EvaluationStore}'s rows, inside one evaluator
- * transaction. A reactive trigger counts matching events in a window per for_each key and fires as soon as the count
+ * Prefect's trigger semantics (server/events/triggers.py) over a {@link TriggerState}: the evaluator's rows inside
+ * one of its transactions, or a backtest's memory. A reactive trigger counts matching events in a window per for_each key and fires as soon as the count
  * reaches its threshold (then waits out the window); a proactive one fires when a window closes with fewer events
  * than its threshold. Windows compare the events' {@code occurred} times; proactive deadlines compare the clock. A
  * metric trigger measures the workspace's recent runs and fires when its metric has breached for long enough.
  * A firing of a compound or sequence trigger's child feeds its parent; a firing of the automation's own trigger is
- * handed to {@link Firings}, which records it and its actions.
+ * handed to {@link Fired} ({@link Firings} records it and its actions).
  */
 final class TriggerEvaluation {
     /** How far before a key's first event its first window opens (Prefect's PRECEDING_EVENT_LOOKBACK). */
     static final Duration LOOKBACK = Duration.ofMinutes(15);
 
-    private final EvaluationStore store;
-    private final Firings firings;
+    /** Where a firing of an automation's own trigger goes: Triggered, or Resolved (a metric trigger's). */
+    interface Fired {
+        void act(Armed automation, Firing firing, boolean resolved) throws SQLException;
+    }
+
+    private final TriggerState store;
+    private final Fired firings;
     private final Supplier<Instant> clock;
 
-    TriggerEvaluation(EvaluationStore store, Firings firings, Supplier<Instant> clock) {
+    TriggerEvaluation(TriggerState store, Fired firings, Supplier<Instant> clock) {
         this.store = store;
         this.firings = firings;
         this.clock = clock;
+    }
+
+    /** An event against each of the automation's event triggers that covers it; logs never trigger, as in Prefect. */
+    void event(Armed automation, JsonObject event) throws SQLException {
+        if (event.getString("event").equals("prefect.log.write")) return;
+        for (EventTrigger trigger : automation.eventTriggers()) {
+            if (trigger.covers(event)) reactive(automation, trigger, event);
+        }
+    }
+
+    /** The automation's proactive triggers checked at {@code now}. */
+    void deadlines(Armed automation, Instant now) throws SQLException {
+        for (EventTrigger trigger : automation.eventTriggers()) {
+            if (trigger.posture() == Posture.Proactive) proactive(automation, trigger, now);
+        }
     }
 
     /** One committed event against one of an automation's event triggers that covers it. */
@@ -78,7 +98,7 @@ final class TriggerEvaluation {
      * {@code firing_for}, the trigger fires Triggered (or Resolved). No runs to measure changes nothing.
      */
     void metric(Armed automation, MetricTrigger trigger, Instant now, Duration every) throws SQLException {
-        EvaluationStore.MetricState state = store.metricState(automation.id(), trigger.id());
+        TriggerState.MetricState state = store.metricState(automation.id(), trigger.id());
         if (state != null && now.isBefore(state.measuredAt().plus(every))) return;
         Instant since = now.minus(trigger.metric().range());
         List<FlowRunStore.Measured> runs = new ArrayList<>();
@@ -106,7 +126,7 @@ final class TriggerEvaluation {
             }
         }
         store.saveMetricState(automation.workspaceId(), automation.id(), trigger.id(),
-                new EvaluationStore.MetricState(triggered, changingSince, value, now));
+                new TriggerState.MetricState(triggered, changingSince, value, now));
     }
 
     private static List<JsonObject> jsonObjects(jakarta.json.JsonArray array) {

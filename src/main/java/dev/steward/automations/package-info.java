@@ -17,6 +17,13 @@
  * tests move ({@link dev.steward.automations.TriggerEvaluation} takes it as a parameter).</li>
  * </ul>
  *
+ * <p>A backtest ({@link dev.steward.automations.AutomationBacktest}) replays the workspace's stored events of the last
+ * 24 hours through {@link dev.steward.automations.TriggerEvaluation}, unchanged, on a
+ * {@link dev.steward.automations.TriggerState} in memory instead of the evaluator's rows: which events would have fired
+ * an automation, and when, before it is saved; it writes nothing and runs no action. The console's pages read through
+ * {@link dev.steward.automations.AutomationsPageReadModel} (the list, with when each last fired) and
+ * {@link dev.steward.automations.AutomationPageReadModel} (an automation's firings and its actions' outcomes).
+ *
  * <p>Actions run on every instance ({@link dev.steward.automations.ActionRuns}): a run is claimed with one conditional
  * update, an action on this server's objects commits with its success mark, and a failed attempt is retried with
  * backoff when it may pass. Actions act only inside the automation's workspace.

@@ -18,6 +18,7 @@ import com.vaadin.flow.component.sidenav.SideNavItem;
 import dev.steward.access.Caller;
 import dev.steward.console.apikeys.ApiKeysView;
 import dev.steward.console.artifacts.ArtifactsView;
+import dev.steward.console.automations.AutomationsView;
 import dev.steward.console.blocks.BlocksView;
 import dev.steward.console.cleanup.CleanupQueuesView;
 import dev.steward.console.runs.FlowRunsView;
@@ -30,7 +31,8 @@ import java.util.Optional;
  * The console's frame: the app name, the workspace switcher (the workspaces the user may open, the choice
  * remembered in the browser session), the user's role there, the user's name, a logout link, and the navigation.
  * Switching the workspace tells the view on screen ({@link WorkspaceAware}). The light/dark theme toggle and the
- * keyboard shortcuts ({@link Shortcuts}: {@code g r}, {@code g v}, {@code g b}, {@code g k} go to the pages) live here too.
+ * keyboard shortcuts ({@link Shortcuts}: {@code g r}, {@code g a}, {@code g v}, {@code g b}, {@code g k} go to the
+ * pages) live here too.
  */
 public class MainLayout extends AppLayout {
     private final ConsoleWorkspaces workspaces;
@@ -56,6 +58,7 @@ public class MainLayout extends AppLayout {
     private Shortcuts createShortcuts() {
         Shortcuts shortcuts = new Shortcuts();
         shortcuts.add("g r", "Go to flow runs", () -> getUI().ifPresent(ui -> ui.navigate(FlowRunsView.class)));
+        shortcuts.add("g a", "Go to automations", () -> getUI().ifPresent(ui -> ui.navigate(AutomationsView.class)));
         shortcuts.add("g v", "Go to variables", () -> getUI().ifPresent(ui -> ui.navigate(VariablesView.class)));
         shortcuts.add("g b", "Go to blocks", () -> getUI().ifPresent(ui -> ui.navigate(BlocksView.class)));
         shortcuts.add("g k", "Go to API keys", () -> getUI().ifPresent(ui -> ui.navigate(ApiKeysView.class)));
@@ -135,6 +138,10 @@ public class MainLayout extends AppLayout {
         SideNavItem artifacts = new SideNavItem("Artifacts", ArtifactsView.class, VaadinIcon.FILE_TEXT_O.create());
         artifacts.setId("nav-artifacts");
         nav.addItem(artifacts);
+        SideNavItem automations = new SideNavItem("Automations", AutomationsView.class,
+                VaadinIcon.AUTOMATION.create());
+        automations.setId("nav-automations");
+        nav.addItem(automations);
         nav.addItem(new SideNavItem("Variables", VariablesView.class, VaadinIcon.CODE.create()));
         SideNavItem blocks = new SideNavItem("Blocks", BlocksView.class, VaadinIcon.CUBES.create());
         blocks.setId("nav-blocks");

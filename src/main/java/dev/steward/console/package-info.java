@@ -2,7 +2,8 @@
  * The browser console (Vaadin Flow, production mode, pushed updates): the layout with the workspace switcher, and one
  * sub-package per area ({@code variables}, {@code blocks}, {@code apikeys}, {@code cleanup}, {@code runs} for the flow
  * runs list, {@code run} for the flow run and task run pages, {@code artifacts} for the Artifacts page and the runs'
- * Artifacts tab), the keyboard shortcuts ({@link dev.steward.console.Shortcuts}) and the light/dark theme switch.
+ * Artifacts tab, {@code automations} for the automations, their editor, backtest and firing history), the keyboard
+ * shortcuts ({@link dev.steward.console.Shortcuts}) and the light/dark theme switch.
  * Views call the same application services as the REST API, never HTTP to itself.
  *
  * <p>Rules every view follows:

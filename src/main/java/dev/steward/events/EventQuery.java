@@ -5,11 +5,13 @@ import dev.steward.events.EventCriteria.ResourceMatch;
 import dev.steward.events.EventCriteria.TextSearch;
 import dev.steward.platform.Json;
 import dev.steward.platform.Where;
+import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@link EventCriteria} as JPQL, on {@link Where}, over the workspace's stored events (Hibernate adds the workspace to
@@ -234,15 +236,31 @@ public final class EventQuery {
     }
 
     public List<StoredEvent> page(EntityManager em, int offset, int limit) {
+        return ordered(em).setFirstResult(offset).setMaxResults(limit).getResultList();
+    }
+
+    /**
+     * The first {@code limit} matching events in order, read through a cursor as the stream is consumed: each is
+     * detached once it is written out, so a long read holds a fetch of them at a time. Close the stream, inside the
+     * transaction that opened it.
+     */
+    public Stream<JsonObject> stream(EntityManager em, int limit) {
+        return ordered(em).setMaxResults(limit).setHint("org.hibernate.fetchSize", 500).getResultStream().map(e -> {
+            JsonObject json = EventJson.of(e);
+            em.detach(e);
+            return json;
+        });
+    }
+
+    private TypedQuery<StoredEvent> ordered(EntityManager em) {
         String direction = criteria.ascending ? "asc" : "desc";
         // distinct: each resource's first event in the requested order, as Prefect's row_number() window picks it
         String filter = distinctWhere == null ? where.joined("and") : "e.id in (select t.id from (select d.id as id, "
                 + "row_number() over (partition by d.resourceId order by d.occurred " + direction + ", d.id " + direction
                 + ") as rn from StoredEvent d where " + distinctWhere.joined("and") + ") t where t.rn = 1)";
-        TypedQuery<StoredEvent> q = (distinctWhere == null ? where : distinctWhere).bind(em.createQuery(
+        return (distinctWhere == null ? where : distinctWhere).bind(em.createQuery(
                 "select e from StoredEvent e where " + filter + " order by e.occurred " + direction + ", e.id "
                         + direction, StoredEvent.class));
-        return q.setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     /**

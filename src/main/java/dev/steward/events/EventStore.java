@@ -7,6 +7,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Reads and counts stored events of the current workspace by {@link EventCriteria}. */
 @ApplicationScoped
@@ -22,6 +23,15 @@ public class EventStore {
     public JsonArray countBy(EventCriteria criteria, EventCounts.Countable countable, EventCounts.TimeUnit unit,
                              double interval) {
         return EventCounts.count(em, criteria, countable, unit, interval, java.time.Instant.now());
+    }
+
+    /**
+     * The first {@code limit} events that match, in the criteria's order, read as the stream is consumed (see
+     * {@link EventQuery#stream}). Call it inside a transaction of the caller's, which the stream must not outlive.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Stream<JsonObject> stream(EventCriteria criteria, int limit) {
+        return new EventQuery(criteria).stream(em, limit);
     }
 
     @Transactional

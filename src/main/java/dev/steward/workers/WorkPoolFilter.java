@@ -9,9 +9,10 @@ import java.util.Locale;
 
 /**
  * Prefect's WorkPoolFilter (id, name, type: each {any_}) and WorkQueueFilter (id {any_}, name {any_, startswith_}) as
- * JPQL on {@link Where}; the parts are joined by the filter's operator (and_ or or_).
+ * JPQL on {@link Where}; the parts are joined by the filter's operator (and_ or or_). Public for the console's
+ * pickers, which list pools and queues through the same services as the REST API.
  */
-final class WorkPoolFilter {
+public final class WorkPoolFilter {
     private final Where where = new Where();
     private final List<String> parts = new ArrayList<>();
     private final String alias;
@@ -27,7 +28,7 @@ final class WorkPoolFilter {
     }
 
     /** A pool filter over {@code WorkPool p}. */
-    static WorkPoolFilter pools(Body filter) {
+    public static WorkPoolFilter pools(Body filter) {
         filter.rejectUnknown(List.of("operator", "id", "name", "type"));
         WorkPoolFilter f = new WorkPoolFilter(filter, "p");
         f.any(filter, "id", true);
@@ -37,7 +38,7 @@ final class WorkPoolFilter {
     }
 
     /** A queue filter over {@code WorkQueue q}. */
-    static WorkPoolFilter queues(Body filter) {
+    public static WorkPoolFilter queues(Body filter) {
         filter.rejectUnknown(List.of("operator", "id", "name"));
         WorkPoolFilter f = new WorkPoolFilter(filter, "q");
         f.any(filter, "id", true);

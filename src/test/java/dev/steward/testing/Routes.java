@@ -57,7 +57,7 @@ public final class Routes {
 
     public static List<Route> all() {
         List<Route> out = new ArrayList<>();
-        for (Class<?> c : classes()) {
+        for (Class<?> c : applicationClasses()) {
             Path classPath = c.getAnnotation(Path.class);
             if (classPath != null) {
                 for (Method m : c.getMethods()) {
@@ -116,8 +116,8 @@ public final class Routes {
         return out.toString();
     }
 
-    /** The application's classes: the folder {@code dev.steward} was compiled into. */
-    private static List<Class<?>> classes() {
+    /** The application's classes (top-level ones): the folder {@code dev.steward} was compiled into. */
+    public static List<Class<?>> applicationClasses() {
         try {
             java.nio.file.Path root = Paths.get(MinRole.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             List<Class<?>> out = new ArrayList<>();
