@@ -92,7 +92,7 @@ public class ActionExecutor {
         }
     }
 
-    Outcome run(ActionRuns.Claimed claimed, Runnable markSucceeded) {
+    Outcome run(ActionRuns.Claimed claimed) {
         JsonObject action = claimed.action();
         String type = action.getString("type");
         try {

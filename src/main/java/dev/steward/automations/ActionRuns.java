@@ -122,7 +122,7 @@ public class ActionRuns {
         try {
             Claimed claimed = tx.inNew(() -> claim(id));
             if (claimed == null) return; // another instance has it, or it is done
-            ActionExecutor.Outcome outcome = executor.run(claimed, () -> markSucceeded(claimed));
+            ActionExecutor.Outcome outcome = executor.run(claimed);
             if (outcome instanceof ActionExecutor.Failed failed) record(claimed, failed);
             else if (outcome instanceof ActionExecutor.Done done && !done.marked()) {
                 tx.inNew(() -> {
