@@ -41,8 +41,26 @@ final class Globs {
         return cached(GLOBS, pattern, Globs::compileGlob);
     }
 
-    /** Any name when {@code expect} is empty; else any pattern of {@code expect} or {@code after}, from the start. */
+    /** A trigger's names, as the key of its compiled pattern: its sets' hashes are their strings' (cached) hashes. */
+    private record Names(Collection<String> expect, Collection<String> after) {}
+
+    private static final Map<Names, Pattern> NAME_SETS = new ConcurrentHashMap<>();
+
+    /**
+     * Any name when {@code expect} is empty; else any pattern of {@code expect} or {@code after}, from the start.
+     * Compiled once per set of names: the evaluator asks for it for each event it tests against a trigger.
+     */
     static Pattern eventNamePattern(Collection<String> expect, Collection<String> after) {
+        Names names = new Names(expect, after);
+        Pattern known = NAME_SETS.get(names);
+        if (known != null) return known;
+        if (NAME_SETS.size() >= CACHE_LIMIT) NAME_SETS.clear();
+        Pattern compiled = compileEventNames(expect, after);
+        NAME_SETS.put(names, compiled);
+        return compiled;
+    }
+
+    private static Pattern compileEventNames(Collection<String> expect, Collection<String> after) {
         if (expect.isEmpty()) return cached(EVENT_NAMES, ".+", p -> Pattern.compile(p, Pattern.UNIX_LINES));
         List<String> alternatives = new ArrayList<>();
         for (Collection<String> patterns : List.of(expect, after)) {
