@@ -259,39 +259,57 @@ EOF
   ( prefect_env; exec "$SERVER_VENV/bin/prefect" server database upgrade -y ) > "$OUT/prefect-migrate.log" 2>&1 < /dev/null \
     || { tail -n 30 "$OUT/prefect-migrate.log" >&2; die "prefect server database upgrade failed ($OUT/prefect-migrate.log)"; }
 
-  say "starting Prefect's API server on 127.0.0.1:$PREFECT_PORT (--no-services, $PREFECT_WORKERS worker(s); log $OUT/prefect-api.log)"
-  (
-    prefect_env
-    exec setsid "$SERVER_VENV/bin/prefect" server start --host 127.0.0.1 --port "$PREFECT_PORT" --no-services \
-      --no-ui --analytics-off --workers "$PREFECT_WORKERS"
-  ) > "$OUT/prefect-api.log" 2>&1 < /dev/null &
-  PREFECT_PIDS+=($!)
+  PREFECT_API="http://127.0.0.1:$PREFECT_PORT/api"
+  start_prefect_api() {  # WORKERS LOG: prefect server start --no-services, until /api/health answers
+    say "starting Prefect's API server on 127.0.0.1:$PREFECT_PORT (--no-services, $1 worker(s); log $2)"
+    (
+      prefect_env
+      exec setsid "$SERVER_VENV/bin/prefect" server start --host 127.0.0.1 --port "$PREFECT_PORT" --no-services \
+        --no-ui --analytics-off --workers "$1"
+    ) > "$2" 2>&1 < /dev/null &
+    PREFECT_PIDS+=($!)
+    local deadline=$((SECONDS + 300)) pid
+    until curl -sf -o /dev/null "$PREFECT_API/health"; do
+      for pid in "${PREFECT_PIDS[@]}"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+          tail -n 30 "$2" >&2
+          die "a Prefect server process exited before the API answered /api/health (log above, $2)"
+        fi
+      done
+      (( SECONDS < deadline )) || die "Prefect's API server did not answer $PREFECT_API/health within 5 minutes"
+      sleep 1
+    done
+  }
+  if (( PREFECT_WORKERS > 1 )); then
+    # On a fresh database every worker registers Prefect's block types at start-up and all but one fail on the
+    # unique slug, which stops the server (3.9.1): one worker registers them first, then the server restarts.
+    start_prefect_api 1 "$OUT/prefect-api-first-start.log"
+    pid="${PREFECT_PIDS[0]}"
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    PREFECT_PIDS=()
+    for _ in $(seq 1 40); do curl -sf -o /dev/null "$PREFECT_API/health" || break; sleep 0.25; done
+  fi
+  start_prefect_api "$PREFECT_WORKERS" "$OUT/prefect-api.log"
   say "starting Prefect's background services: prefect server services start (log $OUT/prefect-services.log)"
   (
     prefect_env
     exec setsid "$SERVER_VENV/bin/prefect" server services start
   ) > "$OUT/prefect-services.log" 2>&1 < /dev/null &
   PREFECT_PIDS+=($!)
-  PREFECT_API="http://127.0.0.1:$PREFECT_PORT/api"
   deadline=$((SECONDS + 300))
-  until curl -sf -o /dev/null "$PREFECT_API/health"; do
-    for pid in "${PREFECT_PIDS[@]}"; do
-      if ! kill -0 "$pid" 2>/dev/null; then
-        tail -n 30 "$OUT/prefect-api.log" "$OUT/prefect-services.log" >&2
-        die "a Prefect server process exited before the API answered /api/health (logs above, in $OUT)"
-      fi
-    done
-    (( SECONDS < deadline )) || die "Prefect's API server did not answer $PREFECT_API/health within 5 minutes"
-    sleep 1
-  done
   # the services process has no health endpoint: wait until its log shows the services started
   until grep -q "Started\|started\|Starting services" "$OUT/prefect-services.log" 2>/dev/null; do
-    kill -0 "${PREFECT_PIDS[1]}" 2>/dev/null || { tail -n 30 "$OUT/prefect-services.log" >&2; die "prefect server services start exited ($OUT/prefect-services.log)"; }
+    kill -0 "${PREFECT_PIDS[-1]}" 2>/dev/null || { tail -n 30 "$OUT/prefect-services.log" >&2; die "prefect server services start exited ($OUT/prefect-services.log)"; }
     (( SECONDS < deadline )) || die "Prefect's background services did not start within 5 minutes ($OUT/prefect-services.log)"
     sleep 1
   done
-  sleep 3
-  kill -0 "${PREFECT_PIDS[1]}" 2>/dev/null || { tail -n 30 "$OUT/prefect-services.log" >&2; die "prefect server services start exited ($OUT/prefect-services.log)"; }
+  sleep 5
+  for pid in "${PREFECT_PIDS[@]}"; do  # (with several workers, one may answer /api/health before another fails)
+    kill -0 "$pid" 2>/dev/null \
+      || { tail -n 20 "$OUT/prefect-api.log" "$OUT/prefect-services.log" >&2; die "a Prefect server process exited after start (logs above)"; }
+  done
   say "Prefect's server ready"
   TARGET_ARGS+=(--target "prefect=$PREFECT_API" --dsn "prefect=$PREFECT_DSN" --label "prefect=Prefect $PREFECT_VERSION"
                 --events-table prefect=events)
