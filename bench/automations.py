@@ -584,13 +584,15 @@ async def main_async(args) -> int:
         stamp = time.strftime("%Y%m%d%H%M%S")
         if args.warmup_probes > 0 or args.warmup_events > 0:
             log("warm-up round (discarded)")
-            await one_round(servers, receiver, args, max(1, args.warmup_probes), args.warmup_events,
+            await one_round(servers, receiver, args, max(1, args.warmup_probes),
+                            args.warmup_events if args.events > 0 else 0,
                             f"{stamp}-warmup", keep=False, off_first=False)
         extra = {name: int(n) for name, n in orch.parse_named(args.warmup_extra, "--warmup-extra").items()}
         for s in servers:
             for j in range(extra.get(s.name, 0)):
                 log(f"{s.label}: extra warm-up round {j + 1} of {extra[s.name]} (discarded)")
-                await one_round([s], receiver, args, max(1, args.warmup_probes), args.warmup_extra_events,
+                await one_round([s], receiver, args, max(1, args.warmup_probes),
+                                args.warmup_extra_events if args.events > 0 else 0,
                                 f"{stamp}-warmup-extra{j + 1}", keep=False, off_first=j % 2 == 1)
         for i in range(args.runs):
             order = servers if i % 2 == 0 else list(reversed(servers))
