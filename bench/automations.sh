@@ -20,6 +20,8 @@
 #   --warmup-probes N     probes of each warm-up round (default 25); --warmup-events N: events of the common one
 #                         (default 3000)
 #   --quiet-timeout S     longest wait for a quiet machine before each phase (default 180)
+#   --ingest-timeout S    give up waiting for task_run_state rows after S seconds (default 600); the phase's figure
+#                         is then recorded/elapsed, flagged as incomplete
 #   --prefect-workers N   API worker processes of Prefect's server (default 1; see below)
 #   --prefect-env K=V     one more setting for Prefect's server processes (repeatable), e.g.
 #                         PREFECT_REDIS_MESSAGING_PUBLISHER_BATCH_SIZE=1; reported with the setup
@@ -69,7 +71,8 @@ PREFECT_DB="prefect_bench_automations"
 PREFECT_REDIS_DB=1 PREFECT_DOCKET_DB=2
 
 RUNS=3 AUTOMATIONS=1000 PROBE_AUTOMATIONS=5 PROBES=300 RATE=5 EVENTS=30000 CONNECTIONS=4 ONLY=""
-JVM_WARMUP=2 JVM_WARMUP_EVENTS=30000 WARMUP_PROBES=25 WARMUP_EVENTS=3000 QUIET_TIMEOUT=180 PREFECT_WORKERS=1 KEEP=""
+JVM_WARMUP=2 JVM_WARMUP_EVENTS=30000 WARMUP_PROBES=25 WARMUP_EVENTS=3000 QUIET_TIMEOUT=180 INGEST_TIMEOUT=600
+PREFECT_WORKERS=1 KEEP=""
 PREFECT_EXTRA_ENV=()
 EXTRA=()
 while [[ $# -gt 0 ]]; do
@@ -87,6 +90,7 @@ while [[ $# -gt 0 ]]; do
     --warmup-probes) WARMUP_PROBES="$2"; shift 2 ;;
     --warmup-events) WARMUP_EVENTS="$2"; shift 2 ;;
     --quiet-timeout) QUIET_TIMEOUT="$2"; shift 2 ;;
+    --ingest-timeout) INGEST_TIMEOUT="$2"; shift 2 ;;
     --prefect-workers) PREFECT_WORKERS="$2"; shift 2 ;;
     --prefect-env) [[ "$2" =~ ^PREFECT_[A-Z0-9_]+=.*$ ]] || { echo "--prefect-env wants PREFECT_NAME=VALUE" >&2; exit 2; }
                    PREFECT_EXTRA_ENV+=("$2"); shift 2 ;;
@@ -342,6 +346,7 @@ set +e
     --probe-automations "$PROBE_AUTOMATIONS" --probes "$PROBES" --rate "$RATE" --events "$EVENTS" \
     --connections "$CONNECTIONS" --warmup-probes "$WARMUP_PROBES" --warmup-events "$WARMUP_EVENTS" \
     --warmup-extra steward="$JVM_WARMUP" --warmup-extra-events "$JVM_WARMUP_EVENTS" --quiet-timeout "$QUIET_TIMEOUT" \
+    --ingest-timeout "$INGEST_TIMEOUT" \
     --admin-dsn "postgresql://${BENCH_PG_ADMIN_USER:-postgres}${BENCH_PG_ADMIN_PASSWORD:+:$BENCH_PG_ADMIN_PASSWORD}@$PG_HOST:$PG_PORT/postgres" \
     --receiver-log "$OUT/webhook-calls-$STAMP.jsonl" ${KEEP:+--keep} --json-out "$OUT/automations-$STAMP.json" "${EXTRA[@]}"
 ) | tee -a "$REPORT"
