@@ -179,8 +179,12 @@ await bob.click('#nav-blocks');
 await expectNames(bob, ['warehouse', 'prod-token', 'staging-token'], "the viewer's list");
 assert.equal(await bob.locator('#new-block').isVisible(), false, 'a viewer has no "New block"');
 assert.equal(await bob.locator('#blocks-read-only').isVisible(), true);
+// A direct load; in one full run (this the run's first browser test, the app just started with a 2 MB bundle) it took
+// over 30 s, while it takes a second alone: wait longer, and say how long it took.
+const loadStarted = Date.now();
 await bob.goto(`${base}/blocks/${prodToken}`);
-await bob.waitForSelector('#block-value-value');
+await bob.waitForSelector('#block-value-value', { timeout: 120_000 });
+log(`viewer: the document page loaded directly in ${Date.now() - loadStarted} ms`);
 assert.equal(await text(bob, '#block-value-value'), '********');
 for (const button of ['#reveal-block', '#edit-block', '#delete-block']) {
   assert.equal(await bob.locator(button).count(), 0, `a viewer has no ${button}`);
