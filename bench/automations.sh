@@ -161,31 +161,8 @@ fi
 
 # 2. the Steward dev stack --------------------------------------------------------------------------------------
 use_dev_stack
-[[ -n "${PREFECT_API_URL:-}" && -n "${PREFECT_API_AUTH_STRING:-}" ]] \
-  || die "$STATE/dev.env has no PREFECT_API_URL / PREFECT_API_AUTH_STRING (did provisioning fail? see the dev log)"
-STEWARD_API="$PREFECT_API_URL"
-STEWARD_AUTH="$PREFECT_API_AUTH_STRING"
-
-if [[ -n "${STEWARD_DB_URL:-}" ]]; then
-  [[ "$STEWARD_DB_URL" =~ ^jdbc:postgresql://([^:/]+):([0-9]+)/([^?]+) ]] \
-    || die "cannot read host, port and database from STEWARD_DB_URL=$STEWARD_DB_URL"
-  PG_HOST="${BASH_REMATCH[1]}" PG_PORT="${BASH_REMATCH[2]}" PG_DB="${BASH_REMATCH[3]}"
-  PG_USER="${STEWARD_DB_USER:-steward}" PG_PASSWORD="${STEWARD_DB_PASSWORD:-steward}"
-else
-  PG_PORT="$(sed -n 's/^postgres=\([0-9]*\).*/\1/p' "$STATE/ports.properties" 2>/dev/null || true)"
-  [[ -n "$PG_PORT" ]] || die "no STEWARD_DB_URL in dev.env and no postgres port in $STATE/ports.properties"
-  PG_HOST=127.0.0.1 PG_DB=steward PG_USER=steward PG_PASSWORD=steward
-fi
+dev_stack_database
 REDIS_PORT="$(sed -n 's/^redis=\([0-9]*\).*/\1/p' "$STATE/ports.properties" 2>/dev/null || true)"
-STEWARD_DSN="postgresql://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$PG_DB"
-PREFECT_DSN="postgresql://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$PREFECT_DB"
-
-for _ in $(seq 1 60); do
-  curl -sf -o /dev/null -H "Authorization: Bearer $STEWARD_AUTH" "$STEWARD_API/health" && break
-  sleep 1
-done
-curl -sf -o /dev/null -H "Authorization: Bearer $STEWARD_AUTH" "$STEWARD_API/health" \
-  || die "Steward does not answer $STEWARD_API/health with the dev API key"
 
 TARGET_ARGS=()
 if [[ "$ONLY" != "prefect" ]]; then
