@@ -56,6 +56,9 @@ public class DeploymentRuns {
     @Inject
     Event<FlowRunsDeleted> deletions;
 
+    @Inject
+    DeploymentStatuses statuses;
+
     /** Which of a deployment's scheduled runs {@link #deleteScheduledRuns} takes away. */
     enum ScheduledRuns {
         /** Every one: the deployment is deleted. */
@@ -177,7 +180,7 @@ public class DeploymentRuns {
         Instant until = before == null ? Instant.parse("9999-12-31T23:59:59Z") : before;
         flowRuns.scheduledOfDeployments(TenantScope.workspaceId(), deploymentIds, until, limit)
                 .forEach(b -> out.add(Json.parseObject(b)));
-        store.markReady(deploymentIds, Instant.now());
+        statuses.polled(deploymentIds, Instant.now());
         return out.build();
     }
 

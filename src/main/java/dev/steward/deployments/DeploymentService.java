@@ -235,8 +235,12 @@ public class DeploymentService {
                 payload), d)));
     }
 
-    /** Prefect's related resources of a deployment event: its flow, work queue and work pool. */
     private LifecycleChange withRelated(LifecycleChange change, Deployment d) {
+        return change.withResource(JsonValue.EMPTY_JSON_OBJECT, related(d));
+    }
+
+    /** Prefect's related resources of a deployment event: its flow, work queue and work pool. */
+    JsonArray related(Deployment d) {
         DeploymentDocument doc = d.document();
         JsonArrayBuilder related = Json.createArrayBuilder();
         store.flow(d.getFlowId()).ifPresent(flow -> related.add(Json.createObjectBuilder()
@@ -252,7 +256,7 @@ public class DeploymentService {
                     .add("prefect.resource.name", p.getName()).add("prefect.work-pool.type", p.getType())
                     .add("prefect.resource.role", "work-pool")));
         }
-        return change.withResource(JsonValue.EMPTY_JSON_OBJECT, related.build());
+        return related.build();
     }
 
     private JsonObject response(Deployment d) {

@@ -112,14 +112,39 @@ public class DeploymentStore {
     }
 
     /**
-     * Prefect's mark_deployments_ready, when a runner polls for their runs: status and last_polled change, updated
-     * does not; one statement, since a runner polls every few seconds.
+     * Prefect's mark_deployments_ready, when a runner polls for their runs ({@code column} "id") or a worker polls
+     * their queues ("work_queue_id"): status and last_polled change, updated does not. Returns the deployments that
+     * were not READY, locked first so that of two concurrent polls one sees each of them change.
      */
-    void markReady(List<UUID> ids, Instant polled) {
+    @SuppressWarnings("unchecked")
+    List<UUID> markReady(String column, List<UUID> ids, Instant polled) {
+        String where = " where workspace_id = ?1 and " + column + " in (?2)";
+        List<UUID> changed = em.createNativeQuery("select id from deployment" + where
+                        + " and body->>'status' is distinct from 'READY' order by id for update")
+                .setParameter(1, TenantScope.workspaceId()).setParameter(2, ids).getResultList();
         em.createNativeQuery("update deployment set body = body || jsonb_build_object('status', 'READY', 'last_polled', "
-                        + "cast(?1 as text)) where workspace_id = ?2 and id in (?3)")
-                .setParameter(1, polled.toString()).setParameter(2, TenantScope.workspaceId())
-                .setParameter(3, ids).executeUpdate();
+                        + "cast(?3 as text))" + where)
+                .setParameter(1, TenantScope.workspaceId()).setParameter(2, ids)
+                .setParameter(3, polled.toString()).executeUpdate();
+        return changed;
+    }
+
+    /** Prefect's mark_deployments_not_ready: whether the deployment was READY and polled before {@code before}. */
+    boolean markNotReady(UUID id, Instant before) {
+        return em.createNativeQuery("update deployment set body = body || '{\"status\": \"NOT_READY\"}' "
+                        + "where workspace_id = ?1 and id = ?2 and body->>'status' = 'READY' "
+                        + "and cast(body->>'last_polled' as timestamptz) < ?3")
+                .setParameter(1, TenantScope.workspaceId()).setParameter(2, id).setParameter(3, before)
+                .executeUpdate() == 1;
+    }
+
+    /** READY deployments of every workspace not polled since {@code before}: (workspace id, id), oldest first. */
+    @SuppressWarnings("unchecked")
+    List<Object[]> readyPolledBefore(Instant before, int limit) {
+        return em.createNativeQuery("select workspace_id, id from deployment where body->>'status' = 'READY' "
+                        + "and cast(body->>'last_polled' as timestamptz) < ?1 "
+                        + "order by cast(body->>'last_polled' as timestamptz) limit ?2")
+                .setParameter(1, before).setParameter(2, limit).getResultList();
     }
 
     void add(Deployment d) {

@@ -1,6 +1,5 @@
 package dev.steward.workers;
 
-import dev.steward.events.RunEvent;
 import dev.steward.platform.Json;
 import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.Problem.Conflict;
@@ -29,6 +28,7 @@ import org.hibernate.Session;
  * change fires {@code prefect.work-pool.*} (and, for a pool's queues, {@code prefect.work-queue.*}) in its
  * transaction. Statuses are computed when read: a pool is PAUSED, READY while a worker of it is ONLINE, else
  * NOT_READY; a worker is ONLINE while its last heartbeat is younger than three heartbeat intervals (Prefect's rule).
+ * Their changes are announced by {@link StatusAnnouncements}.
  */
 @ApplicationScoped
 public class WorkPools {
@@ -47,7 +47,7 @@ public class WorkPools {
     WorkQueues queues;
 
     @Inject
-    Event<RunEvent> runEvents;
+    StatusAnnouncements announcements;
 
     /** What a new pool is made of (Prefect's WorkPoolCreate); null fields take Prefect's defaults. */
     public record Spec(String name, String description, String type, JsonObject baseJobTemplate, boolean paused,
@@ -80,6 +80,7 @@ public class WorkPools {
         changes.fire(LifecycleChange.created(pool.getWorkspaceId(), "prefect", "work-pool", pool.getId(), pool.getName(),
                 describe(pool), JsonValue.EMPTY_JSON_OBJECT).withResource(WorkPoolDocument.eventLabels(pool),
                         WorkPoolDocument.eventRelated(pool)));
+        announcements.announce(pool);
         return pool;
     }
 
@@ -156,18 +157,10 @@ public class WorkPools {
                 p.setStorageConfiguration(u.storageConfiguration().toString());
             }
         }
-        String statusBefore = status(p);
         if (u.paused() != null) p.setPaused(u.paused());
         p.touch(Instant.now());
         em.flush();
-        String statusAfter = status(p);
-        if (statusAfter != null && !statusAfter.equals(statusBefore)) {
-            // Prefect's status event: prefect.work-pool.paused, .ready or .not-ready
-            runEvents.fire(new RunEvent(p.getWorkspaceId(), UUID.randomUUID(), Instant.now(),
-                    "prefect.work-pool." + statusAfter.toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                    WorkPoolDocument.eventResource(p),
-                    JsonValue.EMPTY_JSON_ARRAY, JsonValue.EMPTY_JSON_OBJECT, null));
-        }
+        announcements.announce(p);
         if (!updates.isEmpty()) {
             changes.fire(LifecycleChange.updated(p.getWorkspaceId(), "prefect", "work-pool", p.getId(), p.getName(),
                     JsonValue.NULL, describe(p), updates.payload())
@@ -183,7 +176,7 @@ public class WorkPools {
             throw new Forbidden("Work pools starting with 'Prefect' are reserved for internal use and can not be deleted.");
         }
         JsonObject before = describe(p);
-        for (WorkQueue q : queues.inPool(p.getId())) queues.fireDeleted(q, p, WorkQueues.describe(q, p.getName(), null));
+        for (WorkQueue q : queues.inPool(p.getId())) queues.fireDeleted(q, p, queues.describe(q, p.getName(), null));
         JsonArray related = WorkPoolDocument.eventRelated(p);
         // the pool's rows go with it (foreign keys cascade); runs keep their queue id, which then names no queue
         em.remove(p);
@@ -199,7 +192,7 @@ public class WorkPools {
     @Transactional
     public UUID heartbeat(WorkPool pool, String workerName, Integer intervalSeconds, boolean channel) {
         Instant now = Instant.now();
-        return em.unwrap(Session.class).doReturningWork(c -> {
+        UUID worker = em.unwrap(Session.class).doReturningWork(c -> {
             try (var upsert = c.prepareStatement("""
                     insert into worker (id, workspace_id, work_pool_id, name, last_heartbeat_time,
                         heartbeat_interval_seconds, channel, created, updated)
@@ -225,6 +218,8 @@ public class WorkPools {
                 }
             }
         });
+        announcements.heartbeat(pool);
+        return worker;
     }
 
     /** The pool's workers, most recent heartbeat first. */
@@ -286,7 +281,7 @@ public class WorkPools {
     @Transactional
     public JsonObject describe(WorkQueue q) {
         WorkPool pool = em.find(WorkPool.class, q.getWorkPoolId());
-        return WorkQueues.describe(q, pool.getName(), q.getConcurrencyLimit() == null ? null : activeSlots(q));
+        return queues.describe(q, pool.getName(), q.getConcurrencyLimit() == null ? null : activeSlots(q));
     }
 
     /** The pool of that name, if any (no exception: one would mark the caller's transaction for rollback). */

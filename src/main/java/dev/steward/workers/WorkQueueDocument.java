@@ -75,6 +75,12 @@ final class WorkQueueDocument {
                 .build();
     }
 
+    /** A queue's status event's resource, as Prefect's work_queue_status_event names it. */
+    static JsonObject statusResource(WorkQueue q) {
+        return Json.createObjectBuilder(EVENT_LABELS).add("prefect.resource.id", "prefect.work-queue." + q.getId())
+                .add("prefect.resource.name", q.getName()).build();
+    }
+
     /** A queue event's related resource: its pool, as Prefect relates it. */
     static JsonArray eventRelated(WorkPool pool) {
         return Json.createArrayBuilder().add(WorkPoolDocument.relatedResource(pool)).build();

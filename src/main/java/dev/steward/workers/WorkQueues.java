@@ -1,5 +1,6 @@
 package dev.steward.workers;
 
+import dev.steward.access.TenantScope;
 import dev.steward.platform.LifecycleChange;
 import dev.steward.platform.Problem.Conflict;
 import dev.steward.platform.Problem.NotFound;
@@ -27,8 +28,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class WorkQueues {
-    /** A queue polled within this long is READY (Prefect's health policy: 60 s since the last poll). */
-    static final Duration READY_WITHIN = Duration.ofSeconds(60);
+    /** A queue polled within this long is healthy (Prefect's health check policy, apart from its READY status). */
+    static final Duration HEALTHY_WITHIN = Duration.ofSeconds(60);
 
     @PersistenceContext(unitName = "steward")
     EntityManager em;
@@ -38,6 +39,15 @@ public class WorkQueues {
 
     @Inject
     WorkPools pools;
+
+    @Inject
+    StatusAnnouncements announcements;
+
+    @Inject
+    StatusSettings settings;
+
+    @Inject
+    Event<QueuesPolled> polls;
 
     /** A pool and one of its queues, as a deployment refers to them. */
     public record Resolved(UUID poolId, String poolName, UUID queueId, String queueName) {}
@@ -92,6 +102,7 @@ public class WorkQueues {
         if (spec.priority() != null) reorder(queues, q);
         changes.fire(queueEvent(LifecycleChange.created(q.getWorkspaceId(), "prefect", "work-queue", q.getId(),
                 q.getName(), describe(q, pool.getName(), null), JsonValue.EMPTY_JSON_OBJECT), pool));
+        announcements.announce(q, pool);
         return q;
     }
 
@@ -168,6 +179,7 @@ public class WorkQueues {
                     q.getName(), JsonValue.NULL, describe(q, pool.getName(), null), updates.payload()),
                     pool));
         }
+        announcements.announce(q, pool);
     }
 
     /** Deletes a queue other than its pool's default one (Prefect's 400 for that). */
@@ -189,12 +201,17 @@ public class WorkQueues {
                 q.getName(), before, JsonValue.EMPTY_JSON_OBJECT), pool));
     }
 
-    /** Records a poll of these queues (what makes a queue READY). */
+    /**
+     * Records a poll of these queues: they become READY (announced if they were not), and so do the deployments that
+     * run in them (through {@link QueuesPolled}).
+     */
     @Transactional
     public void polled(List<UUID> queueIds, Instant at) {
         if (queueIds.isEmpty()) return;
         em.createQuery("update WorkQueue q set q.lastPolled = :at where q.id in :ids")
                 .setParameter("at", at).setParameter("ids", queueIds).executeUpdate();
+        announcements.polled(queueIds);
+        polls.fire(new QueuesPolled(TenantScope.workspaceId(), queueIds, at));
     }
 
     /** The queue's runs in a state named Late (Prefect's measure of a queue's health). */
@@ -251,14 +268,15 @@ public class WorkQueues {
     }
 
     /** Prefect's WorkQueueResponse; {@code activeSlots} only for a queue with a limit (null: not counted). */
-    static JsonObject describe(WorkQueue q, String poolName, Integer activeSlots) {
+    JsonObject describe(WorkQueue q, String poolName, Integer activeSlots) {
         return WorkQueueDocument.write(q, poolName, status(q, Instant.now()),
                 q.getConcurrencyLimit() == null ? null : activeSlots);
     }
 
-    /** PAUSED, READY (polled in the last minute) or NOT_READY. */
-    static String status(WorkQueue q, Instant now) {
+    /** PAUSED, READY (polled within {@link StatusSettings#pollTimeout}) or NOT_READY. */
+    String status(WorkQueue q, Instant now) {
         if (q.isPaused()) return "PAUSED";
-        return q.getLastPolled() != null && q.getLastPolled().isAfter(now.minus(READY_WITHIN)) ? "READY" : "NOT_READY";
+        return q.getLastPolled() != null && q.getLastPolled().isAfter(now.minus(settings.pollTimeout()))
+                ? "READY" : "NOT_READY";
     }
 }

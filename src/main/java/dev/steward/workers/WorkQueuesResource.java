@@ -111,8 +111,8 @@ public class WorkQueuesResource {
         WorkQueue q = queues.get(id);
         long late = queues.lateRuns(q);
         Instant polled = q.getLastPolled();
-        boolean healthy = late == 0 && polled != null && polled.isAfter(Instant.now().minus(WorkQueues.READY_WITHIN));
-        return WorkQueueDocument.writeStatus(healthy, late, polled, WorkQueues.READY_WITHIN);
+        boolean healthy = late == 0 && polled != null && polled.isAfter(Instant.now().minus(WorkQueues.HEALTHY_WITHIN));
+        return WorkQueueDocument.writeStatus(healthy, late, polled, WorkQueues.HEALTHY_WITHIN);
     }
 
     /** The queue's due runs (Prefect's FlowRunResponse list), claimed as the pool's poll claims them. */

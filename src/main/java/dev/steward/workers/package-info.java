@@ -17,6 +17,8 @@
  * <li>Field checks (names, base job templates) are {@link dev.steward.workers.WorkerRules}'; the services apply them
  * too, as the console and the worker channel call the services directly.</li>
  * <li>Filters are {@link dev.steward.workers.WorkPoolFilter}, on {@link dev.steward.platform.Where}.</li>
+ * <li>Statuses are computed when read, never stored as truth; {@link dev.steward.workers.StatusAnnouncements} keeps
+ * only what the last status event said, and is the one place that emits pool and queue status events.</li>
  * <li>Workers depends on no capability that serves its workers. The worker channel speaks all of Prefect's channel
  * protocol, the hello's cleanup fields included, but hands each ready worker, and the frames of their types, to the
  * {@link dev.steward.workers.ChannelHandler}s CDI finds (the cleanup queue's delivery).</li>

@@ -49,6 +49,9 @@ public final class TestStack {
                     .appEnv("STEWARD_CONCURRENCY_LEASE_MIN_SECONDS", "1")
                     .appEnv("STEWARD_CONCURRENCY_LEASE_SWEEP_SECONDS", "1")
                     .appEnv("STEWARD_SCHEDULER_LOOP_SECONDS", "1")
+                    // queues and deployments NOT_READY 10 s after their last poll, noticed within a second
+                    .appEnv("STEWARD_WORKERS_POLL_TIMEOUT_SECONDS", "10")
+                    .appEnv("STEWARD_WORKERS_STATUS_LOOP_SECONDS", "1")
                     // a run stuck in CANCELLING is torn down after 10 s, not Prefect's 5 minutes
                     .appEnv("STEWARD_CLEANUP_CANCELLING_TIMEOUT_SECONDS", "10")
                     .appEnv("STEWARD_CLEANUP_CANCELLING_LOOP_SECONDS", "1")

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -170,6 +171,75 @@ class WorkPoolsApiIT {
         api.delete("/work_pools/w-pool/workers/w2").expect(204);
         assertEquals("\"Worker not found.\"", api.delete("/work_pools/w-pool/workers/w2").expect(404).detail());
         api.post("/work_pools/nope/workers/heartbeat", "{\"name\":\"w1\"}").expect(404);
+    }
+
+    /**
+     * Prefect's status events, each change announced once: a pool's heartbeats and their going stale, pause and
+     * resume; a queue's and its deployment's polls and their going stale (the test stack times polls out after 10 s
+     * and looks every second).
+     */
+    @Test
+    void statusChangesAreAnnouncedOnce() throws InterruptedException {
+        JsonObject pool = api.post("/work_pools/", "{\"name\":\"status-pool\",\"type\":\"process\"}").expect(201).object();
+        String poolResource = "prefect.work-pool." + pool.getString("id");
+        String queueResource = "prefect.work-queue." + pool.getString("default_queue_id");
+        String flow = api.post("/flows/", "{\"name\":\"status-flow\"}").object().getString("id");
+        String deployment = api.post("/deployments/", "{\"name\":\"status-deployment\",\"flow_id\":\"" + flow
+                + "\",\"work_pool_name\":\"status-pool\"}").expect(201).object().getString("id");
+        String deploymentResource = "prefect.deployment." + deployment;
+
+        // a worker heartbeating every second: READY, and NOT_READY three intervals after its last heartbeat
+        api.post("/work_pools/status-pool/workers/heartbeat", "{\"name\":\"w\",\"heartbeat_interval_seconds\":1}").expect(204);
+        api.post("/work_pools/status-pool/workers/heartbeat", "{\"name\":\"w\"}").expect(204);
+        assertEquals(List.of("not-ready", "ready"), statusEvents(poolResource, "prefect.work-pool."), "created, then a heartbeat");
+        awaitStatusEvents(poolResource, "prefect.work-pool.", List.of("not-ready", "ready", "not-ready"));
+        api.patch("/work_pools/status-pool", "{\"is_paused\":true}").expect(204);
+        api.patch("/work_pools/status-pool", "{\"is_paused\":true}").expect(204);
+        api.patch("/work_pools/status-pool", "{\"is_paused\":false}").expect(204);
+        assertEquals(List.of("not-ready", "ready", "not-ready", "paused", "not-ready"),
+                statusEvents(poolResource, "prefect.work-pool."), "paused once; resumed without an online worker");
+
+        // a worker's poll of the pool: its queue and the deployment in it are READY, then NOT_READY once the poll is old
+        api.post("/work_pools/status-pool/get_scheduled_flow_runs", "{}").expect(200);
+        api.post("/work_pools/status-pool/get_scheduled_flow_runs", "{}").expect(200);
+        assertEquals(List.of("ready"), statusEvents(queueResource, "prefect.work-queue."));
+        assertEquals(List.of("ready"), statusEvents(deploymentResource, "prefect.deployment.r", "prefect.deployment.n"));
+        assertEquals("READY", api.get("/deployments/" + deployment).object().getString("status"));
+        JsonObject ready = events(deploymentResource, "prefect.deployment.r").get(0);
+        assertEquals(Set.of("flow", "work-queue", "work-pool"), ready.getJsonArray("related").stream()
+                .map(r -> r.asJsonObject().getString("prefect.resource.role")).collect(Collectors.toSet()));
+        awaitStatusEvents(queueResource, "prefect.work-queue.", List.of("ready", "not-ready"));
+        awaitStatusEvents(deploymentResource, "prefect.deployment.r", List.of("ready", "not-ready"), "prefect.deployment.n");
+        assertEquals("NOT_READY", api.get("/deployments/" + deployment).object().getString("status"));
+        api.patch("/work_queues/" + pool.getString("default_queue_id"), "{\"is_paused\":true}").expect(204);
+        assertEquals(List.of("ready", "not-ready", "paused"), statusEvents(queueResource, "prefect.work-queue."));
+        assertEquals(List.of(), other.post("/events/filter", "{\"filter\":{\"any_resource\":{\"id\":[\"" + poolResource
+                + "\"]}}}").expect(200).object().getJsonArray("events"), "another workspace sees none of them");
+    }
+
+    private void awaitStatusEvents(String resource, String prefix, List<String> expected, String... prefixes)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!statusEvents(resource, prefix, prefixes).equals(expected) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(250);
+        }
+        assertEquals(expected, statusEvents(resource, prefix, prefixes));
+    }
+
+    /** The status words of the resource's events under these prefixes, oldest first. */
+    private List<String> statusEvents(String resource, String prefix, String... prefixes) {
+        return events(resource, prefix, prefixes).stream().map(e -> e.getString("event"))
+                .map(name -> name.substring(name.lastIndexOf('.') + 1)).toList();
+    }
+
+    private List<JsonObject> events(String resource, String prefix, String... prefixes) {
+        String all = Stream.concat(Stream.of(prefix), Stream.of(prefixes)).map(p -> "\"" + p + "\"")
+                .collect(Collectors.joining(","));
+        return api.post("/events/filter", "{\"filter\":{\"any_resource\":{\"id\":[\"" + resource + "\"]},"
+                        + "\"event\":{\"prefix\":[" + all + "]},\"order\":\"ASC\"},\"limit\":50}")
+                .expect(200).object().getJsonArray("events").stream().map(JsonValue::asJsonObject)
+                .filter(e -> !e.getString("event").endsWith(".created") && !e.getString("event").endsWith(".updated"))
+                .toList();
     }
 
     @Test
