@@ -24,7 +24,7 @@ class RunParametersTest {
             "who", Json.createValue("ops"));
 
     static final Map<String, Object> CONTEXT = Map.of("event", Map.of(
-            "resource", Map.of("prefect.resource.id", "steward.test.1", "name", "fox"),
+            "resource", Map.of("prefect.resource.id", "steward.test.1", "prefect.resource.name", "fox"),
             "payload", Map.of("count", 3, "tags", List.of("a", "b"))));
 
     /** The templates each render asked a context for. */
