@@ -101,7 +101,7 @@ final class RunParameters {
             // a name that is not text names no variable (Prefect looks it up as it is, and finds none)
             String text = name instanceof JsonString s ? s.getString() : toJson(name).toString();
             Optional<JsonValue> value = name instanceof JsonString ? workspace.variable(text) : Optional.empty();
-            return value.<Object>map(v -> v).orElseGet(() -> new Problem("Variable '" + text + "' not found in workspace."));
+            return value.isPresent() ? value.get() : new Problem("Variable '" + text + "' not found in workspace.");
         }
 
         @Override
