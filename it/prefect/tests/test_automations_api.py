@@ -369,6 +369,71 @@ def test_a_webhook_that_cannot_be_reached_fails_with_a_reason_that_names_no_url(
     _raw("DELETE", f"/automations/{automation_id}")
 
 
+def test_a_run_deployment_action_renders_its_parameters_when_it_runs():
+    """Prefect's hydration of a run-deployment action's parameters, when the event fires it: a jinja placeholder
+    over the event, a v1 template that keeps its value's type, a workspace variable, json, an object the event names
+    (its work pool) and one it names that is not there (a flow run: nothing, as Prefect's None); the run gets them.
+    A variable the workspace does not have fails the other action with Prefect's reason."""
+    from prefect import flow
+    from prefect.client.schemas.actions import VariableCreate, WorkPoolCreate
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+    from prefect.events import emit_event
+
+    @flow(name=f"templated-{RUN_ID}")
+    def templated():
+        return None
+
+    resource = f"steward.test.templated.{RUN_ID}"
+    variable = f"templated_{RUN_ID}"
+    with _client() as client:
+        pool = client.create_work_pool(WorkPoolCreate(name=f"templated-{RUN_ID}", type="process"))
+        client.create_variable(VariableCreate(name=variable, value={"region": "eu", "sizes": [1, 2]}))
+        deployment_id = client.create_deployment(flow_id=client.create_flow(templated), name=f"templated-{RUN_ID}",
+                                                 work_pool_name=pool.name, enforce_parameter_schema=False)
+        parameters = {
+            "who": {"__prefect_kind": "jinja", "template": "{{ event.resource.name }}"},
+            "count": "{{ event.payload.count }}",
+            "config": {"__prefect_kind": "workspace_variable", "variable_name": variable},
+            "nested": {"pool": {"__prefect_kind": "jinja", "template": "pool {{ work_pool.name }}"},
+                       "items": [{"__prefect_kind": "json", "value": '[1, {"a": null}]'}, "plain",
+                                 {"__prefect_kind": "json"}]},
+            "gone": {"__prefect_kind": "jinja", "template": "run:{{ flow_run.name }}"},
+        }
+        missing = {"x": {"__prefect_kind": "workspace_variable", "variable_name": f"missing_{RUN_ID}"}}
+        body = {"name": f"templated-{RUN_ID}",
+                "trigger": {"type": "event", "posture": "Reactive", "expect": ["steward.test.templated"],
+                            "match": {"prefect.resource.id": resource}},
+                "actions": [{"type": "run-deployment", "source": "selected", "deployment_id": str(deployment_id),
+                             "parameters": parameters},
+                            {"type": "run-deployment", "source": "selected", "deployment_id": str(deployment_id),
+                             "parameters": missing}]}
+        answer = _raw("POST", "/automations/", body)
+        assert answer.status_code == 201, answer.text
+        automation_id = answer.json()["id"]
+        import time
+
+        time.sleep(1)  # the evaluator reads the new automation
+        emit_event(event="steward.test.templated", resource={"prefect.resource.id": resource,
+                                                             "prefect.resource.name": "fox"},
+                   related=[{"prefect.resource.id": f"prefect.work-pool.{pool.id}", "prefect.resource.role": "work-pool"},
+                            {"prefect.resource.id": f"prefect.flow-run.{uuid.uuid4()}", "prefect.resource.role": "flow-run"}],
+                   payload={"count": 3})
+        of_deployment = DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
+        runs = _wait_for("the deployment's run", lambda: client.read_flow_runs(deployment_filter=of_deployment))
+        assert runs[0].parameters == {"who": "fox", "count": 3, "config": {"region": "eu", "sizes": [1, 2]},
+                                      "nested": {"pool": f"pool {pool.name}", "items": [[1, {"a": None}], "plain"]},
+                                      "gone": "run:"}
+        failed = _wait_for("the other action's failure",
+                           lambda: _automation_events(client, automation_id, "prefect.automation.action.failed"))
+        assert failed[0]["payload"]["reason"] == ("Unable to create flow run from deployment: "
+                                                  f"Variable 'missing_{RUN_ID}' not found in workspace.")
+        time.sleep(2)
+        assert len(client.read_flow_runs(deployment_filter=of_deployment)) == 1
+        client.delete_automation(automation_id)
+        client.delete_deployment(deployment_id)
+        client.delete_variable_by_name(variable)
+
+
 def test_compound_and_sequence_triggers_fire_once_their_children_have():
     """A compound trigger (require all) fires when both its children have fired; a sequence only in its order."""
     import time

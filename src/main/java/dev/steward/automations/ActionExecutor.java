@@ -9,6 +9,7 @@ import dev.steward.platform.Body;
 import dev.steward.platform.Json;
 import dev.steward.platform.Problem;
 import dev.steward.platform.Transactions;
+import dev.steward.variables.VariableService;
 import dev.steward.workers.WorkPool;
 import dev.steward.workers.WorkPools;
 import dev.steward.workers.WorkQueues;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -62,6 +64,9 @@ public class ActionExecutor {
 
     @Inject
     WorkQueues queues;
+
+    @Inject
+    VariableService variables;
 
     @Inject
     TemplateContext templateContext;
@@ -126,7 +131,8 @@ public class ActionExecutor {
                 case "run-deployment" -> inWorkspace(claimed, targets -> {
                     UUID id = target(claimed, "deployment");
                     targets.add(Firings.related("prefect.deployment." + id, "target"));
-                    FlowRunService.Created run = deploymentRuns.createFlowRun(id, Body.of(runBody(claimed)));
+                    JsonObject parameters = renderedParameters(claimed);
+                    FlowRunService.Created run = deploymentRuns.createFlowRun(id, Body.of(runBody(claimed, parameters)));
                     JsonObject created = Json.parseObject(run.run());
                     targets.add(Json.createObjectBuilder(Firings.related("prefect.flow-run." + created.getString("id"),
                             "flow-run")).add("prefect.resource.name", created.getString("name", "")).build());
@@ -314,8 +320,33 @@ public class ActionExecutor {
         }
     }
 
+    /**
+     * A run-deployment action's parameters rendered in the automation's workspace (null: the deployment's own). A
+     * placeholder that cannot be filled fails the action with Prefect's reason, which names the problem here (Prefect's
+     * own shows only the error's class, e.g. "WorkspaceVariableNotFound()").
+     */
+    private JsonObject renderedParameters(ActionRuns.Claimed claimed) {
+        if (!(claimed.action().get("parameters") instanceof JsonObject parameters)) return null;
+        RunParameters.Workspace workspace = new RunParameters.Workspace() {
+            @Override
+            public Map<String, Object> context(List<String> sources) {
+                return templateContext.of(claimed, sources);
+            }
+
+            @Override
+            public Optional<JsonValue> variable(String name) {
+                return variables.find(name).map(v -> Json.parse(v.getValue()));
+            }
+        };
+        try {
+            return RunParameters.render(parameters, templates, workspace);
+        } catch (RunParameters.Invalid e) {
+            throw new ActionFailed("Unable to create flow run from deployment: " + e.getMessage());
+        }
+    }
+
     /** Prefect's DeploymentFlowRunCreate of a run-deployment action: scheduled now (or after schedule_after). */
-    private static JsonObject runBody(ActionRuns.Claimed claimed) {
+    private static JsonObject runBody(ActionRuns.Claimed claimed, JsonObject parameters) {
         JsonObject action = claimed.action();
         double after = action.get("schedule_after") instanceof jakarta.json.JsonNumber n ? n.doubleValue() : 0;
         Instant at = Instant.now().plusMillis((long) (after * 1000));
@@ -324,7 +355,7 @@ public class ActionExecutor {
                         .add("state_details", Json.createObjectBuilder().add("scheduled_time", at.toString())))
                 .add("idempotency_key", "automation " + claimed.automationId() + ", action " + claimed.index()
                         + ", invocation " + claimed.id());
-        if (action.get("parameters") instanceof JsonObject p) body.add("parameters", p);
+        if (parameters != null) body.add("parameters", parameters);
         if (action.get("job_variables") instanceof JsonObject j) body.add("job_variables", j);
         return body.build();
     }

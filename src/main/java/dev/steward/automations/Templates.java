@@ -286,7 +286,7 @@ public final class Templates {
                     {
                         add(new ArrayELResolver(true));
                         add(new JinjavaListELResolver(true));
-                        add(new TypeConvertingMapELResolver(true));
+                        add(new ResourceResolver());
                         add(new GuardedBeanResolver());
                     }
                 })
@@ -484,6 +484,29 @@ public final class Templates {
     }
 
     // --- what a template may reach ---------------------------------------------------------------------------------
+
+    /**
+     * Dicts, and on an event's resources Prefect's Resource properties ({@code prefect/events/schemas/events.py}):
+     * {@code id}, {@code name} and, on a related resource, {@code role} read its {@code prefect.resource.*} labels,
+     * ahead of a label of that name, as Jinja looks up an attribute before an item.
+     */
+    private static final class ResourceResolver extends TypeConvertingMapELResolver {
+        private static final Set<String> PROPERTIES = Set.of("id", "name", "role");
+
+        ResourceResolver() {
+            super(true);
+        }
+
+        @Override
+        public Object getValue(ELContext context, Object base, Object property) {
+            if (base instanceof Map<?, ?> map && map.containsKey("prefect.resource.id")
+                    && PROPERTIES.contains(property) && (property.equals("name") || map.containsKey("prefect.resource." + property))) {
+                context.setPropertyResolved(true);
+                return map.get("prefect.resource." + property);
+            }
+            return super.getValue(context, base, property);
+        }
+    }
 
     /**
      * The last resolver of the chain, for everything that is not a list, a dict or an array: it calls only Jinjava's

@@ -26,7 +26,10 @@
  *
  * <p>Actions run on every instance ({@link dev.steward.automations.ActionRuns}): a run is claimed with one conditional
  * update, an action on this server's objects commits with its success mark, and a failed attempt is retried with
- * backoff when it may pass. Actions act only inside the automation's workspace.
+ * backoff when it may pass. Actions act only inside the automation's workspace. Their templates are rendered by
+ * {@link dev.steward.automations.Templates} over {@link dev.steward.automations.TemplateContext}, which reads the
+ * objects they name in that workspace; a run-deployment action's parameters are hydrated as Prefect hydrates them
+ * ({@link dev.steward.automations.RunParameters}: checked when saved, rendered when run).
  *
  * <p>Calls out of the server: {@link dev.steward.automations.Notifications} sends what
  * {@code send-notification} sends through a Slack, Microsoft Teams or custom webhook block, and what

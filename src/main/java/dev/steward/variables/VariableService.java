@@ -41,7 +41,7 @@ public class VariableService {
     public Variable create(String name, JsonValue value, List<String> tags) {
         VariableRules.checkName(name);
         String json = VariableRules.checkValue(value);
-        if (findByName(name).isPresent()) {
+        if (find(name).isPresent()) {
             throw new Conflict("A variable with the name '" + name + "' already exists.");
         }
         Variable v = new Variable(name, json, tags, Instant.now());
@@ -60,7 +60,15 @@ public class VariableService {
 
     @Transactional
     public Variable getByName(String name) {
-        return findByName(name).orElseThrow(VariableService::notFound);
+        return find(name).orElseThrow(VariableService::notFound);
+    }
+
+    /** The variable of that name, if any (no exception: one would mark the caller's transaction for rollback). */
+    @Transactional
+    public Optional<Variable> find(String name) {
+        return em.createQuery("select v from Variable v where v.name = :name", Variable.class)
+                .setParameter("name", name)
+                .getResultStream().findFirst();
     }
 
     @Transactional
@@ -80,7 +88,7 @@ public class VariableService {
         JsonObject before = VariableDocument.write(v);
         if (update.name() != null && !update.name().equals(v.getName())) {
             VariableRules.checkName(update.name());
-            if (findByName(update.name()).isPresent()) {
+            if (find(update.name()).isPresent()) {
                 throw new Conflict("A variable with the name '" + update.name() + "' already exists.");
             }
             v.setName(update.name());
@@ -107,12 +115,6 @@ public class VariableService {
 
     /** A partial update; null means "leave as it is" (a JSON null value is {@code JsonValue.NULL}). */
     public record Update(String name, JsonValue value, List<String> tags) {}
-
-    private Optional<Variable> findByName(String name) {
-        return em.createQuery("select v from Variable v where v.name = :name", Variable.class)
-                .setParameter("name", name)
-                .getResultStream().findFirst();
-    }
 
     private static Problem notFound() {
         return new NotFound("Variable not found.");

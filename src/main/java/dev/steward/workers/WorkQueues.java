@@ -108,7 +108,13 @@ public class WorkQueues {
 
     @Transactional
     public WorkQueue get(UUID id) {
-        return Optional.ofNullable(em.find(WorkQueue.class, id)).orElseThrow(() -> new NotFound("Work queue not found."));
+        return find(id).orElseThrow(() -> new NotFound("Work queue not found."));
+    }
+
+    /** The queue of that id, if any (no exception: one would mark the caller's transaction for rollback). */
+    @Transactional
+    public Optional<WorkQueue> find(UUID id) {
+        return Optional.ofNullable(em.find(WorkQueue.class, id));
     }
 
     /** The pool's queue of that name; Prefect's 404 names both. */
@@ -214,9 +220,17 @@ public class WorkQueues {
         polls.fire(new QueuesPolled(TenantScope.workspaceId(), queueIds, at));
     }
 
-    /** The queue's runs in a state named Late (Prefect's measure of a queue's health). */
+    /** Prefect's WorkQueueStatusDetail: healthy when polled in the last 60 s and no run of it is Late. */
     @Transactional
-    public long lateRuns(WorkQueue q) {
+    public JsonObject health(WorkQueue q) {
+        long late = lateRuns(q);
+        Instant polled = q.getLastPolled();
+        boolean healthy = late == 0 && polled != null && polled.isAfter(Instant.now().minus(HEALTHY_WITHIN));
+        return WorkQueueDocument.writeStatus(healthy, late, polled, HEALTHY_WITHIN);
+    }
+
+    /** The queue's runs in a state named Late (Prefect's measure of a queue's health). */
+    private long lateRuns(WorkQueue q) {
         return ((Number) em.createNativeQuery("select count(*) from flow_run where workspace_id = ?1 and work_queue_id = ?2 "
                 + "and state_name = 'Late'").setParameter(1, q.getWorkspaceId()).setParameter(2, q.getId())
                 .getSingleResult()).longValue();

@@ -108,11 +108,7 @@ public class WorkQueuesResource {
     @MinRole(Role.VIEWER)
     @Path("{id}/status")
     public JsonObject status(@PathParam("id") UUID id) {
-        WorkQueue q = queues.get(id);
-        long late = queues.lateRuns(q);
-        Instant polled = q.getLastPolled();
-        boolean healthy = late == 0 && polled != null && polled.isAfter(Instant.now().minus(WorkQueues.HEALTHY_WITHIN));
-        return WorkQueueDocument.writeStatus(healthy, late, polled, WorkQueues.HEALTHY_WITHIN);
+        return queues.health(queues.get(id));
     }
 
     /** The queue's due runs (Prefect's FlowRunResponse list), claimed as the pool's poll claims them. */

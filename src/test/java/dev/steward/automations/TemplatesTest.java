@@ -60,6 +60,21 @@ class TemplatesTest {
     }
 
     @Test
+    void anEventsResourcesHavePrefectsIdNameAndRoleProperties() {
+        Map<String, Object> event = Map.of("resource", Map.of("prefect.resource.id", "steward.test.1", "name", "a label"),
+                "related", List.of(Map.of("prefect.resource.id", "prefect.flow." + RUN_ID,
+                        "prefect.resource.role", "flow", "prefect.resource.name", "etl")));
+        Map<String, Object> context = Map.of("event", event, "plain", Map.of("name", "n"));
+        assertEquals("steward.test.1", templates.render("{{ event.resource.id }}", context));
+        // name is the resource's name label, none here (Prefect's property, looked up before the item "name")
+        assertEquals("", templates.render("{{ event.resource.name }}", context));
+        assertEquals("", templates.render("{{ event.resource.role }}", context));
+        assertEquals("flow etl prefect.flow." + RUN_ID, templates.render(
+                "{% for r in event.related %}{{ r.role }} {{ r.name }} {{ r.id }}{% endfor %}", context));
+        assertEquals("n", templates.render("{{ plain.name }}", context)); // a dict that is no resource is a dict
+    }
+
+    @Test
     void anUndefinedNameRendersAsNothingAsPrefectsChainableUndefined() {
         assertEquals("[]", render("[{{ nothing }}]"));
         assertEquals("[]", render("[{{ nothing.deeper.still }}]"));
