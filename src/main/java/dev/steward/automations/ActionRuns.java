@@ -28,7 +28,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -40,12 +42,13 @@ import org.hibernate.Session;
  * due, or running with its claim expired because the instance that held it died), so that one attempt holds it at a
  * time, and an attempt records its outcome only while it still holds it (its attempt number fences it); the
  * evaluator hands over the runs it creates as soon as they commit, and each instance also sweeps for due runs every
- * second (retries, and claims that expired). An action that changes this server's state does so in the transaction
- * that marks its run succeeded: it happens once. An action that calls out (a webhook) is claimed, called, then
- * marked; if the instance dies between the call and the mark, the call is made again after the claim expires.
- * Failures retry with backoff (1 s, 4 s, 16 s, 64 s) when they may pass, and each failed attempt emits
- * {@code prefect.automation.action.failed} with its reason; so does a run given up because its last attempt died
- * with its instance, in the transaction that gives it up. Success emits {@code ...action.executed}.
+ * second (retries, and claims that expired), handing over only those it is not already running. An action that
+ * changes this server's state does so in the transaction that marks its run succeeded: it happens once. An action
+ * that calls out (a webhook) is claimed, called, then marked; if the instance dies between the call and the mark,
+ * the call is made again after the claim expires. Failures retry with backoff (1 s, 4 s, 16 s, 64 s) when they may
+ * pass, and each failed attempt emits {@code prefect.automation.action.failed} with its reason; so does a run given
+ * up because its last attempt died with its instance, in the transaction that gives it up. Success emits {@code
+ * ...action.executed}.
  */
 @ApplicationScoped
 public class ActionRuns {
@@ -74,6 +77,9 @@ public class ActionRuns {
 
     private ScheduledFuture<?> sweep;
 
+    /** The runs handed to the executor here and not yet done with. */
+    private final Set<UUID> handedOver = ConcurrentHashMap.newKeySet();
+
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         sweep = timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
     }
@@ -83,21 +89,45 @@ public class ActionRuns {
         if (sweep != null) sweep.cancel(false);
     }
 
-    /** Runs these (just committed) action runs on the managed executor. */
+    /**
+     * Runs these (just committed or due) action runs on the managed executor, each at most once at a time here: a run
+     * already handed over and not yet done (queued behind others, or running) is not handed again, so that a busy
+     * executor's queue does not fill with copies of the same runs every sweep.
+     */
     public void runSoon(List<UUID> ids) {
-        for (UUID id : ids) workers.execute(() -> runOne(id));
+        for (UUID id : ids) {
+            if (!handedOver.add(id)) continue;
+            try {
+                workers.execute(() -> {
+                    try {
+                        runOne(id);
+                    } finally {
+                        handedOver.remove(id);
+                    }
+                });
+            } catch (RuntimeException e) {
+                handedOver.remove(id);
+                throw e;
+            }
+        }
     }
 
-    /** Gives up the runs whose last attempt died; the due runs of every workspace, claimed and run here. */
+    /**
+     * Gives up the runs whose last attempt died, then hands the due runs of every workspace that are not already
+     * handed over here to {@link #runSoon}, where each is claimed (or found taken by another instance) and run.
+     */
     void sweep() {
         try {
+            Set<UUID> busy = Set.copyOf(handedOver);
             List<UUID> due = tx.inNew(() -> {
                 giveUp();
                 return em.unwrap(Session.class).doReturningWork(c -> {
                     List<UUID> ids = new ArrayList<>();
                     try (PreparedStatement s = c.prepareStatement("select id from automation_action_run "
                             + "where status in ('pending', 'running') and due_at <= now() "
-                            + "and (claimed_until is null or claimed_until < now()) order by due_at limit 50")) {
+                            + "and (claimed_until is null or claimed_until < now()) and not (id = any(?)) "
+                            + "order by due_at limit 50")) {
+                        s.setArray(1, c.createArrayOf("uuid", busy.toArray()));
                         try (ResultSet rs = s.executeQuery()) {
                             while (rs.next()) ids.add(rs.getObject(1, UUID.class));
                         }

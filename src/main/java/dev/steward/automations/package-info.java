@@ -25,8 +25,10 @@
  * {@link dev.steward.automations.AutomationPageReadModel} (an automation's firings and its actions' outcomes).
  *
  * <p>Actions run on every instance ({@link dev.steward.automations.ActionRuns}): a run is claimed with one conditional
- * update, an action on this server's objects commits with its success mark, and a failed attempt is retried with
- * backoff when it may pass. Actions act only inside the automation's workspace.
+ * update (an instance hands a run to its executor once, until that hand-over is done), an action on this server's
+ * objects commits with its success mark, and a failed attempt is retried with backoff when it may pass. A run given up
+ * emits {@code prefect.automation.action.failed} as a failed attempt does. Actions act only inside the automation's
+ * workspace.
  *
  * <p>Calls out of the server: {@link dev.steward.automations.Notifications} sends what
  * {@code send-notification} sends through a Slack, Microsoft Teams or custom webhook block, and what

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Action runs on real PostgreSQL, through {@link ActionRuns} with an executor that queues what it is handed (run when
  * the test says) and an action that always succeeds: a run whose last attempt died is given up with its
- * {@code prefect.automation.action.failed} event.
+ * {@code prefect.automation.action.failed} event, and a run handed over is not handed again while it waits.
  */
 class ActionRunsTest {
     final List<Runnable> queued = new ArrayList<>();
@@ -57,6 +57,26 @@ class ActionRunsTest {
 
         runs.sweep();
         assertEquals(1, failedEvents().size(), "given up once");
+    }
+
+    @Test
+    void aRunHandedOverIsNotHandedAgainUntilItsHandOverIsDone() {
+        UUID due = AutomationRows.actionRun(ws, automation, firing, "pending", 0, Instant.now().minusSeconds(1), null,
+                null, null);
+        runs.runSoon(List.of(due)); // the evaluator's hand-over, just after its commit
+        runs.sweep();
+        runs.sweep();
+        assertEquals(1, queued.size(), "queued once, however many sweeps pass while it waits");
+
+        queued.remove(0).run();
+        assertEquals("succeeded", AutomationRows.column(due, "status"));
+        UUID retried = AutomationRows.actionRun(ws, automation, firing, "pending", 1, Instant.now().minusSeconds(1),
+                null, "no answer", null);
+        runs.sweep();
+        runs.sweep();
+        assertEquals(1, queued.size(), "the finished run is not handed over; the due retry is, once");
+        queued.remove(0).run();
+        assertEquals("succeeded", AutomationRows.column(retried, "status"));
     }
 
     private List<JsonObject> failedEvents() {
