@@ -259,10 +259,12 @@ class TriggerEvaluationTest {
             }
             EvaluationStore store = new EvaluationStore(reader);
             EvaluationStore.Cursor start = new EvaluationStore.Cursor("1", new UUID(0, 0), new UUID(0, 0));
-            assertTrue(store.eventsAfter(start, store.horizon(), List.of(workspace), null, 100).isEmpty(),
+            assertTrue(store.eventsAfter(start, store.horizon(), new EvaluationStore.EventFilter(
+                    List.of(workspace), List.of(), List.of(), List.of(), List.of()), 100).isEmpty(),
                     "an event of an open transaction is below no horizon");
             open.commit();
-            var read = store.eventsAfter(start, store.horizon(), List.of(workspace), List.of("x.ping"), 100);
+            var read = store.eventsAfter(start, store.horizon(), new EvaluationStore.EventFilter(List.of(),
+                    List.of(workspace), List.of("x.ping"), List.of(), List.of()), 100);
             assertEquals(List.of(id.toString()), read.stream().map(e -> e.event().getString("id")).toList());
             JsonArray none = Json.createArrayBuilder().build();
             assertEquals(none, read.get(0).event().getJsonArray("related"));
