@@ -148,7 +148,8 @@ final class EvaluationStore implements TriggerState {
                 + "or (workspace_id, event) in (select * from unnest(?::uuid[], ?::text[])) "
                 + "or exists (select 1 from unnest(?::uuid[], ?::text[]) p(w, pattern) "
                 + "where p.w = e.workspace_id and e.event like p.pattern)) "
-                + "order by tx, workspace_id, id limit ?";
+                // e.tx, not tx: the output column tx is its text, whose order is not the transactions' ("10" < "9")
+                + "order by e.tx, workspace_id, id limit ?";
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
             s.setString(i++, cursor.tx());

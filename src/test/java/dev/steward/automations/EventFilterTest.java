@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The evaluator's event query on real PostgreSQL, with the filter its trigger indexes give: per workspace, it reads
  * exactly the events whose names a trigger's pattern matches as Prefect's {@code matches} does (so none that could
- * change a bucket is missed), and a pattern in one workspace does not make another workspace's events all read.
+ * change a bucket is missed), and a pattern in one workspace does not make another workspace's events all read;
+ * and in the order of their transactions.
  */
 class EventFilterTest {
     static final List<String> NAMES = List.of("x", "x.a", "x.ab", "x.a.b", "xa", "y.done", "y%z", "y_z", "yaz",
@@ -61,6 +62,26 @@ class EventFilterTest {
         assertEquals(Set.of("x.a", "x.ab", "x.a.b", "x.\n"), read.get(wildcard));
         assertEquals(new TreeSet<>(NAMES), read.get(negated), "a negation may count any name");
         assertEquals(null, read.get(metricOnly), "no event trigger: nothing to read");
+    }
+
+    @Test
+    void eventsComeInTheOrderOfTheirTransactionsWhateverTheirIdsLength() {
+        UUID ws = AutomationRows.workspace("ef");
+        UUID nines = UUID.randomUUID();
+        UUID longer = UUID.randomUUID();
+        AutomationRows.sf().inTransaction(s -> s.createNativeMutationQuery("insert into event (id, workspace_id, "
+                        + "occurred, received, event, resource_id, resource, tx) values (:longer, :ws, now(), now(), "
+                        + "'x.a', 'x', '{}', '100000'), (:nines, :ws, now(), now(), 'x.a', 'x', '{}', '99999')")
+                .setParameter("longer", longer).setParameter("nines", nines).setParameter("ws", ws).executeUpdate());
+        EvaluationStore.EventFilter filter = new EvaluationStore.EventFilter(List.of(ws), List.of(), List.of(),
+                List.of(), List.of());
+        EvaluationStore.Cursor start = new EvaluationStore.Cursor("0", new UUID(0, 0), new UUID(0, 0));
+        List<EvaluationStore.Committed> first = AutomationRows.sf().fromTransaction(s -> s.doReturningWork(c ->
+                new EvaluationStore(c).eventsAfter(start, Long.toUnsignedString(-1L), filter, 1)));
+        assertEquals(nines.toString(), first.get(0).event().getString("id"), "transaction 99999 before 100000");
+        List<EvaluationStore.Committed> next = AutomationRows.sf().fromTransaction(s -> s.doReturningWork(c ->
+                new EvaluationStore(c).eventsAfter(first.get(0).at(), Long.toUnsignedString(-1L), filter, 1)));
+        assertEquals(longer.toString(), next.get(0).event().getString("id"));
     }
 
     private static TriggerIndex index(UUID ws, String names) {
