@@ -15,6 +15,9 @@
  * transaction: a firing and its actions exist together or not at all, and survive any instance's death.</li>
  * <li>Windows compare events' {@code occurred} times, as Prefect's; proactive deadlines compare the clock, which the
  * tests move ({@link dev.steward.automations.TriggerEvaluation} takes it as a parameter).</li>
+ * <li>Nothing it writes grows for ever: firings and their action runs past {@code steward.automations.retention} are
+ * deleted by {@link dev.steward.automations.AutomationRetention}, never one with a run unfinished, nor an automation's
+ * newest.</li>
  * </ul>
  *
  * <p>A backtest ({@link dev.steward.automations.AutomationBacktest}) replays the workspace's stored events of the last

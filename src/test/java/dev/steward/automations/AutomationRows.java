@@ -2,6 +2,7 @@ package dev.steward.automations;
 
 import dev.steward.access.Workspace;
 import dev.steward.platform.Json;
+import dev.steward.platform.Transactions;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.JsonValue;
 import java.sql.Timestamp;
@@ -9,11 +10,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 
 /**
  * The evaluator's rows written straight into real PostgreSQL, for tests of what reads them: workspaces, automations,
- * firings and their action runs.
+ * firings and their action runs; and transactions on that database for the beans under test.
  */
 final class AutomationRows {
     static final String WEBHOOK = "{\"type\":\"call-webhook\",\"block_document_id\":\"" + new UUID(0, 1) + "\"}";
@@ -24,6 +28,19 @@ final class AutomationRows {
 
     static SessionFactory sf() {
         return RealPostgres.sessionFactory();
+    }
+
+    /** Transactions of the test's database, each handing its session to {@code bind} (a bean's entity manager). */
+    static Transactions transactions(Consumer<Session> bind) {
+        return new Transactions() {
+            @Override
+            public <T> T inNew(Supplier<T> work) {
+                return sf().fromTransaction(s -> {
+                    bind.accept(s);
+                    return work.get();
+                });
+            }
+        };
     }
 
     static UUID workspace(String prefix) {
