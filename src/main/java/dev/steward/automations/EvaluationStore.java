@@ -363,11 +363,10 @@ final class EvaluationStore implements TriggerState {
         }
     }
 
-    /** The workspace's runs a metric over {@code [since, now]} measures (the orchestration store's read). */
     @Override
-    public List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now, int limit)
-            throws SQLException {
-        return FlowRunStore.measured(c, workspaceId, since, now, limit);
+    public List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now,
+                                                    FlowRunStore.Measured after, int limit) throws SQLException {
+        return FlowRunStore.measured(c, workspaceId, since, now, after, limit);
     }
 
     /** Prefect's composite_trigger_child_firing: the child's latest firing replaces its earlier one. */

@@ -133,6 +133,26 @@ class TriggerEvaluationTest {
         assertEquals(2, firings(a));
     }
 
+    @Test
+    void aMetricSelectsItsRunsAmongMoreThanAPageOfNewerOnes() throws Exception {
+        Armed a = automation("{\"type\":\"metric\",\"match_related\":{\"prefect.resource.id\":\"prefect.tag.etl\"},"
+                + "\"metric\":{\"name\":\"duration\",\"threshold\":60,\"operator\":\">\",\"range\":300}}",
+                "do-nothing");
+        for (int i = 0; i < 3; i++) finishedRun("COMPLETED", t0.minusSeconds(200 + i), t0.minusSeconds(100 + i), "etl");
+        // newer runs of another tag, more than two pages of them
+        RealPostgres.execute("insert into flow_run (id, workspace_id, flow_id, name, state_type, state_name, tags, "
+                + "expected_start_time, start_time, end_time, created, updated, body) select id, '" + workspace
+                + "', gen_random_uuid(), 'r', 'COMPLETED', 'COMPLETED', '{other}', s, s, s + interval '40 seconds', "
+                + "now(), now(), jsonb_build_object('id', id, 'name', 'r', 'tags', '[\"other\"]') from (select "
+                + "gen_random_uuid() id, timestamptz '" + t0 + "' - interval '90 seconds' + g * interval '1 ms' s "
+                + "from generate_series(1, " + (2 * TriggerEvaluation.METRIC_PAGE + 10) + ") g) runs");
+        measure(a);
+        try (Connection c = RealPostgres.dataSource().getConnection()) {
+            TriggerState.MetricState state = new EvaluationStore(c).metricState(a.id(), a.metricTriggers().get(0).id());
+            assertEquals(100.0, state.lastValue(), 0.001, "the three etl runs, behind the newer pages");
+        }
+    }
+
     /** Feeds an event (or, with null, a proactive check) in one transaction; the number of firings it made. */
     private int feed(Armed a, JsonObject event) throws Exception {
         try (Connection c = RealPostgres.dataSource().getConnection()) {
