@@ -365,8 +365,9 @@ final class EvaluationStore implements TriggerState {
 
     @Override
     public List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now,
+                                                    List<FlowRunStore.RelatedTo> required,
                                                     FlowRunStore.Measured after, int limit) throws SQLException {
-        return FlowRunStore.measured(c, workspaceId, since, now, after, limit);
+        return FlowRunStore.measured(c, workspaceId, since, now, required, after, limit);
     }
 
     /** Prefect's composite_trigger_child_firing: the child's latest firing replaces its earlier one. */

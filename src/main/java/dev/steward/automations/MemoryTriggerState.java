@@ -120,6 +120,7 @@ final class MemoryTriggerState implements TriggerState {
 
     @Override
     public List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now,
+                                                    List<FlowRunStore.RelatedTo> required,
                                                     FlowRunStore.Measured after, int limit) {
         return List.of();
     }

@@ -114,9 +114,10 @@ final class TriggerEvaluation {
         Instant since = now.minus(trigger.metric().range());
         List<FlowRunStore.Measured> runs = new ArrayList<>();
         FlowRunStore.Measured last = null;
+        List<FlowRunStore.RelatedTo> required = trigger.relatedInSql();
         for (int read = 0; ; ) {
-            List<FlowRunStore.Measured> page = store.measuredRuns(automation.workspaceId(), since, now, last,
-                    METRIC_PAGE);
+            List<FlowRunStore.Measured> page = store.measuredRuns(automation.workspaceId(), since, now, required,
+                    last, METRIC_PAGE);
             for (FlowRunStore.Measured run : page) {
                 if (trigger.selects(run.resource(), jsonObjects(run.related()))) runs.add(run);
             }

@@ -60,9 +60,10 @@ interface TriggerState {
     void saveMetricState(UUID workspaceId, UUID automationId, UUID triggerId, MetricState state) throws SQLException;
 
     /**
-     * A page of the workspace's runs a metric over {@code [since, now]} measures, after the previous page's last run
-     * (null: the first page); the orchestration store's read.
+     * A page of the workspace's runs a metric over {@code [since, now]} measures, related as {@code required} says,
+     * after the previous page's last run (null: the first page); the orchestration store's read.
      */
-    List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now, FlowRunStore.Measured after,
+    List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now,
+                                             List<FlowRunStore.RelatedTo> required, FlowRunStore.Measured after,
                                              int limit) throws SQLException;
 }

@@ -213,21 +213,30 @@ public class FlowRunStore {
                            Instant start, Instant end) {}
 
     /**
-     * The runs a metric over {@code [since, now]} looks at: those that started or ended in it, and those expected to
-     * start in it that have not (late), a page of at most {@code limit}, newest expected start first (then by id, the
-     * order of the index {@code flow_run_page}), after the run {@code after} (the previous page's last; null for the
-     * first page). Only runs expected to start at most a day before {@code since} are read (the index bounds the
-     * scan), so a run that lasts longer than a day is not measured. On the caller's connection: the automations'
-     * evaluator reads it in its transaction.
+     * What a metric's selection requires that SQL can test: a run related to one of these flows, deployments, work
+     * queues or work pools (as its state events name them), or to none when all are empty.
      */
-    public static List<Measured> measured(Connection c, UUID workspace, Instant since, Instant now, Measured after,
-                                          int limit) throws SQLException {
+    public record RelatedTo(List<UUID> flows, List<UUID> deployments, List<UUID> workQueues, List<UUID> workPools) {}
+
+    /**
+     * The runs a metric over {@code [since, now]} looks at, related as each of {@code required} says: those that
+     * started or ended in it, and those expected to start in it that have not (late), a page of at most {@code limit},
+     * newest expected start first (then by id, the order of the index {@code flow_run_page}), after the run
+     * {@code after} (the previous page's last; null for the first page). Only runs expected to start at most a day
+     * before {@code since} are read (the index bounds the scan), so a run that lasts longer than a day is not measured.
+     * On the caller's connection: the automations' evaluator reads it in its transaction.
+     */
+    public static List<Measured> measured(Connection c, UUID workspace, Instant since, Instant now,
+                                          List<RelatedTo> required, Measured after, int limit) throws SQLException {
+        String related = "and (r.flow_id = any(?) or r.deployment_id = any(?) or r.work_queue_id = any(?) "
+                + "or q.work_pool_id = any(?)) ";
         // the run's id, name and tags in place of its whole document: all that a metric's selection reads of it
         try (PreparedStatement select = c.prepareStatement(WITH_RELATED.replaceFirst("select r.body,",
                 "select jsonb_build_object('id', r.id, 'name', r.name, 'tags', r.tags),") + """
                 where r.workspace_id = ? and r.expected_start_time >= ? and r.expected_start_time <= ?
                   and (r.end_time >= ? or r.start_time >= ? or (r.start_time is null and r.expected_start_time >= ?))
-                """ + (after == null ? "" : "and (r.expected_start_time < ? or (r.expected_start_time = ? and r.id > ?)) ")
+                """ + related.repeat(required.size())
+                + (after == null ? "" : "and (r.expected_start_time < ? or (r.expected_start_time = ? and r.id > ?)) ")
                 + "order by r.expected_start_time desc, r.id limit ?")) {
             Timestamp from = Timestamp.from(since);
             int i = 1;
@@ -237,6 +246,11 @@ public class FlowRunStore {
             select.setTimestamp(i++, from);
             select.setTimestamp(i++, from);
             select.setTimestamp(i++, from);
+            for (RelatedTo to : required) {
+                for (List<UUID> ids : List.of(to.flows(), to.deployments(), to.workQueues(), to.workPools())) {
+                    select.setArray(i++, c.createArrayOf("uuid", ids.toArray()));
+                }
+            }
             if (after != null) {
                 select.setTimestamp(i++, Timestamp.from(after.expectedStart()));
                 select.setTimestamp(i++, Timestamp.from(after.expectedStart()));
