@@ -20,12 +20,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Action runs on real PostgreSQL, through {@link ActionRuns} with an executor that queues what it is handed (run when
  * the test says) and an action that always succeeds: a run whose last attempt died is given up with its
- * {@code prefect.automation.action.failed} event, and a run handed over is not handed again while it waits.
+ * {@code prefect.automation.action.failed} event, and a run handed over is not handed again while it waits (what
+ * {@link ActionRuns#runSoon} is offered, by the evaluator or a sweep, is recorded).
  */
 class ActionRunsTest {
     final List<Runnable> queued = new ArrayList<>();
     final List<IngestedEvents> published = new ArrayList<>();
-    final List<UUID> executed = new ArrayList<>();
+    final List<UUID> offered = new ArrayList<>();
     final ActionRuns runs = actionRuns();
     final UUID ws = AutomationRows.workspace("ar");
     final UUID automation = AutomationRows.automation(ws, "hook", Instant.now());
@@ -61,29 +62,33 @@ class ActionRunsTest {
 
     @Test
     void aRunHandedOverIsNotHandedAgainUntilItsHandOverIsDone() {
-        UUID due = AutomationRows.actionRun(ws, automation, firing, "pending", 0, Instant.now().minusSeconds(1), null,
-                null, null);
+        // due before any other test's runs in this database, so that a sweep's first 50 hold it
+        UUID due = AutomationRows.actionRun(ws, automation, firing, "pending", 0, Instant.EPOCH, null, null, null);
         runs.runSoon(List.of(due)); // the evaluator's hand-over, just after its commit
-        assertHandedOnce();
+        runs.runSoon(List.of(due));
+        assertEquals(1, queued.size(), "queued once");
+        runs.sweep();
+        runs.sweep();
+        assertEquals(2, offered(due), "the sweeps do not offer it while it waits");
+        runQueued();
         assertEquals("succeeded", AutomationRows.column(due, "status"));
 
-        UUID retried = AutomationRows.actionRun(ws, automation, firing, "pending", 1, Instant.now().minusSeconds(1),
-                null, "no answer", null);
-        assertHandedOnce();
+        UUID retried = AutomationRows.actionRun(ws, automation, firing, "pending", 1, Instant.EPOCH, null,
+                "no answer", null);
+        runs.sweep();
+        runs.sweep();
+        assertEquals(1, offered(retried), "a due retry is offered once, then waits");
+        runQueued();
         assertEquals("succeeded", AutomationRows.column(retried, "status"));
-        assertEquals(2, executed.stream().filter(id -> id.equals(due) || id.equals(retried)).count());
+        assertEquals(2, offered(due), "the finished run is not offered again");
     }
 
-    /**
-     * Sweeps while what is handed over waits (the first sweep also hands over other tests' due runs in this
-     * database, once), then runs it all.
-     */
-    private void assertHandedOnce() {
-        runs.sweep();
-        int handed = queued.size();
-        runs.sweep();
-        runs.sweep();
-        assertEquals(handed, queued.size(), "nothing queued is handed again, however many sweeps pass");
+    private long offered(UUID run) {
+        return offered.stream().filter(run::equals).count();
+    }
+
+    /** Runs what was handed over: this test's runs, and any other test's due runs the sweeps found. */
+    private void runQueued() {
         while (!queued.isEmpty()) queued.remove(0).run();
     }
 
@@ -94,12 +99,17 @@ class ActionRunsTest {
     }
 
     private ActionRuns actionRuns() {
-        ActionRuns r = new ActionRuns();
+        ActionRuns r = new ActionRuns() {
+            @Override
+            public void runSoon(List<UUID> ids) {
+                offered.addAll(ids);
+                super.runSoon(ids);
+            }
+        };
         r.tx = AutomationRows.transactions(s -> r.em = s);
         r.executor = new ActionExecutor() {
             @Override
             Outcome run(ActionRuns.Claimed claimed) {
-                executed.add(claimed.id());
                 return new Done(JsonValue.EMPTY_JSON_ARRAY, Json.createObjectBuilder(), false);
             }
         };
