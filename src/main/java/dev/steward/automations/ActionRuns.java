@@ -47,8 +47,8 @@ import org.hibernate.Session;
  * that calls out (a webhook) is claimed, called, then marked; if the instance dies between the call and the mark,
  * the call is made again after the claim expires. Failures retry with backoff (1 s, 4 s, 16 s, 64 s) when they may
  * pass, and each failed attempt emits {@code prefect.automation.action.failed} with its reason; so does a run given
- * up because its last attempt died with its instance, in the transaction that gives it up. Success emits {@code
- * ...action.executed}.
+ * up because its last attempt died with its instance, in the transaction that gives it up. Success emits
+ * {@code ...action.executed}.
  */
 @ApplicationScoped
 public class ActionRuns {
