@@ -22,10 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -81,12 +79,11 @@ public class AutomationEvaluator {
 
     /**
      * The enabled automations' event triggers, by workspace, what they were read from (to know when to read them
-     * again), the plain event names they count (null: any name may count), and those checked by the clock (with a
-     * proactive or a metric trigger).
+     * again), which events they may count, and those checked by the clock (with a proactive or a metric trigger).
      */
-    record Snapshot(String version, Map<UUID, TriggerIndex> byWorkspace, List<String> eventNames,
+    record Snapshot(String version, Map<UUID, TriggerIndex> byWorkspace, EvaluationStore.EventFilter events,
                     List<Armed> periodic) {
-        static final Snapshot EMPTY = new Snapshot("", Map.of(), List.of(), List.of());
+        static final Snapshot EMPTY = new Snapshot("", Map.of(), EvaluationStore.EventFilter.NONE, List.of());
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
@@ -128,8 +125,7 @@ public class AutomationEvaluator {
             boolean full = false;
             EvaluationStore.Cursor next = new EvaluationStore.Cursor(horizon, new UUID(0, 0), new UUID(0, 0));
             if (!snapshot.byWorkspace().isEmpty()) {
-                List<EvaluationStore.Committed> events = store.eventsAfter(cursor, horizon,
-                        snapshot.byWorkspace().keySet(), snapshot.eventNames(), BATCH);
+                List<EvaluationStore.Committed> events = store.eventsAfter(cursor, horizon, snapshot.events(), BATCH);
                 for (EvaluationStore.Committed committed : events) {
                     evaluateEvent(c, evaluation, firings, snapshot, committed);
                 }
@@ -256,14 +252,8 @@ public class AutomationEvaluator {
             }
         }
         Map<UUID, TriggerIndex> indexes = new HashMap<>();
-        Set<String> names = new LinkedHashSet<>();
-        boolean anyName = false;
-        for (Map.Entry<UUID, List<Armed>> e : byWorkspace.entrySet()) {
-            TriggerIndex index = new TriggerIndex(e.getValue());
-            indexes.put(e.getKey(), index);
-            if (index.plainNames() == null) anyName = true; else names.addAll(index.plainNames());
-        }
-        Snapshot fresh = new Snapshot(version, Map.copyOf(indexes), anyName ? null : List.copyOf(names),
+        byWorkspace.forEach((workspace, automations) -> indexes.put(workspace, new TriggerIndex(automations)));
+        Snapshot fresh = new Snapshot(version, Map.copyOf(indexes), EvaluationStore.EventFilter.of(indexes),
                 List.copyOf(periodic));
         armed = fresh;
         return fresh;

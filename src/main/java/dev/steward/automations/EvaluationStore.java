@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -104,16 +105,51 @@ final class EvaluationStore implements TriggerState {
     record Committed(Cursor at, UUID workspaceId, JsonObject event) {}
 
     /**
-     * Committed events after the cursor and below the horizon, in commit order, of the given workspaces, and only
-     * those of the given names (null: every name).
+     * Which events the evaluator reads, per workspace, from the workspaces' {@link TriggerIndex}es: every event of the
+     * workspaces where any name may count; of the others, those whose name is one of the workspace's plain names
+     * ({@code nameWorkspaces} and {@code names} in pairs) or matches one of its {@code LIKE} patterns (in pairs too).
+     * A workspace whose automations have no event trigger reads nothing.
      */
-    List<Committed> eventsAfter(Cursor cursor, String horizon, Collection<UUID> workspaces,
-                                List<String> names, int limit) throws SQLException {
+    record EventFilter(List<UUID> everyName, List<UUID> nameWorkspaces, List<String> names,
+                       List<UUID> patternWorkspaces, List<String> patterns) {
+        static final EventFilter NONE = of(Map.of());
+
+        static EventFilter of(Map<UUID, TriggerIndex> indexes) {
+            List<UUID> every = new ArrayList<>();
+            List<UUID> nameWorkspaces = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            List<UUID> patternWorkspaces = new ArrayList<>();
+            List<String> patterns = new ArrayList<>();
+            indexes.forEach((workspace, index) -> {
+                if (index.anyName()) {
+                    every.add(workspace);
+                    return;
+                }
+                for (String name : index.plainNames()) {
+                    nameWorkspaces.add(workspace);
+                    names.add(name);
+                }
+                for (String pattern : index.likePatterns()) {
+                    patternWorkspaces.add(workspace);
+                    patterns.add(pattern);
+                }
+            });
+            return new EventFilter(List.copyOf(every), List.copyOf(nameWorkspaces), List.copyOf(names),
+                    List.copyOf(patternWorkspaces), List.copyOf(patterns));
+        }
+    }
+
+    /** Committed events after the cursor and below the horizon, in commit order, that the filter selects. */
+    List<Committed> eventsAfter(Cursor cursor, String horizon, EventFilter filter, int limit) throws SQLException {
+        // the (workspace, name) pairs are a hashed subplan: one lookup per event, however many names
         String sql = "select tx::text, workspace_id, id, occurred, received, event, resource, related, payload, follows "
-                + "from event where tx >= ?::xid8 and tx < ?::xid8 and (tx, workspace_id, id) > (?::xid8, ?, ?) "
-                + "and workspace_id = any(?) "
-                + (names == null ? "" : "and event = any(?) ")
-                + "order by tx, workspace_id, id limit ?";
+                + "from event e where tx >= ?::xid8 and tx < ?::xid8 and (tx, workspace_id, id) > (?::xid8, ?, ?) "
+                + "and (workspace_id = any(?) "
+                + "or (workspace_id, event) in (select * from unnest(?::uuid[], ?::text[])) "
+                + "or exists (select 1 from unnest(?::uuid[], ?::text[]) p(w, pattern) "
+                + "where p.w = e.workspace_id and e.event like p.pattern)) "
+                // e.tx, not tx: the output column tx is its text, whose order is not the transactions' ("10" < "9")
+                + "order by e.tx, workspace_id, id limit ?";
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
             s.setString(i++, cursor.tx());
@@ -121,8 +157,11 @@ final class EvaluationStore implements TriggerState {
             s.setString(i++, cursor.tx());
             s.setObject(i++, cursor.workspaceId());
             s.setObject(i++, cursor.eventId());
-            s.setArray(i++, c.createArrayOf("uuid", workspaces.toArray()));
-            if (names != null) s.setArray(i++, c.createArrayOf("text", names.toArray()));
+            s.setArray(i++, c.createArrayOf("uuid", filter.everyName().toArray()));
+            s.setArray(i++, c.createArrayOf("uuid", filter.nameWorkspaces().toArray()));
+            s.setArray(i++, c.createArrayOf("text", filter.names().toArray()));
+            s.setArray(i++, c.createArrayOf("uuid", filter.patternWorkspaces().toArray()));
+            s.setArray(i++, c.createArrayOf("text", filter.patterns().toArray()));
             s.setInt(i, limit);
             List<Committed> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
@@ -324,11 +363,11 @@ final class EvaluationStore implements TriggerState {
         }
     }
 
-    /** The workspace's runs a metric over {@code [since, now]} measures (the orchestration store's read). */
     @Override
-    public List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now, int limit)
-            throws SQLException {
-        return FlowRunStore.measured(c, workspaceId, since, now, limit);
+    public List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now,
+                                                    List<FlowRunStore.RelatedTo> required,
+                                                    FlowRunStore.Measured after, int limit) throws SQLException {
+        return FlowRunStore.measured(c, workspaceId, since, now, required, after, limit);
     }
 
     /** Prefect's composite_trigger_child_firing: the child's latest firing replaces its earlier one. */

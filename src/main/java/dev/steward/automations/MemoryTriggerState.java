@@ -119,7 +119,9 @@ final class MemoryTriggerState implements TriggerState {
     public void saveMetricState(UUID workspaceId, UUID automationId, UUID triggerId, MetricState state) {}
 
     @Override
-    public List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now, int limit) {
+    public List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now,
+                                                    List<FlowRunStore.RelatedTo> required,
+                                                    FlowRunStore.Measured after, int limit) {
         return List.of();
     }
 }

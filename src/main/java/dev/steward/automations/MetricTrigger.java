@@ -1,9 +1,15 @@
 package dev.steward.automations;
 
+import dev.steward.orchestration.FlowRunStore;
 import dev.steward.platform.Json;
+import dev.steward.platform.UuidParameters;
 import jakarta.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -45,6 +51,9 @@ public record MetricTrigger(UUID id, ResourceSpecification match, List<ResourceS
         }
     }
 
+    /** The kinds of related resource whose ids a run's own columns hold: the run query tests them. */
+    private static final List<String> RELATED_KINDS = List.of("flow", "deployment", "work-queue", "work-pool");
+
     public MetricTrigger {
         matchRelated = List.copyOf(matchRelated);
     }
@@ -80,6 +89,39 @@ public record MetricTrigger(UUID id, ResourceSpecification match, List<ResourceS
     public MetricTrigger withNewIds() {
         return new MetricTrigger(UUID.randomUUID(), match, matchRelated, matchRelatedIsList, metric);
     }
+
+    /**
+     * What of {@code match_related} the run query can test: for each specification whose resource ids are all plain
+     * ids of flows, deployments, work queues or work pools, a run must be related to one of them. The rest (patterns,
+     * other kinds, other labels) is left to {@link #selects}, which every run read still passes through.
+     */
+    List<FlowRunStore.RelatedTo> relatedInSql() {
+        List<FlowRunStore.RelatedTo> required = new ArrayList<>();
+        for (ResourceSpecification spec : matchRelated) {
+            List<String> ids = spec.labels().get("prefect.resource.id");
+            if (ids == null) continue;
+            Map<String, List<UUID>> byKind = new HashMap<>();
+            boolean plain = true;
+            for (String id : ids) {
+                String kind = RELATED_KINDS.stream().filter(k -> id.startsWith("prefect." + k + ".")).findFirst()
+                        .orElse(null);
+                Optional<UUID> uuid = kind == null ? Optional.empty()
+                        : UuidParameters.parse(id.substring(("prefect." + kind + ".").length()));
+                if (uuid.isEmpty()) {
+                    plain = false;
+                    break;
+                }
+                byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(uuid.get());
+            }
+            if (plain) {
+                required.add(new FlowRunStore.RelatedTo(byKind.getOrDefault("flow", List.of()),
+                        byKind.getOrDefault("deployment", List.of()), byKind.getOrDefault("work-queue", List.of()),
+                        byKind.getOrDefault("work-pool", List.of())));
+            }
+        }
+        return required;
+    }
+
 
     /** Whether a flow run, named as its state events name it (resource and related), is one this trigger measures. */
     boolean selects(JsonObject resource, List<JsonObject> related) {

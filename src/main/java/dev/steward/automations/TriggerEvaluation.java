@@ -11,7 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Prefect's trigger semantics (server/events/triggers.py) over a {@link TriggerState}: the evaluator's rows inside
@@ -23,6 +27,7 @@ import java.util.function.Supplier;
  * handed to {@link Fired} ({@link Firings} records it and its actions).
  */
 final class TriggerEvaluation {
+    private static final Logger LOG = Logger.getLogger(TriggerEvaluation.class.getName());
     /** How far before a key's first event its first window opens (Prefect's PRECEDING_EVENT_LOOKBACK). */
     static final Duration LOOKBACK = Duration.ofMinutes(15);
 
@@ -89,8 +94,14 @@ final class TriggerEvaluation {
         }
     }
 
-    /** The most runs a metric is measured over; a range with more is measured over its newest. */
-    static final int METRIC_RUNS = 10_000;
+    /** Runs a metric reads per query, newest first, to select its own from. */
+    static final int METRIC_PAGE = 5_000;
+    /**
+     * The most runs of its range a metric reads each time it is measured (whether it selects them or not): a range
+     * with more is measured over the runs it selects among the newest this many, and a warning says so once.
+     */
+    static final int METRIC_RUNS = 50_000;
+    private static final Set<UUID> WARNED = ConcurrentHashMap.newKeySet();
 
     /**
      * A metric trigger's measure at {@code now}, at most once every {@code every}: the metric over the runs it
@@ -102,8 +113,25 @@ final class TriggerEvaluation {
         if (state != null && now.isBefore(state.measuredAt().plus(every))) return;
         Instant since = now.minus(trigger.metric().range());
         List<FlowRunStore.Measured> runs = new ArrayList<>();
-        for (FlowRunStore.Measured run : store.measuredRuns(automation.workspaceId(), since, now, METRIC_RUNS)) {
-            if (trigger.selects(run.resource(), jsonObjects(run.related()))) runs.add(run);
+        FlowRunStore.Measured last = null;
+        List<FlowRunStore.RelatedTo> required = trigger.relatedInSql();
+        for (int read = 0; ; ) {
+            List<FlowRunStore.Measured> page = store.measuredRuns(automation.workspaceId(), since, now, required,
+                    last, METRIC_PAGE);
+            for (FlowRunStore.Measured run : page) {
+                if (trigger.selects(run.resource(), jsonObjects(run.related()))) runs.add(run);
+            }
+            read += page.size();
+            if (page.size() < METRIC_PAGE) break;
+            if (read >= METRIC_RUNS) {
+                if (WARNED.add(trigger.id())) {
+                    LOG.warning("The metric trigger " + trigger.id() + " of automation " + automation.id() + " has "
+                            + "more than " + METRIC_RUNS + " runs in its range: it is measured over the runs it "
+                            + "selects among the newest " + METRIC_RUNS);
+                }
+                break;
+            }
+            last = page.get(page.size() - 1);
         }
         Double value = RunMetrics.measure(trigger.metric().name(), runs, since, now);
         boolean triggered = state != null && state.triggered();

@@ -15,6 +15,11 @@ import java.util.Set;
  * event; one with no {@code expect} counts every name. An event a trigger only covers by prefix (Prefect's
  * {@code covers} tests names from their start) changes no bucket, as {@code expects} and {@code startsAfter} match
  * whole names, so the map need not hold prefixes.
+ *
+ * <p>For the event query it also says which names matter to the workspace: its plain names, its patterns said as SQL
+ * {@code LIKE} patterns, or any name (a trigger with no {@code expect}, or a pattern {@code LIKE} cannot say: a
+ * negation or a character class). What it gives selects every event whose name a trigger's {@code expect} or
+ * {@code after} matches, which are the only events that change a bucket.
  */
 final class TriggerIndex {
     /** An event trigger and the automation it belongs to. */
@@ -22,6 +27,8 @@ final class TriggerIndex {
 
     private final Map<String, List<Entry>> byName = new HashMap<>();
     private final List<Entry> everyName = new ArrayList<>();
+    private final Set<String> likePatterns = new LinkedHashSet<>();
+    private boolean anyName;
 
     TriggerIndex(List<Armed> automations) {
         for (Armed automation : automations) {
@@ -33,6 +40,12 @@ final class TriggerIndex {
                     everyName.add(entry);
                 } else {
                     for (String name : names) byName.computeIfAbsent(name, k -> new ArrayList<>()).add(entry);
+                }
+                if (trigger.expect().isEmpty()) anyName = true;
+                for (String name : names) {
+                    if (!isPattern(name)) continue;
+                    String like = like(name);
+                    if (like == null) anyName = true; else likePatterns.add(like);
                 }
             }
         }
@@ -51,9 +64,38 @@ final class TriggerIndex {
         return out;
     }
 
-    /** The plain names some trigger counts (for the event query), or null when some trigger may count any name. */
+    /** Whether an event of any name may change a trigger's bucket: the event query reads all the workspace's events. */
+    boolean anyName() {
+        return anyName;
+    }
+
+    /** The plain names some trigger's {@code expect} or {@code after} holds, for the event query. */
     Set<String> plainNames() {
-        return everyName.isEmpty() ? byName.keySet() : null;
+        return byName.keySet();
+    }
+
+    /** The other names of the triggers' {@code expect} and {@code after}, as SQL {@code LIKE} patterns. */
+    Set<String> likePatterns() {
+        return likePatterns;
+    }
+
+    /**
+     * A pattern of Prefect's {@code matches} as a SQL {@code LIKE} pattern (escaped with a backslash) that matches the
+     * same names: {@code *} any run of characters, {@code ?} one; null for one {@code LIKE} cannot say (a negation,
+     * or a character class).
+     */
+    static String like(String pattern) {
+        if (pattern.startsWith("!") || pattern.contains("[")) return null;
+        StringBuilder like = new StringBuilder();
+        pattern.codePoints().forEach(c -> {
+            switch (c) {
+                case '*' -> like.append('%');
+                case '?' -> like.append('_');
+                case '%', '_', '\\' -> like.append('\\').appendCodePoint(c);
+                default -> like.appendCodePoint(c);
+            }
+        });
+        return like.toString();
     }
 
     static boolean isPattern(String name) {

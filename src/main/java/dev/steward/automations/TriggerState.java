@@ -59,7 +59,11 @@ interface TriggerState {
 
     void saveMetricState(UUID workspaceId, UUID automationId, UUID triggerId, MetricState state) throws SQLException;
 
-    /** The workspace's runs a metric over {@code [since, now]} measures (the orchestration store's read). */
-    List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now, int limit)
-            throws SQLException;
+    /**
+     * A page of the workspace's runs a metric over {@code [since, now]} measures, related as {@code required} says,
+     * after the previous page's last run (null: the first page); the orchestration store's read.
+     */
+    List<FlowRunStore.Measured> measuredRuns(UUID workspaceId, Instant since, Instant now,
+                                             List<FlowRunStore.RelatedTo> required, FlowRunStore.Measured after,
+                                             int limit) throws SQLException;
 }

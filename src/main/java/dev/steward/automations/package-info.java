@@ -15,6 +15,9 @@
  * transaction: a firing and its actions exist together or not at all, and survive any instance's death.</li>
  * <li>Windows compare events' {@code occurred} times, as Prefect's; proactive deadlines compare the clock, which the
  * tests move ({@link dev.steward.automations.TriggerEvaluation} takes it as a parameter).</li>
+ * <li>Nothing it writes grows for ever: firings and their action runs past {@code steward.automations.retention} are
+ * deleted by {@link dev.steward.automations.AutomationRetention}, never one with a run unfinished, nor an automation's
+ * newest.</li>
  * </ul>
  *
  * <p>A backtest ({@link dev.steward.automations.AutomationBacktest}) replays the workspace's stored events of the last
@@ -25,8 +28,10 @@
  * {@link dev.steward.automations.AutomationPageReadModel} (an automation's firings and its actions' outcomes).
  *
  * <p>Actions run on every instance ({@link dev.steward.automations.ActionRuns}): a run is claimed with one conditional
- * update, an action on this server's objects commits with its success mark, and a failed attempt is retried with
- * backoff when it may pass. Actions act only inside the automation's workspace. Their templates are rendered by
+ * update (an instance hands a run to its executor once, until that hand-over is done), an action on this server's
+ * objects commits with its success mark, and a failed attempt is retried with backoff when it may pass. A run given up
+ * emits {@code prefect.automation.action.failed} as a failed attempt does. Actions act only inside the automation's
+ * workspace. Their templates are rendered by
  * {@link dev.steward.automations.Templates} over {@link dev.steward.automations.TemplateContext}, which reads the
  * objects they name in that workspace; a run-deployment action's parameters are hydrated as Prefect hydrates them
  * ({@link dev.steward.automations.RunParameters}: checked when saved, rendered when run).

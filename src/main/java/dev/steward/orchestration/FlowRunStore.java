@@ -209,31 +209,54 @@ public class FlowRunStore {
             """;
 
     /** A run as a metric sees it: named as its state events name it, and its state type and times. */
-    public record Measured(JsonObject resource, JsonArray related, String stateType, Instant expectedStart,
+    public record Measured(UUID id, JsonObject resource, JsonArray related, String stateType, Instant expectedStart,
                            Instant start, Instant end) {}
 
     /**
-     * The runs a metric over {@code [since, now]} looks at: those that started or ended in it, and those expected to
-     * start in it that have not (late), at most {@code limit}, newest first. Only runs expected to start at most a day
-     * before {@code since} are read (the index on the expected start bounds the scan), so a run that lasts longer
-     * than a day is not measured. On the caller's connection: the automations' evaluator reads it in its transaction.
+     * What a metric's selection requires that SQL can test: a run related to one of these flows, deployments, work
+     * queues or work pools (as its state events name them), or to none when all are empty.
      */
-    public static List<Measured> measured(Connection c, UUID workspace, Instant since, Instant now, int limit)
-            throws SQLException {
+    public record RelatedTo(List<UUID> flows, List<UUID> deployments, List<UUID> workQueues, List<UUID> workPools) {}
+
+    /**
+     * The runs a metric over {@code [since, now]} looks at, related as each of {@code required} says: those that
+     * started or ended in it, and those expected to start in it that have not (late), a page of at most {@code limit},
+     * newest expected start first (then by id, the order of the index {@code flow_run_page}), after the run
+     * {@code after} (the previous page's last; null for the first page). Only runs expected to start at most a day
+     * before {@code since} are read (the index bounds the scan), so a run that lasts longer than a day is not measured.
+     * On the caller's connection: the automations' evaluator reads it in its transaction.
+     */
+    public static List<Measured> measured(Connection c, UUID workspace, Instant since, Instant now,
+                                          List<RelatedTo> required, Measured after, int limit) throws SQLException {
+        String related = "and (r.flow_id = any(?) or r.deployment_id = any(?) or r.work_queue_id = any(?) "
+                + "or q.work_pool_id = any(?)) ";
         // the run's id, name and tags in place of its whole document: all that a metric's selection reads of it
         try (PreparedStatement select = c.prepareStatement(WITH_RELATED.replaceFirst("select r.body,",
                 "select jsonb_build_object('id', r.id, 'name', r.name, 'tags', r.tags),") + """
                 where r.workspace_id = ? and r.expected_start_time >= ? and r.expected_start_time <= ?
                   and (r.end_time >= ? or r.start_time >= ? or (r.start_time is null and r.expected_start_time >= ?))
-                order by r.expected_start_time desc limit ?""")) {
+                """ + related.repeat(required.size())
+                + (after == null ? "" : "and (r.expected_start_time < ? or (r.expected_start_time = ? and r.id > ?)) ")
+                + "order by r.expected_start_time desc, r.id limit ?")) {
             Timestamp from = Timestamp.from(since);
-            select.setObject(1, workspace);
-            select.setTimestamp(2, Timestamp.from(since.minus(Duration.ofDays(1))));
-            select.setTimestamp(3, Timestamp.from(now));
-            select.setTimestamp(4, from);
-            select.setTimestamp(5, from);
-            select.setTimestamp(6, from);
-            select.setInt(7, limit);
+            int i = 1;
+            select.setObject(i++, workspace);
+            select.setTimestamp(i++, Timestamp.from(since.minus(Duration.ofDays(1))));
+            select.setTimestamp(i++, Timestamp.from(now));
+            select.setTimestamp(i++, from);
+            select.setTimestamp(i++, from);
+            select.setTimestamp(i++, from);
+            for (RelatedTo to : required) {
+                for (List<UUID> ids : List.of(to.flows(), to.deployments(), to.workQueues(), to.workPools())) {
+                    select.setArray(i++, c.createArrayOf("uuid", ids.toArray()));
+                }
+            }
+            if (after != null) {
+                select.setTimestamp(i++, Timestamp.from(after.expectedStart()));
+                select.setTimestamp(i++, Timestamp.from(after.expectedStart()));
+                select.setObject(i++, after.id());
+            }
+            select.setInt(i, limit);
             List<Measured> out = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -242,8 +265,8 @@ public class FlowRunStore {
                             .add("prefect.resource.id", "prefect.flow-run." + run.getString("id"))
                             .add("prefect.resource.name", run.getString("name", ""))
                             .build();
-                    out.add(new Measured(resource, related(rs), rs.getString(16), instant(rs, 17), instant(rs, 18),
-                            instant(rs, 19)));
+                    out.add(new Measured(UUID.fromString(run.getString("id")), resource, related(rs),
+                            rs.getString(16), instant(rs, 17), instant(rs, 18), instant(rs, 19)));
                 }
             }
             return out;

@@ -4,16 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.steward.access.TenantScope;
-import dev.steward.access.Workspace;
-import dev.steward.platform.Json;
-import dev.steward.testing.RealPostgres;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.function.Function;
-import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,13 +26,9 @@ class AutomationPagesReadModelTest {
 
     @BeforeAll
     static void data() {
-        sf = RealPostgres.sessionFactory();
-        ws = UUID.randomUUID();
-        other = UUID.randomUUID();
-        sf.inTransaction(s -> {
-            s.persist(new Workspace(ws, "p-" + ws.toString().substring(0, 8), "P", Instant.now()));
-            s.persist(new Workspace(other, "p-" + other.toString().substring(0, 8), "O", Instant.now()));
-        });
+        sf = AutomationRows.sf();
+        ws = AutomationRows.workspace("p");
+        other = AutomationRows.workspace("o");
         etl = automation(ws, "etl_failures", 1);
         automation(ws, "Pool watch", 2);
         automation(ws, "stuck runs", 3);
@@ -95,39 +85,12 @@ class AutomationPagesReadModelTest {
 
     /** An automation created {@code minutes} after T0. */
     private static UUID automation(UUID workspace, String name, int minutes) {
-        UUID id = UUID.randomUUID();
-        Instant created = T0.plusSeconds(60L * minutes);
-        sql(s -> s.createNativeMutationQuery("insert into automation (id, workspace_id, name, description, enabled, "
-                        + "tags, trigger, actions, actions_on_trigger, actions_on_resolve, created, updated) values "
-                        + "(:id, :ws, :name, '', true, '{}', '{}', '[]', '[]', '[]', :created, :created)")
-                .setParameter("id", id).setParameter("ws", workspace).setParameter("name", name)
-                .setParameter("created", created).executeUpdate());
-        return id;
+        return AutomationRows.automation(workspace, name, T0.plusSeconds(60L * minutes));
     }
 
     /** A firing of the automation at {@code at}, on an x.ping event, with one call-webhook action in that status. */
     private static void firing(UUID workspace, UUID automation, Instant at, String status, String reason) {
-        UUID firing = UUID.randomUUID();
-        Firing f = new Firing(firing, UUID.randomUUID(), at, Map.of(), Json.createObjectBuilder()
-                .add("id", UUID.randomUUID().toString()).add("event", "x.ping").build(), List.of(),
-                jakarta.json.JsonValue.NULL);
-        sql(s -> s.createNativeMutationQuery("insert into automation_firing (id, workspace_id, automation_id, "
-                        + "trigger_id, state, triggered_at, triggering_labels, firing) values (:id, :ws, :a, :t, "
-                        + "'Triggered', :at, '{}', :firing)")
-                .setParameter("id", firing).setParameter("ws", workspace).setParameter("a", automation)
-                .setParameter("t", f.triggerId()).setParameter("at", at).setParameter("firing", f.toJson().toString())
-                .executeUpdate());
-        sql(s -> s.createNativeMutationQuery("insert into automation_action_run (id, workspace_id, automation_id, "
-                        + "firing_id, action_index, action, automation_triggered_event_id, status, attempts, due_at, "
-                        + "reason, finished_at) values (:id, :ws, :a, :f, 0, :action, :e, :status, 1, :at, :reason, "
-                        + ":at)")
-                .setParameter("id", UUID.randomUUID()).setParameter("ws", workspace).setParameter("a", automation)
-                .setParameter("f", firing).setParameter("action", "{\"type\":\"call-webhook\"}")
-                .setParameter("e", UUID.randomUUID()).setParameter("status", status)
-                .setParameter("reason", reason, String.class).setParameter("at", at).executeUpdate());
-    }
-
-    private static void sql(Consumer<Session> work) {
-        sf.inTransaction(work);
+        UUID firing = AutomationRows.firing(workspace, automation, at);
+        AutomationRows.actionRun(workspace, automation, firing, status, 1, at, null, reason, at);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.events.RunEvent;
+import dev.steward.orchestration.FlowRunStore;
 import dev.steward.platform.Json;
 import dev.steward.testing.RealPostgres;
 import jakarta.json.JsonArray;
@@ -63,6 +64,10 @@ class TriggerEvaluationTest {
 
     /** A finished flow run of the workspace, as the orchestration stores it (the columns metrics read). */
     private void finishedRun(String state, Instant start, Instant end, String tag) throws Exception {
+        finishedRun(state, start, end, tag, UUID.randomUUID());
+    }
+
+    private UUID finishedRun(String state, Instant start, Instant end, String tag, UUID flow) throws Exception {
         UUID id = UUID.randomUUID();
         try (Connection c = RealPostgres.dataSource().getConnection();
              PreparedStatement s = c.prepareStatement("insert into flow_run (id, workspace_id, flow_id, name, "
@@ -70,7 +75,7 @@ class TriggerEvaluationTest {
                      + "body) values (?, ?, ?, 'r', ?, ?, ?, ?, ?, ?, now(), now(), ?::jsonb)")) {
             s.setObject(1, id);
             s.setObject(2, workspace);
-            s.setObject(3, UUID.randomUUID());
+            s.setObject(3, flow);
             s.setString(4, state);
             s.setString(5, state);
             s.setArray(6, c.createArrayOf("text", new String[] {tag}));
@@ -80,6 +85,7 @@ class TriggerEvaluationTest {
             s.setString(10, "{\"id\":\"" + id + "\",\"name\":\"r\",\"tags\":[\"" + tag + "\"]}");
             s.executeUpdate();
         }
+        return id;
     }
 
     /** A metric check at the clock's time, in one transaction. */
@@ -131,6 +137,58 @@ class TriggerEvaluationTest {
         measure(a);
         assertEquals(List.of("prefect.automation.triggered", "prefect.automation.resolved"), automationEvents());
         assertEquals(2, firings(a));
+    }
+
+    @Test
+    void aMetricSelectsItsRunsAmongMoreThanAPageOfNewerOnes() throws Exception {
+        Armed a = automation("{\"type\":\"metric\",\"match_related\":{\"prefect.resource.id\":\"prefect.tag.etl\"},"
+                + "\"metric\":{\"name\":\"duration\",\"threshold\":60,\"operator\":\">\",\"range\":300}}",
+                "do-nothing");
+        for (int i = 0; i < 3; i++) finishedRun("COMPLETED", t0.minusSeconds(200 + i), t0.minusSeconds(100 + i), "etl");
+        // newer runs of another tag, more than two pages of them
+        RealPostgres.execute("insert into flow_run (id, workspace_id, flow_id, name, state_type, state_name, tags, "
+                + "expected_start_time, start_time, end_time, created, updated, body) select id, '" + workspace
+                + "', gen_random_uuid(), 'r', 'COMPLETED', 'COMPLETED', '{other}', s, s, s + interval '40 seconds', "
+                + "now(), now(), jsonb_build_object('id', id, 'name', 'r', 'tags', '[\"other\"]') from (select "
+                + "gen_random_uuid() id, timestamptz '" + t0 + "' - interval '90 seconds' + g * interval '1 ms' s "
+                + "from generate_series(1, " + (2 * TriggerEvaluation.METRIC_PAGE + 10) + ") g) runs");
+        measure(a);
+        try (Connection c = RealPostgres.dataSource().getConnection()) {
+            TriggerState.MetricState state = new EvaluationStore(c).metricState(a.id(), a.metricTriggers().get(0).id());
+            assertEquals(100.0, state.lastValue(), 0.001, "the three etl runs, behind the newer pages");
+        }
+    }
+
+    @Test
+    void theRunQueryTestsWhatItCanOfMatchRelated() throws Exception {
+        UUID flow = UUID.randomUUID();
+        UUID deployment = UUID.randomUUID();
+        UUID pool = UUID.randomUUID();
+        MetricTrigger plain = metricOn("[{\"prefect.resource.id\":[\"prefect.flow." + flow + "\","
+                + "\"prefect.deployment." + deployment + "\"]},{\"prefect.resource.role\":\"work-pool\","
+                + "\"prefect.resource.id\":\"prefect.work-pool." + pool + "\"},"
+                + "{\"prefect.resource.id\":\"prefect.tag.etl\"}]");
+        assertEquals(List.of(new FlowRunStore.RelatedTo(List.of(flow), List.of(deployment), List.of(), List.of()),
+                new FlowRunStore.RelatedTo(List.of(), List.of(), List.of(), List.of(pool))), plain.relatedInSql(),
+                "a tag's runs are found by their documents: left to the selection");
+        for (String unsaid : List.of("{\"prefect.resource.id\":\"prefect.flow.*\"}",
+                "{\"prefect.resource.id\":[\"prefect.flow." + flow + "\",\"prefect.tag.etl\"]}",
+                "{\"prefect.resource.id\":\"!prefect.flow." + flow + "\"}", "{\"prefect.resource.role\":\"flow\"}")) {
+            assertEquals(List.of(), metricOn(unsaid).relatedInSql(), unsaid);
+        }
+
+        finishedRun("COMPLETED", t0.minusSeconds(100), t0.minusSeconds(50), "etl");
+        UUID ofFlow = finishedRun("COMPLETED", t0.minusSeconds(120), t0.minusSeconds(60), "etl", flow);
+        try (Connection c = RealPostgres.dataSource().getConnection()) {
+            List<FlowRunStore.Measured> read = FlowRunStore.measured(c, workspace, t0.minusSeconds(300), t0,
+                    metricOn("{\"prefect.resource.id\":\"prefect.flow." + flow + "\"}").relatedInSql(), null, 10);
+            assertEquals(List.of(ofFlow), read.stream().map(FlowRunStore.Measured::id).toList());
+        }
+    }
+
+    private static MetricTrigger metricOn(String matchRelated) {
+        return (MetricTrigger) Trigger.read(Json.parse("{\"type\":\"metric\",\"match_related\":" + matchRelated
+                + ",\"metric\":{\"name\":\"duration\",\"threshold\":60,\"operator\":\">\"}}"), "trigger");
     }
 
     /** Feeds an event (or, with null, a proactive check) in one transaction; the number of firings it made. */
@@ -259,10 +317,12 @@ class TriggerEvaluationTest {
             }
             EvaluationStore store = new EvaluationStore(reader);
             EvaluationStore.Cursor start = new EvaluationStore.Cursor("1", new UUID(0, 0), new UUID(0, 0));
-            assertTrue(store.eventsAfter(start, store.horizon(), List.of(workspace), null, 100).isEmpty(),
+            assertTrue(store.eventsAfter(start, store.horizon(), new EvaluationStore.EventFilter(
+                    List.of(workspace), List.of(), List.of(), List.of(), List.of()), 100).isEmpty(),
                     "an event of an open transaction is below no horizon");
             open.commit();
-            var read = store.eventsAfter(start, store.horizon(), List.of(workspace), List.of("x.ping"), 100);
+            var read = store.eventsAfter(start, store.horizon(), new EvaluationStore.EventFilter(List.of(),
+                    List.of(workspace), List.of("x.ping"), List.of(), List.of()), 100);
             assertEquals(List.of(id.toString()), read.stream().map(e -> e.event().getString("id")).toList());
             JsonArray none = Json.createArrayBuilder().build();
             assertEquals(none, read.get(0).event().getJsonArray("related"));

@@ -1,7 +1,9 @@
 package dev.steward.automations;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.platform.Json;
 import java.util.List;
@@ -9,7 +11,10 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The index finds the triggers an event name may count: by plain name, by pattern, and those that count any name. */
+/**
+ * The index finds the triggers an event name may count: by plain name, by pattern, and those that count any name; and
+ * it tells the event query which names to read: plain names, patterns as {@code LIKE}, or every name.
+ */
 class TriggerIndexTest {
     private static Armed armed(String trigger) {
         return Armed.of(UUID.randomUUID(), UUID.randomUUID(), "a", Trigger.read(Json.parse(trigger), "trigger"),
@@ -37,6 +42,22 @@ class TriggerIndexTest {
         TriggerIndex mixed = new TriggerIndex(List.of(plain, wildcard));
         assertEquals(List.of("[a.done]", "[prefect.flow-run.*]"), names(mixed, "a.done"));
         assertEquals(List.of("[prefect.flow-run.*]"), names(mixed, "anything"));
-        assertNull(mixed.plainNames(), "a pattern may count any name: the event query reads every name");
+        assertEquals(Set.of("a.done", "a.start"), mixed.plainNames());
+        assertEquals(Set.of("prefect.flow-run.%"), mixed.likePatterns(), "the event query reads the pattern's names");
+        assertFalse(mixed.anyName());
+    }
+
+    @Test
+    void theEventQueryReadsEveryNameOnlyForWhatLikeCannotSay() {
+        for (String pattern : List.of("!a.done", "a.[dD]one")) {
+            TriggerIndex index = new TriggerIndex(List.of(armed("{\"type\":\"event\",\"posture\":\"Reactive\","
+                    + "\"expect\":[\"" + pattern + "\"],\"match\":{\"prefect.resource.id\":\"x\"}}")));
+            assertTrue(index.anyName(), pattern);
+        }
+        TriggerIndex noExpect = new TriggerIndex(List.of(armed("{\"type\":\"event\",\"posture\":\"Reactive\","
+                + "\"match\":{\"prefect.resource.id\":\"x\"}}")));
+        assertTrue(noExpect.anyName(), "no expect counts every name");
+        assertEquals("a\\_b_\\%c\\\\%", TriggerIndex.like("a_b?%c\\*"), "LIKE's own wildcards escaped");
+        assertNull(TriggerIndex.like("!a"));
     }
 }
