@@ -192,7 +192,8 @@ public class ActionRuns {
             }
         } catch (ClaimLost e) {
             LOG.fine("Action run " + id + ": " + e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Exception, not RuntimeException: a transaction's interceptor can throw a checked one (RollbackException)
             LOG.log(Level.WARNING, "Automation action run " + id + " failed to run; it is retried", e);
         }
     }
